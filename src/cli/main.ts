@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { createContext, reloadJurisdictions } from '../server/bootstrap.ts';
+import { serve } from '../server/serve.ts';
+import { HETANG, seedHetang } from '../db/seed/hetang.ts';
+import { hetangDivisions, initJurisdiction, nationalDivisions } from '../db/seed/reference.ts';
+import { createUser } from '../modules/users/index.ts';
+import { UserInput } from '../modules/users/users.schema.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../modules/auth/auth.service.ts';
+import { verifyChains } from '../modules/audit/index.ts';
+import { runDeadlineScan } from '../modules/problems/index.ts';
+import type { AppContext } from '../server/context.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The demo sign-ins, printed at start-up and listed in the README. */
+export const DEMO_USERS = ['demo-admin', 'demo-supervisor', 'demo-leader', 'demo-official', 'demo-unit', 'demo-street', 'demo-resident', 'demo-enterprise'];
+
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+  const ctx = await createContext(loadConfig(), { migrate: opts.migrate });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.database.close();
+  }
+}
+
+function jurisdictionOf(ctx: AppContext, given?: string): string {
+  const j = given ? ctx.jurisdictions.find((x) => x.id === given || x.open311Id === given) : ctx.jurisdictions[0];
+  if (!j) throw new Error(given ? `unknown jurisdiction ${given}` : 'no jurisdiction: run `qingdan init --division <code>` or `qingdan seed` first');
+  return j.id;
+}
+
+/** Builds the web app when its output is missing or older than its sources. */
+export function buildWebIfNeeded(force = false): void {
+  const src = path.join(root, 'web');
+  const out = path.join(src, 'dist');
+  if (!fs.existsSync(path.join(src, 'vite.config.ts'))) return;
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'dist' || e.name === 'node_modules') continue;
+      const p = path.join(dir, e.name);
+      t = Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  const builtAt = fs.existsSync(path.join(out, 'm', 'index.html')) ? fs.statSync(path.join(out, 'm', 'index.html')).mtimeMs : 0;
+  if (!force && builtAt > newest(src)) return;
+  console.log('Building the web app …');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(src, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) throw new Error('web build failed');
+}
+
+/** Runs the CLI with the given argv. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program.name('qingdan').description('Qingdan (清单): problem list → results list').version('0.1.0');
+
+  program
+    .command('start')
+    .description('build the web app if needed, migrate, seed the Hetang demo on an empty database, and serve')
+    .action(async () => {
+      buildWebIfNeeded();
+      const ctx = await createContext(loadConfig());
+      if (ctx.jurisdictions.length === 0) {
+        console.log('Empty database: seeding the Hetang District demo …');
+        const t = Date.now();
+        const r = await seedHetang(ctx);
+        await reloadJurisdictions(ctx);
+        console.log(`Seeded ${r.problems} problems in ${((Date.now() - t) / 1000).toFixed(1)} s.`);
+      }
+      const { url } = await serve(ctx);
+      console.log(`\nQingdan is running on ${ctx.dialect.name} at ${url}`);
+      console.log(`  phone pages  ${url}/m/\n  console      ${url}/admin/\n  big screen   ${url}/screen/\n  API docs     ${url}/api/docs\n  Open311      ${url}/open311/v2/discovery.json`);
+      if (ctx.jurisdictions.some((j) => j.id === HETANG.id)) console.log(`  demo users   ${DEMO_USERS.join(', ')} (password ${HETANG.password}); Open311 key ${HETANG.apiKey}`);
+    });
+
+  program
+    .command('serve')
+    .description('serve the API, Open311 and the built web app')
+    .action(async () => {
+      const ctx = await createContext(loadConfig());
+      const { url } = await serve(ctx);
+      console.log(`Qingdan listening at ${url} (${ctx.dialect.name})`);
+    });
+
+  program
+    .command('migrate')
+    .description('run pending database migrations')
+    .action(() => withContext(async (ctx) => console.log(`migrations done on ${ctx.dialect.name}`)));
+
+  program
+    .command('init')
+    .description('set up a county from the national division data')
+    .requiredOption('--division <code>', 'six-digit county division code, e.g. 430202')
+    .option('--name <name>', 'display name')
+    .option('--prefix <prefix>', 'problem number prefix', 'QD')
+    .option('--open311-id <id>', 'Open311 jurisdiction_id')
+    .action((o: { division: string; name?: string; prefix: string; open311Id?: string }) =>
+      withContext(async (ctx) => {
+        const divisions = o.division === HETANG.id ? hetangDivisions() : await nationalDivisions(o.division);
+        await initJurisdiction(ctx, { id: o.division, name: o.name, numberPrefix: o.prefix, open311Id: o.open311Id ?? null, divisions });
+        const townships = divisions.filter((d) => d.level === 'township').length;
+        console.log(`initialised ${divisions[0]!.name} (${o.division}): ${townships} townships, ${divisions.length - townships - 1} villages`);
+      }),
+    );
+
+  program
+    .command('seed')
+    .description('seed the Hetang District demo into an empty database')
+    .option('--no-problems', 'reference data, users and topics only')
+    .action((o: { problems: boolean }) =>
+      withContext(async (ctx) => {
+        if (ctx.jurisdictions.some((j) => j.id === HETANG.id)) throw new Error('the Hetang demo is seeded already');
+        const t = Date.now();
+        const r = await seedHetang(ctx, { problems: o.problems ? 'full' : 'none' });
+        console.log(`seeded the Hetang demo: ${r.problems} problems in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      }),
+    );
+
+  const user = program.command('user').description('manage users');
+  user
+    .command('add')
+    .description('add a user')
+    .requiredOption('--username <name>')
+    .requiredOption('--name <display name>')
+    .requiredOption('--role <roles>', 'comma list: resident, enterprise, official, unit_handler, supervisor, leader, admin')
+    .option('--password <password>', 'at least 10 characters with letters and digits (or QINGDAN_PASSWORD)')
+    .option('--unit <unitId>')
+    .option('--phone <phone>')
+    .option('--jurisdiction <id>')
+    .action((o: { username: string; name: string; role: string; password?: string; unit?: string; phone?: string; jurisdiction?: string }) =>
+      withContext(async (ctx) => {
+        const input = UserInput.safeParse({ username: o.username, displayName: o.name, roles: o.role.split(','), password: o.password ?? process.env.QINGDAN_PASSWORD, unitId: o.unit ?? null, phone: o.phone ?? null });
+        if (!input.success) throw new Error(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        const u = await createUser(ctx, jurisdictionOf(ctx, o.jurisdiction), input.data, null);
+        console.log(`user ${u.username} created (${u.id}), roles ${u.roles.join(', ')}`);
+      }),
+    );
+
+  const apikey = program.command('apikey').description('manage API keys for integrations (Open311 clients, the hotline)');
+  apikey
+    .command('create')
+    .requiredOption('--name <name>')
+    .option('--jurisdiction <id>')
+    .action((o: { name: string; jurisdiction?: string }) =>
+      withContext(async (ctx) => {
+        const k = await createApiKey(ctx, jurisdictionOf(ctx, o.jurisdiction), o.name, null);
+        console.log(`API key for ${o.name} (shown once, store it now):\n${k.key}`);
+      }),
+    );
+  apikey
+    .command('revoke <idOrPrefix>')
+    .option('--jurisdiction <id>')
+    .action((idOrPrefix: string, o: { jurisdiction?: string }) =>
+      withContext(async (ctx) => {
+        const ok = await revokeApiKey(ctx, jurisdictionOf(ctx, o.jurisdiction), idOrPrefix, null);
+        if (!ok) throw new Error(`no active key ${idOrPrefix}`);
+        console.log(`revoked ${idOrPrefix}`);
+      }),
+    );
+  apikey
+    .command('list')
+    .option('--jurisdiction <id>')
+    .action((o: { jurisdiction?: string }) =>
+      withContext(async (ctx) => {
+        for (const k of await listApiKeys(ctx, jurisdictionOf(ctx, o.jurisdiction))) console.log(`${k.prefix}…  ${k.name}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`);
+      }),
+    );
+
+  const audit = program.command('audit').description('the tamper-evident logs');
+  audit
+    .command('verify')
+    .description('check the hash chains of the action log and the audit log')
+    .action(() =>
+      withContext(async (ctx) => {
+        const r = await verifyChains(ctx.db);
+        if (r.ok) console.log(`audit chains intact: ${r.checked.actions} actions, ${r.checked.audit} administrative records`);
+        else {
+          console.error(`BROKEN: ${r.broken!.log} of ${r.broken!.jurisdictionId}, seq ${r.broken!.seq} (id ${r.broken!.id}): ${r.broken!.reason}`);
+          process.exitCode = 1;
+        }
+      }),
+    );
+
+  program
+    .command('scan')
+    .description('run the deadline scan once (due soon / overdue notices)')
+    .action(() => withContext(async (ctx) => console.log(JSON.stringify(await runDeadlineScan(ctx)))));
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    console.error(`qingdan: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}

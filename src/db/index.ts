@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { DialectAdapter } from './dialect/types.ts';
+import { sqliteAdapter } from './dialect/sqlite.ts';
+import { postgresAdapter } from './dialect/postgres.ts';
+import type { DB } from './schema.ts';
+import * as m0001 from './migrations/0001_core.ts';
+
+export type { DB } from './schema.ts';
+export type { DialectAdapter } from './dialect/types.ts';
+
+/** An open database: the Kysely instance, its dialect adapter and a way to close it. */
+export interface Database {
+  db: Kysely<DB>;
+  dialect: DialectAdapter;
+  close(): Promise<void>;
+}
+
+/** Where the data lives: a PostgreSQL URL, or the folder holding the SQLite file. */
+export interface DatabaseConfig {
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+// int8 counts and numeric sums come back as strings from pg; we parse them once here.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Opens SQLite (WAL, synchronous=FULL so an acknowledged write survives a crash) or PostgreSQL. */
+export function openDatabase(config: DatabaseConfig): Database {
+  if (config.databaseUrl && /^postgres(ql)?:/.test(config.databaseUrl)) {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: postgresAdapter(config.databaseUrl), close: () => db.destroy() };
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'qingdan.sqlite');
+  const raw = new SqliteDatabase(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('cache_size = -65536');
+  raw.pragma('temp_store = MEMORY');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  return { db, dialect: sqliteAdapter(raw), close: () => db.destroy() };
+}
+
+const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAdapter) => Promise<void> }> = {
+  '0001_core': m0001,
+};
+
+/** Runs every pending migration; throws with the failing migration's name. */
+export async function migrate(database: Database): Promise<string[]> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(migrations)) {
+        out[name] = { up: (db) => m.up(db, database.dialect) };
+      }
+      return out;
+    },
+  };
+  const migrator = new Migrator({ db: database.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

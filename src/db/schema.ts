@@ -1,0 +1,378 @@
+/**
+ * Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings in both dialects,
+ * booleans are 0/1 integers, JSON is text; mappers in the repositories turn rows into domain objects.
+ */
+
+export interface JurisdictionTable {
+  id: string;
+  name: string;
+  division_code: string;
+  open311_id: string | null;
+  number_prefix: string;
+  settings: string;
+  created_at: string;
+}
+
+export interface DivisionTable {
+  jurisdiction_id: string;
+  code: string;
+  name: string;
+  parent_code: string | null;
+  level: string;
+  lat: number | null;
+  lng: number | null;
+  population: number | null;
+}
+
+export interface UnitTable {
+  jurisdiction_id: string;
+  id: string;
+  parent_id: string | null;
+  name: string;
+  kind: string;
+  division_code: string | null;
+  phone: string | null;
+  sort: number;
+  active: number;
+  created_at: string;
+  version: number;
+}
+
+export interface UserTable {
+  jurisdiction_id: string;
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string | null;
+  phone: string | null;
+  id_number_enc: string | null;
+  id_number_hash: string | null;
+  unit_id: string | null;
+  roles: string;
+  scope_kind: string;
+  scope_ref: string | null;
+  active: number;
+  failed_logins: number;
+  locked_until: string | null;
+  created_at: string;
+  version: number;
+}
+
+export interface SessionTable {
+  jurisdiction_id: string;
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface ApiKeyTable {
+  jurisdiction_id: string;
+  id: string;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  user_id: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface OtpTable {
+  jurisdiction_id: string;
+  phone: string;
+  code_hash: string;
+  expires_at: string;
+  attempts: number;
+  created_at: string;
+}
+
+export interface DomainTable {
+  jurisdiction_id: string;
+  code: string;
+  name: string;
+  name_en: string;
+  kind: string;
+  sort: number;
+}
+
+export interface CategoryTable {
+  jurisdiction_id: string;
+  code: string;
+  name: string;
+  name_en: string;
+  kind: string;
+  domain: string;
+  description: string;
+  fields: string;
+  keywords: string;
+  open311_type: string;
+  active: number;
+  sort: number;
+  version: number;
+}
+
+export interface IndicatorTable {
+  jurisdiction_id: string;
+  code: string;
+  name: string;
+  name_en: string;
+  unit: string;
+  scale: number;
+  domain: string | null;
+  sort: number;
+}
+
+export interface TimeRuleTable {
+  jurisdiction_id: string;
+  id: string;
+  category_code: string | null;
+  urgency: string;
+  respond_hours: number;
+  close_days: number;
+  version: number;
+}
+
+export interface CalendarDayTable {
+  jurisdiction_id: string;
+  date: string;
+  is_workday: number;
+  name: string;
+}
+
+export interface CampaignTable {
+  jurisdiction_id: string;
+  id: string;
+  name: string;
+  description: string;
+  starts_on: string;
+  ends_on: string | null;
+  created_at: string;
+}
+
+export interface TopicTable {
+  jurisdiction_id: string;
+  id: string;
+  campaign_id: string;
+  title: string;
+  domain: string;
+  lead_official_id: string | null;
+  lead_official_name: string;
+  team: string;
+  report: string;
+  created_at: string;
+}
+
+export interface VisitTable {
+  jurisdiction_id: string;
+  id: string;
+  topic_id: string;
+  visited_at: string;
+  village_code: string | null;
+  place: string;
+  enterprise_name: string | null;
+  enterprise_uscc: string | null;
+  participants: string;
+  notes: string;
+  lat: number | null;
+  lng: number | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface ProblemTable {
+  jurisdiction_id: string;
+  id: string;
+  number: string;
+  kind: string;
+  domain: string;
+  category_code: string;
+  channel: string;
+  title: string;
+  description: string;
+  reporter_user_id: string | null;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  enterprise_name: string | null;
+  enterprise_uscc: string | null;
+  township_code: string | null;
+  village_code: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  campaign_id: string | null;
+  topic_id: string | null;
+  visit_id: string | null;
+  lead_unit_id: string | null;
+  rectification_type: string | null;
+  urgency: string;
+  status: string;
+  due_state: string;
+  respond_due_at: string | null;
+  close_due_at: string | null;
+  dispatched_at: string | null;
+  responded_at: string | null;
+  closed_at: string | null;
+  close_hours: number | null;
+  resolved: number;
+  rating: string | null;
+  merged_into_id: string | null;
+  pending_extension: string | null;
+  bounce_count: number;
+  press_count: number;
+  reopen_count: number;
+  fields: string;
+  found_on: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface ProblemUnitTable {
+  jurisdiction_id: string;
+  problem_id: string;
+  unit_id: string;
+  role: string;
+}
+
+export interface ActionTable {
+  jurisdiction_id: string;
+  id: string;
+  problem_id: string;
+  seq: number;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_user_id: string | null;
+  actor_name: string;
+  actor_unit_id: string | null;
+  note: string | null;
+  data: string;
+  is_public: number;
+  created_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ResultTable {
+  jurisdiction_id: string;
+  problem_id: string;
+  summary: string;
+  mechanism: string | null;
+  created_at: string;
+}
+
+export interface ResultIndicatorTable {
+  jurisdiction_id: string;
+  problem_id: string;
+  code: string;
+  value_scaled: number;
+}
+
+export interface AttachmentTable {
+  jurisdiction_id: string;
+  id: string;
+  problem_id: string | null;
+  action_id: string | null;
+  visit_id: string | null;
+  kind: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  original_name: string;
+  storage_path: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface NotificationTable {
+  jurisdiction_id: string;
+  id: string;
+  user_id: string | null;
+  unit_id: string | null;
+  role: string | null;
+  kind: string;
+  problem_id: string | null;
+  title: string;
+  body: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NoticeTable {
+  jurisdiction_id: string;
+  id: string;
+  title: string;
+  body: string;
+  published_at: string;
+  created_by: string | null;
+}
+
+export interface IdempotencyTable {
+  jurisdiction_id: string;
+  key: string;
+  principal: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export interface CounterTable {
+  jurisdiction_id: string;
+  name: string;
+  value: number;
+}
+
+export interface AuditTable {
+  jurisdiction_id: string;
+  seq: number;
+  kind: string;
+  ref_id: string;
+  actor_user_id: string | null;
+  summary: string;
+  data: string;
+  created_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Open311TokenTable {
+  jurisdiction_id: string;
+  token: string;
+  problem_id: string | null;
+  created_at: string;
+}
+
+/** The whole database as Kysely sees it. */
+export interface DB {
+  jurisdictions: JurisdictionTable;
+  divisions: DivisionTable;
+  units: UnitTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  otp_codes: OtpTable;
+  domains: DomainTable;
+  categories: CategoryTable;
+  indicators: IndicatorTable;
+  time_rules: TimeRuleTable;
+  calendar_days: CalendarDayTable;
+  campaigns: CampaignTable;
+  topics: TopicTable;
+  visits: VisitTable;
+  problems: ProblemTable;
+  problem_units: ProblemUnitTable;
+  actions: ActionTable;
+  results: ResultTable;
+  result_indicators: ResultIndicatorTable;
+  attachments: AttachmentTable;
+  notifications: NotificationTable;
+  notices: NoticeTable;
+  idempotency_keys: IdempotencyTable;
+  counters: CounterTable;
+  audit_log: AuditTable;
+  open311_tokens: Open311TokenTable;
+}

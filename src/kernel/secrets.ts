@@ -1,0 +1,79 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Field encryption for personal data (ID numbers): AES-256-GCM with a key id prefix so keys can rotate,
+ * and an HMAC for exact lookup without decrypting.
+ */
+export class FieldCipher {
+  constructor(
+    private readonly keys: Map<string, Buffer>,
+    private readonly currentKeyId: string,
+  ) {}
+
+  /** Encrypts a value with the current key: `keyId:iv.tag.ciphertext` in base64url. */
+  encrypt(plain: string): string {
+    const key = this.keys.get(this.currentKeyId)!;
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    return `${this.currentKeyId}:${iv.toString('base64url')}.${tag.toString('base64url')}.${ct.toString('base64url')}`;
+  }
+
+  /** Decrypts a value written by any known key; throws if it was tampered with. */
+  decrypt(value: string): string {
+    const [keyId, rest] = value.split(':', 2);
+    const key = this.keys.get(keyId ?? '');
+    if (!key || !rest) throw new Error(`unknown encryption key id ${keyId}`);
+    const [iv, tag, ct] = rest.split('.').map((p) => Buffer.from(p, 'base64url'));
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv!);
+    decipher.setAuthTag(tag!);
+    return Buffer.concat([decipher.update(ct!), decipher.final()]).toString('utf8');
+  }
+
+  /** True when the value was written with an older key and should be re-encrypted. */
+  needsRotation(value: string): boolean {
+    return !value.startsWith(`${this.currentKeyId}:`);
+  }
+
+  /** A keyed hash for exact lookup (same input → same output, useless without the key). */
+  lookupHash(plain: string): string {
+    const key = this.keys.get(this.currentKeyId)!;
+    return crypto.createHmac('sha256', key).update(`lookup:${plain}`).digest('hex');
+  }
+}
+
+/**
+ * Loads the keys: `QINGDAN_KEYS` (comma list of `id=base64key`, the first is current) or a key file in
+ * the data folder, created with a fresh random key at first start (mode 0600).
+ */
+export function loadFieldCipher(dataDir: string, env: NodeJS.ProcessEnv = process.env): FieldCipher {
+  const keys = new Map<string, Buffer>();
+  let current = '';
+  const fromEnv = env.QINGDAN_KEYS;
+  let spec = fromEnv;
+  if (!spec) {
+    const file = path.join(dataDir, 'secret.keys');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(dataDir, { recursive: true });
+      fs.writeFileSync(file, `k1=${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    }
+    spec = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split(/\s*\n\s*/)
+      .join(',');
+  }
+  for (const part of spec.split(',')) {
+    const [id, b64] = part.trim().split('=', 2);
+    if (!id || !b64) continue;
+    const key = Buffer.from(b64, 'base64');
+    if (key.length !== 32) throw new Error(`encryption key ${id} must be 32 bytes`);
+    keys.set(id, key);
+    if (!current) current = id;
+  }
+  if (!current) throw new Error('no encryption key configured');
+  return new FieldCipher(keys, current);
+}

@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { uuidv7 } from '../../kernel/ids.ts';
+import type { Principal } from '../../kernel/roles.ts';
+import type { AppContext } from '../../server/context.ts';
+import { badRequest, AppError } from '../../server/errors.ts';
+import { attachmentsRepository } from './attachments.repository.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Types accepted, by their content (never by the file name or the browser's word). */
+export const ALLOWED_TYPES: Record<string, 'image' | 'document'> = {
+  'image/jpeg': 'image',
+  'image/png': 'image',
+  'image/webp': 'image',
+  'image/gif': 'image',
+  'application/pdf': 'document',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'document',
+};
+
+/** An attachment as the API shows it. */
+export interface AttachmentInfo {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  kind: string;
+  url: string;
+}
+
+function safeName(name: string, ext: string): string {
+  const base = path.basename(name).replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80) || 'file';
+  return base.toLowerCase().endsWith(`.${ext}`) ? base : `${base.replace(/\.[^.]*$/, '')}.${ext}`;
+}
+
+/** Stores an uploaded file after checking its real type and size. */
+export async function storeAttachment(ctx: AppContext, p: Principal, originalName: string, data: Buffer): Promise<AttachmentInfo> {
+  if (data.length === 0) throw badRequest('file: the file is empty', [{ path: 'file', message: 'empty' }]);
+  if (data.length > ctx.config.maxUploadBytes) throw new AppError(413, 'too_large', `file: larger than ${ctx.config.maxUploadBytes} bytes`);
+  const type = await fileTypeFromBuffer(data);
+  const kind = type ? ALLOWED_TYPES[type.mime] : undefined;
+  if (!type || !kind) {
+    throw new AppError(415, 'unsupported_type', `file: ${originalName} is not an accepted image (JPEG, PNG, WebP, GIF) or document (PDF, DOCX, XLSX) by its content`, [
+      { path: 'file', message: `detected ${type?.mime ?? 'unknown type'}` },
+    ]);
+  }
+  const id = uuidv7();
+  const now = ctx.clock.now();
+  const rel = path.join('files', p.jurisdictionId, now.toISOString().slice(0, 7), `${id}.${type.ext}`);
+  const abs = path.join(ctx.config.dataDir, rel);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  const fd = fs.openSync(abs, 'wx', 0o640);
+  try {
+    fs.writeSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const row = {
+    jurisdiction_id: p.jurisdictionId,
+    id,
+    problem_id: null,
+    action_id: null,
+    visit_id: null,
+    kind,
+    mime: type.mime,
+    size: data.length,
+    sha256: crypto.createHash('sha256').update(data).digest('hex'),
+    original_name: safeName(originalName, type.ext),
+    storage_path: rel,
+    created_by: p.userId ?? p.apiKeyId ?? null,
+    created_at: now.toISOString(),
+  };
+  await attachmentsRepository.insert(ctx.db, row);
+  return { id, name: row.original_name, mime: row.mime, size: row.size, kind, url: `/api/attachments/${id}` };
+}
+
+/** Links uploaded files to a problem, an action or a visit; only the uploader's unlinked files. */
+export async function linkAttachments(
+  ctx: AppContext,
+  trx: Db,
+  p: Principal,
+  ids: string[],
+  target: { problemId?: string; actionId?: string; visitId?: string },
+): Promise<void> {
+  const unique = [...new Set(ids)];
+  const rows = await attachmentsRepository.findMany(trx, p.jurisdictionId, unique);
+  const owner = p.userId ?? p.apiKeyId ?? null;
+  const bad = unique.filter((id) => {
+    const r = rows.find((x) => x.id === id);
+    return !r || r.created_by !== owner || (r.problem_id !== null && r.problem_id !== target.problemId) || r.action_id !== null;
+  });
+  if (bad.length) throw badRequest(`attachments: unknown or not yours: ${bad.join(', ')}`, bad.map((id) => ({ path: 'attachments', message: `unknown attachment ${id}` })));
+  await attachmentsRepository.link(trx, p.jurisdictionId, unique, target);
+  void ctx;
+}
+
+/** The attachments of a problem. */
+export async function attachmentsOf(ctx: AppContext, jurisdictionId: string, problemId: string): Promise<AttachmentInfo[]> {
+  const rows = await attachmentsRepository.ofProblem(ctx.db, jurisdictionId, problemId);
+  return rows.map((r) => ({ id: r.id, name: r.original_name, mime: r.mime, size: Number(r.size), kind: r.kind, url: `/api/attachments/${r.id}` }));
+}
+
+/** Reads a stored file's row and absolute path. */
+export async function readAttachment(ctx: AppContext, jurisdictionId: string, id: string) {
+  const row = await attachmentsRepository.find(ctx.db, jurisdictionId, id);
+  if (!row) return null;
+  return { row, absPath: path.join(ctx.config.dataDir, row.storage_path) };
+}

@@ -1,0 +1,1 @@
+export { storeAttachment, linkAttachments, attachmentsOf, readAttachment, type AttachmentInfo } from './attachments.service.ts';

@@ -1,0 +1,1 @@
+export { recordAudit, verifyChains, actionHashRecord, type VerifyReport, type AuditEntry } from './audit.service.ts';

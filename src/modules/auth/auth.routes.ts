@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { AppContext } from '../../server/context.ts';
+import { requireAuth, requireRole } from '../../server/guards.ts';
+import type { App } from '../../server/types.ts';
+import { SESSION_COOKIE } from '../../server/guards.ts';
+import { createApiKey, listApiKeys, login, logout, requestOtp, revokeApiKey, verifyOtp } from './auth.service.ts';
+import { usersRepository } from '../users/users.repository.ts';
+import { userFromRow } from '../users/users.service.ts';
+import { notFound } from '../../server/errors.ts';
+
+const tags = ['auth'];
+
+/** Sign-in, sign-out, CSRF token, one-time codes, API keys. */
+export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
+  const cookieOptions = (secure: boolean) => ({
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure,
+    maxAge: ctx.config.sessionAbsoluteHours * 3600,
+  });
+  const signInLimit = { max: 10, timeWindow: '1 minute' };
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: { tags, body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }) },
+      config: { rateLimit: signInLimit },
+    },
+    async (req, reply) => {
+      const s = await login(ctx, req.body.username, req.body.password);
+      reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req.protocol === 'https'));
+      const row = await usersRepository.findById(ctx.db, s.principal.jurisdictionId, s.principal.userId!);
+      return { user: userFromRow(ctx, row!, s.principal), csrfToken: s.csrfToken };
+    },
+  );
+
+  app.post('/api/auth/otp', { schema: { tags, body: z.object({ phone: z.string().max(20) }) }, config: { rateLimit: signInLimit } }, async (req) => {
+    const r = await requestOtp(ctx, req.jurisdictionId, req.body.phone);
+    return { sent: true, ...r };
+  });
+
+  app.post(
+    '/api/auth/otp/verify',
+    { schema: { tags, body: z.object({ phone: z.string().max(20), code: z.string().regex(/^\d{6}$/, 'code: six digits') }) }, config: { rateLimit: signInLimit } },
+    async (req, reply) => {
+      const s = await verifyOtp(ctx, req.jurisdictionId, req.body.phone, req.body.code);
+      reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req.protocol === 'https'));
+      const row = await usersRepository.findById(ctx.db, s.principal.jurisdictionId, s.principal.userId!);
+      return { user: userFromRow(ctx, row!, s.principal), csrfToken: s.csrfToken };
+    },
+  );
+
+  app.get('/api/auth/me', { schema: { tags } }, async (req) => {
+    const p = requireAuth(req);
+    if (!p.userId) return { user: { id: null, username: p.username, displayName: p.displayName, roles: p.roles } };
+    const row = await usersRepository.findById(ctx.db, p.jurisdictionId, p.userId);
+    if (!row) throw notFound('user');
+    const ref = await ctx.reference.get(p.jurisdictionId);
+    return { user: userFromRow(ctx, row, p, row.unit_id ? ref.units.get(row.unit_id)?.name : null) };
+  });
+
+  app.get('/api/auth/csrf', { schema: { tags } }, async (req) => {
+    const p = requireAuth(req);
+    return { token: p.csrfToken ?? null };
+  });
+
+  app.post('/api/auth/logout', { schema: { tags, body: z.object({ everywhere: z.boolean().default(false) }).optional() } }, async (req, reply) => {
+    if (req.principal) await logout(ctx, req.principal, req.body?.everywhere ?? false);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/api/api-keys', { schema: { tags } }, async (req) => {
+    const p = requireRole(req, 'admin');
+    return listApiKeys(ctx, p.jurisdictionId);
+  });
+  app.post('/api/api-keys', { schema: { tags, body: z.object({ name: z.string().min(1).max(80) }) } }, async (req, reply) => {
+    const p = requireRole(req, 'admin');
+    reply.status(201);
+    return createApiKey(ctx, p.jurisdictionId, req.body.name, p.userId);
+  });
+  app.delete('/api/api-keys/:id', { schema: { tags, params: z.object({ id: z.string().max(60) }) } }, async (req) => {
+    const p = requireRole(req, 'admin');
+    if (!(await revokeApiKey(ctx, p.jurisdictionId, req.params.id, p.userId))) throw notFound('api key');
+    return { revoked: true };
+  });
+}

@@ -1,0 +1,315 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
+import type { ActionTable, DB, ProblemTable } from '../../db/schema.ts';
+import type { DialectAdapter } from '../../db/dialect/types.ts';
+import { boundingBox } from '../../kernel/geo.ts';
+import { queryTokens } from '../../kernel/text.ts';
+import { RUNNING_STATUSES } from './problems.lifecycle.ts';
+import type { Visibility } from './problems.policy.ts';
+import type { ProblemFilters } from './problems.schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+export type ProblemRow = Selectable<ProblemTable>;
+export type ActionRow = Selectable<ActionTable>;
+
+/** Filters plus what only the server knows: who asks, and when. */
+export interface FilterContext {
+  jurisdictionId: string;
+  filters: ProblemFilters;
+  visibility: Visibility | null;
+  now: string;
+  dialect: DialectAdapter;
+  /** Restrict to problems reported by this user (the `mine` filter). */
+  mineUserId?: string | null;
+}
+
+function visibilityCondition(eb: ExpressionBuilder<DB, 'problems'>, jid: string, v: Visibility): Expression<SqlBool> {
+  if (v.all) return sql<boolean>`1 = 1`;
+  const ors: Expression<SqlBool>[] = [];
+  if (v.townships.length) ors.push(eb('problems.township_code', 'in', v.townships));
+  if (v.unitIds.length) {
+    ors.push(eb('problems.lead_unit_id', 'in', v.unitIds));
+    ors.push(
+      eb.exists(
+        eb
+          .selectFrom('problem_units as pu')
+          .select(sql`1`.as('one'))
+          .where('pu.jurisdiction_id', '=', jid)
+          .whereRef('pu.problem_id', '=', 'problems.id')
+          .where('pu.unit_id', 'in', v.unitIds),
+      ),
+    );
+  }
+  if (v.reporterId) ors.push(eb('problems.reporter_user_id', '=', v.reporterId));
+  if (v.topicLeadId) {
+    ors.push(
+      eb(
+        'problems.topic_id',
+        'in',
+        eb.selectFrom('topics').select('topics.id').where('topics.jurisdiction_id', '=', jid).where('topics.lead_official_id', '=', v.topicLeadId),
+      ),
+    );
+  }
+  if (ors.length === 0) return sql<boolean>`1 = 0`;
+  return eb.or(ors);
+}
+
+/** Applies the shared filters to any query over `problems`. */
+export function applyFilters<O>(
+  qb: SelectQueryBuilder<DB, 'problems', O>,
+  fc: FilterContext,
+): SelectQueryBuilder<DB, 'problems', O> {
+  const f = fc.filters;
+  const jid = fc.jurisdictionId;
+  let q = qb.where('problems.jurisdiction_id', '=', jid);
+  if (fc.visibility) {
+    const v = fc.visibility;
+    q = q.where((eb) => visibilityCondition(eb, jid, v));
+  }
+  if (fc.mineUserId) q = q.where('problems.reporter_user_id', '=', fc.mineUserId);
+  if (f.ids) q = q.where('problems.id', 'in', f.ids.split(',').slice(0, 1000));
+  if (f.status?.length) q = q.where('problems.status', 'in', f.status);
+  if (f.kind?.length) q = q.where('problems.kind', 'in', f.kind);
+  if (f.domain) q = q.where('problems.domain', 'in', f.domain.split(','));
+  if (f.category) q = q.where('problems.category_code', 'in', f.category.split(','));
+  if (f.channel?.length) q = q.where('problems.channel', 'in', f.channel);
+  if (f.township) q = q.where('problems.township_code', '=', f.township);
+  if (f.village) q = q.where('problems.village_code', '=', f.village);
+  if (f.unit) {
+    const unit = f.unit;
+    q = q.where((eb) =>
+      eb.or([
+        eb('problems.lead_unit_id', '=', unit),
+        eb.exists(
+          eb
+            .selectFrom('problem_units as pu2')
+            .select(sql`1`.as('one'))
+            .where('pu2.jurisdiction_id', '=', jid)
+            .whereRef('pu2.problem_id', '=', 'problems.id')
+            .where('pu2.unit_id', '=', unit),
+        ),
+      ]),
+    );
+  }
+  if (f.campaign) q = q.where('problems.campaign_id', '=', f.campaign);
+  if (f.topic) q = q.where('problems.topic_id', '=', f.topic);
+  if (f.visit) q = q.where('problems.visit_id', '=', f.visit);
+  if (f.from) q = q.where('problems.created_at', '>=', f.from);
+  if (f.to) q = q.where('problems.created_at', '<', f.to);
+  if (f.updatedAfter) q = q.where('problems.updated_at', '>', f.updatedAfter);
+  if (f.updatedBefore) q = q.where('problems.updated_at', '<', f.updatedBefore);
+  if (f.dueState) q = q.where('problems.due_state', '=', f.dueState);
+  if (f.overdue === '1' || f.overdue === 'true') {
+    q = q.where('problems.status', 'in', RUNNING_STATUSES).where('problems.close_due_at', '<', fc.now);
+  } else if (f.overdue === '0' || f.overdue === 'false') {
+    q = q.where((eb) => eb.or([eb('problems.close_due_at', 'is', null), eb('problems.close_due_at', '>=', fc.now), eb('problems.status', 'not in', RUNNING_STATUSES)]));
+  }
+  if (f.bbox) {
+    const [minLng, minLat, maxLng, maxLat] = f.bbox.split(',').map(Number) as [number, number, number, number];
+    q = q.where('problems.lat', '>=', minLat).where('problems.lat', '<=', maxLat).where('problems.lng', '>=', minLng).where('problems.lng', '<=', maxLng);
+  }
+  if (f.near) {
+    const [lat, lng] = f.near.split(',').map(Number) as [number, number];
+    const box = boundingBox(lat, lng, f.radius ?? 1000);
+    q = q
+      .where('problems.lat', '>=', box.minLat)
+      .where('problems.lat', '<=', box.maxLat)
+      .where('problems.lng', '>=', box.minLng)
+      .where('problems.lng', '<=', box.maxLng);
+  }
+  if (f.q) {
+    const tokens = queryTokens(f.q);
+    if (tokens.length) q = q.where(fc.dialect.problemSearchCondition(jid, tokens));
+  }
+  return q;
+}
+
+const SORT_COLUMNS = {
+  createdAt: 'problems.created_at',
+  updatedAt: 'problems.updated_at',
+  closeDueAt: 'problems.close_due_at',
+  number: 'problems.number',
+} as const;
+
+/** All SQL about problems, their units, actions, results and notifications. */
+export const problemsRepository = {
+  insert(db: Db, row: ProblemRow) {
+    return db.insertInto('problems').values(row).execute();
+  },
+
+  findById(db: Db, jurisdictionId: string, id: string) {
+    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).executeTakeFirst();
+  },
+
+  findByNumber(db: Db, jurisdictionId: string, number: string) {
+    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('number', '=', number).executeTakeFirst();
+  },
+
+  findByIds(db: Db, jurisdictionId: string, ids: string[]) {
+    if (ids.length === 0) return Promise.resolve([] as ProblemRow[]);
+    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', 'in', ids).execute();
+  },
+
+  /** Updates a problem only if nobody changed it since it was read. */
+  async update(db: Db, jurisdictionId: string, id: string, expectedVersion: number, patch: Partial<ProblemRow>) {
+    const r = await db
+      .updateTable('problems')
+      .set({ ...patch, version: expectedVersion + 1 })
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+
+  async supportingUnits(db: Db, jurisdictionId: string, problemIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (problemIds.length === 0) return out;
+    const rows = await db
+      .selectFrom('problem_units')
+      .select(['problem_id', 'unit_id'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', 'in', problemIds)
+      .where('role', '=', 'supporting')
+      .execute();
+    for (const r of rows) out.set(r.problem_id, [...(out.get(r.problem_id) ?? []), r.unit_id]);
+    return out;
+  },
+
+  async setUnits(db: Db, jurisdictionId: string, problemId: string, leadUnitId: string, supporting: string[]) {
+    await db.deleteFrom('problem_units').where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).execute();
+    const rows = [
+      { jurisdiction_id: jurisdictionId, problem_id: problemId, unit_id: leadUnitId, role: 'lead' },
+      ...supporting.filter((u) => u !== leadUnitId).map((u) => ({ jurisdiction_id: jurisdictionId, problem_id: problemId, unit_id: u, role: 'supporting' })),
+    ];
+    await db.insertInto('problem_units').values(rows).execute();
+  },
+
+  async topicLead(db: Db, jurisdictionId: string, topicId: string | null): Promise<string | null> {
+    if (!topicId) return null;
+    const r = await db.selectFrom('topics').select('lead_official_id').where('jurisdiction_id', '=', jurisdictionId).where('id', '=', topicId).executeTakeFirst();
+    return r?.lead_official_id ?? null;
+  },
+
+  async list(db: Db, fc: FilterContext, sort: keyof typeof SORT_COLUMNS, desc: boolean, limit: number, offset: number) {
+    const base = applyFilters(db.selectFrom('problems'), fc);
+    const col = SORT_COLUMNS[sort];
+    const [items, count] = await Promise.all([
+      base.selectAll('problems').orderBy(col, desc ? 'desc' : 'asc').orderBy('problems.id', desc ? 'desc' : 'asc').limit(limit).offset(offset).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.n) };
+  },
+
+  /** Rows for the map: only what a marker needs. */
+  mapPoints(db: Db, fc: FilterContext, limit: number) {
+    return applyFilters(db.selectFrom('problems'), fc)
+      .select(['problems.id', 'problems.lat', 'problems.lng', 'problems.status', 'problems.title', 'problems.number'])
+      .where('problems.lat', 'is not', null)
+      .limit(limit)
+      .execute();
+  },
+
+  /** Queue counts for a console home page. */
+  async queueCounts(db: Db, fc: FilterContext) {
+    const rows = await applyFilters(db.selectFrom('problems'), fc)
+      .select(['problems.status', 'problems.due_state'])
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('problems.status', 'in', ['submitted', 'returned', 'assigned', 'bounced', 'in_progress', 'closure_requested'])
+      .groupBy(['problems.status', 'problems.due_state'])
+      .execute();
+    return rows.map((r) => ({ status: r.status, dueState: r.due_state, n: Number(r.n) }));
+  },
+
+  actions(db: Db, jurisdictionId: string, problemId: string) {
+    return db.selectFrom('actions').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).orderBy('seq').execute();
+  },
+
+  /** The latest public action of each problem (Open311 status_notes). */
+  async latestPublicActions(db: Db, jurisdictionId: string, problemIds: string[]) {
+    const out = new Map<string, ActionRow>();
+    if (problemIds.length === 0) return out;
+    const rows = await db
+      .selectFrom('actions')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', 'in', problemIds)
+      .where('is_public', '=', 1)
+      .orderBy('seq')
+      .execute();
+    for (const r of rows) out.set(r.problem_id, r);
+    return out;
+  },
+
+  recentPublicActions(db: Db, jurisdictionId: string, limit: number) {
+    return db
+      .selectFrom('actions')
+      .innerJoin('problems', (j) => j.onRef('problems.id', '=', 'actions.problem_id').onRef('problems.jurisdiction_id', '=', 'actions.jurisdiction_id'))
+      .select(['actions.id', 'actions.action', 'actions.created_at', 'actions.to_status', 'actions.actor_unit_id', 'problems.number', 'problems.title', 'problems.township_code', 'problems.id as problem_id'])
+      .where('actions.jurisdiction_id', '=', jurisdictionId)
+      .where('actions.is_public', '=', 1)
+      .orderBy('actions.seq', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  async actionHashAt(db: Db, jurisdictionId: string, seq: number): Promise<string | undefined> {
+    const r = await db.selectFrom('actions').select('hash').where('jurisdiction_id', '=', jurisdictionId).where('seq', '=', seq).executeTakeFirst();
+    return r?.hash;
+  },
+
+  insertAction(db: Db, row: ActionRow) {
+    return db.insertInto('actions').values(row).execute();
+  },
+
+  insertActions(db: Db, rows: ActionRow[]) {
+    return db.insertInto('actions').values(rows).execute();
+  },
+
+  async upsertResult(db: Db, jurisdictionId: string, problemId: string, summary: string, mechanism: string | null, indicators: { code: string; value_scaled: number }[], at: string) {
+    await db.deleteFrom('result_indicators').where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).execute();
+    await db.deleteFrom('results').where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).execute();
+    await db.insertInto('results').values({ jurisdiction_id: jurisdictionId, problem_id: problemId, summary, mechanism, created_at: at }).execute();
+    if (indicators.length) {
+      await db
+        .insertInto('result_indicators')
+        .values(indicators.map((i) => ({ jurisdiction_id: jurisdictionId, problem_id: problemId, code: i.code, value_scaled: i.value_scaled })))
+        .execute();
+    }
+  },
+
+  async results(db: Db, jurisdictionId: string, problemIds: string[]) {
+    if (problemIds.length === 0) return { results: [], indicators: [] };
+    const [results, indicators] = await Promise.all([
+      db.selectFrom('results').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('problem_id', 'in', problemIds).execute(),
+      db.selectFrom('result_indicators').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('problem_id', 'in', problemIds).execute(),
+    ]);
+    return { results, indicators };
+  },
+
+  mergedInto(db: Db, jurisdictionId: string, primaryId: string) {
+    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('merged_into_id', '=', primaryId).execute();
+  },
+
+  insertNotifications(db: Db, rows: Selectable<DB['notifications']>[]) {
+    if (rows.length === 0) return Promise.resolve();
+    return db.insertInto('notifications').values(rows).execute().then(() => undefined);
+  },
+
+  /** Problems near a point with the same category, for merge suggestions. */
+  similar(db: Db, jurisdictionId: string, p: ProblemRow, limit: number) {
+    let q = db
+      .selectFrom('problems')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', '!=', p.id)
+      .where('status', 'in', ['submitted', 'assigned', 'bounced', 'in_progress', 'closure_requested'])
+      .where('category_code', '=', p.category_code);
+    if (p.lat !== null && p.lng !== null) {
+      const box = boundingBox(p.lat, p.lng, 2000);
+      q = q.where('lat', '>=', box.minLat).where('lat', '<=', box.maxLat).where('lng', '>=', box.minLng).where('lng', '<=', box.maxLng);
+    } else if (p.village_code) {
+      q = q.where('village_code', '=', p.village_code);
+    }
+    return q.orderBy('created_at', 'desc').limit(limit).execute();
+  },
+};

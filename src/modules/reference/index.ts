@@ -1,0 +1,3 @@
+export { ReferenceService, ReferenceData, DEFAULT_RULE } from './reference.service.ts';
+export { referenceRepository } from './reference.repository.ts';
+export * from './reference.schema.ts';

@@ -1,0 +1,110 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { WorkCalendar } from '../../kernel/workdays.ts';
+import { referenceRepository } from './reference.repository.ts';
+import type { Category, CalendarDay, Division, Domain, Indicator, TimeRule, Unit } from './reference.schema.ts';
+
+/** Default limits when no rule matches: respond within 4 working hours, close within 15 working days. */
+export const DEFAULT_RULE = { respondHours: 4, closeDays: 15 };
+
+/** One jurisdiction's reference data, held in memory: small, read on every request. */
+export class ReferenceData {
+  readonly divisions = new Map<string, Division>();
+  readonly units = new Map<string, Unit>();
+  readonly categories = new Map<string, Category>();
+  readonly domains = new Map<string, Domain>();
+  readonly indicators = new Map<string, Indicator>();
+  readonly calendar: WorkCalendar;
+  private readonly childrenOf = new Map<string | null, string[]>();
+  private readonly unitChildren = new Map<string | null, string[]>();
+
+  constructor(
+    readonly jurisdictionId: string,
+    data: Awaited<ReturnType<typeof referenceRepository.loadAll>>,
+  ) {
+    for (const d of data.divisions) {
+      this.divisions.set(d.code, d);
+      const list = this.childrenOf.get(d.parentCode) ?? [];
+      list.push(d.code);
+      this.childrenOf.set(d.parentCode, list);
+    }
+    for (const u of data.units) {
+      this.units.set(u.id, u);
+      const list = this.unitChildren.get(u.parentId) ?? [];
+      list.push(u.id);
+      this.unitChildren.set(u.parentId, list);
+    }
+    for (const c of data.categories) this.categories.set(c.code, c);
+    for (const d of data.domains) this.domains.set(d.code, d);
+    for (const i of data.indicators) this.indicators.set(i.code, i);
+    this.timeRules = data.timeRules;
+    this.calendarDays = data.calendar;
+    this.calendar = new WorkCalendar(data.calendar.map((c) => ({ date: c.date, isWorkday: c.isWorkday, name: c.name })));
+  }
+
+  readonly timeRules: TimeRule[];
+  readonly calendarDays: CalendarDay[];
+
+  /** Divisions directly below a code. */
+  divisionChildren(parent: string): Division[] {
+    return (this.childrenOf.get(parent) ?? []).map((c) => this.divisions.get(c)!);
+  }
+
+  /** The township (9-digit code) a village or township code belongs to. */
+  townshipOf(code: string | null | undefined): string | null {
+    if (!code) return null;
+    if (code.length >= 9) return code.slice(0, 9);
+    return null;
+  }
+
+  /** A unit and all units below it. */
+  unitSubtree(id: string): string[] {
+    const out: string[] = [];
+    const stack = [id];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      out.push(cur);
+      stack.push(...(this.unitChildren.get(cur) ?? []));
+    }
+    return out;
+  }
+
+  /** The time-limit rule for a category and urgency: the category's own, else the general one. */
+  ruleFor(categoryCode: string, urgency: string): { respondHours: number; closeDays: number } {
+    return (
+      this.timeRules.find((r) => r.categoryCode === categoryCode && r.urgency === urgency) ??
+      this.timeRules.find((r) => r.categoryCode === null && r.urgency === urgency) ??
+      this.timeRules.find((r) => r.categoryCode === null && r.urgency === 'normal') ??
+      DEFAULT_RULE
+    );
+  }
+
+  /** The display name of a division code. */
+  divisionName(code: string | null): string | null {
+    return code ? (this.divisions.get(code)?.name ?? null) : null;
+  }
+}
+
+/** Loads reference data per jurisdiction and keeps it for a short while (several processes may write). */
+export class ReferenceService {
+  private cache = new Map<string, { at: number; data: Promise<ReferenceData> }>();
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  /** The reference data of a jurisdiction. */
+  get(jurisdictionId: string): Promise<ReferenceData> {
+    const hit = this.cache.get(jurisdictionId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.data;
+    const data = referenceRepository.loadAll(this.db, jurisdictionId).then((d) => new ReferenceData(jurisdictionId, d));
+    this.cache.set(jurisdictionId, { at: Date.now(), data });
+    data.catch(() => this.cache.delete(jurisdictionId));
+    return data;
+  }
+
+  /** Forgets the cached data after a change. */
+  invalidate(jurisdictionId: string): void {
+    this.cache.delete(jurisdictionId);
+  }
+}

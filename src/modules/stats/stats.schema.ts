@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ProblemFilters } from '../problems/problems.schema.ts';
+
+export const GROUP_BY = ['domain', 'kind', 'channel', 'township', 'unit', 'topic', 'month', 'category'] as const;
+export const SummaryQuery = ProblemFilters.extend({ groupBy: z.enum(GROUP_BY).optional() });
+export type SummaryQuery = z.infer<typeof SummaryQuery>;
+
+export const Kpis = z.object({
+  received: z.number(),
+  accepted: z.number(),
+  resolved: z.number(),
+  closed: z.number(),
+  rated: z.number(),
+  responseRate: z.number().nullable(),
+  onTimeRate: z.number().nullable(),
+  resolutionRate: z.number().nullable(),
+  satisfactionRate: z.number().nullable(),
+  bounceRate: z.number().nullable(),
+  repeatRate: z.number().nullable(),
+  avgHoursToClose: z.number().nullable(),
+  medianHoursToClose: z.number().nullable().optional(),
+  indicators: z.array(z.object({ code: z.string(), name: z.string(), unit: z.string(), value: z.number() })),
+});
+export type Kpis = z.infer<typeof Kpis>;
+
+export const Summary = z.object({
+  totals: Kpis,
+  groupBy: z.string().nullable(),
+  groups: z.array(Kpis.extend({ key: z.string().nullable(), label: z.string() })),
+});
+export type Summary = z.infer<typeof Summary>;
+
+export const ResultsQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  domain: z.string().max(100).optional(),
+  township: z.string().regex(/^\d{9}$/).optional(),
+  campaign: z.string().max(64).optional(),
+  category: z.string().max(100).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});

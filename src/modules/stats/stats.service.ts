@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { hasRole, type Principal } from '../../kernel/roles.ts';
+import type { AppContext } from '../../server/context.ts';
+import { filterContext, problemsRepository, resultOf, visibilityOf, type FilterContext, type ProblemFilters } from '../problems/index.ts';
+import type { ReferenceData } from '../reference/index.ts';
+import { statsRepository, type AggregateRow, type GroupKey } from './stats.repository.ts';
+import type { Kpis, Summary, SummaryQuery } from './stats.schema.ts';
+
+const num = z.coerce.number().nullable().transform((v) => v ?? 0);
+const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
+
+/** Statistics are public aggregates, but staff with a limited scope see only their part. */
+function statsFilterContext(ctx: AppContext, p: Principal | null, jid: string, filters: ProblemFilters): FilterContext {
+  if (p && hasRole(p, 'admin', 'supervisor', 'leader', 'unit_handler', 'official')) {
+    const fc = filterContext(ctx, p, filters);
+    const v = visibilityOf(p);
+    return { ...fc, visibility: v.all ? null : v };
+  }
+  return { jurisdictionId: jid, filters, visibility: null, now: ctx.clock.now().toISOString(), dialect: ctx.dialect };
+}
+
+/** Parses an aggregate row at the boundary (SQLite and pg differ in numeric types). */
+function kpisOf(r: AggregateRow, indicators: Kpis['indicators']): Kpis {
+  const n = (v: unknown) => num.parse(v);
+  const received = n(r.received);
+  const accepted = n(r.accepted);
+  const resolved = n(r.resolved);
+  const closed = n(r.closed);
+  const rated = n(r.rated);
+  return {
+    received,
+    accepted,
+    resolved,
+    closed,
+    rated,
+    responseRate: rate(n(r.responded_on_time), accepted),
+    onTimeRate: rate(n(r.closed_on_time), closed),
+    resolutionRate: rate(resolved, accepted),
+    satisfactionRate: rate(n(r.satisfied), rated),
+    bounceRate: rate(n(r.bounced), accepted),
+    repeatRate: rate(n(r.repeated), closed),
+    avgHoursToClose: closed > 0 ? Math.round((n(r.hours_sum) / closed) * 10) / 10 : null,
+    indicators,
+  };
+}
+
+function indicatorList(ref: ReferenceData, rows: { code: string; total: unknown }[]): Kpis['indicators'] {
+  return [...ref.indicators.values()].map((def) => {
+    const row = rows.find((r) => r.code === def.code);
+    const value = row ? num.parse(row.total) / def.scale : 0;
+    return { code: def.code, name: def.name, unit: def.unit, value: Math.round(value * 10000) / 10000 };
+  });
+}
+
+function labelOf(ref: ReferenceData, groupBy: GroupKey, key: string | null): string {
+  if (key === null) return '未指定';
+  switch (groupBy) {
+    case 'domain':
+      return ref.domains.get(key)?.name ?? key;
+    case 'township':
+      return ref.divisionName(key) ?? key;
+    case 'unit':
+      return ref.units.get(key)?.name ?? key;
+    case 'category':
+      return ref.categories.get(key)?.name ?? key;
+    case 'kind':
+      return ({ enterprise: '企需', resident: '民呼', other: '其他' } as Record<string, string>)[key] ?? key;
+    default:
+      return key;
+  }
+}
+
+/** KPIs of DESIGN §2 for the filtered problems, overall and per group. Always computed from the data. */
+export async function summary(ctx: AppContext, p: Principal | null, jid: string, query: SummaryQuery): Promise<Summary> {
+  const { groupBy, ...filters } = query;
+  const fc = statsFilterContext(ctx, p, jid, filters);
+  const ref = await ctx.reference.get(jid);
+  const [totalRows, totalInd, groupRows, groupInd] = await Promise.all([
+    statsRepository.aggregates(ctx.db, fc, null),
+    statsRepository.indicatorSums(ctx.db, fc, null),
+    groupBy ? statsRepository.aggregates(ctx.db, fc, groupBy) : Promise.resolve([]),
+    groupBy ? statsRepository.indicatorSums(ctx.db, fc, groupBy) : Promise.resolve([]),
+  ]);
+  const totals = kpisOf(totalRows[0]!, indicatorList(ref, totalInd));
+  totals.medianHoursToClose = await statsRepository.medianHours(ctx.db, fc, totals.closed);
+  const groups = groupRows
+    .map((r) => ({ key: r.key, label: labelOf(ref, groupBy!, r.key), ...kpisOf(r, indicatorList(ref, groupInd.filter((i) => i.key === r.key))) }))
+    .sort((a, b) => (groupBy === 'month' ? String(a.key).localeCompare(String(b.key)) : b.received - a.received));
+  return { totals, groupBy: groupBy ?? null, groups };
+}
+
+/** The public results list (成效清单): resolved problems with their results, no personal data. */
+export async function publicResults(ctx: AppContext, jid: string, q: { q?: string; domain?: string; township?: string; campaign?: string; category?: string; page: number; pageSize: number }) {
+  const fc: FilterContext = { jurisdictionId: jid, filters: { q: q.q, domain: q.domain, township: q.township, campaign: q.campaign, category: q.category }, visibility: null, now: ctx.clock.now().toISOString(), dialect: ctx.dialect };
+  const ref = await ctx.reference.get(jid);
+  const { items, total } = await statsRepository.results(ctx.db, fc, q.pageSize, (q.page - 1) * q.pageSize);
+  const res = await problemsRepository.results(ctx.db, jid, items.map((i) => i.id));
+  return {
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+    items: items.map((r) => ({
+      id: r.id,
+      number: r.number,
+      title: r.title,
+      description: r.description,
+      kind: r.kind,
+      domain: r.domain,
+      domainName: ref.domains.get(r.domain)?.name ?? r.domain,
+      categoryName: ref.categories.get(r.category_code)?.name ?? r.category_code,
+      townshipName: ref.divisionName(r.township_code),
+      villageName: ref.divisionName(r.village_code),
+      leadUnit: r.lead_unit_id ? (ref.units.get(r.lead_unit_id)?.name ?? null) : null,
+      createdAt: r.created_at,
+      closedAt: r.closed_at,
+      rating: r.rating,
+      result: resultOf(ref, res.results.find((x) => x.problem_id === r.id), res.indicators.filter((x) => x.problem_id === r.id)),
+    })),
+  };
+}
+
+/** The latest public actions, for the big screen's live feed. */
+export async function recentActions(ctx: AppContext, jid: string, limit: number) {
+  const ref = await ctx.reference.get(jid);
+  const rows = await problemsRepository.recentPublicActions(ctx.db, jid, limit);
+  return rows.map((r) => ({
+    id: r.id,
+    action: r.action,
+    problemId: r.problem_id,
+    number: r.number,
+    title: r.title,
+    toStatus: r.to_status,
+    townshipName: ref.divisionName(r.township_code),
+    unitName: r.actor_unit_id ? (ref.units.get(r.actor_unit_id)?.name ?? null) : null,
+    createdAt: r.created_at,
+  }));
+}

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.ts';
+import { AppError } from './errors.ts';
+import type { App } from './types.ts';
+import { authHooks } from './hooks.ts';
+import { registerModules } from './modules.ts';
+import { SESSION_COOKIE } from './guards.ts';
+
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Builds the HTTP application: plugins, hooks, every module's routes, the web app. */
+export async function buildApp(ctx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    disableRequestLogging: ctx.config.logLevel !== 'debug',
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: process.env.QINGDAN_TRUST_PROXY === '1',
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: 'array' } },
+  }).withTypeProvider() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are documented with schemas but serialised plainly: the services already return
+  // domain objects of the declared shape, and validating every response would cost throughput.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.setErrorHandler((error: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = (error as { validationContext?: string }).validationContext ?? 'body';
+      const details = error.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || where,
+        message: v.message ?? 'invalid',
+      }));
+      return reply.status(400).send({
+        error: { code: 'validation', message: details.map((d) => `${d.path}: ${d.message}`).join('; '), details },
+      });
+    }
+    const fe = error as FastifyError;
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send({ error: { code: fe.code ?? 'bad_request', message: fe.message } });
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, {
+    limits: { fileSize: ctx.config.maxUploadBytes, files: 9, fields: 20, fieldSize: 100_000, parts: 40 },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Qingdan API', description: '问题清单 → 成效清单', version: ctx.config.version },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+    if (!reply.getHeader('content-security-policy')) {
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+      );
+    }
+    if (_req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    return payload;
+  });
+
+  authHooks(app, ctx);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { schema: { tags: ['system'] } }, async (_req, reply) => {
+    try {
+      await ctx.db.selectFrom('jurisdictions').select('id').limit(1).execute();
+      return { status: 'ok', database: ctx.dialect.name, version: ctx.config.version };
+    } catch (err) {
+      reply.status(503);
+      return { status: 'error', database: ctx.dialect.name, version: ctx.config.version, message: String(err) };
+    }
+  });
+  app.get('/api/config', { schema: { tags: ['system'] } }, async (req) => {
+    const ref = await ctx.reference.get(req.jurisdictionId);
+    const county = [...ref.divisions.values()].find((d) => d.level === 'county');
+    return {
+      jurisdiction: ctx.jurisdictions.find((j) => j.id === req.jurisdictionId) ?? null,
+      tileUrl: ctx.config.tileUrl,
+      center: [county?.lat ?? 27.859, county?.lng ?? 113.166],
+      zoom: 12,
+    };
+  });
+
+  await registerModules(app, ctx);
+
+  if (fs.existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false });
+    for (const base of ['m', 'admin', 'screen']) {
+      const index = path.join(webDist, base, 'index.html');
+      const send = (_req: FastifyRequest, reply: FastifyReply) => {
+        if (!fs.existsSync(index)) return reply.status(404).send({ error: { code: 'not_found', message: 'web app not built' } });
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.readFileSync(index));
+      };
+      app.get(`/${base}`, { schema: { hide: true } }, (_req, reply) => reply.redirect(`/${base}/`));
+      app.get(`/${base}/`, { schema: { hide: true } }, send);
+      app.get(`/${base}/*`, { schema: { hide: true } }, send);
+    }
+    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/m/'));
+  }
+  return app;
+}

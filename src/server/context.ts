@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
+import type { DialectAdapter } from '../db/dialect/types.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { FieldCipher } from '../kernel/secrets.ts';
+import type { ReferenceService } from '../modules/reference/reference.service.ts';
+
+/** What every service needs, built once at start-up and passed down explicitly. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Kysely<DB>;
+  dialect: DialectAdapter;
+  clock: Clock;
+  log: Logger;
+  cipher: FieldCipher;
+  reference: ReferenceService;
+  /** The jurisdictions this installation serves; the first is the default for anonymous requests. */
+  jurisdictions: { id: string; name: string; open311Id: string | null; numberPrefix: string; divisionCode: string }[];
+}

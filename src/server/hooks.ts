@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { principalFromApiKey, principalFromSession } from '../modules/auth/auth.service.ts';
+import { idempotencyRepository } from './idempotency.repository.ts';
+import type { AppContext } from './context.ts';
+import { AppError, badRequest, forbidden, notFound, unauthorized } from './errors.ts';
+import type { App } from './types.ts';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Writes that need no CSRF token: they create the session, or carry no cookie credentials. */
+const CSRF_EXEMPT = new Set(['/api/auth/login', '/api/auth/otp', '/api/auth/otp/verify']);
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (typeof h === 'string' && h.startsWith('Bearer ')) return h.slice(7).trim();
+  return undefined;
+}
+
+/** Picks the jurisdiction: the caller's, an explicit one, or the installation's only one. */
+function resolveJurisdiction(ctx: AppContext, req: FastifyRequest): string {
+  if (req.principal) return req.principal.jurisdictionId;
+  const header = req.headers['x-jurisdiction'];
+  const explicit = typeof header === 'string' ? header : undefined;
+  if (explicit) {
+    const j = ctx.jurisdictions.find((x) => x.id === explicit || x.open311Id === explicit);
+    if (!j) throw notFound(`jurisdiction ${explicit}`);
+    return j.id;
+  }
+  return ctx.jurisdictions[0]?.id ?? '';
+}
+
+/** Resolves the caller, checks CSRF on cookie-authenticated writes, and applies Idempotency-Key. */
+export function authHooks(app: App, ctx: AppContext): void {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('jurisdictionId', '');
+
+  app.addHook('onRequest', async (req) => {
+    const key = bearer(req);
+    if (key) {
+      req.principal = await principalFromApiKey(ctx, key);
+      if (!req.principal) throw unauthorized('API 密钥无效或已吊销 / invalid or revoked API key');
+    } else {
+      const token = req.cookies.qd_session;
+      if (token) req.principal = await principalFromSession(ctx, token);
+      if (req.principal && !SAFE.has(req.method) && !CSRF_EXEMPT.has(req.routeOptions.url ?? '')) {
+        const sent = req.headers['x-csrf-token'];
+        const expected = req.principal.csrfToken ?? '';
+        const ok =
+          typeof sent === 'string' &&
+          sent.length === expected.length &&
+          crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+        if (!ok) throw forbidden('CSRF 校验失败：请携带 x-csrf-token / missing or wrong x-csrf-token (GET /api/auth/csrf)');
+      }
+    }
+    req.jurisdictionId = resolveJurisdiction(ctx, req);
+  });
+
+  // Idempotency-Key: the first request with a key runs and its answer is kept; a repeat gets the same
+  // answer without running again. A key reused for a different request is refused.
+  app.addHook('preHandler', async (req, reply) => {
+    if (SAFE.has(req.method)) return;
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return;
+    if (key.length > 200) throw badRequest('Idempotency-Key: at most 200 characters');
+    const principal = req.principal?.userId ?? req.principal?.apiKeyId ?? `anon:${req.ip}`;
+    const requestHash = crypto
+      .createHash('sha256')
+      .update(`${req.method} ${req.url} `)
+      .update(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? null))
+      .digest('hex');
+    const reserved = await idempotencyRepository.reserve(ctx.db, req.jurisdictionId, principal, key, requestHash, ctx.clock.now().toISOString());
+    if (reserved) {
+      req.idempotency = { principal, key };
+      return;
+    }
+    const prior = await idempotencyRepository.find(ctx.db, req.jurisdictionId, principal, key);
+    if (!prior) throw new AppError(409, 'conflict', 'Idempotency-Key: try again');
+    if (prior.request_hash !== requestHash) {
+      throw new AppError(422, 'idempotency_mismatch', 'Idempotency-Key was already used for a different request');
+    }
+    if (prior.status_code === 0) throw new AppError(409, 'in_progress', 'a request with this Idempotency-Key is still being processed');
+    reply.header('idempotent-replayed', 'true');
+    reply.status(prior.status_code).type('application/json; charset=utf-8');
+    return reply.send(prior.response);
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const idem = req.idempotency;
+    if (!idem) return payload;
+    req.idempotency = undefined;
+    if (reply.statusCode >= 500 || reply.statusCode === 401 || reply.statusCode === 429) {
+      await idempotencyRepository.release(ctx.db, req.jurisdictionId, idem.principal, idem.key);
+    } else {
+      await idempotencyRepository.complete(ctx.db, req.jurisdictionId, idem.principal, idem.key, reply.statusCode, typeof payload === 'string' ? payload : '');
+    }
+    return payload;
+  });
+}

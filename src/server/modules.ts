@@ -1,0 +1,18 @@
+import type { AppContext } from './context.ts';
+import type { App } from './types.ts';
+import { authRoutes } from '../modules/auth/auth.routes.ts';
+import { usersRoutes } from '../modules/users/users.routes.ts';
+import { referenceRoutes } from '../modules/reference/reference.routes.ts';
+import { problemsRoutes } from '../modules/problems/problems.routes.ts';
+import { attachmentsRoutes } from '../modules/attachments/attachments.routes.ts';
+import { campaignsRoutes } from '../modules/campaigns/campaigns.routes.ts';
+import { statsRoutes } from '../modules/stats/stats.routes.ts';
+import { inboxRoutes } from '../modules/inbox/inbox.routes.ts';
+
+
+/** The module registry: every module's routes, in one place. */
+export async function registerModules(app: App, ctx: AppContext): Promise<void> {
+  for (const register of [authRoutes, usersRoutes, referenceRoutes, problemsRoutes, attachmentsRoutes, campaignsRoutes, statsRoutes, inboxRoutes]) {
+    await register(app, ctx);
+  }
+}

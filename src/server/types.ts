@@ -1,0 +1,17 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Principal } from '../kernel/roles.ts';
+
+/** The Fastify instance every module registers its routes on. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, if anyone. */
+    principal: Principal | null;
+    /** The jurisdiction the request is about. */
+    jurisdictionId: string;
+    /** Set when the request carries an Idempotency-Key that was reserved for it. */
+    idempotency?: { principal: string; key: string };
+  }
+}

@@ -1,0 +1,66 @@
+import type { ProblemStatus } from './types';
+
+/** "2024-01-15 09:30" in local time. */
+export function formatDateTime(iso?: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** "2024-01-15" in local time. */
+export function formatDate(iso?: string | null): string {
+  return formatDateTime(iso).slice(0, 10);
+}
+
+/** A rate given as 0..1 (or already as a percentage) shown as "93.5%"; "—" when unknown. */
+export function formatRate(v?: number | null): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  const pct = v <= 1 ? v * 100 : v;
+  return `${pct.toFixed(1)}%`;
+}
+
+/** A rate as a number 0..100 for charts. */
+export function ratePct(v?: number | null): number {
+  if (v === null || v === undefined || Number.isNaN(v)) return 0;
+  return Math.round((v <= 1 ? v * 100 : v) * 10) / 10;
+}
+
+/** Colours per status, shared by tags, map markers and charts. */
+export const statusColor: Record<ProblemStatus, string> = {
+  submitted: '#909399',
+  returned: '#b88230',
+  rejected: '#a8abb2',
+  assigned: '#409eff',
+  bounced: '#e6a23c',
+  in_progress: '#1989fa',
+  closure_requested: '#7a5af8',
+  closed: '#19a15f',
+  merged: '#b1b3b8',
+};
+
+/** The status tag type used by Vant and Element Plus. */
+export function statusTagType(s: string): 'primary' | 'success' | 'warning' | 'danger' | 'info' {
+  switch (s) {
+    case 'closed':
+      return 'success';
+    case 'bounced':
+    case 'returned':
+    case 'closure_requested':
+      return 'warning';
+    case 'rejected':
+      return 'danger';
+    case 'submitted':
+    case 'merged':
+      return 'info';
+    default:
+      return 'primary';
+  }
+}
+
+/** The status tag type for Vant (which calls the neutral type "default"). */
+export function statusVantType(s: string): 'primary' | 'success' | 'warning' | 'danger' | 'default' {
+  const v = statusTagType(s);
+  return v === 'info' ? 'default' : v;
+}

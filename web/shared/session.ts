@@ -1,0 +1,60 @@
+import { ref } from 'vue';
+import { api, resetCsrf } from './api';
+import type { User } from './types';
+
+/** The signed-in user, or null; undefined until the first check. */
+export const currentUser = ref<User | null | undefined>(undefined);
+
+/** Asks the server who is signed in (`GET /api/auth/me`). */
+export async function loadMe(): Promise<User | null> {
+  try {
+    const r = await api.get<{ user?: User } & Partial<User>>('/api/auth/me');
+    currentUser.value = r.user ?? (r.id ? (r as User) : null);
+  } catch {
+    currentUser.value = null;
+  }
+  return currentUser.value;
+}
+
+/** Staff and demo sign-in with user name and password. */
+export async function login(username: string, password: string): Promise<User> {
+  resetCsrf();
+  const r = await api.post<{ user: User }>('/api/auth/login', { username, password });
+  resetCsrf();
+  currentUser.value = r.user;
+  return r.user;
+}
+
+/** Resident sign-in, step 1: ask for a one-time code. In the demo the answer carries `devCode`. */
+export async function requestOtp(phone: string): Promise<{ devCode?: string }> {
+  resetCsrf();
+  return api.post<{ devCode?: string }>('/api/auth/otp', { phone });
+}
+
+/** Resident sign-in, step 2: check the code. */
+export async function verifyOtp(phone: string, code: string): Promise<User> {
+  const r = await api.post<{ user: User }>('/api/auth/otp/verify', { phone, code });
+  resetCsrf();
+  currentUser.value = r.user;
+  return r.user;
+}
+
+/** Signs out. */
+export async function logout(): Promise<void> {
+  try {
+    await api.post('/api/auth/logout', {});
+  } finally {
+    resetCsrf();
+    currentUser.value = null;
+  }
+}
+
+/** True when the user has one of the roles. */
+export function hasRole(user: User | null | undefined, ...roles: string[]): boolean {
+  return !!user && user.roles.some((r) => roles.includes(r));
+}
+
+/** The name to show for a user. */
+export function displayName(user: User | null | undefined): string {
+  return user?.displayName ?? user?.name ?? user?.username ?? '';
+}
