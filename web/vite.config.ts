@@ -35,6 +35,7 @@ export default defineConfig({
     outDir: resolve(root, 'dist'),
     emptyOutDir: true,
     assetsDir: 'assets',
+    manifest: true,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       input: Object.fromEntries(apps.map((app) => [app, resolve(root, app, 'index.html')])),

@@ -1,0 +1,140 @@
+/**
+ * Test harness for API tests: a real application on a real, fresh database (SQLite in a temporary
+ * folder, or a new PostgreSQL database when QINGDAN_TEST_DB=postgres), driven through Fastify's full
+ * HTTP stack, with small helpers to sign in as a demo user.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { loadConfig, type Config } from '../config.ts';
+import { ManualClock, type Clock } from '../kernel/clock.ts';
+import { buildApp } from '../server/app.ts';
+import { createContext, reloadJurisdictions } from '../server/bootstrap.ts';
+import type { AppContext } from '../server/context.ts';
+import type { App } from '../server/types.ts';
+import { HETANG, seedHetang } from '../db/seed/hetang.ts';
+
+export const TEST_DB = (process.env.QINGDAN_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
+const PG_ADMIN_URL = process.env.QINGDAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestApp {
+  app: App;
+  ctx: AppContext;
+  clock: ManualClock | null;
+  client(): Client;
+  as(username: string): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | number | undefined>;
+  raw: string | Buffer;
+}
+
+/** A signed-in (or anonymous) client of the API, keeping its session cookie and CSRF token. */
+export class Client {
+  cookie: string | null = null;
+  csrf: string | null = null;
+  constructor(private readonly app: App) {}
+
+  async login(username: string, password: string = HETANG.password): Promise<Res> {
+    const r = await this.request('POST', '/api/auth/login', { username, password });
+    if (r.status === 200) {
+      const set = r.headers['set-cookie'];
+      const c = (Array.isArray(set) ? set : [String(set)]).find((x) => x.startsWith('qd_session='));
+      this.cookie = c ? c.split(';')[0]! : null;
+      this.csrf = r.body.csrfToken;
+    }
+    return r;
+  }
+
+  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
+    let payload: string | Buffer | undefined;
+    if (Buffer.isBuffer(body)) payload = body;
+    else if (typeof body === 'string') payload = body;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
+    }
+    const r = await this.app.inject({ method: method as 'GET', url, payload, headers: h });
+    let parsed: unknown = r.body;
+    if (String(r.headers['content-type'] ?? '').includes('json')) {
+      try {
+        parsed = JSON.parse(r.body);
+      } catch {
+        parsed = r.body;
+      }
+    }
+    return { status: r.statusCode, body: parsed as T, headers: r.headers, raw: r.rawPayload };
+  }
+  get<T = any>(url: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', url, undefined, headers);
+  }
+  post<T = any>(url: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', url, body ?? {}, headers);
+  }
+}
+
+async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `qd_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/** Starts an application on a fresh database, seeded with the Hetang demo (all of it, or without problems). */
+export async function startTestApp(opts: { seed?: 'demo' | 'reference'; clock?: Date | 'system'; config?: Partial<Config> } = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qingdan-test-'));
+  let dropPg: (() => Promise<void>) | null = null;
+  let databaseUrl: string | undefined;
+  if (TEST_DB === 'postgres') {
+    const db = await freshPgDatabase();
+    databaseUrl = db.url;
+    dropPg = db.drop;
+  }
+  const config = loadConfig({}, { dataDir, databaseUrl, logLevel: 'silent', scheduler: false, exposeDevCodes: true, sessionIdleMinutes: 10 ** 7, sessionAbsoluteHours: 10 ** 6, ...opts.config });
+  const manual = opts.clock === 'system' ? null : new ManualClock(opts.clock ?? new Date('2024-03-04T01:00:00Z'));
+  const clock: Clock | undefined = manual ?? undefined;
+  const ctx = await createContext(config, { clock, logger: pino({ level: 'silent' }) });
+  await seedHetang(ctx, { problems: opts.seed === 'demo' ? 'full' : 'none' });
+  await reloadJurisdictions(ctx);
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    clock: manual,
+    client: () => new Client(app),
+    async as(username: string) {
+      const c = new Client(app);
+      const r = await c.login(username);
+      if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return c;
+    },
+    async close() {
+      await app.close();
+      await ctx.database.close();
+      if (dropPg) await dropPg();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
