@@ -18,9 +18,21 @@ import type { AppContext } from '../server/context.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The demo sign-ins, printed at start-up and listed in the README. */
-export const DEMO_USERS = ['demo-admin', 'demo-supervisor', 'demo-leader', 'demo-official', 'demo-unit', 'demo-street', 'demo-resident', 'demo-enterprise'];
+export const DEMO_USERS = [
+  'demo-admin',
+  'demo-supervisor',
+  'demo-leader',
+  'demo-official',
+  'demo-unit',
+  'demo-street',
+  'demo-resident',
+  'demo-enterprise',
+];
 
-async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+async function withContext<T>(
+  fn: (ctx: AppContext) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
   const ctx = await createContext(loadConfig(), { migrate: opts.migrate });
   try {
     return await fn(ctx);
@@ -30,8 +42,15 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, opts: { migra
 }
 
 function jurisdictionOf(ctx: AppContext, given?: string): string {
-  const j = given ? ctx.jurisdictions.find((x) => x.id === given || x.open311Id === given) : ctx.jurisdictions[0];
-  if (!j) throw new Error(given ? `unknown jurisdiction ${given}` : 'no jurisdiction: run `qingdan init --division <code>` or `qingdan seed` first');
+  const j = given
+    ? ctx.jurisdictions.find((x) => x.id === given || x.open311Id === given)
+    : ctx.jurisdictions[0];
+  if (!j)
+    throw new Error(
+      given
+        ? `unknown jurisdiction ${given}`
+        : 'no jurisdiction: run `qingdan init --division <code>` or `qingdan seed` first',
+    );
   return j.id;
 }
 
@@ -49,10 +68,23 @@ export function buildWebIfNeeded(force = false): void {
     }
     return t;
   };
-  const builtAt = fs.existsSync(path.join(out, 'm', 'index.html')) ? fs.statSync(path.join(out, 'm', 'index.html')).mtimeMs : 0;
+  const builtAt = fs.existsSync(path.join(out, 'm', 'index.html'))
+    ? fs.statSync(path.join(out, 'm', 'index.html')).mtimeMs
+    : 0;
   if (!force && builtAt > newest(src)) return;
   console.log('Building the web app …');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(src, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      path.join(src, 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    { stdio: 'inherit', cwd: root },
+  );
   if (r.status !== 0) throw new Error('web build failed');
 }
 
@@ -76,9 +108,20 @@ export async function main(argv: string[]): Promise<void> {
       }
       const { url } = await serve(ctx);
       console.log(`\nQingdan is running on ${ctx.dialect.name} at ${url}`);
-      console.log(`  phone pages  ${url}/m/\n  console      ${url}/admin/\n  big screen   ${url}/screen/\n  API docs     ${url}/api/docs\n  Open311      ${url}/open311/v2/discovery.json`);
-      if (ctx.jurisdictions.some((j) => j.id === HETANG.id)) console.log(`  demo users   ${DEMO_USERS.join(', ')} (password ${HETANG.password}); Open311 key ${HETANG.apiKey}`);
+      console.log(
+        `  phone pages  ${url}/m/\n  console      ${url}/admin/\n  big screen   ${url}/screen/\n  API docs     ${url}/api/docs\n  Open311      ${url}/open311/v2/discovery.json`,
+      );
+      if (ctx.jurisdictions.some((j) => j.id === HETANG.id))
+        console.log(
+          `  demo users   ${DEMO_USERS.join(', ')} (password ${HETANG.password}); Open311 key ${HETANG.apiKey}`,
+        );
     });
+
+  program
+    .command('build-web')
+    .description('build the web app (phone pages, console, big screen) when its sources changed')
+    .option('--force', 'build even if up to date')
+    .action((o: { force?: boolean }) => buildWebIfNeeded(!!o.force));
 
   program
     .command('serve')
@@ -104,9 +147,17 @@ export async function main(argv: string[]): Promise<void> {
     .action((o: { division: string; name?: string; prefix: string; open311Id?: string }) =>
       withContext(async (ctx) => {
         const divisions = o.division === HETANG.id ? hetangDivisions() : await nationalDivisions(o.division);
-        await initJurisdiction(ctx, { id: o.division, name: o.name, numberPrefix: o.prefix, open311Id: o.open311Id ?? null, divisions });
+        await initJurisdiction(ctx, {
+          id: o.division,
+          name: o.name,
+          numberPrefix: o.prefix,
+          open311Id: o.open311Id ?? null,
+          divisions,
+        });
         const townships = divisions.filter((d) => d.level === 'township').length;
-        console.log(`initialised ${divisions[0]!.name} (${o.division}): ${townships} townships, ${divisions.length - townships - 1} villages`);
+        console.log(
+          `initialised ${divisions[0]!.name} (${o.division}): ${townships} townships, ${divisions.length - townships - 1} villages`,
+        );
       }),
     );
 
@@ -116,10 +167,13 @@ export async function main(argv: string[]): Promise<void> {
     .option('--no-problems', 'reference data, users and topics only')
     .action((o: { problems: boolean }) =>
       withContext(async (ctx) => {
-        if (ctx.jurisdictions.some((j) => j.id === HETANG.id)) throw new Error('the Hetang demo is seeded already');
+        if (ctx.jurisdictions.some((j) => j.id === HETANG.id))
+          throw new Error('the Hetang demo is seeded already');
         const t = Date.now();
         const r = await seedHetang(ctx, { problems: o.problems ? 'full' : 'none' });
-        console.log(`seeded the Hetang demo: ${r.problems} problems in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+        console.log(
+          `seeded the Hetang demo: ${r.problems} problems in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+        );
       }),
     );
 
@@ -129,21 +183,43 @@ export async function main(argv: string[]): Promise<void> {
     .description('add a user')
     .requiredOption('--username <name>')
     .requiredOption('--name <display name>')
-    .requiredOption('--role <roles>', 'comma list: resident, enterprise, official, unit_handler, supervisor, leader, admin')
+    .requiredOption(
+      '--role <roles>',
+      'comma list: resident, enterprise, official, unit_handler, supervisor, leader, admin',
+    )
     .option('--password <password>', 'at least 10 characters with letters and digits (or QINGDAN_PASSWORD)')
     .option('--unit <unitId>')
     .option('--phone <phone>')
     .option('--jurisdiction <id>')
-    .action((o: { username: string; name: string; role: string; password?: string; unit?: string; phone?: string; jurisdiction?: string }) =>
-      withContext(async (ctx) => {
-        const input = UserInput.safeParse({ username: o.username, displayName: o.name, roles: o.role.split(','), password: o.password ?? process.env.QINGDAN_PASSWORD, unitId: o.unit ?? null, phone: o.phone ?? null });
-        if (!input.success) throw new Error(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        const u = await createUser(ctx, jurisdictionOf(ctx, o.jurisdiction), input.data, null);
-        console.log(`user ${u.username} created (${u.id}), roles ${u.roles.join(', ')}`);
-      }),
+    .action(
+      (o: {
+        username: string;
+        name: string;
+        role: string;
+        password?: string;
+        unit?: string;
+        phone?: string;
+        jurisdiction?: string;
+      }) =>
+        withContext(async (ctx) => {
+          const input = UserInput.safeParse({
+            username: o.username,
+            displayName: o.name,
+            roles: o.role.split(','),
+            password: o.password ?? process.env.QINGDAN_PASSWORD,
+            unitId: o.unit ?? null,
+            phone: o.phone ?? null,
+          });
+          if (!input.success)
+            throw new Error(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+          const u = await createUser(ctx, jurisdictionOf(ctx, o.jurisdiction), input.data, null);
+          console.log(`user ${u.username} created (${u.id}), roles ${u.roles.join(', ')}`);
+        }),
     );
 
-  const apikey = program.command('apikey').description('manage API keys for integrations (Open311 clients, the hotline)');
+  const apikey = program
+    .command('apikey')
+    .description('manage API keys for integrations (Open311 clients, the hotline)');
   apikey
     .command('create')
     .requiredOption('--name <name>')
@@ -169,7 +245,10 @@ export async function main(argv: string[]): Promise<void> {
     .option('--jurisdiction <id>')
     .action((o: { jurisdiction?: string }) =>
       withContext(async (ctx) => {
-        for (const k of await listApiKeys(ctx, jurisdictionOf(ctx, o.jurisdiction))) console.log(`${k.prefix}…  ${k.name}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`);
+        for (const k of await listApiKeys(ctx, jurisdictionOf(ctx, o.jurisdiction)))
+          console.log(
+            `${k.prefix}…  ${k.name}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`,
+          );
       }),
     );
 
@@ -180,9 +259,14 @@ export async function main(argv: string[]): Promise<void> {
     .action(() =>
       withContext(async (ctx) => {
         const r = await verifyChains(ctx.db);
-        if (r.ok) console.log(`audit chains intact: ${r.checked.actions} actions, ${r.checked.audit} administrative records`);
+        if (r.ok)
+          console.log(
+            `audit chains intact: ${r.checked.actions} actions, ${r.checked.audit} administrative records`,
+          );
         else {
-          console.error(`BROKEN: ${r.broken!.log} of ${r.broken!.jurisdictionId}, seq ${r.broken!.seq} (id ${r.broken!.id}): ${r.broken!.reason}`);
+          console.error(
+            `BROKEN: ${r.broken!.log} of ${r.broken!.jurisdictionId}, seq ${r.broken!.seq} (id ${r.broken!.id}): ${r.broken!.reason}`,
+          );
           process.exitCode = 1;
         }
       }),

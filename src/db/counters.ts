@@ -14,7 +14,9 @@ export async function nextCounter(
   const row = await db
     .insertInto('counters')
     .values({ jurisdiction_id: jurisdictionId, name, value: by })
-    .onConflict((oc) => oc.columns(['jurisdiction_id', 'name']).doUpdateSet((eb) => ({ value: eb('counters.value', '+', by) })))
+    .onConflict((oc) =>
+      oc.columns(['jurisdiction_id', 'name']).doUpdateSet((eb) => ({ value: eb('counters.value', '+', by) })),
+    )
     .returning('value')
     .executeTakeFirstOrThrow();
   return Number(row.value);

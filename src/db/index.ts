@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import pg from 'pg';
 import type { DialectAdapter } from './dialect/types.ts';
 import { sqliteAdapter } from './dialect/sqlite.ts';
@@ -33,6 +40,9 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 export function openDatabase(config: DatabaseConfig): Database {
   if (config.databaseUrl && /^postgres(ql)?:/.test(config.databaseUrl)) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process; the pool
+    // replaces it on the next query.
+    pool.on('error', (err) => console.warn(`postgres idle connection error: ${err.message}`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: postgresAdapter(config.databaseUrl), close: () => db.destroy() };
   }

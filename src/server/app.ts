@@ -8,14 +8,17 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 import type { App } from './types.ts';
 import { authHooks } from './hooks.ts';
 import { registerModules } from './modules.ts';
 import { SESSION_COOKIE } from './guards.ts';
-
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -37,7 +40,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   app.setErrorHandler((error: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+      return reply
+        .status(error.statusCode)
+        .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = (error as { validationContext?: string }).validationContext ?? 'body';
@@ -46,18 +51,26 @@ export async function buildApp(ctx: AppContext): Promise<App> {
         message: v.message ?? 'invalid',
       }));
       return reply.status(400).send({
-        error: { code: 'validation', message: details.map((d) => `${d.path}: ${d.message}`).join('; '), details },
+        error: {
+          code: 'validation',
+          message: details.map((d) => `${d.path}: ${d.message}`).join('; '),
+          details,
+        },
       });
     }
     const fe = error as FastifyError;
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ error: { code: fe.code ?? 'bad_request', message: fe.message } });
+      return reply
+        .status(fe.statusCode)
+        .send({ error: { code: fe.code ?? 'bad_request', message: fe.message } });
     }
     req.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
   });
 
   await app.register(cookie);
@@ -68,7 +81,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Qingdan API', description: '问题清单 → 成效清单', version: ctx.config.version },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -84,7 +102,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
       );
     }
-    if (_req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (_req.protocol === 'https')
+      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     return payload;
   });
 
@@ -97,7 +116,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       return { status: 'ok', database: ctx.dialect.name, version: ctx.config.version };
     } catch (err) {
       reply.status(503);
-      return { status: 'error', database: ctx.dialect.name, version: ctx.config.version, message: String(err) };
+      return {
+        status: 'error',
+        database: ctx.dialect.name,
+        version: ctx.config.version,
+        message: String(err),
+      };
     }
   });
   app.get('/api/config', { schema: { tags: ['system'] } }, async (req) => {
@@ -118,8 +142,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     for (const base of ['m', 'admin', 'screen']) {
       const index = path.join(webDist, base, 'index.html');
       const send = (_req: FastifyRequest, reply: FastifyReply) => {
-        if (!fs.existsSync(index)) return reply.status(404).send({ error: { code: 'not_found', message: 'web app not built' } });
-        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.readFileSync(index));
+        if (!fs.existsSync(index))
+          return reply.status(404).send({ error: { code: 'not_found', message: 'web app not built' } });
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .send(fs.readFileSync(index));
       };
       app.get(`/${base}`, { schema: { hide: true } }, (_req, reply) => reply.redirect(`/${base}/`));
       app.get(`/${base}/`, { schema: { hide: true } }, send);

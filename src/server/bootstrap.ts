@@ -7,8 +7,16 @@ import { ReferenceService } from '../modules/reference/index.ts';
 import type { AppContext } from './context.ts';
 
 /** Opens the database, runs migrations and assembles the context every service receives. */
-export async function createContext(config: Config, opts: { clock?: Clock; logger?: pino.Logger; migrate?: boolean } = {}): Promise<AppContext> {
-  const log = opts.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'phone', 'password', 'idNumber'] });
+export async function createContext(
+  config: Config,
+  opts: { clock?: Clock; logger?: pino.Logger; migrate?: boolean } = {},
+): Promise<AppContext> {
+  const log =
+    opts.logger ??
+    pino({
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'phone', 'password', 'idNumber'],
+    });
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (opts.migrate !== false) await migrate(database);
   const ctx: AppContext = {
@@ -29,6 +37,12 @@ export async function createContext(config: Config, opts: { clock?: Clock; logge
 /** Reads the jurisdictions this installation serves (after init or seed). */
 export async function reloadJurisdictions(ctx: AppContext): Promise<void> {
   const rows = await ctx.db.selectFrom('jurisdictions').selectAll().orderBy('created_at').execute();
-  ctx.jurisdictions = rows.map((r) => ({ id: r.id, name: r.name, open311Id: r.open311_id, numberPrefix: r.number_prefix, divisionCode: r.division_code }));
+  ctx.jurisdictions = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    open311Id: r.open311_id,
+    numberPrefix: r.number_prefix,
+    divisionCode: r.division_code,
+  }));
   for (const r of rows) ctx.reference.invalidate(r.id);
 }

@@ -19,5 +19,11 @@ export interface AppContext {
   cipher: FieldCipher;
   reference: ReferenceService;
   /** The jurisdictions this installation serves; the first is the default for anonymous requests. */
-  jurisdictions: { id: string; name: string; open311Id: string | null; numberPrefix: string; divisionCode: string }[];
+  jurisdictions: {
+    id: string;
+    name: string;
+    open311Id: string | null;
+    numberPrefix: string;
+    divisionCode: string;
+  }[];
 }

@@ -11,15 +11,19 @@ export class AppError extends Error {
 }
 
 /** 400: the request is malformed. */
-export const badRequest = (message: string, details?: unknown) => new AppError(400, 'bad_request', message, details);
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError(400, 'bad_request', message, details);
 /** 401: no or expired credentials. */
-export const unauthorized = (message = '请先登录 / sign-in required') => new AppError(401, 'unauthorized', message);
+export const unauthorized = (message = '请先登录 / sign-in required') =>
+  new AppError(401, 'unauthorized', message);
 /** 403: signed in, but not allowed. */
-export const forbidden = (message = '无权执行此操作 / not allowed') => new AppError(403, 'forbidden', message);
+export const forbidden = (message = '无权执行此操作 / not allowed') =>
+  new AppError(403, 'forbidden', message);
 /** 404: nothing with that id here. */
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} 不存在 / not found`);
 /** 409: the current state does not allow it. */
-export const conflict = (message: string, details?: unknown) => new AppError(409, 'conflict', message, details);
+export const conflict = (message: string, details?: unknown) =>
+  new AppError(409, 'conflict', message, details);
 /** 422: well-formed but invalid content (e.g. ledger rows). */
 export const unprocessable = (message: string, details?: unknown) =>
   new AppError(422, 'unprocessable', message, details);

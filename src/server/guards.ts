@@ -11,7 +11,8 @@ export function requireAuth(req: FastifyRequest): Principal {
 /** The caller if it has one of the roles, else 401 / 403. */
 export function requireRole(req: FastifyRequest, ...roles: Role[]): Principal {
   const p = requireAuth(req);
-  if (!hasRole(p, ...roles)) throw forbidden(`需要角色 ${roles.join(' / ')} / requires role ${roles.join(' or ')}`);
+  if (!hasRole(p, ...roles))
+    throw forbidden(`需要角色 ${roles.join(' / ')} / requires role ${roles.join(' or ')}`);
   return p;
 }
 

@@ -49,10 +49,22 @@ export function authHooks(app: App, ctx: AppContext): void {
           typeof sent === 'string' &&
           sent.length === expected.length &&
           crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-        if (!ok) throw forbidden('CSRF 校验失败：请携带 x-csrf-token / missing or wrong x-csrf-token (GET /api/auth/csrf)');
+        if (!ok)
+          throw forbidden(
+            'CSRF 校验失败：请携带 x-csrf-token / missing or wrong x-csrf-token (GET /api/auth/csrf)',
+          );
       }
     }
     req.jurisdictionId = resolveJurisdiction(ctx, req);
+    // Anonymous writes to the API are refused before their bodies are even validated.
+    if (
+      !req.principal &&
+      !SAFE.has(req.method) &&
+      req.url.startsWith('/api/') &&
+      !CSRF_EXEMPT.has(req.routeOptions.url ?? '')
+    ) {
+      throw unauthorized();
+    }
   });
 
   // Idempotency-Key: the first request with a key runs and its answer is kept; a repeat gets the same
@@ -68,7 +80,14 @@ export function authHooks(app: App, ctx: AppContext): void {
       .update(`${req.method} ${req.url} `)
       .update(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? null))
       .digest('hex');
-    const reserved = await idempotencyRepository.reserve(ctx.db, req.jurisdictionId, principal, key, requestHash, ctx.clock.now().toISOString());
+    const reserved = await idempotencyRepository.reserve(
+      ctx.db,
+      req.jurisdictionId,
+      principal,
+      key,
+      requestHash,
+      ctx.clock.now().toISOString(),
+    );
     if (reserved) {
       req.idempotency = { principal, key };
       return;
@@ -76,9 +95,14 @@ export function authHooks(app: App, ctx: AppContext): void {
     const prior = await idempotencyRepository.find(ctx.db, req.jurisdictionId, principal, key);
     if (!prior) throw new AppError(409, 'conflict', 'Idempotency-Key: try again');
     if (prior.request_hash !== requestHash) {
-      throw new AppError(422, 'idempotency_mismatch', 'Idempotency-Key was already used for a different request');
+      throw new AppError(
+        422,
+        'idempotency_mismatch',
+        'Idempotency-Key was already used for a different request',
+      );
     }
-    if (prior.status_code === 0) throw new AppError(409, 'in_progress', 'a request with this Idempotency-Key is still being processed');
+    if (prior.status_code === 0)
+      throw new AppError(409, 'in_progress', 'a request with this Idempotency-Key is still being processed');
     reply.header('idempotent-replayed', 'true');
     reply.status(prior.status_code).type('application/json; charset=utf-8');
     return reply.send(prior.response);
@@ -91,7 +115,14 @@ export function authHooks(app: App, ctx: AppContext): void {
     if (reply.statusCode >= 500 || reply.statusCode === 401 || reply.statusCode === 429) {
       await idempotencyRepository.release(ctx.db, req.jurisdictionId, idem.principal, idem.key);
     } else {
-      await idempotencyRepository.complete(ctx.db, req.jurisdictionId, idem.principal, idem.key, reply.statusCode, typeof payload === 'string' ? payload : '');
+      await idempotencyRepository.complete(
+        ctx.db,
+        req.jurisdictionId,
+        idem.principal,
+        idem.key,
+        reply.statusCode,
+        typeof payload === 'string' ? payload : '',
+      );
     }
     return payload;
   });

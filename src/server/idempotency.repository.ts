@@ -4,10 +4,25 @@ import type { DB } from '../db/schema.ts';
 /** SQL of the Idempotency-Key store. */
 export const idempotencyRepository = {
   /** Reserves a key; false when it exists already. */
-  async reserve(db: Kysely<DB>, jurisdictionId: string, principal: string, key: string, requestHash: string, at: string) {
+  async reserve(
+    db: Kysely<DB>,
+    jurisdictionId: string,
+    principal: string,
+    key: string,
+    requestHash: string,
+    at: string,
+  ) {
     const r = await db
       .insertInto('idempotency_keys')
-      .values({ jurisdiction_id: jurisdictionId, principal, key, request_hash: requestHash, status_code: 0, response: '', created_at: at })
+      .values({
+        jurisdiction_id: jurisdictionId,
+        principal,
+        key,
+        request_hash: requestHash,
+        status_code: 0,
+        response: '',
+        created_at: at,
+      })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
@@ -21,7 +36,14 @@ export const idempotencyRepository = {
       .where('key', '=', key)
       .executeTakeFirst();
   },
-  complete(db: Kysely<DB>, jurisdictionId: string, principal: string, key: string, statusCode: number, response: string) {
+  complete(
+    db: Kysely<DB>,
+    jurisdictionId: string,
+    principal: string,
+    key: string,
+    statusCode: number,
+    response: string,
+  ) {
     return db
       .updateTable('idempotency_keys')
       .set({ status_code: statusCode, response })

@@ -9,10 +9,18 @@ import { campaignsRoutes } from '../modules/campaigns/campaigns.routes.ts';
 import { statsRoutes } from '../modules/stats/stats.routes.ts';
 import { inboxRoutes } from '../modules/inbox/inbox.routes.ts';
 
-
 /** The module registry: every module's routes, in one place. */
 export async function registerModules(app: App, ctx: AppContext): Promise<void> {
-  for (const register of [authRoutes, usersRoutes, referenceRoutes, problemsRoutes, attachmentsRoutes, campaignsRoutes, statsRoutes, inboxRoutes]) {
+  for (const register of [
+    authRoutes,
+    usersRoutes,
+    referenceRoutes,
+    problemsRoutes,
+    attachmentsRoutes,
+    campaignsRoutes,
+    statsRoutes,
+    inboxRoutes,
+  ]) {
     await register(app, ctx);
   }
 }

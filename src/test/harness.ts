@@ -52,7 +52,12 @@ export class Client {
     return r;
   }
 
-  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+  async request<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res<T>> {
     const h: Record<string, string> = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
     if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
@@ -102,7 +107,9 @@ async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<voi
 }
 
 /** Starts an application on a fresh database, seeded with the Hetang demo (all of it, or without problems). */
-export async function startTestApp(opts: { seed?: 'demo' | 'reference'; clock?: Date | 'system'; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { seed?: 'demo' | 'reference'; clock?: Date | 'system'; config?: Partial<Config> } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qingdan-test-'));
   let dropPg: (() => Promise<void>) | null = null;
   let databaseUrl: string | undefined;
@@ -111,8 +118,21 @@ export async function startTestApp(opts: { seed?: 'demo' | 'reference'; clock?: 
     databaseUrl = db.url;
     dropPg = db.drop;
   }
-  const config = loadConfig({}, { dataDir, databaseUrl, logLevel: 'silent', scheduler: false, exposeDevCodes: true, sessionIdleMinutes: 10 ** 7, sessionAbsoluteHours: 10 ** 6, ...opts.config });
-  const manual = opts.clock === 'system' ? null : new ManualClock(opts.clock ?? new Date('2024-03-04T01:00:00Z'));
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      databaseUrl,
+      logLevel: 'silent',
+      scheduler: false,
+      exposeDevCodes: true,
+      sessionIdleMinutes: 10 ** 7,
+      sessionAbsoluteHours: 10 ** 6,
+      ...opts.config,
+    },
+  );
+  const manual =
+    opts.clock === 'system' ? null : new ManualClock(opts.clock ?? new Date('2024-03-04T01:00:00Z'));
   const clock: Clock | undefined = manual ?? undefined;
   const ctx = await createContext(config, { clock, logger: pino({ level: 'silent' }) });
   await seedHetang(ctx, { problems: opts.seed === 'demo' ? 'full' : 'none' });
@@ -127,7 +147,8 @@ export async function startTestApp(opts: { seed?: 'demo' | 'reference'; clock?: 
     async as(username: string) {
       const c = new Client(app);
       const r = await c.login(username);
-      if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status !== 200)
+        throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
       return c;
     },
     async close() {

@@ -32,7 +32,9 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         if (rowid !== undefined) {
           await sql`delete from problem_search where rowid = ${rowid}`.execute(trx);
         } else {
-          const inserted = await sql<{ rowid: number }>`insert into problem_search_map (jurisdiction_id, problem_id)
+          const inserted = await sql<{
+            rowid: number;
+          }>`insert into problem_search_map (jurisdiction_id, problem_id)
             values (${r.jurisdictionId}, ${r.problemId}) returning rowid`.execute(trx);
           rowid = inserted.rows[0]!.rowid;
         }

@@ -20,7 +20,12 @@ export interface DialectAdapter {
   /** Creates the full-text index for problems (a dialect-specific migration step). */
   createProblemSearchIndex(db: Kysely<unknown>): Promise<void>;
   /** Writes the tokenised search text of one problem into the full-text index. */
-  indexProblem(trx: Kysely<DB> | Transaction<DB>, jurisdictionId: string, problemId: string, tokens: string): Promise<void>;
+  indexProblem(
+    trx: Kysely<DB> | Transaction<DB>,
+    jurisdictionId: string,
+    problemId: string,
+    tokens: string,
+  ): Promise<void>;
   /** Writes many problems' search texts at once (bulk import). */
   indexProblems(
     trx: Kysely<DB> | Transaction<DB>,

@@ -26,7 +26,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
       .addColumn('lng', dialect.types.real)
       .addColumn('population', dialect.types.bigint),
   );
-  await db.schema.createIndex('divisions_parent').on('divisions').columns(['jurisdiction_id', 'parent_code']).execute();
+  await db.schema
+    .createIndex('divisions_parent')
+    .on('divisions')
+    .columns(['jurisdiction_id', 'parent_code'])
+    .execute();
 
   await t('units', ['id'], (b) =>
     b
@@ -73,7 +77,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
       .addColumn('expires_at', 'text', (c) => c.notNull()),
   );
   await db.schema.createIndex('sessions_id').unique().on('sessions').column('id').execute();
-  await db.schema.createIndex('sessions_user').on('sessions').columns(['jurisdiction_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('sessions_user')
+    .on('sessions')
+    .columns(['jurisdiction_id', 'user_id'])
+    .execute();
 
   await t('api_keys', ['id'], (b) =>
     b
@@ -161,7 +169,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
       .addColumn('report', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('created_at', 'text', (c) => c.notNull()),
   );
-  await db.schema.createIndex('topics_campaign').on('topics').columns(['jurisdiction_id', 'campaign_id']).execute();
+  await db.schema
+    .createIndex('topics_campaign')
+    .on('topics')
+    .columns(['jurisdiction_id', 'campaign_id'])
+    .execute();
 
   await t('visits', ['id'], (b) =>
     b
@@ -252,7 +264,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
   await dialect.createProblemSearchIndex(db);
 
   await t('problem_units', ['problem_id', 'unit_id'], (b) => b.addColumn('role', 'text', (c) => c.notNull()));
-  await db.schema.createIndex('problem_units_unit').on('problem_units').columns(['jurisdiction_id', 'unit_id']).execute();
+  await db.schema
+    .createIndex('problem_units_unit')
+    .on('problem_units')
+    .columns(['jurisdiction_id', 'unit_id'])
+    .execute();
 
   await t('actions', ['id'], (b) =>
     b
@@ -271,8 +287,17 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
       .addColumn('prev_hash', 'text', (c) => c.notNull())
       .addColumn('hash', 'text', (c) => c.notNull()),
   );
-  await db.schema.createIndex('actions_problem').on('actions').columns(['jurisdiction_id', 'problem_id', 'seq']).execute();
-  await db.schema.createIndex('actions_seq').unique().on('actions').columns(['jurisdiction_id', 'seq']).execute();
+  await db.schema
+    .createIndex('actions_problem')
+    .on('actions')
+    .columns(['jurisdiction_id', 'problem_id', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('actions_seq')
+    .unique()
+    .on('actions')
+    .columns(['jurisdiction_id', 'seq'])
+    .execute();
 
   await t('results', ['problem_id'], (b) =>
     b
@@ -298,7 +323,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
       .addColumn('created_by', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull()),
   );
-  await db.schema.createIndex('attachments_problem').on('attachments').columns(['jurisdiction_id', 'problem_id']).execute();
+  await db.schema
+    .createIndex('attachments_problem')
+    .on('attachments')
+    .columns(['jurisdiction_id', 'problem_id'])
+    .execute();
 
   await t('notifications', ['id'], (b) =>
     b
@@ -312,8 +341,16 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('read_at', 'text'),
   );
-  await db.schema.createIndex('notifications_unit').on('notifications').columns(['jurisdiction_id', 'unit_id', 'created_at']).execute();
-  await db.schema.createIndex('notifications_problem').on('notifications').columns(['jurisdiction_id', 'problem_id', 'kind']).execute();
+  await db.schema
+    .createIndex('notifications_unit')
+    .on('notifications')
+    .columns(['jurisdiction_id', 'unit_id', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('notifications_problem')
+    .on('notifications')
+    .columns(['jurisdiction_id', 'problem_id', 'kind'])
+    .execute();
 
   await t('notices', ['id'], (b) =>
     b

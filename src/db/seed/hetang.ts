@@ -14,7 +14,13 @@ import { createUser, usersRepository } from '../../modules/users/index.ts';
 import { referenceRepository } from '../../modules/reference/index.ts';
 import { hetangDivisions, initJurisdiction } from './reference.ts';
 
-export const HETANG = { id: '430202', open311Id: 'hetang.gov.cn', prefix: 'HT', apiKey: 'demo-open311-key', password: 'qingdan-demo' };
+export const HETANG = {
+  id: '430202',
+  open311Id: 'hetang.gov.cn',
+  prefix: 'HT',
+  apiKey: 'demo-open311-key',
+  password: 'qingdan-demo',
+};
 export const CAMPAIGN_NAME = '走基层、找问题、想办法、促发展';
 
 /** A small deterministic random generator, so the demo is the same on every machine. */
@@ -27,7 +33,11 @@ function rng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
 const DEPARTMENTS = [
@@ -70,8 +80,64 @@ const CATEGORY_UNIT: Record<string, string> = {
   other_matters: '区委督查室',
 };
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗', '梁', '宋', '郑', '谢', '韩', '唐', '冯', '于', '董', '萧', '程', '曹', '袁', '邓'];
-const GIVEN = ['建国', '志强', '海燕', '晓明', '丽华', '文军', '春林', '国庆', '红梅', '立新', '伟', '敏', '静', '磊', '洋', '勇', '军', '杰', '娟', '涛'];
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '周',
+  '吴',
+  '徐',
+  '孙',
+  '胡',
+  '朱',
+  '高',
+  '林',
+  '何',
+  '郭',
+  '马',
+  '罗',
+  '梁',
+  '宋',
+  '郑',
+  '谢',
+  '韩',
+  '唐',
+  '冯',
+  '于',
+  '董',
+  '萧',
+  '程',
+  '曹',
+  '袁',
+  '邓',
+];
+const GIVEN = [
+  '建国',
+  '志强',
+  '海燕',
+  '晓明',
+  '丽华',
+  '文军',
+  '春林',
+  '国庆',
+  '红梅',
+  '立新',
+  '伟',
+  '敏',
+  '静',
+  '磊',
+  '洋',
+  '勇',
+  '军',
+  '杰',
+  '娟',
+  '涛',
+];
 
 /** Topics of the campaign: [domain, title]. */
 const TOPICS: [string, string][] = [
@@ -113,7 +179,10 @@ const TOPICS: [string, string][] = [
 
 const PROBLEM_TEXT: Record<string, [string, string][]> = {
   financing: [
-    ['企业流动资金紧张，缺少抵押物', '企业订单增长但流动资金不足，厂房为租赁，缺少传统抵押物，希望协调银行以设备和存货办理动产抵押贷款。'],
+    [
+      '企业流动资金紧张，缺少抵押物',
+      '企业订单增长但流动资金不足，厂房为租赁，缺少传统抵押物，希望协调银行以设备和存货办理动产抵押贷款。',
+    ],
     ['技改项目融资渠道单一', '企业计划实施智能化改造，银行授信额度不足，希望对接政府性融资担保。'],
   ],
   land: [
@@ -126,8 +195,12 @@ const PROBLEM_TEXT: Record<string, [string, string][]> = {
     ['施工许可审批材料重复提交', '办理施工许可时需重复提交多份已在其他环节提交的材料，耗时较长。'],
     ['食品经营许可办理周期长', '小餐饮店办理食品经营许可需要往返多次，希望压缩时限。'],
   ],
-  enterprise_burden: [['同一月内多部门重复检查', '企业一个月内接待不同部门检查四次，内容相近，影响正常生产。']],
-  grassroots_burden: [['社区填报表格过多', '社区工作人员每周需填报各类报表十余份，部分内容重复，挤占服务群众时间。']],
+  enterprise_burden: [
+    ['同一月内多部门重复检查', '企业一个月内接待不同部门检查四次，内容相近，影响正常生产。'],
+  ],
+  grassroots_burden: [
+    ['社区填报表格过多', '社区工作人员每周需填报各类报表十余份，部分内容重复，挤占服务群众时间。'],
+  ],
   government_service: [['临时身份证办理等待时间长', '群众办理临时身份证需等待三天，希望实现当场办结。']],
   jobs: [
     ['零工人员找活信息不畅', '附近零工人员反映找活主要靠熟人介绍，信息不对称，希望有固定的零工服务点。'],
@@ -166,20 +239,49 @@ const FIELDS: Record<string, Fields> = {
 };
 
 /** Seeds the Hetang demo into an empty database. */
-export async function seedHetang(base: AppContext, opts: { problems?: 'full' | 'none' } = {}): Promise<{ problems: number }> {
+export async function seedHetang(
+  base: AppContext,
+  opts: { problems?: 'full' | 'none' } = {},
+): Promise<{ problems: number }> {
   const clock = new ManualClock(new Date('2023-02-20T01:00:00Z'));
   const ctx: AppContext = { ...base, clock };
   const r = rng(20240115);
-  await initJurisdiction(ctx, { id: HETANG.id, name: '荷塘区', open311Id: HETANG.open311Id, numberPrefix: HETANG.prefix, divisions: hetangDivisions() });
+  await initJurisdiction(ctx, {
+    id: HETANG.id,
+    name: '荷塘区',
+    open311Id: HETANG.open311Id,
+    numberPrefix: HETANG.prefix,
+    divisions: hetangDivisions(),
+  });
   const jid = HETANG.id;
   const ref0 = await ctx.reference.get(jid);
 
   // Units: departments, the seven townships, and the neighbourhoods of 月塘街道.
   const unitByName = new Map<string, string>();
   let sort = 0;
-  const addUnit = async (kind: string, name: string, parentId: string | null, divisionCode: string | null) => {
+  const addUnit = async (
+    kind: string,
+    name: string,
+    parentId: string | null,
+    divisionCode: string | null,
+  ) => {
     const id = uuidv7();
-    await referenceRepository.insertUnit(ctx.db, jid, { id, parentId, name, kind: kind as 'department', divisionCode, phone: `0731-2${String(1000000 + sort * 7919).slice(1)}`, active: true, version: 1, sort: sort++ }, clock.now().toISOString());
+    await referenceRepository.insertUnit(
+      ctx.db,
+      jid,
+      {
+        id,
+        parentId,
+        name,
+        kind: kind as 'department',
+        divisionCode,
+        phone: `0731-2${String(1000000 + sort * 7919).slice(1)}`,
+        active: true,
+        version: 1,
+        sort: sort++,
+      },
+      clock.now().toISOString(),
+    );
     unitByName.set(name, id);
     return id;
   };
@@ -188,23 +290,39 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
   for (const t of townships) {
     const tid = await addUnit('township', t.name, null, t.code);
     if (t.code === '430202001') {
-      for (const v of ref0.divisionChildren(t.code).slice(0, 3)) await addUnit('village', v.name, tid, v.code);
+      for (const v of ref0.divisionChildren(t.code).slice(0, 3))
+        await addUnit('village', v.name, tid, v.code);
     }
   }
   ctx.reference.invalidate(jid);
 
   // Users.
-  const mk = async (username: string, displayName: string, roles: Principal['roles'], extra: { unit?: string; phone?: string; scope?: { kind: 'township' | 'unit' | 'jurisdiction' | 'own'; ref: string | null }; password?: boolean } = {}) => {
-    const u = await createUser(ctx, jid, {
-      username,
-      displayName,
-      password: extra.password === false ? undefined : HETANG.password,
-      phone: extra.phone ?? null,
-      unitId: extra.unit ? unitByName.get(extra.unit)! : null,
-      roles,
-      scope: extra.scope,
-      active: true,
-    }, null);
+  const mk = async (
+    username: string,
+    displayName: string,
+    roles: Principal['roles'],
+    extra: {
+      unit?: string;
+      phone?: string;
+      scope?: { kind: 'township' | 'unit' | 'jurisdiction' | 'own'; ref: string | null };
+      password?: boolean;
+    } = {},
+  ) => {
+    const u = await createUser(
+      ctx,
+      jid,
+      {
+        username,
+        displayName,
+        password: extra.password === false ? undefined : HETANG.password,
+        phone: extra.phone ?? null,
+        unitId: extra.unit ? unitByName.get(extra.unit)! : null,
+        roles,
+        scope: extra.scope,
+        active: true,
+      },
+      null,
+    );
     const row = await usersRepository.findById(ctx.db, jid, u.id);
     return principalOf(ctx, row!, 'session');
   };
@@ -213,14 +331,26 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
   await mkDemo('demo-admin', '系统管理员', ['admin']);
   await mkDemo('demo-leader', '区委书记', ['leader']);
   const demoUnit = await mkDemo('demo-unit', '刘人社', ['unit_handler'], { unit: '区人力资源和社会保障局' });
-  await mkDemo('demo-street', '陈街道', ['unit_handler'], { unit: '月塘街道', scope: { kind: 'township', ref: '430202001' } });
+  await mkDemo('demo-street', '陈街道', ['unit_handler'], {
+    unit: '月塘街道',
+    scope: { kind: 'township', ref: '430202001' },
+  });
   const demoResident = await mkDemo('demo-resident', '张居民', ['resident'], { phone: '13907330001' });
-  const demoEnterprise = await mkDemo('demo-enterprise', '株洲荷塘精密机械有限公司', ['enterprise'], { phone: '13907330002' });
+  const demoEnterprise = await mkDemo('demo-enterprise', '株洲荷塘精密机械有限公司', ['enterprise'], {
+    phone: '13907330002',
+  });
 
-  async function mkDemo(username: string, name: string, roles: Principal['roles'], extra: Parameters<typeof mk>[3] = {}) {
+  async function mkDemo(
+    username: string,
+    name: string,
+    roles: Principal['roles'],
+    extra: Parameters<typeof mk>[3] = {},
+  ) {
     const p = await mk(username, name, roles, { ...extra, password: false });
     const { hashPassword } = await import('../../modules/users/index.ts');
-    await usersRepository.update(ctx.db, jid, p.userId!, { password_hash: await hashPassword(HETANG.password) });
+    await usersRepository.update(ctx.db, jid, p.userId!, {
+      password_hash: await hashPassword(HETANG.password),
+    });
     return p;
   }
 
@@ -228,31 +358,89 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
   handlers.set('区人力资源和社会保障局', demoUnit);
   for (const [name] of unitByName) {
     if (handlers.has(name) || name === '区委督查室') continue;
-    handlers.set(name, await mk(`unit-${handlers.size + 1}`, `${name}承办人`, ['unit_handler'], { unit: name, password: false }));
+    handlers.set(
+      name,
+      await mk(`unit-${handlers.size + 1}`, `${name}承办人`, ['unit_handler'], {
+        unit: name,
+        password: false,
+      }),
+    );
   }
   const residents: Principal[] = [demoResident];
-  for (let i = 2; i <= 12; i++) residents.push(await mk(`resident-${i}`, `${r.pick(SURNAMES)}${r.pick(GIVEN)}`, ['resident'], { phone: `139073300${String(i + 10).padStart(2, '0')}`, password: false }));
+  for (let i = 2; i <= 12; i++)
+    residents.push(
+      await mk(`resident-${i}`, `${r.pick(SURNAMES)}${r.pick(GIVEN)}`, ['resident'], {
+        phone: `139073300${String(i + 10).padStart(2, '0')}`,
+        password: false,
+      }),
+    );
 
   await createApiKey(ctx, jid, 'Open311 演示客户端', null, HETANG.apiKey);
 
   // The campaign and its 34 topics, each with a lead official (demo-official leads the first one).
   const campaignId = uuidv7();
-  await ctx.db.insertInto('campaigns').values({ jurisdiction_id: jid, id: campaignId, name: CAMPAIGN_NAME, description: '全区34名县级领导干部领题调研，把问题清单转化为成效清单。', starts_on: '2023-03-01', ends_on: '2024-12-31', created_at: clock.now().toISOString() }).execute();
+  await ctx.db
+    .insertInto('campaigns')
+    .values({
+      jurisdiction_id: jid,
+      id: campaignId,
+      name: CAMPAIGN_NAME,
+      description: '全区34名县级领导干部领题调研，把问题清单转化为成效清单。',
+      starts_on: '2023-03-01',
+      ends_on: '2024-12-31',
+      created_at: clock.now().toISOString(),
+    })
+    .execute();
   const topics: { id: string; domain: string; lead: Principal }[] = [];
   for (const [i, [domain, title]] of TOPICS.entries()) {
     const leadName = `${SURNAMES[i % SURNAMES.length]}${GIVEN[(i * 7) % GIVEN.length]}`;
-    const lead = i === 0 ? await mkDemo('demo-official', leadName, ['official']) : await mk(`official-${i + 1}`, leadName, ['official'], { password: false });
+    const lead =
+      i === 0
+        ? await mkDemo('demo-official', leadName, ['official'])
+        : await mk(`official-${i + 1}`, leadName, ['official'], { password: false });
     const id = uuidv7();
-    await ctx.db.insertInto('topics').values({ jurisdiction_id: jid, id, campaign_id: campaignId, title, domain, lead_official_id: lead.userId, lead_official_name: leadName, team: JSON.stringify([`${r.pick(SURNAMES)}${r.pick(GIVEN)}`, `${r.pick(SURNAMES)}${r.pick(GIVEN)}`]), report: '', created_at: clock.now().toISOString() }).execute();
+    await ctx.db
+      .insertInto('topics')
+      .values({
+        jurisdiction_id: jid,
+        id,
+        campaign_id: campaignId,
+        title,
+        domain,
+        lead_official_id: lead.userId,
+        lead_official_name: leadName,
+        team: JSON.stringify([`${r.pick(SURNAMES)}${r.pick(GIVEN)}`, `${r.pick(SURNAMES)}${r.pick(GIVEN)}`]),
+        report: '',
+        created_at: clock.now().toISOString(),
+      })
+      .execute();
     topics.push({ id, domain, lead });
   }
-  await ctx.db.insertInto('notices').values([
-    { jurisdiction_id: jid, id: uuidv7(), title: '冬季取暖谨防一氧化碳中毒', body: '冬季使用燃气、炭火取暖时，请保持室内通风，不要在密闭房间使用炭火盆，燃气热水器须安装排烟管。如有头晕、恶心等症状，立即开窗通风并拨打120。', published_at: '2024-01-10T01:00:00.000Z', created_by: null },
-    { jurisdiction_id: jid, id: uuidv7(), title: '荷塘大就业平台上线', body: '求职者一次注册即可随时查看用工需求，家门口就业地图同步开放。', published_at: '2023-09-01T01:00:00.000Z', created_by: null },
-  ]).execute();
+  await ctx.db
+    .insertInto('notices')
+    .values([
+      {
+        jurisdiction_id: jid,
+        id: uuidv7(),
+        title: '冬季取暖谨防一氧化碳中毒',
+        body: '冬季使用燃气、炭火取暖时，请保持室内通风，不要在密闭房间使用炭火盆，燃气热水器须安装排烟管。如有头晕、恶心等症状，立即开窗通风并拨打120。',
+        published_at: '2024-01-10T01:00:00.000Z',
+        created_by: null,
+      },
+      {
+        jurisdiction_id: jid,
+        id: uuidv7(),
+        title: '荷塘大就业平台上线',
+        body: '求职者一次注册即可随时查看用工需求，家门口就业地图同步开放。',
+        published_at: '2023-09-01T01:00:00.000Z',
+        created_by: null,
+      },
+    ])
+    .execute();
   if (opts.problems === 'none') return { problems: 0 };
 
-  const categoriesOf = (domain: string) => [...(await_ref().categories.values())].filter((c) => c.domain === domain && c.code !== 'other_matters');
+  const categoriesOf = (domain: string) =>
+    [...await_ref().categories.values()].filter((c) => c.domain === domain && c.code !== 'other_matters');
   let refCache = await ctx.reference.get(jid);
   function await_ref() {
     return refCache;
@@ -269,7 +457,16 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
     topic?: { id: string; lead: Principal };
     channel?: string;
     at: Date;
-    end: 'submitted' | 'returned' | 'rejected' | 'assigned' | 'bounced' | 'in_progress' | 'closure_requested' | 'closed' | 'merged_open';
+    end:
+      | 'submitted'
+      | 'returned'
+      | 'rejected'
+      | 'assigned'
+      | 'bounced'
+      | 'in_progress'
+      | 'closure_requested'
+      | 'closed'
+      | 'merged_open';
     rating?: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
     indicators?: { code: string; value: number }[];
     late?: boolean;
@@ -297,7 +494,12 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
       channel: (plan.channel ?? (plan.topic ? 'visit' : undefined)) as 'visit' | undefined,
       topicId: plan.topic?.id,
       fields,
-      enterprise: cat.kind === 'enterprise' ? { name: `株洲${r.pick(['荷塘', '金山', '仙庾', '宋家桥'])}${r.pick(['精密机械', '新材料', '电子科技', '食品', '建材'])}有限公司` } : undefined,
+      enterprise:
+        cat.kind === 'enterprise'
+          ? {
+              name: `株洲${r.pick(['荷塘', '金山', '仙庾', '宋家桥'])}${r.pick(['精密机械', '新材料', '电子科技', '食品', '建材'])}有限公司`,
+            }
+          : undefined,
     });
     made++;
     const id = created.id;
@@ -307,18 +509,30 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
     const unitPrincipal = unitName === '区委督查室' ? handlers.get('月塘街道')! : handler;
     if (plan.end === 'submitted') return;
     step(3);
-    if (plan.end === 'returned') return void (await act(ctx, supervisor, id, 'return', { reason: '请补充具体位置和联系方式' }));
-    if (plan.end === 'rejected') return void (await act(ctx, supervisor, id, 'reject', { reason: '不属于本级受理范围，已告知向市级部门反映' }));
-    await act(ctx, supervisor, id, 'dispatch', { leadUnitId, supportingUnitIds: r.next() < 0.3 ? [unitByName.get(r.pick(townships).name)!] : [], note: '请按时限办理' });
+    if (plan.end === 'returned')
+      return void (await act(ctx, supervisor, id, 'return', { reason: '请补充具体位置和联系方式' }));
+    if (plan.end === 'rejected')
+      return void (await act(ctx, supervisor, id, 'reject', {
+        reason: '不属于本级受理范围，已告知向市级部门反映',
+      }));
+    await act(ctx, supervisor, id, 'dispatch', {
+      leadUnitId,
+      supportingUnitIds: r.next() < 0.3 ? [unitByName.get(r.pick(townships).name)!] : [],
+      note: '请按时限办理',
+    });
     if (plan.end === 'assigned') return;
     step(plan.late ? 30 : 1);
-    if (plan.end === 'bounced') return void (await act(ctx, unitPrincipal, id, 'bounce', { reason: '职能不符，建议交由属地街道办理' }));
+    if (plan.end === 'bounced')
+      return void (await act(ctx, unitPrincipal, id, 'bounce', { reason: '职能不符，建议交由属地街道办理' }));
     await act(ctx, unitPrincipal, id, 'sign', {});
     step(24 + r.int(48));
     await act(ctx, unitPrincipal, id, 'progress', { note: '已现场核实情况，制定整改方案并组织实施。' });
     if (plan.press) await act(ctx, supervisor, id, 'press', { note: '请加快办理进度' });
     if (plan.extension) {
-      await act(ctx, unitPrincipal, id, 'request_extension', { until: new Date(clock.now().getTime() + 40 * 86400_000).toISOString(), reason: '涉及多部门协调，需延长办理时限' });
+      await act(ctx, unitPrincipal, id, 'request_extension', {
+        until: new Date(clock.now().getTime() + 40 * 86400_000).toISOString(),
+        reason: '涉及多部门协调，需延长办理时限',
+      });
       await act(ctx, supervisor, id, 'decide_extension', { approve: true });
     }
     if (plan.end === 'in_progress') return;
@@ -333,13 +547,20 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
     await act(ctx, supervisor, id, 'verify', { note: '经核实，整改到位，同意销号' });
     if (plan.rating) {
       step(48);
-      const rater = plan.reporter.roles.includes('resident') || plan.reporter.roles.includes('enterprise') ? plan.reporter : supervisor;
-      await act(ctx, rater, id, 'rate', { rating: plan.rating, comment: plan.rating === 'dissatisfied' ? '问题反复出现' : undefined });
+      const rater =
+        plan.reporter.roles.includes('resident') || plan.reporter.roles.includes('enterprise')
+          ? plan.reporter
+          : supervisor;
+      await act(ctx, rater, id, 'rate', {
+        rating: plan.rating,
+        comment: plan.rating === 'dissatisfied' ? '问题反复出现' : undefined,
+      });
     }
   };
 
   // Campaign problems: the resolved ones match the article; the rest are in every other state.
-  const when = (i: number, n: number) => new Date(Date.UTC(2023, 2, 6) + Math.floor((i / n) * 560) * 86400_000 + (1 + r.int(8)) * 3600_000);
+  const when = (i: number, n: number) =>
+    new Date(Date.UTC(2023, 2, 6) + Math.floor((i / n) * 560) * 86400_000 + (1 + r.int(8)) * 3600_000);
   const resolvedPlan: [string, number][] = [
     ['enterprise_development', 15],
     ['business_environment', 36],
@@ -363,32 +584,96 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
         category = 'land';
         indicators = [{ code: 'idle_land_area', value: [20.5, 13.73][i - 3]! }];
       } else if (domain === 'livelihood' && i % 4 === 0) {
-        indicators = [{ code: category === 'jobs' ? 'new_jobs' : 'residents_served', value: 10 + r.int(200) }];
+        indicators = [
+          { code: category === 'jobs' ? 'new_jobs' : 'residents_served', value: 10 + r.int(200) },
+        ];
       } else if (domain === 'business_environment' && i % 5 === 0) {
         indicators = [{ code: 'days_saved', value: 1 + r.int(10) }];
       }
-      campaignPlans.push({ domain, category, reporter: topic.lead, topic, at: when(campaignPlans.length, 104), end: 'closed', rating: r.next() < 0.85 ? 'satisfied' : 'basically_satisfied', indicators, late: r.next() < 0.12, press: r.next() < 0.1, extension: r.next() < 0.08 });
+      campaignPlans.push({
+        domain,
+        category,
+        reporter: topic.lead,
+        topic,
+        at: when(campaignPlans.length, 104),
+        end: 'closed',
+        rating: r.next() < 0.85 ? 'satisfied' : 'basically_satisfied',
+        indicators,
+        late: r.next() < 0.12,
+        press: r.next() < 0.1,
+        extension: r.next() < 0.08,
+      });
     }
   }
-  const otherEnds: Plan['end'][] = ['submitted', 'returned', 'rejected', 'assigned', 'bounced', 'in_progress', 'closure_requested'];
+  const otherEnds: Plan['end'][] = [
+    'submitted',
+    'returned',
+    'rejected',
+    'assigned',
+    'bounced',
+    'in_progress',
+    'closure_requested',
+  ];
   for (let i = 0; i < 49; i++) {
     const topic = topics[(i * 5) % topics.length]!;
     const cats = categoriesOf(topic.domain);
-    campaignPlans.push({ domain: topic.domain, category: cats[i % cats.length]!.code, reporter: topic.lead, topic, at: new Date(Date.UTC(2024, 4, 1) + i * 3 * 86400_000), end: otherEnds[i % otherEnds.length]!, late: i % 3 === 0 });
+    campaignPlans.push({
+      domain: topic.domain,
+      category: cats[i % cats.length]!.code,
+      reporter: topic.lead,
+      topic,
+      at: new Date(Date.UTC(2024, 4, 1) + i * 3 * 86400_000),
+      end: otherEnds[i % otherEnds.length]!,
+      late: i % 3 === 0,
+    });
   }
   campaignPlans.sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const plan of campaignPlans) await run(plan);
 
   // Everyday problems from residents, enterprises and the hotline, outside the campaign.
   const everyday: Plan[] = [];
-  const residentCats = ['jobs', 'elderly_care', 'education', 'roads', 'roads', 'sanitation', 'sanitation', 'utilities', 'safety', 'government_service', 'other_matters'];
-  const ends: Plan['end'][] = ['closed', 'closed', 'closed', 'closed', 'in_progress', 'assigned', 'submitted', 'closure_requested', 'returned', 'rejected', 'bounced', 'closed'];
+  const residentCats = [
+    'jobs',
+    'elderly_care',
+    'education',
+    'roads',
+    'roads',
+    'sanitation',
+    'sanitation',
+    'utilities',
+    'safety',
+    'government_service',
+    'other_matters',
+  ];
+  const ends: Plan['end'][] = [
+    'closed',
+    'closed',
+    'closed',
+    'closed',
+    'in_progress',
+    'assigned',
+    'submitted',
+    'closure_requested',
+    'returned',
+    'rejected',
+    'bounced',
+    'closed',
+  ];
   for (let i = 0; i < 230; i++) {
     const hotline = i % 3 === 0;
     const enterprise = i % 11 === 5;
-    const category = enterprise ? r.pick(['financing', 'approval', 'enterprise_burden', 'staffing']) : r.pick(residentCats);
+    const category = enterprise
+      ? r.pick(['financing', 'approval', 'enterprise_burden', 'staffing'])
+      : r.pick(residentCats);
     const end = ends[i % ends.length]!;
-    const rating = end === 'closed' ? (i % 17 === 0 ? 'dissatisfied' : i % 5 === 0 ? 'basically_satisfied' : 'satisfied') : undefined;
+    const rating =
+      end === 'closed'
+        ? i % 17 === 0
+          ? 'dissatisfied'
+          : i % 5 === 0
+            ? 'basically_satisfied'
+            : 'satisfied'
+        : undefined;
     everyday.push({
       domain: '',
       category,
@@ -404,10 +689,22 @@ export async function seedHetang(base: AppContext, opts: { problems?: 'full' | '
   for (const plan of everyday) await run(plan);
 
   // A duplicate merged into an open problem, to show 合并办理.
-  const open = await ctx.db.selectFrom('problems').select(['id', 'category_code', 'village_code']).where('jurisdiction_id', '=', jid).where('status', '=', 'in_progress').where('campaign_id', 'is', null).limit(1).executeTakeFirst();
+  const open = await ctx.db
+    .selectFrom('problems')
+    .select(['id', 'category_code', 'village_code'])
+    .where('jurisdiction_id', '=', jid)
+    .where('status', '=', 'in_progress')
+    .where('campaign_id', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
   if (open) {
     clock.set('2024-11-20T02:00:00Z');
-    const dup = await createProblem(ctx, residents[1]!, { categoryCode: open.category_code, title: '同一问题再次反映', description: '此前反映的问题仍未解决，再次反映。', villageCode: open.village_code ?? villages[0]!.code });
+    const dup = await createProblem(ctx, residents[1]!, {
+      categoryCode: open.category_code,
+      title: '同一问题再次反映',
+      description: '此前反映的问题仍未解决，再次反映。',
+      villageCode: open.village_code ?? villages[0]!.code,
+    });
     made++;
     await act(ctx, supervisor, dup.id, 'merge', { intoId: open.id });
   }

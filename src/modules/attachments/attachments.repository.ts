@@ -9,18 +9,43 @@ export const attachmentsRepository = {
     return db.insertInto('attachments').values(row).execute();
   },
   find(db: Db, jurisdictionId: string, id: string) {
-    return db.selectFrom('attachments').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).executeTakeFirst();
+    return db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', '=', id)
+      .executeTakeFirst();
   },
   findMany(db: Db, jurisdictionId: string, ids: string[]) {
-    return db.selectFrom('attachments').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', 'in', ids).execute();
+    return db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', 'in', ids)
+      .execute();
   },
   ofProblem(db: Db, jurisdictionId: string, problemId: string) {
-    return db.selectFrom('attachments').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).orderBy('created_at').execute();
+    return db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', '=', problemId)
+      .orderBy('created_at')
+      .execute();
   },
-  link(db: Db, jurisdictionId: string, ids: string[], target: { problemId?: string; actionId?: string; visitId?: string }) {
+  link(
+    db: Db,
+    jurisdictionId: string,
+    ids: string[],
+    target: { problemId?: string; actionId?: string; visitId?: string },
+  ) {
     return db
       .updateTable('attachments')
-      .set({ problem_id: target.problemId ?? null, action_id: target.actionId ?? null, visit_id: target.visitId ?? null })
+      .set({
+        problem_id: target.problemId ?? null,
+        action_id: target.actionId ?? null,
+        visit_id: target.visitId ?? null,
+      })
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('id', 'in', ids)
       .execute();

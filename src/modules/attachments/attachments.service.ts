@@ -34,20 +34,33 @@ export interface AttachmentInfo {
 }
 
 function safeName(name: string, ext: string): string {
-  const base = path.basename(name).replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80) || 'file';
+  const base =
+    path
+      .basename(name)
+      .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+      .slice(0, 80) || 'file';
   return base.toLowerCase().endsWith(`.${ext}`) ? base : `${base.replace(/\.[^.]*$/, '')}.${ext}`;
 }
 
 /** Stores an uploaded file after checking its real type and size. */
-export async function storeAttachment(ctx: AppContext, p: Principal, originalName: string, data: Buffer): Promise<AttachmentInfo> {
+export async function storeAttachment(
+  ctx: AppContext,
+  p: Principal,
+  originalName: string,
+  data: Buffer,
+): Promise<AttachmentInfo> {
   if (data.length === 0) throw badRequest('file: the file is empty', [{ path: 'file', message: 'empty' }]);
-  if (data.length > ctx.config.maxUploadBytes) throw new AppError(413, 'too_large', `file: larger than ${ctx.config.maxUploadBytes} bytes`);
+  if (data.length > ctx.config.maxUploadBytes)
+    throw new AppError(413, 'too_large', `file: larger than ${ctx.config.maxUploadBytes} bytes`);
   const type = await fileTypeFromBuffer(data);
   const kind = type ? ALLOWED_TYPES[type.mime] : undefined;
   if (!type || !kind) {
-    throw new AppError(415, 'unsupported_type', `file: ${originalName} is not an accepted image (JPEG, PNG, WebP, GIF) or document (PDF, DOCX, XLSX) by its content`, [
-      { path: 'file', message: `detected ${type?.mime ?? 'unknown type'}` },
-    ]);
+    throw new AppError(
+      415,
+      'unsupported_type',
+      `file: ${originalName} is not an accepted image (JPEG, PNG, WebP, GIF) or document (PDF, DOCX, XLSX) by its content`,
+      [{ path: 'file', message: `detected ${type?.mime ?? 'unknown type'}` }],
+    );
   }
   const id = uuidv7();
   const now = ctx.clock.now();
@@ -93,17 +106,37 @@ export async function linkAttachments(
   const owner = p.userId ?? p.apiKeyId ?? null;
   const bad = unique.filter((id) => {
     const r = rows.find((x) => x.id === id);
-    return !r || r.created_by !== owner || (r.problem_id !== null && r.problem_id !== target.problemId) || r.action_id !== null;
+    return (
+      !r ||
+      r.created_by !== owner ||
+      (r.problem_id !== null && r.problem_id !== target.problemId) ||
+      r.action_id !== null
+    );
   });
-  if (bad.length) throw badRequest(`attachments: unknown or not yours: ${bad.join(', ')}`, bad.map((id) => ({ path: 'attachments', message: `unknown attachment ${id}` })));
+  if (bad.length)
+    throw badRequest(
+      `attachments: unknown or not yours: ${bad.join(', ')}`,
+      bad.map((id) => ({ path: 'attachments', message: `unknown attachment ${id}` })),
+    );
   await attachmentsRepository.link(trx, p.jurisdictionId, unique, target);
   void ctx;
 }
 
 /** The attachments of a problem. */
-export async function attachmentsOf(ctx: AppContext, jurisdictionId: string, problemId: string): Promise<AttachmentInfo[]> {
+export async function attachmentsOf(
+  ctx: AppContext,
+  jurisdictionId: string,
+  problemId: string,
+): Promise<AttachmentInfo[]> {
   const rows = await attachmentsRepository.ofProblem(ctx.db, jurisdictionId, problemId);
-  return rows.map((r) => ({ id: r.id, name: r.original_name, mime: r.mime, size: Number(r.size), kind: r.kind, url: `/api/attachments/${r.id}` }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.original_name,
+    mime: r.mime,
+    size: Number(r.size),
+    kind: r.kind,
+    url: `/api/attachments/${r.id}`,
+  }));
 }
 
 /** Reads a stored file's row and absolute path. */

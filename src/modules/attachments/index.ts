@@ -1,1 +1,7 @@
-export { storeAttachment, linkAttachments, attachmentsOf, readAttachment, type AttachmentInfo } from './attachments.service.ts';
+export {
+  storeAttachment,
+  linkAttachments,
+  attachmentsOf,
+  readAttachment,
+  type AttachmentInfo,
+} from './attachments.service.ts';

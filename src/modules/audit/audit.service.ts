@@ -17,9 +17,17 @@ export interface AuditEntry {
 }
 
 /** Appends an entry to the audit chain, inside the caller's transaction. */
-export async function recordAudit(ctx: AppContext, trx: Db, jurisdictionId: string, e: AuditEntry): Promise<void> {
+export async function recordAudit(
+  ctx: AppContext,
+  trx: Db,
+  jurisdictionId: string,
+  e: AuditEntry,
+): Promise<void> {
   const seq = await nextCounter(trx, jurisdictionId, 'audit_seq');
-  const prev = seq === 1 ? GENESIS_HASH : ((await auditRepository.lastHash(trx, jurisdictionId, seq - 1)) ?? GENESIS_HASH);
+  const prev =
+    seq === 1
+      ? GENESIS_HASH
+      : ((await auditRepository.lastHash(trx, jurisdictionId, seq - 1)) ?? GENESIS_HASH);
   const record = {
     jurisdiction_id: jurisdictionId,
     seq,
@@ -34,7 +42,9 @@ export async function recordAudit(ctx: AppContext, trx: Db, jurisdictionId: stri
 }
 
 /** The fields of an action row that its hash covers (everything but the hashes themselves). */
-export function actionHashRecord(r: Omit<Selectable<ActionTable>, 'hash' | 'prev_hash'>): Record<string, unknown> {
+export function actionHashRecord(
+  r: Omit<Selectable<ActionTable>, 'hash' | 'prev_hash'>,
+): Record<string, unknown> {
   return {
     jurisdiction_id: r.jurisdiction_id,
     id: r.id,
@@ -77,15 +87,21 @@ export async function verifyChains(db: Db): Promise<VerifyReport> {
         for (const r of rows) {
           const seq = Number(r.seq);
           const id = 'id' in r ? r.id : String(seq);
-          const fail = (reason: string): VerifyReport => ({ ok: false, checked, broken: { log, jurisdictionId: jid, seq, id, reason } });
-          if (seq !== expectedSeq) return fail(`sequence gap: expected ${expectedSeq}, found ${seq} (a record was deleted)`);
+          const fail = (reason: string): VerifyReport => ({
+            ok: false,
+            checked,
+            broken: { log, jurisdictionId: jid, seq, id, reason },
+          });
+          if (seq !== expectedSeq)
+            return fail(`sequence gap: expected ${expectedSeq}, found ${seq} (a record was deleted)`);
           if (r.prev_hash !== prev) return fail('prev_hash does not match the previous record');
           const { hash, prev_hash: _p, ...rest } = r;
           const record =
             log === 'actions'
               ? actionHashRecord(rest as Omit<Selectable<ActionTable>, 'hash' | 'prev_hash'>)
               : { ...rest, seq };
-          if (chainHash(prev, record) !== hash) return fail('content does not match its hash (the record was edited)');
+          if (chainHash(prev, record) !== hash)
+            return fail('content does not match its hash (the record was edited)');
           prev = hash;
           expectedSeq++;
           after = seq;

@@ -1,1 +1,7 @@
-export { recordAudit, verifyChains, actionHashRecord, type VerifyReport, type AuditEntry } from './audit.service.ts';
+export {
+  recordAudit,
+  verifyChains,
+  actionHashRecord,
+  type VerifyReport,
+  type AuditEntry,
+} from './audit.service.ts';

@@ -12,13 +12,22 @@ export const authRepository = {
     return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
   },
   touchSession(db: Db, jurisdictionId: string, id: string, at: string) {
-    return db.updateTable('sessions').set({ last_seen_at: at }).where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).execute();
+    return db
+      .updateTable('sessions')
+      .set({ last_seen_at: at })
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', '=', id)
+      .execute();
   },
   deleteSession(db: Db, id: string) {
     return db.deleteFrom('sessions').where('id', '=', id).execute();
   },
   deleteUserSessions(db: Db, jurisdictionId: string, userId: string) {
-    return db.deleteFrom('sessions').where('jurisdiction_id', '=', jurisdictionId).where('user_id', '=', userId).execute();
+    return db
+      .deleteFrom('sessions')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('user_id', '=', userId)
+      .execute();
   },
   findApiKey(db: Db, keyHash: string) {
     return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
@@ -27,7 +36,12 @@ export const authRepository = {
     return db.insertInto('api_keys').values(row).execute();
   },
   listApiKeys(db: Db, jurisdictionId: string) {
-    return db.selectFrom('api_keys').selectAll().where('jurisdiction_id', '=', jurisdictionId).orderBy('created_at').execute();
+    return db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .orderBy('created_at')
+      .execute();
   },
   revokeApiKey(db: Db, jurisdictionId: string, idOrPrefix: string, at: string) {
     return db
@@ -39,14 +53,35 @@ export const authRepository = {
       .executeTakeFirst();
   },
   findOtp(db: Db, jurisdictionId: string, phone: string) {
-    return db.selectFrom('otp_codes').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('phone', '=', phone).executeTakeFirst();
+    return db
+      .selectFrom('otp_codes')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('phone', '=', phone)
+      .executeTakeFirst();
   },
-  upsertOtp(db: Db, jurisdictionId: string, phone: string, codeHash: string, expiresAt: string, createdAt: string) {
+  upsertOtp(
+    db: Db,
+    jurisdictionId: string,
+    phone: string,
+    codeHash: string,
+    expiresAt: string,
+    createdAt: string,
+  ) {
     return db
       .insertInto('otp_codes')
-      .values({ jurisdiction_id: jurisdictionId, phone, code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: createdAt })
+      .values({
+        jurisdiction_id: jurisdictionId,
+        phone,
+        code_hash: codeHash,
+        expires_at: expiresAt,
+        attempts: 0,
+        created_at: createdAt,
+      })
       .onConflict((oc) =>
-        oc.columns(['jurisdiction_id', 'phone']).doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: createdAt }),
+        oc
+          .columns(['jurisdiction_id', 'phone'])
+          .doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: createdAt }),
       )
       .execute();
   },
@@ -59,6 +94,10 @@ export const authRepository = {
       .execute();
   },
   deleteOtp(db: Db, jurisdictionId: string, phone: string) {
-    return db.deleteFrom('otp_codes').where('jurisdiction_id', '=', jurisdictionId).where('phone', '=', phone).execute();
+    return db
+      .deleteFrom('otp_codes')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('phone', '=', phone)
+      .execute();
   },
 };

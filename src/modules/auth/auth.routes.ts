@@ -3,7 +3,15 @@ import type { AppContext } from '../../server/context.ts';
 import { requireAuth, requireRole } from '../../server/guards.ts';
 import type { App } from '../../server/types.ts';
 import { SESSION_COOKIE } from '../../server/guards.ts';
-import { createApiKey, listApiKeys, login, logout, requestOtp, revokeApiKey, verifyOtp } from './auth.service.ts';
+import {
+  createApiKey,
+  listApiKeys,
+  login,
+  logout,
+  requestOtp,
+  revokeApiKey,
+  verifyOtp,
+} from './auth.service.ts';
 import { usersRepository } from '../users/users.repository.ts';
 import { userFromRow } from '../users/users.service.ts';
 import { notFound } from '../../server/errors.ts';
@@ -24,7 +32,10 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
   app.post(
     '/api/auth/login',
     {
-      schema: { tags, body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }) },
+      schema: {
+        tags,
+        body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+      },
       config: { rateLimit: signInLimit },
     },
     async (req, reply) => {
@@ -35,14 +46,24 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     },
   );
 
-  app.post('/api/auth/otp', { schema: { tags, body: z.object({ phone: z.string().max(20) }) }, config: { rateLimit: signInLimit } }, async (req) => {
-    const r = await requestOtp(ctx, req.jurisdictionId, req.body.phone);
-    return { sent: true, ...r };
-  });
+  app.post(
+    '/api/auth/otp',
+    { schema: { tags, body: z.object({ phone: z.string().max(20) }) }, config: { rateLimit: signInLimit } },
+    async (req) => {
+      const r = await requestOtp(ctx, req.jurisdictionId, req.body.phone);
+      return { sent: true, ...r };
+    },
+  );
 
   app.post(
     '/api/auth/otp/verify',
-    { schema: { tags, body: z.object({ phone: z.string().max(20), code: z.string().regex(/^\d{6}$/, 'code: six digits') }) }, config: { rateLimit: signInLimit } },
+    {
+      schema: {
+        tags,
+        body: z.object({ phone: z.string().max(20), code: z.string().regex(/^\d{6}$/, 'code: six digits') }),
+      },
+      config: { rateLimit: signInLimit },
+    },
     async (req, reply) => {
       const s = await verifyOtp(ctx, req.jurisdictionId, req.body.phone, req.body.code);
       reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req.protocol === 'https'));
@@ -53,7 +74,8 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
 
   app.get('/api/auth/me', { schema: { tags } }, async (req) => {
     const p = requireAuth(req);
-    if (!p.userId) return { user: { id: null, username: p.username, displayName: p.displayName, roles: p.roles } };
+    if (!p.userId)
+      return { user: { id: null, username: p.username, displayName: p.displayName, roles: p.roles } };
     const row = await usersRepository.findById(ctx.db, p.jurisdictionId, p.userId);
     if (!row) throw notFound('user');
     const ref = await ctx.reference.get(p.jurisdictionId);
@@ -65,24 +87,36 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     return { token: p.csrfToken ?? null };
   });
 
-  app.post('/api/auth/logout', { schema: { tags, body: z.object({ everywhere: z.boolean().default(false) }).optional() } }, async (req, reply) => {
-    if (req.principal) await logout(ctx, req.principal, req.body?.everywhere ?? false);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
-  });
+  app.post(
+    '/api/auth/logout',
+    { schema: { tags, body: z.object({ everywhere: z.boolean().default(false) }).optional() } },
+    async (req, reply) => {
+      if (req.principal) await logout(ctx, req.principal, req.body?.everywhere ?? false);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    },
+  );
 
   app.get('/api/api-keys', { schema: { tags } }, async (req) => {
     const p = requireRole(req, 'admin');
     return listApiKeys(ctx, p.jurisdictionId);
   });
-  app.post('/api/api-keys', { schema: { tags, body: z.object({ name: z.string().min(1).max(80) }) } }, async (req, reply) => {
-    const p = requireRole(req, 'admin');
-    reply.status(201);
-    return createApiKey(ctx, p.jurisdictionId, req.body.name, p.userId);
-  });
-  app.delete('/api/api-keys/:id', { schema: { tags, params: z.object({ id: z.string().max(60) }) } }, async (req) => {
-    const p = requireRole(req, 'admin');
-    if (!(await revokeApiKey(ctx, p.jurisdictionId, req.params.id, p.userId))) throw notFound('api key');
-    return { revoked: true };
-  });
+  app.post(
+    '/api/api-keys',
+    { schema: { tags, body: z.object({ name: z.string().min(1).max(80) }) } },
+    async (req, reply) => {
+      const p = requireRole(req, 'admin');
+      reply.status(201);
+      return createApiKey(ctx, p.jurisdictionId, req.body.name, p.userId);
+    },
+  );
+  app.delete(
+    '/api/api-keys/:id',
+    { schema: { tags, params: z.object({ id: z.string().max(60) }) } },
+    async (req) => {
+      const p = requireRole(req, 'admin');
+      if (!(await revokeApiKey(ctx, p.jurisdictionId, req.params.id, p.userId))) throw notFound('api key');
+      return { revoked: true };
+    },
+  );
 }

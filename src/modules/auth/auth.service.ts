@@ -54,22 +54,38 @@ export async function login(ctx: AppContext, username: string, password: string)
   const row = await usersRepository.findByUsername(ctx.db, username);
   const now = ctx.clock.now();
   if (!row || !row.password_hash || row.active !== 1) {
-    dummyHash ??= argon2.hash('not-a-real-password', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    dummyHash ??= argon2.hash('not-a-real-password', {
+      type: argon2.argon2id,
+      memoryCost: 19456,
+      timeCost: 2,
+      parallelism: 1,
+    });
     await argon2.verify(await dummyHash, password).catch(() => false);
     throw unauthorized('用户名或密码错误 / wrong user name or password');
   }
   if (row.locked_until && row.locked_until > now.toISOString()) {
-    throw new AppError(423, 'locked', `账号已锁定，请于 ${LOCKOUT.minutes} 分钟后重试 / account locked after repeated failures until ${row.locked_until}`);
+    throw new AppError(
+      423,
+      'locked',
+      `账号已锁定，请于 ${LOCKOUT.minutes} 分钟后重试 / account locked after repeated failures until ${row.locked_until}`,
+    );
   }
   const ok = await argon2.verify(row.password_hash, password).catch(() => false);
   if (!ok) {
     const failed = row.failed_logins + 1;
-    const locked = failed >= LOCKOUT.attempts ? new Date(now.getTime() + LOCKOUT.minutes * 60_000).toISOString() : null;
-    await usersRepository.update(ctx.db, row.jurisdiction_id, row.id, { failed_logins: locked ? 0 : failed, locked_until: locked });
+    const locked =
+      failed >= LOCKOUT.attempts ? new Date(now.getTime() + LOCKOUT.minutes * 60_000).toISOString() : null;
+    await usersRepository.update(ctx.db, row.jurisdiction_id, row.id, {
+      failed_logins: locked ? 0 : failed,
+      locked_until: locked,
+    });
     throw unauthorized('用户名或密码错误 / wrong user name or password');
   }
   if (row.failed_logins || row.locked_until) {
-    await usersRepository.update(ctx.db, row.jurisdiction_id, row.id, { failed_logins: 0, locked_until: null });
+    await usersRepository.update(ctx.db, row.jurisdiction_id, row.id, {
+      failed_logins: 0,
+      locked_until: null,
+    });
   }
   const s = await openSession(ctx, row);
   return { ...s, principal: await principalOf(ctx, row, 'session') };
@@ -146,17 +162,40 @@ export async function createApiKey(
       revoked_at: null,
       last_used_at: null,
     });
-    await recordAudit(ctx, trx, jurisdictionId, { kind: 'apikey.create', refId: id, actorUserId, summary: `创建 API 密钥 ${name}`, data: { name, prefix } });
+    await recordAudit(ctx, trx, jurisdictionId, {
+      kind: 'apikey.create',
+      refId: id,
+      actorUserId,
+      summary: `创建 API 密钥 ${name}`,
+      data: { name, prefix },
+    });
   });
   return { id, key, prefix };
 }
 
 /** Revokes an API key by id or prefix. */
-export async function revokeApiKey(ctx: AppContext, jurisdictionId: string, idOrPrefix: string, actorUserId: string | null): Promise<boolean> {
+export async function revokeApiKey(
+  ctx: AppContext,
+  jurisdictionId: string,
+  idOrPrefix: string,
+  actorUserId: string | null,
+): Promise<boolean> {
   return ctx.db.transaction().execute(async (trx) => {
-    const r = await authRepository.revokeApiKey(trx, jurisdictionId, idOrPrefix, ctx.clock.now().toISOString());
+    const r = await authRepository.revokeApiKey(
+      trx,
+      jurisdictionId,
+      idOrPrefix,
+      ctx.clock.now().toISOString(),
+    );
     const done = Number(r.numUpdatedRows) > 0;
-    if (done) await recordAudit(ctx, trx, jurisdictionId, { kind: 'apikey.revoke', refId: idOrPrefix, actorUserId, summary: `吊销 API 密钥 ${idOrPrefix}`, data: {} });
+    if (done)
+      await recordAudit(ctx, trx, jurisdictionId, {
+        kind: 'apikey.revoke',
+        refId: idOrPrefix,
+        actorUserId,
+        summary: `吊销 API 密钥 ${idOrPrefix}`,
+        data: {},
+      });
     return done;
   });
 }
@@ -164,16 +203,33 @@ export async function revokeApiKey(ctx: AppContext, jurisdictionId: string, idOr
 /** Lists API keys (never the keys themselves). */
 export async function listApiKeys(ctx: AppContext, jurisdictionId: string) {
   const rows = await authRepository.listApiKeys(ctx.db, jurisdictionId);
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+  }));
 }
 
 /** Sends a one-time code by SMS (the console provider logs it). */
-export async function requestOtp(ctx: AppContext, jurisdictionId: string, phone: string): Promise<{ devCode?: string }> {
-  if (!isMobile(phone)) throw badRequest('phone: 请输入11位手机号 / an 11-digit mobile number', [{ path: 'phone', message: '手机号格式不正确' }]);
+export async function requestOtp(
+  ctx: AppContext,
+  jurisdictionId: string,
+  phone: string,
+): Promise<{ devCode?: string }> {
+  if (!isMobile(phone))
+    throw badRequest('phone: 请输入11位手机号 / an 11-digit mobile number', [
+      { path: 'phone', message: '手机号格式不正确' },
+    ]);
   const now = ctx.clock.now();
   const existing = await authRepository.findOtp(ctx.db, jurisdictionId, phone);
   if (existing && now.getTime() - Date.parse(existing.created_at) < OTP.resendSeconds * 1000) {
-    throw new AppError(429, 'too_many_requests', `请 ${OTP.resendSeconds} 秒后再获取验证码 / wait before asking for another code`);
+    throw new AppError(
+      429,
+      'too_many_requests',
+      `请 ${OTP.resendSeconds} 秒后再获取验证码 / wait before asking for another code`,
+    );
   }
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
   await authRepository.upsertOtp(
@@ -184,7 +240,8 @@ export async function requestOtp(ctx: AppContext, jurisdictionId: string, phone:
     new Date(now.getTime() + OTP.ttlMinutes * 60_000).toISOString(),
     now.toISOString(),
   );
-  if (ctx.config.smsProvider === 'console') ctx.log.info({ otpFor: phone.slice(0, 3) + '****' + phone.slice(7) }, `one-time code ${code}`);
+  if (ctx.config.smsProvider === 'console')
+    ctx.log.info({ otpFor: phone.slice(0, 3) + '****' + phone.slice(7) }, `one-time code ${code}`);
   return ctx.config.exposeDevCodes ? { devCode: code } : {};
 }
 
@@ -192,8 +249,10 @@ export async function requestOtp(ctx: AppContext, jurisdictionId: string, phone:
 export async function verifyOtp(ctx: AppContext, jurisdictionId: string, phone: string, code: string) {
   const otp = await authRepository.findOtp(ctx.db, jurisdictionId, phone);
   const now = ctx.clock.now();
-  if (!otp || otp.expires_at < now.toISOString()) throw unauthorized('验证码已失效，请重新获取 / the code has expired');
-  if (otp.attempts >= OTP.maxAttempts) throw new AppError(429, 'too_many_requests', '尝试次数过多，请重新获取验证码 / too many attempts');
+  if (!otp || otp.expires_at < now.toISOString())
+    throw unauthorized('验证码已失效，请重新获取 / the code has expired');
+  if (otp.attempts >= OTP.maxAttempts)
+    throw new AppError(429, 'too_many_requests', '尝试次数过多，请重新获取验证码 / too many attempts');
   if (otp.code_hash !== sha256Hex(`${phone}:${code}`)) {
     await authRepository.bumpOtpAttempts(ctx.db, jurisdictionId, phone);
     throw unauthorized('验证码错误 / wrong code');

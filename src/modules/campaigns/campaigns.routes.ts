@@ -3,7 +3,15 @@ import type { AppContext } from '../../server/context.ts';
 import { requireAuth, requireRole } from '../../server/guards.ts';
 import type { App } from '../../server/types.ts';
 import { CampaignInput, TopicInput, VisitInput } from './campaigns.schema.ts';
-import { createCampaign, createTopic, createVisit, getVisit, listCampaigns, listTopics, listVisits } from './campaigns.service.ts';
+import {
+  createCampaign,
+  createTopic,
+  createVisit,
+  getVisit,
+  listCampaigns,
+  listTopics,
+  listVisits,
+} from './campaigns.service.ts';
 
 const tags = ['campaigns'];
 
@@ -15,18 +23,34 @@ export async function campaignsRoutes(app: App, ctx: AppContext): Promise<void> 
     reply.status(201);
     return createCampaign(ctx, p, req.body);
   });
-  app.get('/api/topics', { schema: { tags, querystring: z.object({ campaign: z.string().optional(), mine: z.string().optional() }) } }, async (req) =>
-    listTopics(ctx, req.principal, req.jurisdictionId, { campaignId: req.query.campaign, mine: !!req.query.mine }),
+  app.get(
+    '/api/topics',
+    {
+      schema: {
+        tags,
+        querystring: z.object({ campaign: z.string().optional(), mine: z.string().optional() }),
+      },
+    },
+    async (req) =>
+      listTopics(ctx, req.principal, req.jurisdictionId, {
+        campaignId: req.query.campaign,
+        mine: !!req.query.mine,
+      }),
   );
   app.post('/api/topics', { schema: { tags, body: TopicInput } }, async (req, reply) => {
     const p = requireRole(req, 'supervisor', 'admin');
     reply.status(201);
     return createTopic(ctx, p, req.body);
   });
-  app.get('/api/visits', { schema: { tags, querystring: z.object({ topic: z.string().optional() }) } }, async (req) =>
-    listVisits(ctx, requireRole(req, 'official', 'supervisor', 'leader', 'admin'), req.query.topic),
+  app.get(
+    '/api/visits',
+    { schema: { tags, querystring: z.object({ topic: z.string().optional() }) } },
+    async (req) =>
+      listVisits(ctx, requireRole(req, 'official', 'supervisor', 'leader', 'admin'), req.query.topic),
   );
-  app.get('/api/visits/:id', { schema: { tags, params: z.object({ id: z.string() }) } }, async (req) => getVisit(ctx, requireAuth(req), req.params.id));
+  app.get('/api/visits/:id', { schema: { tags, params: z.object({ id: z.string() }) } }, async (req) =>
+    getVisit(ctx, requireAuth(req), req.params.id),
+  );
   app.post('/api/visits', { schema: { tags, body: VisitInput } }, async (req, reply) => {
     const p = requireAuth(req);
     reply.status(201);

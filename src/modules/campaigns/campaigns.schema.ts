@@ -1,12 +1,22 @@
 import { z } from 'zod';
 
-export const Campaign = z.object({ id: z.string(), name: z.string(), description: z.string(), startsOn: z.string(), endsOn: z.string().nullable() });
+export const Campaign = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string().nullable(),
+});
 export type Campaign = z.infer<typeof Campaign>;
 export const CampaignInput = z.object({
   name: z.string().trim().min(2).max(100),
   description: z.string().max(2000).default(''),
   startsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'startsOn: YYYY-MM-DD'),
-  endsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'endsOn: YYYY-MM-DD').nullable().default(null),
+  endsOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'endsOn: YYYY-MM-DD')
+    .nullable()
+    .default(null),
 });
 
 export const Topic = z.object({
@@ -53,7 +63,10 @@ export type Visit = z.infer<typeof Visit>;
 export const VisitInput = z.object({
   topicId: z.string().min(1),
   visitedAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'visitedAt: a date-time'),
-  villageCode: z.string().regex(/^\d{9}(\d{3})?$/, 'villageCode: 9 or 12 digits').optional(),
+  villageCode: z
+    .string()
+    .regex(/^\d{9}(\d{3})?$/, 'villageCode: 9 or 12 digits')
+    .optional(),
   place: z.string().trim().min(1).max(200),
   enterpriseName: z.string().trim().max(100).optional(),
   enterpriseUscc: z.string().trim().max(18).optional(),

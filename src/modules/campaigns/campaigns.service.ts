@@ -13,7 +13,13 @@ import type { z } from 'zod';
 import type { CampaignInput, TopicInput } from './campaigns.schema.ts';
 
 /** Maps a topic row. */
-export function topicFromRow(r: Selectable<TopicTable> & { problem_count?: number | null; resolved_count?: number | null; visit_count?: number | null }): Topic {
+export function topicFromRow(
+  r: Selectable<TopicTable> & {
+    problem_count?: number | null;
+    resolved_count?: number | null;
+    visit_count?: number | null;
+  },
+): Topic {
   return {
     id: r.id,
     campaignId: r.campaign_id,
@@ -30,7 +36,10 @@ export function topicFromRow(r: Selectable<TopicTable> & { problem_count?: numbe
 }
 
 /** Maps a visit row. */
-export function visitFromRow(r: Selectable<VisitTable> & { problem_count?: number | null }, ref: ReferenceData): Visit {
+export function visitFromRow(
+  r: Selectable<VisitTable> & { problem_count?: number | null },
+  ref: ReferenceData,
+): Visit {
   return {
     id: r.id,
     topicId: r.topic_id,
@@ -52,27 +61,65 @@ export function visitFromRow(r: Selectable<VisitTable> & { problem_count?: numbe
 /** All campaigns. */
 export async function listCampaigns(ctx: AppContext, jid: string): Promise<Campaign[]> {
   const rows = await campaignsRepository.campaigns(ctx.db, jid);
-  return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, startsOn: r.starts_on, endsOn: r.ends_on }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    startsOn: r.starts_on,
+    endsOn: r.ends_on,
+  }));
 }
 
 /** Creates a campaign (supervisor or admin). */
-export async function createCampaign(ctx: AppContext, p: Principal, input: z.infer<typeof CampaignInput>): Promise<Campaign> {
-  const row = { jurisdiction_id: p.jurisdictionId, id: uuidv7(), name: input.name, description: input.description, starts_on: input.startsOn, ends_on: input.endsOn, created_at: ctx.clock.now().toISOString() };
+export async function createCampaign(
+  ctx: AppContext,
+  p: Principal,
+  input: z.infer<typeof CampaignInput>,
+): Promise<Campaign> {
+  const row = {
+    jurisdiction_id: p.jurisdictionId,
+    id: uuidv7(),
+    name: input.name,
+    description: input.description,
+    starts_on: input.startsOn,
+    ends_on: input.endsOn,
+    created_at: ctx.clock.now().toISOString(),
+  };
   await campaignsRepository.insertCampaign(ctx.db, row);
-  return { id: row.id, name: row.name, description: row.description, startsOn: row.starts_on, endsOn: row.ends_on };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+  };
 }
 
 /** Topics, with counts; `mine` limits them to the official's own. */
-export async function listTopics(ctx: AppContext, p: Principal | null, jid: string, f: { campaignId?: string; mine?: boolean }): Promise<Topic[]> {
-  const rows = await campaignsRepository.topics(ctx.db, jid, { campaignId: f.campaignId, leadOfficialId: f.mine ? (p?.userId ?? '-') : undefined });
+export async function listTopics(
+  ctx: AppContext,
+  p: Principal | null,
+  jid: string,
+  f: { campaignId?: string; mine?: boolean },
+): Promise<Topic[]> {
+  const rows = await campaignsRepository.topics(ctx.db, jid, {
+    campaignId: f.campaignId,
+    leadOfficialId: f.mine ? (p?.userId ?? '-') : undefined,
+  });
   return rows.map(topicFromRow);
 }
 
 /** Creates a topic with its lead official. */
-export async function createTopic(ctx: AppContext, p: Principal, input: z.infer<typeof TopicInput>): Promise<Topic> {
+export async function createTopic(
+  ctx: AppContext,
+  p: Principal,
+  input: z.infer<typeof TopicInput>,
+): Promise<Topic> {
   const ref = await ctx.reference.get(p.jurisdictionId);
-  if (!(await campaignsRepository.campaign(ctx.db, p.jurisdictionId, input.campaignId))) throw badRequest('campaignId: unknown campaign', [{ path: 'campaignId', message: 'unknown campaign' }]);
-  if (!ref.domains.has(input.domain)) throw badRequest('domain: unknown domain', [{ path: 'domain', message: 'unknown domain' }]);
+  if (!(await campaignsRepository.campaign(ctx.db, p.jurisdictionId, input.campaignId)))
+    throw badRequest('campaignId: unknown campaign', [{ path: 'campaignId', message: 'unknown campaign' }]);
+  if (!ref.domains.has(input.domain))
+    throw badRequest('domain: unknown domain', [{ path: 'domain', message: 'unknown domain' }]);
   const row = {
     jurisdiction_id: p.jurisdictionId,
     id: uuidv7(),
@@ -90,7 +137,11 @@ export async function createTopic(ctx: AppContext, p: Principal, input: z.infer<
 }
 
 /** Visits of a topic (or all, for staff). */
-export async function listVisits(ctx: AppContext, p: Principal, topicId: string | undefined): Promise<Visit[]> {
+export async function listVisits(
+  ctx: AppContext,
+  p: Principal,
+  topicId: string | undefined,
+): Promise<Visit[]> {
   const ref = await ctx.reference.get(p.jurisdictionId);
   const rows = await campaignsRepository.visits(ctx.db, p.jurisdictionId, topicId, 500);
   return rows.map((r) => visitFromRow(r, ref));
@@ -102,13 +153,19 @@ export async function createVisit(ctx: AppContext, p: Principal, input: VisitInp
   const ref = await ctx.reference.get(jid);
   const topic = await campaignsRepository.topic(ctx.db, jid, input.topicId);
   if (!topic) throw badRequest('topicId: unknown topic', [{ path: 'topicId', message: 'unknown topic' }]);
-  if (!hasRole(p, 'supervisor', 'admin') && !(hasRole(p, 'official') && topic.lead_official_id === p.userId)) {
+  if (
+    !hasRole(p, 'supervisor', 'admin') &&
+    !(hasRole(p, 'official') && topic.lead_official_id === p.userId)
+  ) {
     throw forbidden('只有领题领导或督查室可以登记走访 / only the topic lead or a supervisor may log visits');
   }
   const errors: { path: string; message: string }[] = [];
-  if (input.villageCode && !ref.divisions.has(input.villageCode)) errors.push({ path: 'villageCode', message: 'unknown division code' });
-  if (input.enterpriseUscc && !validateUscc(input.enterpriseUscc).valid) errors.push({ path: 'enterpriseUscc', message: validateUscc(input.enterpriseUscc).message ?? 'invalid' });
-  if ((input.lat === undefined) !== (input.lng === undefined)) errors.push({ path: 'lat', message: 'lat and lng go together' });
+  if (input.villageCode && !ref.divisions.has(input.villageCode))
+    errors.push({ path: 'villageCode', message: 'unknown division code' });
+  if (input.enterpriseUscc && !validateUscc(input.enterpriseUscc).valid)
+    errors.push({ path: 'enterpriseUscc', message: validateUscc(input.enterpriseUscc).message ?? 'invalid' });
+  if ((input.lat === undefined) !== (input.lng === undefined))
+    errors.push({ path: 'lat', message: 'lat and lng go together' });
   if (errors.length) throw badRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   const row = {
     jurisdiction_id: jid,
@@ -128,7 +185,8 @@ export async function createVisit(ctx: AppContext, p: Principal, input: VisitInp
   };
   await ctx.db.transaction().execute(async (trx) => {
     await campaignsRepository.insertVisit(trx, row);
-    if (input.attachmentIds?.length) await linkAttachments(ctx, trx, p, input.attachmentIds, { visitId: row.id });
+    if (input.attachmentIds?.length)
+      await linkAttachments(ctx, trx, p, input.attachmentIds, { visitId: row.id });
   });
   return visitFromRow(row, ref);
 }

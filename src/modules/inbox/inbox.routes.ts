@@ -7,38 +7,92 @@ import type { App } from '../../server/types.ts';
 
 /** The in-app inbox (notifications to a user, a unit or a role) and public notices (公告). */
 export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
-  app.get('/api/notifications', { schema: { tags: ['inbox'], querystring: z.object({ unread: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) } }, async (req) => {
-    const p = requireAuth(req);
-    let q = ctx.db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('jurisdiction_id', '=', p.jurisdictionId)
-      .where((eb) =>
-        eb.or([
-          ...(p.userId ? [eb('user_id', '=', p.userId)] : []),
-          ...(p.unitIds.length ? [eb('unit_id', 'in', p.unitIds)] : []),
-          ...(p.roles.length ? [eb('role', 'in', p.roles)] : []),
-        ]),
-      );
-    if (req.query.unread) q = q.where('read_at', 'is', null);
-    const rows = await q.orderBy('created_at', 'desc').limit(req.query.limit).execute();
-    return rows.map((r) => ({ id: r.id, kind: r.kind, problemId: r.problem_id, title: r.title, body: r.body, createdAt: r.created_at, read: r.read_at !== null }));
-  });
-  app.post('/api/notifications/:id/read', { schema: { tags: ['inbox'], params: z.object({ id: z.string() }) } }, async (req) => {
-    const p = requireAuth(req);
-    const r = await ctx.db.updateTable('notifications').set({ read_at: ctx.clock.now().toISOString() }).where('jurisdiction_id', '=', p.jurisdictionId).where('id', '=', req.params.id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('notification');
-    return { ok: true };
-  });
+  app.get(
+    '/api/notifications',
+    {
+      schema: {
+        tags: ['inbox'],
+        querystring: z.object({
+          unread: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+    },
+    async (req) => {
+      const p = requireAuth(req);
+      let q = ctx.db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('jurisdiction_id', '=', p.jurisdictionId)
+        .where((eb) =>
+          eb.or([
+            ...(p.userId ? [eb('user_id', '=', p.userId)] : []),
+            ...(p.unitIds.length ? [eb('unit_id', 'in', p.unitIds)] : []),
+            ...(p.roles.length ? [eb('role', 'in', p.roles)] : []),
+          ]),
+        );
+      if (req.query.unread) q = q.where('read_at', 'is', null);
+      const rows = await q.orderBy('created_at', 'desc').limit(req.query.limit).execute();
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        problemId: r.problem_id,
+        title: r.title,
+        body: r.body,
+        createdAt: r.created_at,
+        read: r.read_at !== null,
+      }));
+    },
+  );
+  app.post(
+    '/api/notifications/:id/read',
+    { schema: { tags: ['inbox'], params: z.object({ id: z.string() }) } },
+    async (req) => {
+      const p = requireAuth(req);
+      const r = await ctx.db
+        .updateTable('notifications')
+        .set({ read_at: ctx.clock.now().toISOString() })
+        .where('jurisdiction_id', '=', p.jurisdictionId)
+        .where('id', '=', req.params.id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) throw notFound('notification');
+      return { ok: true };
+    },
+  );
   app.get('/api/notices', { schema: { tags: ['notices'] } }, async (req) => {
-    const rows = await ctx.db.selectFrom('notices').selectAll().where('jurisdiction_id', '=', req.jurisdictionId).orderBy('published_at', 'desc').limit(100).execute();
+    const rows = await ctx.db
+      .selectFrom('notices')
+      .selectAll()
+      .where('jurisdiction_id', '=', req.jurisdictionId)
+      .orderBy('published_at', 'desc')
+      .limit(100)
+      .execute();
     return rows.map((r) => ({ id: r.id, title: r.title, body: r.body, publishedAt: r.published_at }));
   });
-  app.post('/api/notices', { schema: { tags: ['notices'], body: z.object({ title: z.string().trim().min(2).max(100), body: z.string().trim().min(1).max(20000) }) } }, async (req, reply) => {
-    const p = requireRole(req, 'admin', 'supervisor');
-    const row = { jurisdiction_id: p.jurisdictionId, id: uuidv7(), title: req.body.title, body: req.body.body, published_at: ctx.clock.now().toISOString(), created_by: p.userId };
-    await ctx.db.insertInto('notices').values(row).execute();
-    reply.status(201);
-    return { id: row.id, title: row.title, body: row.body, publishedAt: row.published_at };
-  });
+  app.post(
+    '/api/notices',
+    {
+      schema: {
+        tags: ['notices'],
+        body: z.object({
+          title: z.string().trim().min(2).max(100),
+          body: z.string().trim().min(1).max(20000),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const p = requireRole(req, 'admin', 'supervisor');
+      const row = {
+        jurisdiction_id: p.jurisdictionId,
+        id: uuidv7(),
+        title: req.body.title,
+        body: req.body.body,
+        published_at: ctx.clock.now().toISOString(),
+        created_by: p.userId,
+      };
+      await ctx.db.insertInto('notices').values(row).execute();
+      reply.status(201);
+      return { id: row.id, title: row.title, body: row.body, publishedAt: row.published_at };
+    },
+  );
 }

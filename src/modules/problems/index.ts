@@ -14,8 +14,33 @@ export {
   filterContext,
   validateFields,
 } from './problems.service.ts';
-export { problemsRepository, applyFilters, type ProblemRow, type ActionRow, type FilterContext } from './problems.repository.ts';
-export { STATUSES, STATUS_LABELS, OPEN_STATUSES, RUNNING_STATUSES, TRANSITIONS, ACTIONS, RATINGS, type Status, type ActionName } from './problems.lifecycle.ts';
-export { CHANNELS, CHANNEL_LABELS, RECTIFICATION_TYPES, RECTIFICATION_LABELS, ProblemFilters, CreateProblem, type Problem, type ProblemDetail } from './problems.schema.ts';
+export {
+  problemsRepository,
+  applyFilters,
+  type ProblemRow,
+  type ActionRow,
+  type FilterContext,
+} from './problems.repository.ts';
+export {
+  STATUSES,
+  STATUS_LABELS,
+  OPEN_STATUSES,
+  RUNNING_STATUSES,
+  TRANSITIONS,
+  ACTIONS,
+  RATINGS,
+  type Status,
+  type ActionName,
+} from './problems.lifecycle.ts';
+export {
+  CHANNELS,
+  CHANNEL_LABELS,
+  RECTIFICATION_TYPES,
+  RECTIFICATION_LABELS,
+  ProblemFilters,
+  CreateProblem,
+  type Problem,
+  type ProblemDetail,
+} from './problems.schema.ts';
 export { visibilityOf, canSee } from './problems.policy.ts';
 export { runDeadlineScan } from './deadlineScheduler.ts';

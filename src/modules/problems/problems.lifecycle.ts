@@ -18,7 +18,14 @@ export const STATUSES = [
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses in which a problem is still being worked on. */
-export const OPEN_STATUSES: Status[] = ['submitted', 'returned', 'assigned', 'bounced', 'in_progress', 'closure_requested'];
+export const OPEN_STATUSES: Status[] = [
+  'submitted',
+  'returned',
+  'assigned',
+  'bounced',
+  'in_progress',
+  'closure_requested',
+];
 /** Statuses after dispatch and before closure: the deadline clock runs. */
 export const RUNNING_STATUSES: Status[] = ['assigned', 'in_progress', 'closure_requested'];
 
@@ -74,17 +81,65 @@ export type ActionName = (typeof ACTIONS)[number];
 export const TRANSITIONS: Record<ActionName, Transition> = {
   resubmit: { from: ['returned'], to: 'submitted', who: ['reporter'], public: true, label: '补充后重新提交' },
   return: { from: ['submitted'], to: 'returned', who: ['supervisor'], public: true, label: '退回补充' },
-  reject: { from: ['submitted', 'returned'], to: 'rejected', who: ['supervisor'], public: true, label: '不予受理' },
-  dispatch: { from: ['submitted', 'bounced'], to: 'assigned', who: ['supervisor'], public: true, label: '交办' },
+  reject: {
+    from: ['submitted', 'returned'],
+    to: 'rejected',
+    who: ['supervisor'],
+    public: true,
+    label: '不予受理',
+  },
+  dispatch: {
+    from: ['submitted', 'bounced'],
+    to: 'assigned',
+    who: ['supervisor'],
+    public: true,
+    label: '交办',
+  },
   sign: { from: ['assigned'], to: 'in_progress', who: ['lead_unit'], public: true, label: '签收' },
   bounce: { from: ['assigned'], to: 'bounced', who: ['lead_unit'], public: false, label: '退单' },
-  progress: { from: ['in_progress'], to: null, who: ['lead_unit', 'involved_unit'], public: true, label: '办理进展' },
-  request_extension: { from: ['in_progress'], to: null, who: ['lead_unit'], public: false, label: '申请延期' },
-  decide_extension: { from: ['in_progress'], to: null, who: ['supervisor'], public: false, label: '延期审批' },
-  request_closure: { from: ['in_progress'], to: 'closure_requested', who: ['lead_unit'], public: true, label: '申请销号' },
-  send_back: { from: ['closure_requested'], to: 'in_progress', who: ['supervisor'], public: false, label: '销号退回' },
+  progress: {
+    from: ['in_progress'],
+    to: null,
+    who: ['lead_unit', 'involved_unit'],
+    public: true,
+    label: '办理进展',
+  },
+  request_extension: {
+    from: ['in_progress'],
+    to: null,
+    who: ['lead_unit'],
+    public: false,
+    label: '申请延期',
+  },
+  decide_extension: {
+    from: ['in_progress'],
+    to: null,
+    who: ['supervisor'],
+    public: false,
+    label: '延期审批',
+  },
+  request_closure: {
+    from: ['in_progress'],
+    to: 'closure_requested',
+    who: ['lead_unit'],
+    public: true,
+    label: '申请销号',
+  },
+  send_back: {
+    from: ['closure_requested'],
+    to: 'in_progress',
+    who: ['supervisor'],
+    public: false,
+    label: '销号退回',
+  },
   verify: { from: ['closure_requested'], to: 'closed', who: ['supervisor'], public: true, label: '审核销号' },
-  rate: { from: ['closed'], to: null, who: ['reporter', 'follow_up_operator'], public: true, label: '回访评价' },
+  rate: {
+    from: ['closed'],
+    to: null,
+    who: ['reporter', 'follow_up_operator'],
+    public: true,
+    label: '回访评价',
+  },
   reopen: { from: ['closed'], to: 'in_progress', who: ['supervisor'], public: true, label: '重办' },
   merge: { from: OPEN_STATUSES, to: 'merged', who: ['supervisor'], public: true, label: '合并办理' },
   press: { from: OPEN_STATUSES, to: null, who: ['supervisor'], public: false, label: '督办' },
@@ -100,4 +155,8 @@ export function transitionFrom(action: ActionName, status: Status): Status | 'no
 /** Ratings of a follow-up call (回访). */
 export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 export type Rating = (typeof RATINGS)[number];
-export const RATING_LABELS: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
+export const RATING_LABELS: Record<Rating, string> = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  dissatisfied: '不满意',
+};

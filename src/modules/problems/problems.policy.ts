@@ -30,7 +30,8 @@ export function visibilityOf(p: Principal): Visibility {
   if (scoped) {
     if (p.scope.kind === 'jurisdiction' && hasRole(p, 'admin', 'supervisor', 'leader')) v.all = true;
     if (p.scope.kind === 'township' && p.scope.ref) v.townships.push(p.scope.ref);
-    if (p.scope.kind === 'unit' && p.scope.ref && !p.unitIds.includes(p.scope.ref)) v.unitIds.push(p.scope.ref);
+    if (p.scope.kind === 'unit' && p.scope.ref && !p.unitIds.includes(p.scope.ref))
+      v.unitIds.push(p.scope.ref);
   }
   if (hasRole(p, 'unit_handler')) v.unitIds.push(...p.unitIds);
   if (hasRole(p, 'official')) v.topicLeadId = p.userId;

@@ -1,4 +1,13 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
 import type { ActionTable, DB, ProblemTable } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { boundingBox } from '../../kernel/geo.ts';
@@ -22,7 +31,11 @@ export interface FilterContext {
   mineUserId?: string | null;
 }
 
-function visibilityCondition(eb: ExpressionBuilder<DB, 'problems'>, jid: string, v: Visibility): Expression<SqlBool> {
+function visibilityCondition(
+  eb: ExpressionBuilder<DB, 'problems'>,
+  jid: string,
+  v: Visibility,
+): Expression<SqlBool> {
   if (v.all) return sql<boolean>`1 = 1`;
   const ors: Expression<SqlBool>[] = [];
   if (v.townships.length) ors.push(eb('problems.township_code', 'in', v.townships));
@@ -45,7 +58,11 @@ function visibilityCondition(eb: ExpressionBuilder<DB, 'problems'>, jid: string,
       eb(
         'problems.topic_id',
         'in',
-        eb.selectFrom('topics').select('topics.id').where('topics.jurisdiction_id', '=', jid).where('topics.lead_official_id', '=', v.topicLeadId),
+        eb
+          .selectFrom('topics')
+          .select('topics.id')
+          .where('topics.jurisdiction_id', '=', jid)
+          .where('topics.lead_official_id', '=', v.topicLeadId),
       ),
     );
   }
@@ -101,11 +118,26 @@ export function applyFilters<O>(
   if (f.overdue === '1' || f.overdue === 'true') {
     q = q.where('problems.status', 'in', RUNNING_STATUSES).where('problems.close_due_at', '<', fc.now);
   } else if (f.overdue === '0' || f.overdue === 'false') {
-    q = q.where((eb) => eb.or([eb('problems.close_due_at', 'is', null), eb('problems.close_due_at', '>=', fc.now), eb('problems.status', 'not in', RUNNING_STATUSES)]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('problems.close_due_at', 'is', null),
+        eb('problems.close_due_at', '>=', fc.now),
+        eb('problems.status', 'not in', RUNNING_STATUSES),
+      ]),
+    );
   }
   if (f.bbox) {
-    const [minLng, minLat, maxLng, maxLat] = f.bbox.split(',').map(Number) as [number, number, number, number];
-    q = q.where('problems.lat', '>=', minLat).where('problems.lat', '<=', maxLat).where('problems.lng', '>=', minLng).where('problems.lng', '<=', maxLng);
+    const [minLng, minLat, maxLng, maxLat] = f.bbox.split(',').map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    q = q
+      .where('problems.lat', '>=', minLat)
+      .where('problems.lat', '<=', maxLat)
+      .where('problems.lng', '>=', minLng)
+      .where('problems.lng', '<=', maxLng);
   }
   if (f.near) {
     const [lat, lng] = f.near.split(',').map(Number) as [number, number];
@@ -137,20 +169,41 @@ export const problemsRepository = {
   },
 
   findById(db: Db, jurisdictionId: string, id: string) {
-    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', '=', id).executeTakeFirst();
+    return db
+      .selectFrom('problems')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', '=', id)
+      .executeTakeFirst();
   },
 
   findByNumber(db: Db, jurisdictionId: string, number: string) {
-    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('number', '=', number).executeTakeFirst();
+    return db
+      .selectFrom('problems')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('number', '=', number)
+      .executeTakeFirst();
   },
 
   findByIds(db: Db, jurisdictionId: string, ids: string[]) {
     if (ids.length === 0) return Promise.resolve([] as ProblemRow[]);
-    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('id', 'in', ids).execute();
+    return db
+      .selectFrom('problems')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', 'in', ids)
+      .execute();
   },
 
   /** Updates a problem only if nobody changed it since it was read. */
-  async update(db: Db, jurisdictionId: string, id: string, expectedVersion: number, patch: Partial<ProblemRow>) {
+  async update(
+    db: Db,
+    jurisdictionId: string,
+    id: string,
+    expectedVersion: number,
+    patch: Partial<ProblemRow>,
+  ) {
     const r = await db
       .updateTable('problems')
       .set({ ...patch, version: expectedVersion + 1 })
@@ -161,7 +214,11 @@ export const problemsRepository = {
     return Number(r.numUpdatedRows) === 1;
   },
 
-  async supportingUnits(db: Db, jurisdictionId: string, problemIds: string[]): Promise<Map<string, string[]>> {
+  async supportingUnits(
+    db: Db,
+    jurisdictionId: string,
+    problemIds: string[],
+  ): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (problemIds.length === 0) return out;
     const rows = await db
@@ -175,26 +232,61 @@ export const problemsRepository = {
     return out;
   },
 
-  async setUnits(db: Db, jurisdictionId: string, problemId: string, leadUnitId: string, supporting: string[]) {
-    await db.deleteFrom('problem_units').where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).execute();
+  async setUnits(
+    db: Db,
+    jurisdictionId: string,
+    problemId: string,
+    leadUnitId: string,
+    supporting: string[],
+  ) {
+    await db
+      .deleteFrom('problem_units')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', '=', problemId)
+      .execute();
     const rows = [
       { jurisdiction_id: jurisdictionId, problem_id: problemId, unit_id: leadUnitId, role: 'lead' },
-      ...supporting.filter((u) => u !== leadUnitId).map((u) => ({ jurisdiction_id: jurisdictionId, problem_id: problemId, unit_id: u, role: 'supporting' })),
+      ...supporting
+        .filter((u) => u !== leadUnitId)
+        .map((u) => ({
+          jurisdiction_id: jurisdictionId,
+          problem_id: problemId,
+          unit_id: u,
+          role: 'supporting',
+        })),
     ];
     await db.insertInto('problem_units').values(rows).execute();
   },
 
   async topicLead(db: Db, jurisdictionId: string, topicId: string | null): Promise<string | null> {
     if (!topicId) return null;
-    const r = await db.selectFrom('topics').select('lead_official_id').where('jurisdiction_id', '=', jurisdictionId).where('id', '=', topicId).executeTakeFirst();
+    const r = await db
+      .selectFrom('topics')
+      .select('lead_official_id')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', '=', topicId)
+      .executeTakeFirst();
     return r?.lead_official_id ?? null;
   },
 
-  async list(db: Db, fc: FilterContext, sort: keyof typeof SORT_COLUMNS, desc: boolean, limit: number, offset: number) {
+  async list(
+    db: Db,
+    fc: FilterContext,
+    sort: keyof typeof SORT_COLUMNS,
+    desc: boolean,
+    limit: number,
+    offset: number,
+  ) {
     const base = applyFilters(db.selectFrom('problems'), fc);
     const col = SORT_COLUMNS[sort];
     const [items, count] = await Promise.all([
-      base.selectAll('problems').orderBy(col, desc ? 'desc' : 'asc').orderBy('problems.id', desc ? 'desc' : 'asc').limit(limit).offset(offset).execute(),
+      base
+        .selectAll('problems')
+        .orderBy(col, desc ? 'desc' : 'asc')
+        .orderBy('problems.id', desc ? 'desc' : 'asc')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items, total: Number(count.n) };
@@ -203,7 +295,14 @@ export const problemsRepository = {
   /** Rows for the map: only what a marker needs. */
   mapPoints(db: Db, fc: FilterContext, limit: number) {
     return applyFilters(db.selectFrom('problems'), fc)
-      .select(['problems.id', 'problems.lat', 'problems.lng', 'problems.status', 'problems.title', 'problems.number'])
+      .select([
+        'problems.id',
+        'problems.lat',
+        'problems.lng',
+        'problems.status',
+        'problems.title',
+        'problems.number',
+      ])
       .where('problems.lat', 'is not', null)
       .limit(limit)
       .execute();
@@ -214,14 +313,27 @@ export const problemsRepository = {
     const rows = await applyFilters(db.selectFrom('problems'), fc)
       .select(['problems.status', 'problems.due_state'])
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('problems.status', 'in', ['submitted', 'returned', 'assigned', 'bounced', 'in_progress', 'closure_requested'])
+      .where('problems.status', 'in', [
+        'submitted',
+        'returned',
+        'assigned',
+        'bounced',
+        'in_progress',
+        'closure_requested',
+      ])
       .groupBy(['problems.status', 'problems.due_state'])
       .execute();
     return rows.map((r) => ({ status: r.status, dueState: r.due_state, n: Number(r.n) }));
   },
 
   actions(db: Db, jurisdictionId: string, problemId: string) {
-    return db.selectFrom('actions').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).orderBy('seq').execute();
+    return db
+      .selectFrom('actions')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', '=', problemId)
+      .orderBy('seq')
+      .execute();
   },
 
   /** The latest public action of each problem (Open311 status_notes). */
@@ -243,8 +355,22 @@ export const problemsRepository = {
   recentPublicActions(db: Db, jurisdictionId: string, limit: number) {
     return db
       .selectFrom('actions')
-      .innerJoin('problems', (j) => j.onRef('problems.id', '=', 'actions.problem_id').onRef('problems.jurisdiction_id', '=', 'actions.jurisdiction_id'))
-      .select(['actions.id', 'actions.action', 'actions.created_at', 'actions.to_status', 'actions.actor_unit_id', 'problems.number', 'problems.title', 'problems.township_code', 'problems.id as problem_id'])
+      .innerJoin('problems', (j) =>
+        j
+          .onRef('problems.id', '=', 'actions.problem_id')
+          .onRef('problems.jurisdiction_id', '=', 'actions.jurisdiction_id'),
+      )
+      .select([
+        'actions.id',
+        'actions.action',
+        'actions.created_at',
+        'actions.to_status',
+        'actions.actor_unit_id',
+        'problems.number',
+        'problems.title',
+        'problems.township_code',
+        'problems.id as problem_id',
+      ])
       .where('actions.jurisdiction_id', '=', jurisdictionId)
       .where('actions.is_public', '=', 1)
       .orderBy('actions.seq', 'desc')
@@ -253,7 +379,12 @@ export const problemsRepository = {
   },
 
   async actionHashAt(db: Db, jurisdictionId: string, seq: number): Promise<string | undefined> {
-    const r = await db.selectFrom('actions').select('hash').where('jurisdiction_id', '=', jurisdictionId).where('seq', '=', seq).executeTakeFirst();
+    const r = await db
+      .selectFrom('actions')
+      .select('hash')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
     return r?.hash;
   },
 
@@ -265,14 +396,40 @@ export const problemsRepository = {
     return db.insertInto('actions').values(rows).execute();
   },
 
-  async upsertResult(db: Db, jurisdictionId: string, problemId: string, summary: string, mechanism: string | null, indicators: { code: string; value_scaled: number }[], at: string) {
-    await db.deleteFrom('result_indicators').where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).execute();
-    await db.deleteFrom('results').where('jurisdiction_id', '=', jurisdictionId).where('problem_id', '=', problemId).execute();
-    await db.insertInto('results').values({ jurisdiction_id: jurisdictionId, problem_id: problemId, summary, mechanism, created_at: at }).execute();
+  async upsertResult(
+    db: Db,
+    jurisdictionId: string,
+    problemId: string,
+    summary: string,
+    mechanism: string | null,
+    indicators: { code: string; value_scaled: number }[],
+    at: string,
+  ) {
+    await db
+      .deleteFrom('result_indicators')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', '=', problemId)
+      .execute();
+    await db
+      .deleteFrom('results')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', '=', problemId)
+      .execute();
+    await db
+      .insertInto('results')
+      .values({ jurisdiction_id: jurisdictionId, problem_id: problemId, summary, mechanism, created_at: at })
+      .execute();
     if (indicators.length) {
       await db
         .insertInto('result_indicators')
-        .values(indicators.map((i) => ({ jurisdiction_id: jurisdictionId, problem_id: problemId, code: i.code, value_scaled: i.value_scaled })))
+        .values(
+          indicators.map((i) => ({
+            jurisdiction_id: jurisdictionId,
+            problem_id: problemId,
+            code: i.code,
+            value_scaled: i.value_scaled,
+          })),
+        )
         .execute();
     }
   },
@@ -280,19 +437,38 @@ export const problemsRepository = {
   async results(db: Db, jurisdictionId: string, problemIds: string[]) {
     if (problemIds.length === 0) return { results: [], indicators: [] };
     const [results, indicators] = await Promise.all([
-      db.selectFrom('results').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('problem_id', 'in', problemIds).execute(),
-      db.selectFrom('result_indicators').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('problem_id', 'in', problemIds).execute(),
+      db
+        .selectFrom('results')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where('problem_id', 'in', problemIds)
+        .execute(),
+      db
+        .selectFrom('result_indicators')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where('problem_id', 'in', problemIds)
+        .execute(),
     ]);
     return { results, indicators };
   },
 
   mergedInto(db: Db, jurisdictionId: string, primaryId: string) {
-    return db.selectFrom('problems').selectAll().where('jurisdiction_id', '=', jurisdictionId).where('merged_into_id', '=', primaryId).execute();
+    return db
+      .selectFrom('problems')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('merged_into_id', '=', primaryId)
+      .execute();
   },
 
   insertNotifications(db: Db, rows: Selectable<DB['notifications']>[]) {
     if (rows.length === 0) return Promise.resolve();
-    return db.insertInto('notifications').values(rows).execute().then(() => undefined);
+    return db
+      .insertInto('notifications')
+      .values(rows)
+      .execute()
+      .then(() => undefined);
   },
 
   /** Problems near a point with the same category, for merge suggestions. */
@@ -306,7 +482,11 @@ export const problemsRepository = {
       .where('category_code', '=', p.category_code);
     if (p.lat !== null && p.lng !== null) {
       const box = boundingBox(p.lat, p.lng, 2000);
-      q = q.where('lat', '>=', box.minLat).where('lat', '<=', box.maxLat).where('lng', '>=', box.minLng).where('lng', '<=', box.maxLng);
+      q = q
+        .where('lat', '>=', box.minLat)
+        .where('lat', '<=', box.maxLat)
+        .where('lng', '>=', box.minLng)
+        .where('lng', '<=', box.maxLng);
     } else if (p.village_code) {
       q = q.where('village_code', '=', p.village_code);
     }

@@ -3,8 +3,23 @@ import type { AppContext } from '../../server/context.ts';
 import { requireAuth, requireRole } from '../../server/guards.ts';
 import type { App } from '../../server/types.ts';
 import { ACTIONS } from './problems.lifecycle.ts';
-import { CreateProblem, ListProblemsQuery, Problem, ProblemDetail, ProblemFilters } from './problems.schema.ts';
-import { act, createProblem, getProblem, listProblems, mapPoints, previewDeadlines, queues, similarProblems } from './problems.service.ts';
+import {
+  CreateProblem,
+  ListProblemsQuery,
+  Problem,
+  ProblemDetail,
+  ProblemFilters,
+} from './problems.schema.ts';
+import {
+  act,
+  createProblem,
+  getProblem,
+  listProblems,
+  mapPoints,
+  previewDeadlines,
+  queues,
+  similarProblems,
+} from './problems.service.ts';
 import { AppError } from '../../server/errors.ts';
 
 const tags = ['problems'];
@@ -12,13 +27,31 @@ const idParam = z.object({ id: z.string().min(1).max(64) });
 
 /** The problems API of DESIGN §5. */
 export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
-  app.get('/api/problems', { schema: { tags, querystring: ListProblemsQuery, response: { 200: z.object({ items: z.array(Problem), total: z.number(), page: z.number(), pageSize: z.number() }) } } }, async (req) =>
-    listProblems(ctx, requireAuth(req), req.query),
+  app.get(
+    '/api/problems',
+    {
+      schema: {
+        tags,
+        querystring: ListProblemsQuery,
+        response: {
+          200: z.object({
+            items: z.array(Problem),
+            total: z.number(),
+            page: z.number(),
+            pageSize: z.number(),
+          }),
+        },
+      },
+    },
+    async (req) => listProblems(ctx, requireAuth(req), req.query),
   );
 
   app.post(
     '/api/problems',
-    { schema: { tags, body: CreateProblem, response: { 201: ProblemDetail } }, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+    {
+      schema: { tags, body: CreateProblem, response: { 201: ProblemDetail } },
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    },
     async (req, reply) => {
       const p = requireAuth(req);
       reply.status(201);
@@ -27,25 +60,57 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
   );
 
   app.get('/api/problems/queues', { schema: { tags } }, async (req) => queues(ctx, requireAuth(req)));
-  app.get('/api/problems/map', { schema: { tags, querystring: ProblemFilters } }, async (req) => mapPoints(ctx, requireAuth(req), req.query));
+  app.get('/api/problems/map', { schema: { tags, querystring: ProblemFilters } }, async (req) =>
+    mapPoints(ctx, requireAuth(req), req.query),
+  );
 
-  app.get('/api/problems/:id', { schema: { tags, params: idParam, response: { 200: ProblemDetail } } }, async (req) => getProblem(ctx, requireAuth(req), req.params.id));
-  app.get('/api/problems/:id/similar', { schema: { tags, params: idParam } }, async (req) => similarProblems(ctx, requireRole(req, 'supervisor'), req.params.id));
+  app.get(
+    '/api/problems/:id',
+    { schema: { tags, params: idParam, response: { 200: ProblemDetail } } },
+    async (req) => getProblem(ctx, requireAuth(req), req.params.id),
+  );
+  app.get('/api/problems/:id/similar', { schema: { tags, params: idParam } }, async (req) =>
+    similarProblems(ctx, requireRole(req, 'supervisor'), req.params.id),
+  );
   app.get(
     '/api/problems/:id/deadline-preview',
-    { schema: { tags, params: idParam, querystring: z.object({ urgency: z.enum(['normal', 'urgent', 'critical']).optional(), unitId: z.string().optional() }) } },
+    {
+      schema: {
+        tags,
+        params: idParam,
+        querystring: z.object({
+          urgency: z.enum(['normal', 'urgent', 'critical']).optional(),
+          unitId: z.string().optional(),
+        }),
+      },
+    },
     async (req) => previewDeadlines(ctx, requireRole(req, 'supervisor'), req.params.id, req.query.urgency),
   );
 
   app.post(
     '/api/problems/:id/actions/:action',
-    { schema: { tags, params: z.object({ id: z.string().min(1).max(64), action: z.string().max(40) }), response: { 200: ProblemDetail } } },
+    {
+      schema: {
+        tags,
+        params: z.object({ id: z.string().min(1).max(64), action: z.string().max(40) }),
+        response: { 200: ProblemDetail },
+      },
+    },
     async (req) => act(ctx, requireAuth(req), req.params.id, req.params.action, req.body),
   );
 
   app.post(
     '/api/problems/batch/:action',
-    { schema: { tags, params: z.object({ action: z.enum(ACTIONS) }), body: z.object({ ids: z.array(z.string().max(64)).min(1).max(200), body: z.record(z.string(), z.unknown()).default({}) }) } },
+    {
+      schema: {
+        tags,
+        params: z.object({ action: z.enum(ACTIONS) }),
+        body: z.object({
+          ids: z.array(z.string().max(64)).min(1).max(200),
+          body: z.record(z.string(), z.unknown()).default({}),
+        }),
+      },
+    },
     async (req) => {
       const p = requireAuth(req);
       const results: { id: string; ok: boolean; status?: number; message?: string }[] = [];
@@ -58,7 +123,11 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
           results.push({ id, ok: false, status: err.statusCode, message: err.message });
         }
       }
-      return { results, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+      return {
+        results,
+        succeeded: results.filter((r) => r.ok).length,
+        failed: results.filter((r) => !r.ok).length,
+      };
     },
   );
 }

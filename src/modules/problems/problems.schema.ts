@@ -4,7 +4,17 @@ import { URGENCIES } from '../reference/reference.schema.ts';
 import { ACTIONS, RATINGS, STATUSES } from './problems.lifecycle.ts';
 
 /** Where a problem came from. */
-export const CHANNELS = ['visit', 'forum', 'hotline', 'online', 'resident', 'enterprise', 'open311', 'operator', 'import'] as const;
+export const CHANNELS = [
+  'visit',
+  'forum',
+  'hotline',
+  'online',
+  'resident',
+  'enterprise',
+  'open311',
+  'operator',
+  'import',
+] as const;
 export const CHANNEL_LABELS: Record<(typeof CHANNELS)[number], string> = {
   visit: '走访',
   forum: '座谈',
@@ -42,16 +52,24 @@ export const CreateProblem = z.object({
   topicId: id.optional(),
   visitId: id.optional(),
   urgency: z.enum(URGENCIES).optional(),
-  fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.array(z.string().max(200)).max(50)])).optional(),
+  fields: z
+    .record(z.string(), z.union([z.string().max(2000), z.number(), z.array(z.string().max(200)).max(50)]))
+    .optional(),
   attachmentIds: z.array(id).max(9).optional(),
   reporter: z
     .object({
       name: z.string().trim().max(40).optional(),
-      phone: z.string().regex(/^1[3-9]\d{9}$/, 'reporter.phone: an 11-digit mobile number').optional(),
+      phone: z
+        .string()
+        .regex(/^1[3-9]\d{9}$/, 'reporter.phone: an 11-digit mobile number')
+        .optional(),
     })
     .optional(),
   enterprise: z.object({ name: text(100), uscc: z.string().trim().max(18).optional() }).optional(),
-  foundOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'foundOn: YYYY-MM-DD').optional(),
+  foundOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'foundOn: YYYY-MM-DD')
+    .optional(),
 });
 export type CreateProblem = z.infer<typeof CreateProblem>;
 
@@ -73,8 +91,14 @@ export const ProblemFilters = z.object({
   domain: z.string().max(200).optional(),
   category: z.string().max(400).optional(),
   channel: csv(CHANNELS).optional(),
-  township: z.string().regex(/^\d{9}$/, 'township: a 9-digit code').optional(),
-  village: z.string().regex(/^\d{12}$/, 'village: a 12-digit code').optional(),
+  township: z
+    .string()
+    .regex(/^\d{9}$/, 'township: a 9-digit code')
+    .optional(),
+  village: z
+    .string()
+    .regex(/^\d{12}$/, 'village: a 12-digit code')
+    .optional(),
   unit: id.optional(),
   campaign: id.optional(),
   topic: id.optional(),
@@ -100,7 +124,16 @@ export const ProblemFilters = z.object({
 });
 export type ProblemFilters = z.infer<typeof ProblemFilters>;
 
-export const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'closeDueAt', '-closeDueAt', 'number', '-number'] as const;
+export const SORTS = [
+  'createdAt',
+  '-createdAt',
+  'updatedAt',
+  '-updatedAt',
+  'closeDueAt',
+  '-closeDueAt',
+  'number',
+  '-number',
+] as const;
 export const ListProblemsQuery = ProblemFilters.extend({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(20),
@@ -111,7 +144,11 @@ export type ListProblemsQuery = z.infer<typeof ListProblemsQuery>;
 
 /** Bodies of the actions, exactly as DESIGN §5 names them. */
 export const ActionBodies = {
-  resubmit: z.object({ title: text(100).optional(), description: text(5000).optional(), note: z.string().max(2000).optional() }),
+  resubmit: z.object({
+    title: text(100).optional(),
+    description: text(5000).optional(),
+    note: z.string().max(2000).optional(),
+  }),
   return: z.object({ reason: text(2000) }),
   reject: z.object({ reason: text(2000) }),
   dispatch: z.object({
@@ -138,7 +175,10 @@ export const ActionBodies = {
   }),
   request_closure: z.object({
     summary: text(5000),
-    indicators: z.array(z.object({ code: z.string().min(1).max(40), value: z.number().min(0).max(1e13) })).max(20).default([]),
+    indicators: z
+      .array(z.object({ code: z.string().min(1).max(40), value: z.number().min(0).max(1e13) }))
+      .max(20)
+      .default([]),
     mechanism: z.string().trim().max(2000).optional(),
     attachments: z.array(id).max(9).optional(),
   }),
@@ -211,7 +251,12 @@ export const Action = z.object({
   label: z.string(),
   fromStatus: z.string().nullable(),
   toStatus: z.string(),
-  actor: z.object({ id: z.string().nullable(), name: z.string(), unitId: z.string().nullable(), unitName: z.string().nullable() }),
+  actor: z.object({
+    id: z.string().nullable(),
+    name: z.string(),
+    unitId: z.string().nullable(),
+    unitName: z.string().nullable(),
+  }),
   note: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
   public: z.boolean(),
@@ -219,7 +264,12 @@ export const Action = z.object({
 });
 export type Action = z.infer<typeof Action>;
 
-export const ResultIndicatorValue = z.object({ code: z.string(), name: z.string(), unit: z.string(), value: z.number() });
+export const ResultIndicatorValue = z.object({
+  code: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  value: z.number(),
+});
 export const Result = z.object({
   summary: z.string(),
   mechanism: z.string().nullable(),
@@ -228,7 +278,14 @@ export const Result = z.object({
 });
 export type Result = z.infer<typeof Result>;
 
-export const AttachmentRef = z.object({ id: z.string(), name: z.string(), mime: z.string(), size: z.number(), url: z.string(), kind: z.string() });
+export const AttachmentRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  mime: z.string(),
+  size: z.number(),
+  url: z.string(),
+  kind: z.string(),
+});
 export type AttachmentRef = z.infer<typeof AttachmentRef>;
 
 export const ProblemDetail = Problem.extend({
@@ -236,6 +293,8 @@ export const ProblemDetail = Problem.extend({
   result: Result.nullable(),
   attachments: z.array(AttachmentRef),
   allowedActions: z.array(z.string()),
-  mergedProblems: z.array(z.object({ id: z.string(), number: z.string(), title: z.string(), status: z.string() })),
+  mergedProblems: z.array(
+    z.object({ id: z.string(), number: z.string(), title: z.string(), status: z.string() }),
+  ),
 });
 export type ProblemDetail = z.infer<typeof ProblemDetail>;

@@ -13,10 +13,32 @@ import { actionHashRecord } from '../audit/index.ts';
 import type { ReferenceData } from '../reference/reference.service.ts';
 import type { Category } from '../reference/reference.schema.ts';
 import { linkAttachments, attachmentsOf } from '../attachments/index.ts';
-import { ACTIONS, RATING_LABELS, STATUS_LABELS, TRANSITIONS, transitionFrom, type ActionName, type Status } from './problems.lifecycle.ts';
+import {
+  ACTIONS,
+  RATING_LABELS,
+  STATUS_LABELS,
+  TRANSITIONS,
+  transitionFrom,
+  type ActionName,
+  type Status,
+} from './problems.lifecycle.ts';
 import { canSee, roleDenial, visibilityOf, type ProblemFacts } from './problems.policy.ts';
-import { problemsRepository, type ActionRow, type FilterContext, type ProblemRow } from './problems.repository.ts';
-import { ActionBodies, type Action, type CreateProblem, type ListProblemsQuery, type Problem, type ProblemDetail, type ProblemFilters, type Result } from './problems.schema.ts';
+import {
+  problemsRepository,
+  type ActionRow,
+  type FilterContext,
+  type ProblemRow,
+} from './problems.repository.ts';
+import {
+  ActionBodies,
+  type Action,
+  type CreateProblem,
+  type ListProblemsQuery,
+  type Problem,
+  type ProblemDetail,
+  type ProblemFilters,
+  type Result,
+} from './problems.schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -42,10 +64,17 @@ function seesContact(viewer: Principal | null, row: ProblemRow): boolean {
 }
 
 /** Maps a row to the API's problem; contact details masked unless `fullContact`. */
-export function problemFromRow(row: ProblemRow, ref: ReferenceData, supporting: string[], fullContact: boolean): Problem {
+export function problemFromRow(
+  row: ProblemRow,
+  ref: ReferenceData,
+  supporting: string[],
+  fullContact: boolean,
+): Problem {
   const cat = ref.categories.get(row.category_code);
   const unitRef = (id: string) => ({ id, name: ref.units.get(id)?.name ?? id });
-  const pending = row.pending_extension ? (JSON.parse(row.pending_extension) as { until: string; reason: string }) : null;
+  const pending = row.pending_extension
+    ? (JSON.parse(row.pending_extension) as { until: string; reason: string })
+    : null;
   return {
     id: row.id,
     number: row.number,
@@ -64,7 +93,10 @@ export function problemFromRow(row: ProblemRow, ref: ReferenceData, supporting: 
     rectificationType: row.rectification_type,
     reporter:
       row.reporter_name || row.reporter_phone
-        ? { name: row.reporter_name, phone: fullContact ? row.reporter_phone : (maskPhone(row.reporter_phone) ?? null) }
+        ? {
+            name: row.reporter_name,
+            phone: fullContact ? row.reporter_phone : (maskPhone(row.reporter_phone) ?? null),
+          }
         : null,
     enterprise: row.enterprise_name ? { name: row.enterprise_name, uscc: row.enterprise_uscc } : null,
     townshipCode: row.township_code,
@@ -102,7 +134,8 @@ export function problemFromRow(row: ProblemRow, ref: ReferenceData, supporting: 
 /** Maps an action row to the API's action. */
 export function actionFromRow(r: ActionRow, ref: ReferenceData): Action {
   const name = r.action as ActionName | 'submit' | 'import';
-  const label = name === 'submit' ? '提交' : name === 'import' ? '台账导入' : (TRANSITIONS[name]?.label ?? name);
+  const label =
+    name === 'submit' ? '提交' : name === 'import' ? '台账导入' : (TRANSITIONS[name]?.label ?? name);
   return {
     id: r.id,
     seq: Number(r.seq),
@@ -127,7 +160,10 @@ async function factsOf(db: Db, row: ProblemRow, supporting?: string[]): Promise<
   return {
     townshipCode: row.township_code,
     leadUnitId: row.lead_unit_id,
-    supportingUnitIds: supporting ?? (await problemsRepository.supportingUnits(db, row.jurisdiction_id, [row.id])).get(row.id) ?? [],
+    supportingUnitIds:
+      supporting ??
+      (await problemsRepository.supportingUnits(db, row.jurisdiction_id, [row.id])).get(row.id) ??
+      [],
     reporterUserId: row.reporter_user_id,
     topicLeadId: await problemsRepository.topicLead(db, row.jurisdiction_id, row.topic_id),
   };
@@ -137,10 +173,23 @@ async function factsOf(db: Db, row: ProblemRow, supporting?: string[]): Promise<
 export async function appendAction(
   trx: Db,
   jurisdictionId: string,
-  a: { problemId: string; action: string; from: string | null; to: string; actor: Actor; note?: string | null; data?: unknown; public: boolean; at: string },
+  a: {
+    problemId: string;
+    action: string;
+    from: string | null;
+    to: string;
+    actor: Actor;
+    note?: string | null;
+    data?: unknown;
+    public: boolean;
+    at: string;
+  },
 ): Promise<ActionRow> {
   const seq = await nextCounter(trx, jurisdictionId, 'action_seq');
-  const prev = seq === 1 ? GENESIS_HASH : ((await problemsRepository.actionHashAt(trx, jurisdictionId, seq - 1)) ?? GENESIS_HASH);
+  const prev =
+    seq === 1
+      ? GENESIS_HASH
+      : ((await problemsRepository.actionHashAt(trx, jurisdictionId, seq - 1)) ?? GENESIS_HASH);
   const base = {
     jurisdiction_id: jurisdictionId,
     id: uuidv7(),
@@ -163,11 +212,16 @@ export async function appendAction(
 }
 
 /** Checks a problem's extra fields against its category's form. */
-export function validateFields(cat: Category, fields: Record<string, unknown> | undefined): { path: string; message: string }[] {
+export function validateFields(
+  cat: Category,
+  fields: Record<string, unknown> | undefined,
+): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
   const given = fields ?? {};
   const known = new Set(cat.fields.map((f) => f.code));
-  for (const key of Object.keys(given)) if (!known.has(key)) errors.push({ path: `fields.${key}`, message: `unknown field for category ${cat.code}` });
+  for (const key of Object.keys(given))
+    if (!known.has(key))
+      errors.push({ path: `fields.${key}`, message: `unknown field for category ${cat.code}` });
   for (const f of cat.fields) {
     const v = given[f.code];
     const path = `fields.${f.code}`;
@@ -177,16 +231,23 @@ export function validateFields(cat: Category, fields: Record<string, unknown> | 
     }
     switch (f.type) {
       case 'number':
-        if (typeof v !== 'number' && !(typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))) errors.push({ path, message: `${f.label}应为数字 / must be a number` });
+        if (
+          typeof v !== 'number' &&
+          !(typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+        )
+          errors.push({ path, message: `${f.label}应为数字 / must be a number` });
         break;
       case 'datetime':
-        if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) errors.push({ path, message: `${f.label}应为日期时间 / must be a date-time` });
+        if (typeof v !== 'string' || Number.isNaN(Date.parse(v)))
+          errors.push({ path, message: `${f.label}应为日期时间 / must be a date-time` });
         break;
       case 'single':
-        if (typeof v !== 'string' || !f.options?.some((o) => o.value === v)) errors.push({ path, message: `${f.label}的取值无效 / not one of the options` });
+        if (typeof v !== 'string' || !f.options?.some((o) => o.value === v))
+          errors.push({ path, message: `${f.label}的取值无效 / not one of the options` });
         break;
       case 'multi':
-        if (!Array.isArray(v) || v.some((x) => !f.options?.some((o) => o.value === x))) errors.push({ path, message: `${f.label}的取值无效 / values must be among the options` });
+        if (!Array.isArray(v) || v.some((x) => !f.options?.some((o) => o.value === x)))
+          errors.push({ path, message: `${f.label}的取值无效 / values must be among the options` });
         break;
       default:
         if (typeof v !== 'string') errors.push({ path, message: `${f.label}应为文本 / must be text` });
@@ -213,40 +274,67 @@ function defaultChannel(p: Principal, input: CreateProblem): CreateProblem['chan
 }
 
 /** Submits a problem (提交): validated whole, written in one transaction with its first action. */
-export async function createProblem(ctx: AppContext, p: Principal, input: CreateProblem, opts: { channel?: string } = {}): Promise<ProblemDetail> {
+export async function createProblem(
+  ctx: AppContext,
+  p: Principal,
+  input: CreateProblem,
+  opts: { channel?: string } = {},
+): Promise<ProblemDetail> {
   const jid = p.jurisdictionId;
   const ref = await ctx.reference.get(jid);
   const errors: { path: string; message: string }[] = [];
   const cat = ref.categories.get(input.categoryCode);
-  if (!cat || !cat.active) errors.push({ path: 'categoryCode', message: `unknown category ${input.categoryCode}` });
-  if (cat && input.kind && input.kind !== cat.kind) errors.push({ path: 'kind', message: `category ${cat.code} is of kind ${cat.kind}` });
+  if (!cat || !cat.active)
+    errors.push({ path: 'categoryCode', message: `unknown category ${input.categoryCode}` });
+  if (cat && input.kind && input.kind !== cat.kind)
+    errors.push({ path: 'kind', message: `category ${cat.code} is of kind ${cat.kind}` });
   const village = ref.divisions.get(input.villageCode);
   if (!village) errors.push({ path: 'villageCode', message: `unknown division code ${input.villageCode}` });
-  if ((input.lat === undefined) !== (input.lng === undefined)) errors.push({ path: input.lat === undefined ? 'lat' : 'lng', message: 'lat and lng go together' });
+  if ((input.lat === undefined) !== (input.lng === undefined))
+    errors.push({ path: input.lat === undefined ? 'lat' : 'lng', message: 'lat and lng go together' });
   if (cat) errors.push(...validateFields(cat, input.fields));
   let campaignId: string | null = null;
   let topicId = input.topicId ?? null;
   if (input.visitId) {
-    const visit = await ctx.db.selectFrom('visits').select(['topic_id']).where('jurisdiction_id', '=', jid).where('id', '=', input.visitId).executeTakeFirst();
+    const visit = await ctx.db
+      .selectFrom('visits')
+      .select(['topic_id'])
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', input.visitId)
+      .executeTakeFirst();
     if (!visit) errors.push({ path: 'visitId', message: `unknown visit ${input.visitId}` });
-    else if (topicId && topicId !== visit.topic_id) errors.push({ path: 'topicId', message: 'the visit belongs to another topic' });
+    else if (topicId && topicId !== visit.topic_id)
+      errors.push({ path: 'topicId', message: 'the visit belongs to another topic' });
     else topicId = visit.topic_id;
   }
   if (topicId) {
-    const topic = await ctx.db.selectFrom('topics').select(['campaign_id']).where('jurisdiction_id', '=', jid).where('id', '=', topicId).executeTakeFirst();
+    const topic = await ctx.db
+      .selectFrom('topics')
+      .select(['campaign_id'])
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', topicId)
+      .executeTakeFirst();
     if (!topic) errors.push({ path: 'topicId', message: `unknown topic ${topicId}` });
     else campaignId = topic.campaign_id;
   }
   if (input.enterprise?.uscc) {
     const u = validateUscc(input.enterprise.uscc);
-    if (!u.valid) errors.push({ path: 'enterprise.uscc', message: u.message ?? '统一社会信用代码格式不正确' });
+    if (!u.valid)
+      errors.push({ path: 'enterprise.uscc', message: u.message ?? '统一社会信用代码格式不正确' });
   }
   if (errors.length) throw badRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 
   const now = ctx.clock.now();
   const at = now.toISOString();
   const id = uuidv7();
-  const user = p.userId ? await ctx.db.selectFrom('users').select(['display_name', 'phone']).where('jurisdiction_id', '=', jid).where('id', '=', p.userId).executeTakeFirst() : undefined;
+  const user = p.userId
+    ? await ctx.db
+        .selectFrom('users')
+        .select(['display_name', 'phone'])
+        .where('jurisdiction_id', '=', jid)
+        .where('id', '=', p.userId)
+        .executeTakeFirst()
+    : undefined;
   const channel = (opts.channel ?? input.channel ?? defaultChannel(p, input)) as string;
   const row: ProblemRow = {
     jurisdiction_id: jid,
@@ -298,9 +386,25 @@ export async function createProblem(ctx: AppContext, p: Principal, input: Create
   await ctx.db.transaction().execute(async (trx) => {
     row.number = await nextNumber(trx, ctx, jid, now);
     await problemsRepository.insert(trx, row);
-    await ctx.dialect.indexProblem(trx, jid, id, searchText(row.number, row.title, row.description, row.address, row.enterprise_name));
-    const action = await appendAction(trx, jid, { problemId: id, action: 'submit', from: null, to: 'submitted', actor: actorOf(p), note: null, data: { channel }, public: true, at });
-    if (input.attachmentIds?.length) await linkAttachments(ctx, trx, p, input.attachmentIds, { problemId: id, actionId: action.id });
+    await ctx.dialect.indexProblem(
+      trx,
+      jid,
+      id,
+      searchText(row.number, row.title, row.description, row.address, row.enterprise_name),
+    );
+    const action = await appendAction(trx, jid, {
+      problemId: id,
+      action: 'submit',
+      from: null,
+      to: 'submitted',
+      actor: actorOf(p),
+      note: null,
+      data: { channel },
+      public: true,
+      at,
+    });
+    if (input.attachmentIds?.length)
+      await linkAttachments(ctx, trx, p, input.attachmentIds, { problemId: id, actionId: action.id });
   });
   return getProblem(ctx, p, id);
 }
@@ -363,7 +467,12 @@ export function resultOf(
     createdAt: r.created_at,
     indicators: indicators.map((i) => {
       const def = ref.indicators.get(i.code);
-      return { code: i.code, name: def?.name ?? i.code, unit: def?.unit ?? '', value: Number(i.value_scaled) / (def?.scale ?? 1) };
+      return {
+        code: i.code,
+        name: def?.name ?? i.code,
+        unit: def?.unit ?? '',
+        value: Number(i.value_scaled) / (def?.scale ?? 1),
+      };
     }),
   };
 }
@@ -381,14 +490,34 @@ export function filterContext(ctx: AppContext, p: Principal, filters: ProblemFil
 }
 
 /** Lists problems the principal may see, filtered, sorted and paged. */
-export async function listProblems(ctx: AppContext, p: Principal, query: ListProblemsQuery): Promise<{ items: Problem[]; total: number; page: number; pageSize: number }> {
+export async function listProblems(
+  ctx: AppContext,
+  p: Principal,
+  query: ListProblemsQuery,
+): Promise<{ items: Problem[]; total: number; page: number; pageSize: number }> {
   const fc = filterContext(ctx, p, query);
   const desc = query.sort.startsWith('-');
   const sort = query.sort.replace(/^-/, '') as 'createdAt';
-  const { items, total } = await problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize);
+  const { items, total } = await problemsRepository.list(
+    ctx.db,
+    fc,
+    sort,
+    desc,
+    query.pageSize,
+    (query.page - 1) * query.pageSize,
+  );
   const ref = await ctx.reference.get(p.jurisdictionId);
-  const supporting = await problemsRepository.supportingUnits(ctx.db, p.jurisdictionId, items.map((i) => i.id));
-  return { items: items.map((r) => problemFromRow(r, ref, supporting.get(r.id) ?? [], false)), total, page: query.page, pageSize: query.pageSize };
+  const supporting = await problemsRepository.supportingUnits(
+    ctx.db,
+    p.jurisdictionId,
+    items.map((i) => i.id),
+  );
+  return {
+    items: items.map((r) => problemFromRow(r, ref, supporting.get(r.id) ?? [], false)),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
 }
 
 function deadlines(ref: ReferenceData, categoryCode: string, urgency: string, from: Date) {
@@ -407,7 +536,19 @@ export async function previewDeadlines(ctx: AppContext, p: Principal, id: string
   return deadlines(ref, row.category_code, urgency ?? row.urgency, ctx.clock.now());
 }
 
-function notification(jid: string, at: string, n: { unitId?: string | null; role?: string | null; userId?: string | null; kind: string; problem: ProblemRow; title: string; body: string }) {
+function notification(
+  jid: string,
+  at: string,
+  n: {
+    unitId?: string | null;
+    role?: string | null;
+    userId?: string | null;
+    kind: string;
+    problem: ProblemRow;
+    title: string;
+    body: string;
+  },
+) {
   return {
     jurisdiction_id: jid,
     id: uuidv7(),
@@ -427,11 +568,16 @@ function notification(jid: string, at: string, n: { unitId?: string | null; role
  * Takes an action on a problem: checks the role (403), then the status (409), validates the body (400),
  * and writes the new state and the log entry in one transaction. Retries once on a concurrent change.
  */
-export async function act(ctx: AppContext, p: Principal, id: string, action: string, rawBody: unknown): Promise<ProblemDetail> {
+export async function act(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  action: string,
+  rawBody: unknown,
+): Promise<ProblemDetail> {
   if (!(ACTIONS as readonly string[]).includes(action)) throw notFound(`action ${action}`);
   const name = action as ActionName;
   const parsed = ActionBodies[name].safeParse(rawBody ?? {});
-  const jid = p.jurisdictionId;
   for (let attempt = 0; ; attempt++) {
     try {
       await ctx.db.transaction().execute(async (trx) => {
@@ -439,9 +585,15 @@ export async function act(ctx: AppContext, p: Principal, id: string, action: str
         const denial = roleDenial(p, facts, name);
         if (denial) throw forbidden(denial);
         const to = transitionFrom(name, row.status as Status);
-        if (to === 'not_allowed') throw conflict(`「${STATUS_LABELS[row.status as Status]}」状态下不能执行「${TRANSITIONS[name].label}」/ cannot ${name} a problem that is ${row.status}`);
+        if (to === 'not_allowed')
+          throw conflict(
+            `「${STATUS_LABELS[row.status as Status]}」状态下不能执行「${TRANSITIONS[name].label}」/ cannot ${name} a problem that is ${row.status}`,
+          );
         if (!parsed.success) {
-          const details = parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message }));
+          const details = parsed.error.issues.map((i) => ({
+            path: i.path.join('.') || 'body',
+            message: i.message,
+          }));
           throw badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
         }
         await applyAction(ctx, trx, p, row, facts, name, to, parsed.data as Record<string, unknown>);
@@ -449,7 +601,8 @@ export async function act(ctx: AppContext, p: Principal, id: string, action: str
       break;
     } catch (err) {
       if (err instanceof ConcurrentChange && attempt < 2) continue;
-      if (err instanceof ConcurrentChange) throw conflict('the problem was changed at the same time; reload and try again');
+      if (err instanceof ConcurrentChange)
+        throw conflict('the problem was changed at the same time; reload and try again');
       throw err;
     }
   }
@@ -474,7 +627,8 @@ async function applyAction(
   const at = now.toISOString();
   const patch: Partial<ProblemRow> = { status: to, updated_at: at };
   const notes: ReturnType<typeof notification>[] = [];
-  let note: string | null = (body.reason ?? body.note ?? body.summary ?? body.comment ?? null) as string | null;
+  let note: string | null = (body.reason ?? body.note ?? body.summary ?? body.comment ?? null) as
+    string | null;
   const data: Record<string, unknown> = {};
   let attachments: string[] = [];
   const after: (() => Promise<void>)[] = [];
@@ -489,23 +643,45 @@ async function applyAction(
       const lead = body.leadUnitId as string;
       const supporting = (body.supportingUnitIds as string[] | undefined) ?? [];
       const bad = [lead, ...supporting].filter((u) => !ref.units.get(u)?.active);
-      if (bad.length) throw badRequest(`unknown or inactive unit: ${bad.join(', ')}`, bad.map((u) => ({ path: u === lead ? 'leadUnitId' : 'supportingUnitIds', message: `unknown unit ${u}` })));
+      if (bad.length)
+        throw badRequest(
+          `unknown or inactive unit: ${bad.join(', ')}`,
+          bad.map((u) => ({
+            path: u === lead ? 'leadUnitId' : 'supportingUnitIds',
+            message: `unknown unit ${u}`,
+          })),
+        );
       const urgency = (body.urgency as string | undefined) ?? row.urgency;
       const d = deadlines(ref, row.category_code, urgency, now);
       Object.assign(patch, {
         lead_unit_id: lead,
         urgency,
-        rectification_type: (body.rectificationType as string | undefined) ?? row.rectification_type ?? 'deadline',
+        rectification_type:
+          (body.rectificationType as string | undefined) ?? row.rectification_type ?? 'deadline',
         dispatched_at: at,
         responded_at: null,
         respond_due_at: d.respondDueAt,
         close_due_at: d.closeDueAt,
         due_state: 'normal',
       });
-      Object.assign(data, { leadUnitId: lead, supportingUnitIds: supporting, respondDueAt: d.respondDueAt, closeDueAt: d.closeDueAt, rule: d.rule });
+      Object.assign(data, {
+        leadUnitId: lead,
+        supportingUnitIds: supporting,
+        respondDueAt: d.respondDueAt,
+        closeDueAt: d.closeDueAt,
+        rule: d.rule,
+      });
       after.push(() => problemsRepository.setUnits(trx, jid, row.id, lead, supporting));
       for (const u of [lead, ...supporting]) {
-        notes.push(notification(jid, at, { unitId: u, kind: 'dispatched', problem: row, title: `新交办：${row.number}`, body: `${row.title}，请于 ${d.respondDueAt.slice(0, 16)} 前签收` }));
+        notes.push(
+          notification(jid, at, {
+            unitId: u,
+            kind: 'dispatched',
+            problem: row,
+            title: `新交办：${row.number}`,
+            body: `${row.title}，请于 ${d.respondDueAt.slice(0, 16)} 前签收`,
+          }),
+        );
       }
       break;
     }
@@ -515,18 +691,40 @@ async function applyAction(
     case 'bounce':
       patch.bounce_count = row.bounce_count + 1;
       patch.due_state = 'none';
-      notes.push(notification(jid, at, { role: 'supervisor', kind: 'bounced', problem: row, title: `退单：${row.number}`, body: String(body.reason) }));
+      notes.push(
+        notification(jid, at, {
+          role: 'supervisor',
+          kind: 'bounced',
+          problem: row,
+          title: `退单：${row.number}`,
+          body: String(body.reason),
+        }),
+      );
       break;
     case 'progress':
       attachments = (body.attachments as string[] | undefined) ?? [];
       break;
     case 'request_extension': {
       const until = new Date(body.until as string);
-      if (until.getTime() <= now.getTime()) throw badRequest('until: must be in the future', [{ path: 'until', message: 'must be in the future' }]);
-      if (row.close_due_at && until.toISOString() <= row.close_due_at) throw badRequest('until: must be after the current deadline', [{ path: 'until', message: 'must be after the current deadline' }]);
+      if (until.getTime() <= now.getTime())
+        throw badRequest('until: must be in the future', [
+          { path: 'until', message: 'must be in the future' },
+        ]);
+      if (row.close_due_at && until.toISOString() <= row.close_due_at)
+        throw badRequest('until: must be after the current deadline', [
+          { path: 'until', message: 'must be after the current deadline' },
+        ]);
       patch.pending_extension = JSON.stringify({ until: until.toISOString(), reason: body.reason });
       data.until = until.toISOString();
-      notes.push(notification(jid, at, { role: 'supervisor', kind: 'extension_requested', problem: row, title: `延期申请：${row.number}`, body: String(body.reason) }));
+      notes.push(
+        notification(jid, at, {
+          role: 'supervisor',
+          kind: 'extension_requested',
+          problem: row,
+          title: `延期申请：${row.number}`,
+          body: String(body.reason),
+        }),
+      );
       break;
     }
     case 'decide_extension': {
@@ -540,25 +738,73 @@ async function applyAction(
         patch.due_state = until > at ? 'normal' : 'overdue';
         data.until = until;
       }
-      if (row.lead_unit_id) notes.push(notification(jid, at, { unitId: row.lead_unit_id, kind: 'extension_decided', problem: row, title: `延期${body.approve ? '已批准' : '未批准'}：${row.number}`, body: String(body.note ?? '') }));
+      if (row.lead_unit_id)
+        notes.push(
+          notification(jid, at, {
+            unitId: row.lead_unit_id,
+            kind: 'extension_decided',
+            problem: row,
+            title: `延期${body.approve ? '已批准' : '未批准'}：${row.number}`,
+            body: String(body.note ?? ''),
+          }),
+        );
       break;
     }
     case 'request_closure': {
       const indicators = body.indicators as { code: string; value: number }[];
       const bad = indicators.filter((i) => !ref.indicators.has(i.code));
-      if (bad.length) throw badRequest(`unknown indicator: ${bad.map((b) => b.code).join(', ')}`, bad.map((b, i) => ({ path: `indicators.${i}.code`, message: `unknown indicator ${b.code}` })));
-      const scaled = indicators.map((i) => ({ code: i.code, value_scaled: Math.round(i.value * ref.indicators.get(i.code)!.scale) }));
-      after.push(() => problemsRepository.upsertResult(trx, jid, row.id, body.summary as string, (body.mechanism as string | undefined) ?? null, scaled, at));
+      if (bad.length)
+        throw badRequest(
+          `unknown indicator: ${bad.map((b) => b.code).join(', ')}`,
+          bad.map((b, i) => ({ path: `indicators.${i}.code`, message: `unknown indicator ${b.code}` })),
+        );
+      const scaled = indicators.map((i) => ({
+        code: i.code,
+        value_scaled: Math.round(i.value * ref.indicators.get(i.code)!.scale),
+      }));
+      after.push(() =>
+        problemsRepository.upsertResult(
+          trx,
+          jid,
+          row.id,
+          body.summary as string,
+          (body.mechanism as string | undefined) ?? null,
+          scaled,
+          at,
+        ),
+      );
       Object.assign(data, { indicators, mechanism: body.mechanism ?? null });
       attachments = (body.attachments as string[] | undefined) ?? [];
-      notes.push(notification(jid, at, { role: 'supervisor', kind: 'closure_requested', problem: row, title: `申请销号：${row.number}`, body: row.title }));
+      notes.push(
+        notification(jid, at, {
+          role: 'supervisor',
+          kind: 'closure_requested',
+          problem: row,
+          title: `申请销号：${row.number}`,
+          body: row.title,
+        }),
+      );
       break;
     }
     case 'send_back':
-      if (row.lead_unit_id) notes.push(notification(jid, at, { unitId: row.lead_unit_id, kind: 'sent_back', problem: row, title: `销号退回：${row.number}`, body: String(body.reason) }));
+      if (row.lead_unit_id)
+        notes.push(
+          notification(jid, at, {
+            unitId: row.lead_unit_id,
+            kind: 'sent_back',
+            problem: row,
+            title: `销号退回：${row.number}`,
+            body: String(body.reason),
+          }),
+        );
       break;
     case 'verify': {
-      const hasResult = await trx.selectFrom('results').select('problem_id').where('jurisdiction_id', '=', jid).where('problem_id', '=', row.id).executeTakeFirst();
+      const hasResult = await trx
+        .selectFrom('results')
+        .select('problem_id')
+        .where('jurisdiction_id', '=', jid)
+        .where('problem_id', '=', row.id)
+        .executeTakeFirst();
       Object.assign(patch, closePatch(row, at, !!hasResult));
       after.push(() => closeMerged(ctx, trx, jid, row, at));
       break;
@@ -578,14 +824,34 @@ async function applyAction(
     }
     case 'reopen':
       await reopenPatch(ref, row, now, patch);
-      notes.push(...(row.lead_unit_id ? [notification(jid, at, { unitId: row.lead_unit_id, kind: 'reopened', problem: row, title: `重办：${row.number}`, body: String(body.reason) })] : []));
+      notes.push(
+        ...(row.lead_unit_id
+          ? [
+              notification(jid, at, {
+                unitId: row.lead_unit_id,
+                kind: 'reopened',
+                problem: row,
+                title: `重办：${row.number}`,
+                body: String(body.reason),
+              }),
+            ]
+          : []),
+      );
       break;
     case 'merge': {
       const intoId = body.intoId as string;
-      if (intoId === row.id) throw badRequest('intoId: a problem cannot be merged into itself', [{ path: 'intoId', message: 'same problem' }]);
+      if (intoId === row.id)
+        throw badRequest('intoId: a problem cannot be merged into itself', [
+          { path: 'intoId', message: 'same problem' },
+        ]);
       const primary = await problemsRepository.findById(trx, jid, intoId);
-      if (!primary) throw badRequest(`intoId: unknown problem ${intoId}`, [{ path: 'intoId', message: 'unknown problem' }]);
-      if (!['submitted', 'assigned', 'bounced', 'in_progress', 'closure_requested'].includes(primary.status)) {
+      if (!primary)
+        throw badRequest(`intoId: unknown problem ${intoId}`, [
+          { path: 'intoId', message: 'unknown problem' },
+        ]);
+      if (
+        !['submitted', 'assigned', 'bounced', 'in_progress', 'closure_requested'].includes(primary.status)
+      ) {
         throw conflict(`the primary problem ${primary.number} is ${primary.status}; merge into an open one`);
       }
       patch.merged_into_id = intoId;
@@ -597,7 +863,16 @@ async function applyAction(
     }
     case 'press':
       patch.press_count = row.press_count + 1;
-      if (row.lead_unit_id) notes.push(notification(jid, at, { unitId: row.lead_unit_id, kind: 'pressed', problem: row, title: `督办：${row.number}`, body: String(body.note) }));
+      if (row.lead_unit_id)
+        notes.push(
+          notification(jid, at, {
+            unitId: row.lead_unit_id,
+            kind: 'pressed',
+            problem: row,
+            title: `督办：${row.number}`,
+            body: String(body.note),
+          }),
+        );
       break;
     default:
       break;
@@ -616,7 +891,8 @@ async function applyAction(
     public: TRANSITIONS[name].public,
     at,
   });
-  if (attachments.length) await linkAttachments(ctx, trx, p, attachments, { problemId: row.id, actionId: actionRow.id });
+  if (attachments.length)
+    await linkAttachments(ctx, trx, p, attachments, { problemId: row.id, actionId: actionRow.id });
   for (const f of after) await f();
   await problemsRepository.insertNotifications(trx, notes);
   void facts;
@@ -656,9 +932,27 @@ async function reopen(ctx: AppContext, trx: Db, row: ProblemRow, actor: Actor, r
   const patch: Partial<ProblemRow> = {};
   await reopenPatch(ref, row, new Date(at), patch);
   if (!(await problemsRepository.update(trx, jid, row.id, row.version, patch))) throw new ConcurrentChange();
-  await appendAction(trx, jid, { problemId: row.id, action: 'reopen', from: row.status, to: 'in_progress', actor, note: reason, data: { automatic: true }, public: true, at });
+  await appendAction(trx, jid, {
+    problemId: row.id,
+    action: 'reopen',
+    from: row.status,
+    to: 'in_progress',
+    actor,
+    note: reason,
+    data: { automatic: true },
+    public: true,
+    at,
+  });
   if (row.lead_unit_id) {
-    await problemsRepository.insertNotifications(trx, [notification(jid, at, { unitId: row.lead_unit_id, kind: 'reopened', problem: row, title: `重办：${row.number}`, body: reason })]);
+    await problemsRepository.insertNotifications(trx, [
+      notification(jid, at, {
+        unitId: row.lead_unit_id,
+        kind: 'reopened',
+        problem: row,
+        title: `重办：${row.number}`,
+        body: reason,
+      }),
+    ]);
   }
 }
 
@@ -667,8 +961,19 @@ async function closeMerged(ctx: AppContext, trx: Db, jid: string, primary: Probl
   const merged = await problemsRepository.mergedInto(trx, jid, primary.id);
   for (const m of merged) {
     if (m.status !== 'merged') continue;
-    if (!(await problemsRepository.update(trx, jid, m.id, m.version, closePatch(m, at, true)))) throw new ConcurrentChange();
-    await appendAction(trx, jid, { problemId: m.id, action: 'verify', from: 'merged', to: 'closed', actor: SYSTEM, note: `随主件 ${primary.number} 销号`, data: { primaryId: primary.id }, public: true, at });
+    if (!(await problemsRepository.update(trx, jid, m.id, m.version, closePatch(m, at, true))))
+      throw new ConcurrentChange();
+    await appendAction(trx, jid, {
+      problemId: m.id,
+      action: 'verify',
+      from: 'merged',
+      to: 'closed',
+      actor: SYSTEM,
+      note: `随主件 ${primary.number} 销号`,
+      data: { primaryId: primary.id },
+      public: true,
+      at,
+    });
   }
   void ctx;
 }
@@ -676,7 +981,8 @@ async function closeMerged(ctx: AppContext, trx: Db, jid: string, primary: Probl
 /** Queue counts for the console home page, within what the principal sees. */
 export async function queues(ctx: AppContext, p: Principal) {
   const rows = await problemsRepository.queueCounts(ctx.db, filterContext(ctx, p, {}));
-  const sum = (pred: (r: { status: string; dueState: string }) => boolean) => rows.filter(pred).reduce((s, r) => s + r.n, 0);
+  const sum = (pred: (r: { status: string; dueState: string }) => boolean) =>
+    rows.filter(pred).reduce((s, r) => s + r.n, 0);
   return {
     pending_review: sum((r) => r.status === 'submitted'),
     to_sign: sum((r) => r.status === 'assigned'),
@@ -691,7 +997,14 @@ export async function queues(ctx: AppContext, p: Principal) {
 /** Map markers within what the principal sees. */
 export async function mapPoints(ctx: AppContext, p: Principal, filters: ProblemFilters) {
   const rows = await problemsRepository.mapPoints(ctx.db, filterContext(ctx, p, filters), 20_000);
-  return rows.map((r) => ({ id: r.id, number: r.number, title: r.title, lat: r.lat!, lng: r.lng!, status: r.status }));
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    lat: r.lat!,
+    lng: r.lng!,
+    status: r.status,
+  }));
 }
 
 /** Open problems of the same category nearby, for merging duplicates. */

@@ -1,7 +1,15 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { CategoryTable, DivisionTable, UnitTable } from '../../db/schema.ts';
-import type { Category, CalendarDay, Division, Domain, Indicator, TimeRule, Unit } from './reference.schema.ts';
+import type {
+  Category,
+  CalendarDay,
+  Division,
+  Domain,
+  Indicator,
+  TimeRule,
+  Unit,
+} from './reference.schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -46,35 +54,78 @@ export function divisionFromRow(r: Selectable<DivisionTable>): Division {
 export const referenceRepository = {
   async loadAll(db: Db, jurisdictionId: string) {
     const [divisions, units, categories, domains, indicators, rules, calendar] = await Promise.all([
-      db.selectFrom('divisions').selectAll().where('jurisdiction_id', '=', jurisdictionId).orderBy('code').execute(),
-      db.selectFrom('units').selectAll().where('jurisdiction_id', '=', jurisdictionId).orderBy('sort').orderBy('name').execute(),
-      db.selectFrom('categories').selectAll().where('jurisdiction_id', '=', jurisdictionId).orderBy('sort').execute(),
-      db.selectFrom('domains').selectAll().where('jurisdiction_id', '=', jurisdictionId).orderBy('sort').execute(),
-      db.selectFrom('indicators').selectAll().where('jurisdiction_id', '=', jurisdictionId).orderBy('sort').execute(),
+      db
+        .selectFrom('divisions')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .orderBy('code')
+        .execute(),
+      db
+        .selectFrom('units')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .orderBy('sort')
+        .orderBy('name')
+        .execute(),
+      db
+        .selectFrom('categories')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .orderBy('sort')
+        .execute(),
+      db
+        .selectFrom('domains')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .orderBy('sort')
+        .execute(),
+      db
+        .selectFrom('indicators')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .orderBy('sort')
+        .execute(),
       db.selectFrom('time_rules').selectAll().where('jurisdiction_id', '=', jurisdictionId).execute(),
-      db.selectFrom('calendar_days').selectAll().where('jurisdiction_id', '=', jurisdictionId).orderBy('date').execute(),
+      db
+        .selectFrom('calendar_days')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .orderBy('date')
+        .execute(),
     ]);
-    const domainList: Domain[] = domains.map((d) => ({ code: d.code, name: d.name, nameEn: d.name_en, kind: d.kind as Domain['kind'] }));
+    const domainList: Domain[] = domains.map((d) => ({
+      code: d.code,
+      name: d.name,
+      nameEn: d.name_en,
+      kind: d.kind as Domain['kind'],
+    }));
     const domainNames = new Map(domainList.map((d) => [d.code, d.name]));
     return {
       divisions: divisions.map(divisionFromRow),
       units: units.map(unitFromRow),
       categories: categories.map((c) => categoryFromRow(c, domainNames.get(c.domain) ?? c.domain)),
       domains: domainList,
-      indicators: indicators.map(
-        (i): Indicator => ({ code: i.code, name: i.name, nameEn: i.name_en, unit: i.unit, scale: i.scale, domain: i.domain }),
-      ),
-      timeRules: rules.map(
-        (r): TimeRule => ({
-          id: r.id,
-          categoryCode: r.category_code,
-          urgency: r.urgency as TimeRule['urgency'],
-          respondHours: r.respond_hours,
-          closeDays: r.close_days,
-          version: r.version,
-        }),
-      ),
-      calendar: calendar.map((c): CalendarDay => ({ date: c.date, isWorkday: c.is_workday === 1, name: c.name })),
+      indicators: indicators.map((i): Indicator => ({
+        code: i.code,
+        name: i.name,
+        nameEn: i.name_en,
+        unit: i.unit,
+        scale: i.scale,
+        domain: i.domain,
+      })),
+      timeRules: rules.map((r): TimeRule => ({
+        id: r.id,
+        categoryCode: r.category_code,
+        urgency: r.urgency as TimeRule['urgency'],
+        respondHours: r.respond_hours,
+        closeDays: r.close_days,
+        version: r.version,
+      })),
+      calendar: calendar.map((c): CalendarDay => ({
+        date: c.date,
+        isWorkday: c.is_workday === 1,
+        name: c.name,
+      })),
     };
   },
 
@@ -116,7 +167,12 @@ export const referenceRepository = {
     return Number(r.numUpdatedRows) === 1;
   },
 
-  async upsertCategory(db: Db, jurisdictionId: string, c: Omit<Category, 'domainName' | 'version'>, sort: number) {
+  async upsertCategory(
+    db: Db,
+    jurisdictionId: string,
+    c: Omit<Category, 'domainName' | 'version'>,
+    sort: number,
+  ) {
     await db
       .insertInto('categories')
       .values({
@@ -178,7 +234,12 @@ export const referenceRepository = {
   async upsertCalendarDay(db: Db, jurisdictionId: string, d: CalendarDay) {
     await db
       .insertInto('calendar_days')
-      .values({ jurisdiction_id: jurisdictionId, date: d.date, is_workday: d.isWorkday ? 1 : 0, name: d.name })
+      .values({
+        jurisdiction_id: jurisdictionId,
+        date: d.date,
+        is_workday: d.isWorkday ? 1 : 0,
+        name: d.name,
+      })
       .onConflict((oc) =>
         oc.columns(['jurisdiction_id', 'date']).doUpdateSet((eb) => ({
           is_workday: eb.ref('excluded.is_workday'),

@@ -14,120 +14,269 @@ const tags = ['reference'];
 export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> {
   const changed = (jid: string) => ctx.reference.invalidate(jid);
 
-  app.get('/api/divisions', { schema: { tags, querystring: z.object({ parent: z.string().regex(/^\d{6,12}$/).optional() }) } }, async (req) => {
-    const ref = await ctx.reference.get(req.jurisdictionId);
-    if (req.query.parent) return ref.divisionChildren(req.query.parent);
-    return [...ref.divisions.values()].filter((d) => d.level === 'county');
-  });
+  app.get(
+    '/api/divisions',
+    {
+      schema: {
+        tags,
+        querystring: z.object({
+          parent: z
+            .string()
+            .regex(/^\d{6,12}$/)
+            .optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const ref = await ctx.reference.get(req.jurisdictionId);
+      if (req.query.parent) return ref.divisionChildren(req.query.parent);
+      return [...ref.divisions.values()].filter((d) => d.level === 'county');
+    },
+  );
 
-  app.get('/api/units', { schema: { tags, querystring: z.object({ q: z.string().max(40).optional(), parent: z.string().optional(), kind: z.string().optional() }) } }, async (req) => {
-    const ref = await ctx.reference.get(req.jurisdictionId);
-    const q = req.query.q?.trim();
-    return [...ref.units.values()].filter(
-      (u) => (!q || u.name.includes(q)) && (!req.query.parent || u.parentId === req.query.parent) && (!req.query.kind || u.kind === req.query.kind),
-    );
-  });
+  app.get(
+    '/api/units',
+    {
+      schema: {
+        tags,
+        querystring: z.object({
+          q: z.string().max(40).optional(),
+          parent: z.string().optional(),
+          kind: z.string().optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const ref = await ctx.reference.get(req.jurisdictionId);
+      const q = req.query.q?.trim();
+      return [...ref.units.values()].filter(
+        (u) =>
+          (!q || u.name.includes(q)) &&
+          (!req.query.parent || u.parentId === req.query.parent) &&
+          (!req.query.kind || u.kind === req.query.kind),
+      );
+    },
+  );
 
   app.post('/api/units', { schema: { tags, body: UnitInput } }, async (req, reply) => {
     const p = requireRole(req, 'admin');
     const ref = await ctx.reference.get(p.jurisdictionId);
-    if (req.body.parentId && !ref.units.has(req.body.parentId)) throw badRequest('parentId: unknown unit', [{ path: 'parentId', message: 'unknown unit' }]);
+    if (req.body.parentId && !ref.units.has(req.body.parentId))
+      throw badRequest('parentId: unknown unit', [{ path: 'parentId', message: 'unknown unit' }]);
     const unit = { id: uuidv7(), ...req.body, version: 1 };
     await ctx.db.transaction().execute(async (trx) => {
       await referenceRepository.insertUnit(trx, p.jurisdictionId, unit, ctx.clock.now().toISOString());
-      await recordAudit(ctx, trx, p.jurisdictionId, { kind: 'unit.create', refId: unit.id, actorUserId: p.userId, summary: `新增单位 ${unit.name}`, data: req.body });
+      await recordAudit(ctx, trx, p.jurisdictionId, {
+        kind: 'unit.create',
+        refId: unit.id,
+        actorUserId: p.userId,
+        summary: `新增单位 ${unit.name}`,
+        data: req.body,
+      });
     });
     changed(p.jurisdictionId);
     reply.status(201);
     return unit;
   });
 
-  app.put('/api/units/:id', { schema: { tags, params: z.object({ id: z.string() }), body: UnitInput } }, async (req, reply) => {
-    const p = requireRole(req, 'admin');
-    const ref = await ctx.reference.get(p.jurisdictionId);
-    const existing = ref.units.get(req.params.id);
-    if (!existing) throw notFound('unit');
-    if (req.body.parentId && ref.unitSubtree(req.params.id).includes(req.body.parentId)) throw badRequest('parentId: a unit cannot sit below itself', [{ path: 'parentId', message: 'cycle' }]);
-    const version = ifMatchVersion(req) ?? existing.version;
-    const unit = { ...existing, ...req.body, id: req.params.id, version: version + 1 };
-    await ctx.db.transaction().execute(async (trx) => {
-      if (!(await referenceRepository.updateUnit(trx, p.jurisdictionId, unit, version))) throw preconditionFailed('the unit was changed by someone else; reload');
-      await recordAudit(ctx, trx, p.jurisdictionId, { kind: 'unit.update', refId: unit.id, actorUserId: p.userId, summary: `修改单位 ${unit.name}`, data: req.body });
-    });
-    changed(p.jurisdictionId);
-    reply.header('etag', `"${unit.version}"`);
-    return unit;
-  });
+  app.put(
+    '/api/units/:id',
+    { schema: { tags, params: z.object({ id: z.string() }), body: UnitInput } },
+    async (req, reply) => {
+      const p = requireRole(req, 'admin');
+      const ref = await ctx.reference.get(p.jurisdictionId);
+      const existing = ref.units.get(req.params.id);
+      if (!existing) throw notFound('unit');
+      if (req.body.parentId && ref.unitSubtree(req.params.id).includes(req.body.parentId))
+        throw badRequest('parentId: a unit cannot sit below itself', [
+          { path: 'parentId', message: 'cycle' },
+        ]);
+      const version = ifMatchVersion(req) ?? existing.version;
+      const unit = { ...existing, ...req.body, id: req.params.id, version: version + 1 };
+      await ctx.db.transaction().execute(async (trx) => {
+        if (!(await referenceRepository.updateUnit(trx, p.jurisdictionId, unit, version)))
+          throw preconditionFailed('the unit was changed by someone else; reload');
+        await recordAudit(ctx, trx, p.jurisdictionId, {
+          kind: 'unit.update',
+          refId: unit.id,
+          actorUserId: p.userId,
+          summary: `修改单位 ${unit.name}`,
+          data: req.body,
+        });
+      });
+      changed(p.jurisdictionId);
+      reply.header('etag', `"${unit.version}"`);
+      return unit;
+    },
+  );
 
-  app.get('/api/domains', { schema: { tags } }, async (req) => [...(await ctx.reference.get(req.jurisdictionId)).domains.values()]);
+  app.get('/api/domains', { schema: { tags } }, async (req) => [
+    ...(await ctx.reference.get(req.jurisdictionId)).domains.values(),
+  ]);
 
-  app.get('/api/categories', { schema: { tags, querystring: z.object({ kind: z.string().optional(), domain: z.string().optional(), all: z.string().optional() }) } }, async (req) => {
-    const ref = await ctx.reference.get(req.jurisdictionId);
-    return [...ref.categories.values()].filter(
-      (c) => (req.query.all || c.active) && (!req.query.kind || c.kind === req.query.kind) && (!req.query.domain || c.domain === req.query.domain),
-    );
-  });
+  app.get(
+    '/api/categories',
+    {
+      schema: {
+        tags,
+        querystring: z.object({
+          kind: z.string().optional(),
+          domain: z.string().optional(),
+          all: z.string().optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const ref = await ctx.reference.get(req.jurisdictionId);
+      return [...ref.categories.values()].filter(
+        (c) =>
+          (req.query.all || c.active) &&
+          (!req.query.kind || c.kind === req.query.kind) &&
+          (!req.query.domain || c.domain === req.query.domain),
+      );
+    },
+  );
 
-  app.put('/api/categories/:code', { schema: { tags, params: z.object({ code: z.string() }), body: CategoryInput } }, async (req) => {
-    const p = requireRole(req, 'admin');
-    if (req.body.code !== req.params.code) throw badRequest('code: must match the URL', [{ path: 'code', message: 'must match the URL' }]);
-    const ref = await ctx.reference.get(p.jurisdictionId);
-    if (!ref.domains.has(req.body.domain)) throw badRequest(`domain: unknown domain ${req.body.domain}`, [{ path: 'domain', message: 'unknown domain' }]);
-    const existing = ref.categories.get(req.params.code);
-    const expected = ifMatchVersion(req);
-    if (existing && expected !== undefined && expected !== existing.version) throw preconditionFailed('the category was changed by someone else; reload');
-    await ctx.db.transaction().execute(async (trx) => {
-      await referenceRepository.upsertCategory(trx, p.jurisdictionId, req.body, existing ? 0 : ref.categories.size + 1);
-      await recordAudit(ctx, trx, p.jurisdictionId, { kind: existing ? 'category.update' : 'category.create', refId: req.body.code, actorUserId: p.userId, summary: `${existing ? '修改' : '新增'}类别 ${req.body.name}`, data: req.body });
-    });
-    changed(p.jurisdictionId);
-    return (await ctx.reference.get(p.jurisdictionId)).categories.get(req.body.code);
-  });
+  app.put(
+    '/api/categories/:code',
+    { schema: { tags, params: z.object({ code: z.string() }), body: CategoryInput } },
+    async (req) => {
+      const p = requireRole(req, 'admin');
+      if (req.body.code !== req.params.code)
+        throw badRequest('code: must match the URL', [{ path: 'code', message: 'must match the URL' }]);
+      const ref = await ctx.reference.get(p.jurisdictionId);
+      if (!ref.domains.has(req.body.domain))
+        throw badRequest(`domain: unknown domain ${req.body.domain}`, [
+          { path: 'domain', message: 'unknown domain' },
+        ]);
+      const existing = ref.categories.get(req.params.code);
+      const expected = ifMatchVersion(req);
+      if (existing && expected !== undefined && expected !== existing.version)
+        throw preconditionFailed('the category was changed by someone else; reload');
+      await ctx.db.transaction().execute(async (trx) => {
+        await referenceRepository.upsertCategory(
+          trx,
+          p.jurisdictionId,
+          req.body,
+          existing ? 0 : ref.categories.size + 1,
+        );
+        await recordAudit(ctx, trx, p.jurisdictionId, {
+          kind: existing ? 'category.update' : 'category.create',
+          refId: req.body.code,
+          actorUserId: p.userId,
+          summary: `${existing ? '修改' : '新增'}类别 ${req.body.name}`,
+          data: req.body,
+        });
+      });
+      changed(p.jurisdictionId);
+      return (await ctx.reference.get(p.jurisdictionId)).categories.get(req.body.code);
+    },
+  );
 
-  app.get('/api/indicators', { schema: { tags, querystring: z.object({ domain: z.string().optional() }) } }, async (req) => {
-    const ref = await ctx.reference.get(req.jurisdictionId);
-    return [...ref.indicators.values()].filter((i) => !req.query.domain || !i.domain || i.domain === req.query.domain);
-  });
+  app.get(
+    '/api/indicators',
+    { schema: { tags, querystring: z.object({ domain: z.string().optional() }) } },
+    async (req) => {
+      const ref = await ctx.reference.get(req.jurisdictionId);
+      return [...ref.indicators.values()].filter(
+        (i) => !req.query.domain || !i.domain || i.domain === req.query.domain,
+      );
+    },
+  );
 
-  app.get('/api/time-rules', { schema: { tags } }, async (req) => (await ctx.reference.get(req.jurisdictionId)).timeRules);
-  app.put('/api/time-rules/:id', { schema: { tags, params: z.object({ id: z.string().max(64) }), body: TimeRuleInput } }, async (req) => {
-    const p = requireRole(req, 'admin');
-    const ref = await ctx.reference.get(p.jurisdictionId);
-    if (req.body.categoryCode && !ref.categories.has(req.body.categoryCode)) throw badRequest('categoryCode: unknown category', [{ path: 'categoryCode', message: 'unknown category' }]);
-    const rule = { ...req.body, id: req.params.id, version: 1 };
-    await ctx.db.transaction().execute(async (trx) => {
-      await referenceRepository.upsertTimeRule(trx, p.jurisdictionId, rule);
-      await recordAudit(ctx, trx, p.jurisdictionId, { kind: 'time_rule.upsert', refId: rule.id, actorUserId: p.userId, summary: `设置时限规则 ${rule.categoryCode ?? '通用'}/${rule.urgency}`, data: req.body });
-    });
-    changed(p.jurisdictionId);
-    return (await ctx.reference.get(p.jurisdictionId)).timeRules.find((r) => r.id === rule.id);
-  });
+  app.get(
+    '/api/time-rules',
+    { schema: { tags } },
+    async (req) => (await ctx.reference.get(req.jurisdictionId)).timeRules,
+  );
+  app.put(
+    '/api/time-rules/:id',
+    { schema: { tags, params: z.object({ id: z.string().max(64) }), body: TimeRuleInput } },
+    async (req) => {
+      const p = requireRole(req, 'admin');
+      const ref = await ctx.reference.get(p.jurisdictionId);
+      if (req.body.categoryCode && !ref.categories.has(req.body.categoryCode))
+        throw badRequest('categoryCode: unknown category', [
+          { path: 'categoryCode', message: 'unknown category' },
+        ]);
+      const rule = { ...req.body, id: req.params.id, version: 1 };
+      await ctx.db.transaction().execute(async (trx) => {
+        await referenceRepository.upsertTimeRule(trx, p.jurisdictionId, rule);
+        await recordAudit(ctx, trx, p.jurisdictionId, {
+          kind: 'time_rule.upsert',
+          refId: rule.id,
+          actorUserId: p.userId,
+          summary: `设置时限规则 ${rule.categoryCode ?? '通用'}/${rule.urgency}`,
+          data: req.body,
+        });
+      });
+      changed(p.jurisdictionId);
+      return (await ctx.reference.get(p.jurisdictionId)).timeRules.find((r) => r.id === rule.id);
+    },
+  );
 
-  app.get('/api/calendar', { schema: { tags, querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) } }, async (req) => {
-    const ref = await ctx.reference.get(req.jurisdictionId);
-    const year = String(req.query.year ?? new Date().getFullYear());
-    return ref.calendarDays.filter((d) => d.date.startsWith(year));
-  });
-  app.put('/api/calendar/:date', { schema: { tags, params: z.object({ date: CalendarDay.shape.date }), body: CalendarDay.omit({ date: true }) } }, async (req) => {
-    const p = requireRole(req, 'admin');
-    const day = { date: req.params.date, ...req.body };
-    if (Number.isNaN(Date.parse(day.date))) throw badRequest('date: not a real date', [{ path: 'date', message: 'not a real date' }]);
-    await ctx.db.transaction().execute(async (trx) => {
-      await referenceRepository.upsertCalendarDay(trx, p.jurisdictionId, day);
-      await recordAudit(ctx, trx, p.jurisdictionId, { kind: 'calendar.upsert', refId: day.date, actorUserId: p.userId, summary: `设置日历 ${day.date} ${day.isWorkday ? '上班' : '休息'}`, data: day });
-    });
-    changed(p.jurisdictionId);
-    return day;
-  });
-  app.delete('/api/calendar/:date', { schema: { tags, params: z.object({ date: CalendarDay.shape.date }) } }, async (req) => {
-    const p = requireRole(req, 'admin');
-    const removed = await ctx.db.transaction().execute(async (trx) => {
-      const ok = await referenceRepository.deleteCalendarDay(trx, p.jurisdictionId, req.params.date);
-      if (ok) await recordAudit(ctx, trx, p.jurisdictionId, { kind: 'calendar.delete', refId: req.params.date, actorUserId: p.userId, summary: `删除日历例外 ${req.params.date}`, data: {} });
-      return ok;
-    });
-    if (!removed) throw notFound('calendar day');
-    changed(p.jurisdictionId);
-    return { deleted: true };
-  });
+  app.get(
+    '/api/calendar',
+    {
+      schema: {
+        tags,
+        querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
+      },
+    },
+    async (req) => {
+      const ref = await ctx.reference.get(req.jurisdictionId);
+      const year = String(req.query.year ?? new Date().getFullYear());
+      return ref.calendarDays.filter((d) => d.date.startsWith(year));
+    },
+  );
+  app.put(
+    '/api/calendar/:date',
+    {
+      schema: {
+        tags,
+        params: z.object({ date: CalendarDay.shape.date }),
+        body: CalendarDay.omit({ date: true }),
+      },
+    },
+    async (req) => {
+      const p = requireRole(req, 'admin');
+      const day = { date: req.params.date, ...req.body };
+      if (Number.isNaN(Date.parse(day.date)))
+        throw badRequest('date: not a real date', [{ path: 'date', message: 'not a real date' }]);
+      await ctx.db.transaction().execute(async (trx) => {
+        await referenceRepository.upsertCalendarDay(trx, p.jurisdictionId, day);
+        await recordAudit(ctx, trx, p.jurisdictionId, {
+          kind: 'calendar.upsert',
+          refId: day.date,
+          actorUserId: p.userId,
+          summary: `设置日历 ${day.date} ${day.isWorkday ? '上班' : '休息'}`,
+          data: day,
+        });
+      });
+      changed(p.jurisdictionId);
+      return day;
+    },
+  );
+  app.delete(
+    '/api/calendar/:date',
+    { schema: { tags, params: z.object({ date: CalendarDay.shape.date }) } },
+    async (req) => {
+      const p = requireRole(req, 'admin');
+      const removed = await ctx.db.transaction().execute(async (trx) => {
+        const ok = await referenceRepository.deleteCalendarDay(trx, p.jurisdictionId, req.params.date);
+        if (ok)
+          await recordAudit(ctx, trx, p.jurisdictionId, {
+            kind: 'calendar.delete',
+            refId: req.params.date,
+            actorUserId: p.userId,
+            summary: `删除日历例外 ${req.params.date}`,
+            data: {},
+          });
+        return ok;
+      });
+      if (!removed) throw notFound('calendar day');
+      changed(p.jurisdictionId);
+      return { deleted: true };
+    },
+  );
 }

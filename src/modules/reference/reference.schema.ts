@@ -15,7 +15,9 @@ export const CategoryField = z.object({
   type: z.enum(FIELD_TYPES),
   required: z.boolean().default(false),
   description: z.string().max(200).optional(),
-  options: z.array(z.object({ value: z.string().min(1).max(60), label: z.string().min(1).max(60) })).optional(),
+  options: z
+    .array(z.object({ value: z.string().min(1).max(60), label: z.string().min(1).max(60) }))
+    .optional(),
 });
 export type CategoryField = z.infer<typeof CategoryField>;
 
@@ -51,10 +53,19 @@ export const CategoryInput = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.fields.forEach((f, i) => {
-      if (seen.has(f.code)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'code'], message: `duplicate field code ${f.code}` });
+      if (seen.has(f.code))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'code'],
+          message: `duplicate field code ${f.code}`,
+        });
       seen.add(f.code);
       if ((f.type === 'single' || f.type === 'multi') && !f.options?.length)
-        ctx.addIssue({ code: 'custom', path: ['fields', i, 'options'], message: 'a choice field needs options' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'options'],
+          message: 'a choice field needs options',
+        });
     });
   });
 export type CategoryInput = z.infer<typeof CategoryInput>;
@@ -99,7 +110,11 @@ export const UnitInput = z.object({
   parentId: z.string().nullable().default(null),
   name: z.string().min(2).max(60),
   kind: z.enum(UNIT_KINDS),
-  divisionCode: z.string().regex(/^\d{6}(\d{3}){0,2}$/, 'divisionCode: 6, 9 or 12 digits').nullable().default(null),
+  divisionCode: z
+    .string()
+    .regex(/^\d{6}(\d{3}){0,2}$/, 'divisionCode: 6, 9 or 12 digits')
+    .nullable()
+    .default(null),
   phone: z.string().max(30).nullable().default(null),
   active: z.boolean().default(true),
 });

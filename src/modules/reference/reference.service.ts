@@ -2,7 +2,15 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { WorkCalendar } from '../../kernel/workdays.ts';
 import { referenceRepository } from './reference.repository.ts';
-import type { Category, CalendarDay, Division, Domain, Indicator, TimeRule, Unit } from './reference.schema.ts';
+import type {
+  Category,
+  CalendarDay,
+  Division,
+  Domain,
+  Indicator,
+  TimeRule,
+  Unit,
+} from './reference.schema.ts';
 
 /** Default limits when no rule matches: respond within 4 working hours, close within 15 working days. */
 export const DEFAULT_RULE = { respondHours: 4, closeDays: 15 };
@@ -39,7 +47,9 @@ export class ReferenceData {
     for (const i of data.indicators) this.indicators.set(i.code, i);
     this.timeRules = data.timeRules;
     this.calendarDays = data.calendar;
-    this.calendar = new WorkCalendar(data.calendar.map((c) => ({ date: c.date, isWorkday: c.isWorkday, name: c.name })));
+    this.calendar = new WorkCalendar(
+      data.calendar.map((c) => ({ date: c.date, isWorkday: c.isWorkday, name: c.name })),
+    );
   }
 
   readonly timeRules: TimeRule[];
@@ -97,7 +107,9 @@ export class ReferenceService {
   get(jurisdictionId: string): Promise<ReferenceData> {
     const hit = this.cache.get(jurisdictionId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.data;
-    const data = referenceRepository.loadAll(this.db, jurisdictionId).then((d) => new ReferenceData(jurisdictionId, d));
+    const data = referenceRepository
+      .loadAll(this.db, jurisdictionId)
+      .then((d) => new ReferenceData(jurisdictionId, d));
     this.cache.set(jurisdictionId, { at: Date.now(), data });
     data.catch(() => this.cache.delete(jurisdictionId));
     return data;

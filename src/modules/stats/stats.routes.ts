@@ -6,11 +6,22 @@ import { publicResults, recentActions, summary } from './stats.service.ts';
 
 /** KPIs, the public results list and the live feed. */
 export async function statsRoutes(app: App, ctx: AppContext): Promise<void> {
-  app.get('/api/stats/summary', { schema: { tags: ['stats'], querystring: SummaryQuery, response: { 200: Summary } } }, async (req) =>
-    summary(ctx, req.principal, req.jurisdictionId, req.query),
+  app.get(
+    '/api/stats/summary',
+    { schema: { tags: ['stats'], querystring: SummaryQuery, response: { 200: Summary } } },
+    async (req) => summary(ctx, req.principal, req.jurisdictionId, req.query),
   );
-  app.get('/api/results', { schema: { tags: ['results'], querystring: ResultsQuery } }, async (req) => publicResults(ctx, req.jurisdictionId, req.query));
-  app.get('/api/actions/recent', { schema: { tags: ['stats'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) } }, async (req) =>
-    recentActions(ctx, req.jurisdictionId, req.query.limit),
+  app.get('/api/results', { schema: { tags: ['results'], querystring: ResultsQuery } }, async (req) =>
+    publicResults(ctx, req.jurisdictionId, req.query),
+  );
+  app.get(
+    '/api/actions/recent',
+    {
+      schema: {
+        tags: ['stats'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      },
+    },
+    async (req) => recentActions(ctx, req.jurisdictionId, req.query.limit),
   );
 }

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { ProblemFilters } from '../problems/problems.schema.ts';
 
-export const GROUP_BY = ['domain', 'kind', 'channel', 'township', 'unit', 'topic', 'month', 'category'] as const;
+export const GROUP_BY = [
+  'domain',
+  'kind',
+  'channel',
+  'township',
+  'unit',
+  'topic',
+  'month',
+  'category',
+] as const;
 export const SummaryQuery = ProblemFilters.extend({ groupBy: z.enum(GROUP_BY).optional() });
 export type SummaryQuery = z.infer<typeof SummaryQuery>;
 
@@ -33,7 +42,10 @@ export type Summary = z.infer<typeof Summary>;
 export const ResultsQuery = z.object({
   q: z.string().trim().max(100).optional(),
   domain: z.string().max(100).optional(),
-  township: z.string().regex(/^\d{9}$/).optional(),
+  township: z
+    .string()
+    .regex(/^\d{9}$/)
+    .optional(),
   campaign: z.string().max(64).optional(),
   category: z.string().max(100).optional(),
   page: z.coerce.number().int().min(1).default(1),

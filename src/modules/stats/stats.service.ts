@@ -1,22 +1,43 @@
 import { z } from 'zod';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../server/context.ts';
-import { filterContext, problemsRepository, resultOf, visibilityOf, type FilterContext, type ProblemFilters } from '../problems/index.ts';
+import {
+  filterContext,
+  problemsRepository,
+  resultOf,
+  visibilityOf,
+  type FilterContext,
+  type ProblemFilters,
+} from '../problems/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { statsRepository, type AggregateRow, type GroupKey } from './stats.repository.ts';
 import type { Kpis, Summary, SummaryQuery } from './stats.schema.ts';
 
-const num = z.coerce.number().nullable().transform((v) => v ?? 0);
+const num = z.coerce
+  .number()
+  .nullable()
+  .transform((v) => v ?? 0);
 const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
 
 /** Statistics are public aggregates, but staff with a limited scope see only their part. */
-function statsFilterContext(ctx: AppContext, p: Principal | null, jid: string, filters: ProblemFilters): FilterContext {
+function statsFilterContext(
+  ctx: AppContext,
+  p: Principal | null,
+  jid: string,
+  filters: ProblemFilters,
+): FilterContext {
   if (p && hasRole(p, 'admin', 'supervisor', 'leader', 'unit_handler', 'official')) {
     const fc = filterContext(ctx, p, filters);
     const v = visibilityOf(p);
     return { ...fc, visibility: v.all ? null : v };
   }
-  return { jurisdictionId: jid, filters, visibility: null, now: ctx.clock.now().toISOString(), dialect: ctx.dialect };
+  return {
+    jurisdictionId: jid,
+    filters,
+    visibility: null,
+    now: ctx.clock.now().toISOString(),
+    dialect: ctx.dialect,
+  };
 }
 
 /** Parses an aggregate row at the boundary (SQLite and pg differ in numeric types). */
@@ -71,7 +92,12 @@ function labelOf(ref: ReferenceData, groupBy: GroupKey, key: string | null): str
 }
 
 /** KPIs of DESIGN §2 for the filtered problems, overall and per group. Always computed from the data. */
-export async function summary(ctx: AppContext, p: Principal | null, jid: string, query: SummaryQuery): Promise<Summary> {
+export async function summary(
+  ctx: AppContext,
+  p: Principal | null,
+  jid: string,
+  query: SummaryQuery,
+): Promise<Summary> {
   const { groupBy, ...filters } = query;
   const fc = statsFilterContext(ctx, p, jid, filters);
   const ref = await ctx.reference.get(jid);
@@ -84,17 +110,51 @@ export async function summary(ctx: AppContext, p: Principal | null, jid: string,
   const totals = kpisOf(totalRows[0]!, indicatorList(ref, totalInd));
   totals.medianHoursToClose = await statsRepository.medianHours(ctx.db, fc, totals.closed);
   const groups = groupRows
-    .map((r) => ({ key: r.key, label: labelOf(ref, groupBy!, r.key), ...kpisOf(r, indicatorList(ref, groupInd.filter((i) => i.key === r.key))) }))
-    .sort((a, b) => (groupBy === 'month' ? String(a.key).localeCompare(String(b.key)) : b.received - a.received));
+    .map((r) => ({
+      key: r.key,
+      label: labelOf(ref, groupBy!, r.key),
+      ...kpisOf(
+        r,
+        indicatorList(
+          ref,
+          groupInd.filter((i) => i.key === r.key),
+        ),
+      ),
+    }))
+    .sort((a, b) =>
+      groupBy === 'month' ? String(a.key).localeCompare(String(b.key)) : b.received - a.received,
+    );
   return { totals, groupBy: groupBy ?? null, groups };
 }
 
 /** The public results list (成效清单): resolved problems with their results, no personal data. */
-export async function publicResults(ctx: AppContext, jid: string, q: { q?: string; domain?: string; township?: string; campaign?: string; category?: string; page: number; pageSize: number }) {
-  const fc: FilterContext = { jurisdictionId: jid, filters: { q: q.q, domain: q.domain, township: q.township, campaign: q.campaign, category: q.category }, visibility: null, now: ctx.clock.now().toISOString(), dialect: ctx.dialect };
+export async function publicResults(
+  ctx: AppContext,
+  jid: string,
+  q: {
+    q?: string;
+    domain?: string;
+    township?: string;
+    campaign?: string;
+    category?: string;
+    page: number;
+    pageSize: number;
+  },
+) {
+  const fc: FilterContext = {
+    jurisdictionId: jid,
+    filters: { q: q.q, domain: q.domain, township: q.township, campaign: q.campaign, category: q.category },
+    visibility: null,
+    now: ctx.clock.now().toISOString(),
+    dialect: ctx.dialect,
+  };
   const ref = await ctx.reference.get(jid);
   const { items, total } = await statsRepository.results(ctx.db, fc, q.pageSize, (q.page - 1) * q.pageSize);
-  const res = await problemsRepository.results(ctx.db, jid, items.map((i) => i.id));
+  const res = await problemsRepository.results(
+    ctx.db,
+    jid,
+    items.map((i) => i.id),
+  );
   return {
     total,
     page: q.page,
@@ -114,7 +174,11 @@ export async function publicResults(ctx: AppContext, jid: string, q: { q?: strin
       createdAt: r.created_at,
       closedAt: r.closed_at,
       rating: r.rating,
-      result: resultOf(ref, res.results.find((x) => x.problem_id === r.id), res.indicators.filter((x) => x.problem_id === r.id)),
+      result: resultOf(
+        ref,
+        res.results.find((x) => x.problem_id === r.id),
+        res.indicators.filter((x) => x.problem_id === r.id),
+      ),
     })),
   };
 }

@@ -28,7 +28,10 @@ export const usersRepository = {
   },
   list(db: Db, jurisdictionId: string, q: string | undefined, limit: number, offset: number) {
     let query = db.selectFrom('users').where('jurisdiction_id', '=', jurisdictionId);
-    if (q) query = query.where((eb) => eb.or([eb('username', 'like', `%${q}%`), eb('display_name', 'like', `%${q}%`)]));
+    if (q)
+      query = query.where((eb) =>
+        eb.or([eb('username', 'like', `%${q}%`), eb('display_name', 'like', `%${q}%`)]),
+      );
     return Promise.all([
       query.selectAll().orderBy('username').limit(limit).offset(offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -37,7 +40,13 @@ export const usersRepository = {
   insert(db: Db, row: UserRow) {
     return db.insertInto('users').values(row).execute();
   },
-  async update(db: Db, jurisdictionId: string, id: string, patch: Partial<UserRow>, expectedVersion?: number) {
+  async update(
+    db: Db,
+    jurisdictionId: string,
+    id: string,
+    patch: Partial<UserRow>,
+    expectedVersion?: number,
+  ) {
     let q = db
       .updateTable('users')
       .set(patch)

@@ -15,7 +15,12 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /** Maps a row to a user; personal numbers shown in full only to admins. */
-export function userFromRow(ctx: AppContext, r: UserRow, viewer: Principal | null, unitName?: string | null): User {
+export function userFromRow(
+  ctx: AppContext,
+  r: UserRow,
+  viewer: Principal | null,
+  unitName?: string | null,
+): User {
   const full = hasRole(viewer, 'admin') || viewer?.userId === r.id;
   let idNumber: string | null = null;
   if (r.id_number_enc) {
@@ -42,7 +47,8 @@ export function userFromRow(ctx: AppContext, r: UserRow, viewer: Principal | nul
 /** The scope a user gets when none is given: unit handlers their unit, residents their own. */
 function defaultScope(input: UserInput): { kind: User['scope']['kind']; ref: string | null } {
   if (input.scope) return input.scope;
-  if (input.roles.some((r) => r === 'admin' || r === 'supervisor' || r === 'leader')) return { kind: 'jurisdiction', ref: null };
+  if (input.roles.some((r) => r === 'admin' || r === 'supervisor' || r === 'leader'))
+    return { kind: 'jurisdiction', ref: null };
   if (input.roles.includes('unit_handler') && input.unitId) return { kind: 'unit', ref: input.unitId };
   return { kind: 'own', ref: null };
 }
@@ -55,12 +61,15 @@ export async function createUser(
   actor: Principal | null,
 ): Promise<User> {
   const ref = await ctx.reference.get(jurisdictionId);
-  if (input.unitId && !ref.units.has(input.unitId)) throw badRequest(`unitId: unknown unit ${input.unitId}`, [{ path: 'unitId', message: 'unknown unit' }]);
+  if (input.unitId && !ref.units.has(input.unitId))
+    throw badRequest(`unitId: unknown unit ${input.unitId}`, [{ path: 'unitId', message: 'unknown unit' }]);
   if (input.idNumber) {
     const v = validateIdNumber(input.idNumber);
-    if (!v.valid) throw badRequest(`idNumber: ${v.message ?? 'invalid'}`, [{ path: 'idNumber', message: v.message }]);
+    if (!v.valid)
+      throw badRequest(`idNumber: ${v.message ?? 'invalid'}`, [{ path: 'idNumber', message: v.message }]);
   }
-  if (await usersRepository.findByUsername(ctx.db, input.username)) throw conflict(`username ${input.username} is taken`, [{ path: 'username', message: 'taken' }]);
+  if (await usersRepository.findByUsername(ctx.db, input.username))
+    throw conflict(`username ${input.username} is taken`, [{ path: 'username', message: 'taken' }]);
   const scope = defaultScope(input);
   const row: UserRow = {
     jurisdiction_id: jurisdictionId,

@@ -39,12 +39,15 @@ describe('problem lifecycle over HTTP', () => {
     expect(created.body.townshipCode).toBe('430202001');
     expect((await summary()).received).toBe(before.received + 1);
 
-    const act = (c: Client, action: string, body: unknown = {}) => c.post(`/api/problems/${id}/actions/${action}`, body);
+    const act = (c: Client, action: string, body: unknown = {}) =>
+      c.post(`/api/problems/${id}/actions/${action}`, body);
 
     let r = await act(supervisor, 'return', { reason: '请补充具体位置' });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('returned');
-    r = await act(resident, 'resubmit', { description: '文化路社区活动中心附近，零工人员每天早上聚集找活。' });
+    r = await act(resident, 'resubmit', {
+      description: '文化路社区活动中心附近，零工人员每天早上聚集找活。',
+    });
     expect(r.body.status).toBe('submitted');
 
     r = await act(supervisor, 'dispatch', { leadUnitId: hrUnitId, note: '请人社局牵头办理' });
@@ -77,11 +80,18 @@ describe('problem lifecycle over HTTP', () => {
     r = await act(supervisor, 'press', { note: '请加快进度' });
     expect(r.body.pressCount).toBe(1);
 
-    r = await act(unit, 'request_closure', { summary: '零工驿站已运营，首月帮助42人就业。', indicators: [{ code: 'new_jobs', value: 42 }], mechanism: '零工驿站常态化运营' });
+    r = await act(unit, 'request_closure', {
+      summary: '零工驿站已运营，首月帮助42人就业。',
+      indicators: [{ code: 'new_jobs', value: 42 }],
+      mechanism: '零工驿站常态化运营',
+    });
     expect(r.body.status).toBe('closure_requested');
     r = await act(supervisor, 'send_back', { reason: '请补充佐证材料' });
     expect(r.body.status).toBe('in_progress');
-    r = await act(unit, 'request_closure', { summary: '零工驿站已运营，首月帮助42人就业，附照片。', indicators: [{ code: 'new_jobs', value: 42 }] });
+    r = await act(unit, 'request_closure', {
+      summary: '零工驿站已运营，首月帮助42人就业，附照片。',
+      indicators: [{ code: 'new_jobs', value: 42 }],
+    });
     t.clock!.advanceHours(24);
     r = await act(supervisor, 'verify', { note: '同意销号' });
     expect(r.body.status).toBe('closed');
@@ -105,7 +115,10 @@ describe('problem lifecycle over HTTP', () => {
     results = await t.client().get('/api/results?q=零工');
     expect(results.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
 
-    r = await act(unit, 'request_closure', { summary: '驿站恢复每日开放。', indicators: [{ code: 'new_jobs', value: 50 }] });
+    r = await act(unit, 'request_closure', {
+      summary: '驿站恢复每日开放。',
+      indicators: [{ code: 'new_jobs', value: 50 }],
+    });
     r = await act(supervisor, 'verify', {});
     r = await act(resident, 'rate', { rating: 'satisfied' });
     expect(r.body.rating).toBe('satisfied');
@@ -116,8 +129,27 @@ describe('problem lifecycle over HTTP', () => {
     const detail = await supervisor.get(`/api/problems/${id}`);
     const log = detail.body.actions.map((a: { action: string }) => a.action);
     expect(log).toEqual([
-      'submit', 'return', 'resubmit', 'dispatch', 'bounce', 'dispatch', 'sign', 'progress', 'request_extension', 'decide_extension',
-      'press', 'request_closure', 'send_back', 'request_closure', 'verify', 'rate', 'reopen', 'request_closure', 'verify', 'rate', 'reopen',
+      'submit',
+      'return',
+      'resubmit',
+      'dispatch',
+      'bounce',
+      'dispatch',
+      'sign',
+      'progress',
+      'request_extension',
+      'decide_extension',
+      'press',
+      'request_closure',
+      'send_back',
+      'request_closure',
+      'verify',
+      'rate',
+      'reopen',
+      'request_closure',
+      'verify',
+      'rate',
+      'reopen',
     ]);
     for (const a of detail.body.actions) expect(a.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // The reporter sees only the public part of the log.
@@ -128,24 +160,44 @@ describe('problem lifecycle over HTTP', () => {
 
   it('merges a duplicate and closes it with its primary', async () => {
     const mk = async (title: string) =>
-      (await resident.post('/api/problems', { categoryCode: 'roads', title, description: '路面坑洼积水', villageCode: '430202001001', fields: { hazard: '一般' } })).body.id as string;
+      (
+        await resident.post('/api/problems', {
+          categoryCode: 'roads',
+          title,
+          description: '路面坑洼积水',
+          villageCode: '430202001001',
+          fields: { hazard: '一般' },
+        })
+      ).body.id as string;
     const primary = await mk('文化路路面坑洼');
     const dup = await mk('文化路坑洼积水');
     await supervisor.post(`/api/problems/${primary}/actions/dispatch`, { leadUnitId: hrUnitId });
     let r = await supervisor.post(`/api/problems/${dup}/actions/merge`, { intoId: primary });
     expect(r.body.status).toBe('merged');
     await unit.post(`/api/problems/${primary}/actions/sign`, {});
-    await unit.post(`/api/problems/${primary}/actions/request_closure`, { summary: '已修复', indicators: [] });
+    await unit.post(`/api/problems/${primary}/actions/request_closure`, {
+      summary: '已修复',
+      indicators: [],
+    });
     r = await supervisor.post(`/api/problems/${primary}/actions/verify`, {});
     expect(r.body.status).toBe('closed');
-    expect(r.body.mergedProblems.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([[dup, 'closed']]);
+    expect(r.body.mergedProblems.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([
+      [dup, 'closed'],
+    ]);
     const d = await supervisor.get(`/api/problems/${dup}`);
     expect(d.body.status).toBe('closed');
     expect(d.body.actions.at(-1).note).toContain('随主件');
   });
 
   it('marks due-soon and overdue problems and notifies the unit and the supervisor', async () => {
-    const id = (await resident.post('/api/problems', { categoryCode: 'safety', title: '楼道堆放杂物', description: '堵塞消防通道', villageCode: '430202001002' })).body.id;
+    const id = (
+      await resident.post('/api/problems', {
+        categoryCode: 'safety',
+        title: '楼道堆放杂物',
+        description: '堵塞消防通道',
+        villageCode: '430202001002',
+      })
+    ).body.id;
     await supervisor.post(`/api/problems/${id}/actions/dispatch`, { leadUnitId: hrUnitId });
     const { runDeadlineScan } = await import('../index.ts');
     t.clock!.advanceHours(24 * 30);
@@ -157,9 +209,15 @@ describe('problem lifecycle over HTTP', () => {
     const overdueList = await supervisor.get('/api/problems?overdue=1&pageSize=100');
     expect(overdueList.body.items.map((i: { id: string }) => i.id)).toContain(id);
     const inbox = await unit.get('/api/notifications');
-    expect(inbox.body.some((n: { problemId: string; kind: string }) => n.problemId === id && n.kind === 'overdue')).toBe(true);
+    expect(
+      inbox.body.some((n: { problemId: string; kind: string }) => n.problemId === id && n.kind === 'overdue'),
+    ).toBe(true);
     const supInbox = await supervisor.get('/api/notifications');
-    expect(supInbox.body.some((n: { problemId: string; kind: string }) => n.problemId === id && n.kind === 'overdue')).toBe(true);
+    expect(
+      supInbox.body.some(
+        (n: { problemId: string; kind: string }) => n.problemId === id && n.kind === 'overdue',
+      ),
+    ).toBe(true);
     // A second scan does not notify twice.
     const again = await runDeadlineScan(t.ctx, t.clock!.now());
     expect(again.overdue).toBe(0);

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+
+const USERS = [
+  'demo-admin',
+  'demo-supervisor',
+  'demo-leader',
+  'demo-official',
+  'demo-unit',
+  'demo-street',
+  'demo-resident',
+  'demo-enterprise',
+] as const;
+type U = (typeof USERS)[number];
+
+/** Every action with every role: exactly the allowed ones succeed; the rest get 403, or 404 where they cannot see it. */
+describe('who may do what', () => {
+  let t: TestApp;
+  const c = {} as Record<U, Client>;
+  let hr: string;
+  // 仙庾镇: outside demo-street's township (月塘街道).
+  const village = '430202100204';
+
+  beforeAll(async () => {
+    t = await startTestApp({ seed: 'reference' });
+    for (const u of USERS) c[u] = await t.as(u);
+    hr = (await c['demo-admin'].get('/api/units?q=人力资源')).body[0].id;
+  });
+  afterAll(() => t.close());
+
+  const act = (u: U, id: string, action: string, body: unknown = {}) =>
+    c[u].post(`/api/problems/${id}/actions/${action}`, body);
+  const newProblem = async () => {
+    const r = await c['demo-resident'].post('/api/problems', {
+      categoryCode: 'jobs',
+      title: '求职登记',
+      description: '希望参加技能培训',
+      villageCode: village,
+    });
+    expect(r.status).toBe(201);
+    return r.body.id as string;
+  };
+  /** Brings a fresh problem to the state an action starts from. */
+  const setups: Record<string, (id: string) => Promise<void>> = {
+    submitted: async () => undefined,
+    returned: async (id) => void (await act('demo-supervisor', id, 'return', { reason: '补充' })),
+    assigned: async (id) => void (await act('demo-supervisor', id, 'dispatch', { leadUnitId: hr })),
+    in_progress: async (id) => {
+      await act('demo-supervisor', id, 'dispatch', { leadUnitId: hr });
+      await act('demo-unit', id, 'sign');
+    },
+    extension_pending: async (id) => {
+      await setups.in_progress!(id);
+      await act('demo-unit', id, 'request_extension', { until: '2030-01-01T00:00:00Z', reason: '协调中' });
+    },
+    closure_requested: async (id) => {
+      await setups.in_progress!(id);
+      await act('demo-unit', id, 'request_closure', { summary: '已办结', indicators: [] });
+    },
+    closed: async (id) => {
+      await setups.closure_requested!(id);
+      await act('demo-supervisor', id, 'verify');
+    },
+  };
+  const cases: [string, keyof typeof setups, Record<string, unknown>, U[]][] = [
+    ['resubmit', 'returned', {}, ['demo-resident']],
+    ['return', 'submitted', { reason: '补充' }, ['demo-supervisor']],
+    ['reject', 'submitted', { reason: '不属于受理范围' }, ['demo-supervisor']],
+    ['dispatch', 'submitted', { leadUnitId: 'HR' }, ['demo-supervisor']],
+    ['sign', 'assigned', {}, ['demo-unit']],
+    ['bounce', 'assigned', { reason: '职能不符' }, ['demo-unit']],
+    ['progress', 'in_progress', { note: '进展' }, ['demo-unit']],
+    ['request_extension', 'in_progress', { until: '2030-01-01T00:00:00Z', reason: '协调中' }, ['demo-unit']],
+    ['decide_extension', 'extension_pending', { approve: true }, ['demo-supervisor']],
+    ['request_closure', 'in_progress', { summary: '已办结', indicators: [] }, ['demo-unit']],
+    ['send_back', 'closure_requested', { reason: '材料不全' }, ['demo-supervisor']],
+    ['verify', 'closure_requested', {}, ['demo-supervisor']],
+    ['rate', 'closed', { rating: 'satisfied' }, ['demo-resident', 'demo-supervisor']],
+    ['reopen', 'closed', { reason: '复查' }, ['demo-supervisor']],
+    ['press', 'in_progress', { note: '加快' }, ['demo-supervisor']],
+    ['merge', 'submitted', { intoId: 'OTHER' }, ['demo-supervisor']],
+  ];
+
+  for (const [action, state, rawBody, allowed] of cases) {
+    it(`${action}: allowed for ${allowed.join(', ')} only`, async () => {
+      for (const winner of allowed) {
+        const id = await newProblem();
+        await setups[state]!(id);
+        const body = { ...rawBody };
+        if (body.leadUnitId === 'HR') body.leadUnitId = hr;
+        if (body.intoId === 'OTHER') body.intoId = await newProblem();
+        for (const u of USERS) {
+          if (allowed.includes(u)) continue;
+          // Who can see the problem is told 403; who cannot see it (demo-street outside his township, a unit
+          // before dispatch, another resident) is told 404, so that its existence does not leak.
+          const sees = (await c[u].get(`/api/problems/${id}`)).status === 200;
+          const r = await act(u, id, action, body);
+          expect(r.status, `${u} ${action} → ${r.status} ${JSON.stringify(r.body)}`).toBe(sees ? 403 : 404);
+          if (u === 'demo-street' || u === 'demo-enterprise') expect(sees).toBe(false);
+          if (u === 'demo-admin' || u === 'demo-leader') expect(sees).toBe(true);
+        }
+        const ok = await act(winner, id, action, body);
+        expect(ok.status, `${winner} ${action}: ${JSON.stringify(ok.body)}`).toBe(200);
+      }
+    });
+  }
+
+  it('answers 409 when the status does not allow the action, and 400 for a malformed body', async () => {
+    const id = await newProblem();
+    let r = await act('demo-supervisor', id, 'verify');
+    expect(r.status).toBe(409);
+    expect(r.body.error.message).toContain('verify');
+    r = await act('demo-supervisor', id, 'dispatch', { leadUnitId: 42 });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details[0].path).toBe('leadUnitId');
+    r = await act('demo-supervisor', id, 'dispatch', { leadUnitId: 'no-such-unit' });
+    expect(r.status).toBe(400);
+    r = await act('demo-supervisor', id, 'fly');
+    expect(r.status).toBe(404);
+  });
+
+  it('never lets a unit verify its own work, even a supervisor who belongs to it', async () => {
+    const admin = c['demo-admin'];
+    const created = await admin.post('/api/users', {
+      username: 'hr-supervisor',
+      displayName: '人社兼督查',
+      password: 'Secret-pass-2024',
+      unitId: hr,
+      roles: ['supervisor', 'unit_handler'],
+      scope: { kind: 'jurisdiction', ref: null },
+    });
+    expect(created.status).toBe(201);
+    const both = t.client();
+    expect((await both.login('hr-supervisor', 'Secret-pass-2024')).status).toBe(200);
+    const id = await newProblem();
+    await setups.closure_requested!(id);
+    const r = await both.post(`/api/problems/${id}/actions/verify`, {});
+    expect(r.status).toBe(403);
+    expect(r.body.error.message).toContain('own work');
+    expect((await act('demo-supervisor', id, 'verify')).status).toBe(200);
+  });
+
+  it('keeps a handler to his scope: demo-street sees his township only', async () => {
+    const outside = await newProblem();
+    const inside = (
+      await c['demo-resident'].post('/api/problems', {
+        categoryCode: 'roads',
+        title: '路灯损坏',
+        description: '夜间漆黑',
+        villageCode: '430202001001',
+        fields: { hazard: '一般' },
+      })
+    ).body.id;
+    expect((await c['demo-street'].get(`/api/problems/${outside}`)).status).toBe(404);
+    expect((await c['demo-street'].get(`/api/problems/${inside}`)).status).toBe(200);
+    const list = await c['demo-street'].get('/api/problems?pageSize=500');
+    const ids = list.body.items.map((i: { id: string }) => i.id);
+    expect(ids).toContain(inside);
+    expect(ids).not.toContain(outside);
+    expect(list.body.items.every((i: { townshipCode: string }) => i.townshipCode === '430202001')).toBe(true);
+    // A resident sees only his own reports; another resident's report is invisible.
+    expect((await c['demo-enterprise'].get(`/api/problems/${inside}`)).status).toBe(404);
+    // Lists mask phone numbers; the supervisor's detail view shows the full number.
+    const sup = await c['demo-supervisor'].get(`/api/problems?pageSize=5`);
+    expect(sup.body.items[0].reporter.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+    expect((await c['demo-supervisor'].get(`/api/problems/${inside}`)).body.reporter.phone).toBe(
+      '13907330001',
+    );
+  });
+
+  it('refuses anonymous writes and cookie writes without the CSRF token', async () => {
+    const anon = t.client();
+    expect((await anon.post('/api/problems', {})).status).toBe(401);
+    const noCsrf = await t.as('demo-supervisor');
+    noCsrf.csrf = null;
+    const id = await newProblem();
+    const r = await noCsrf.post(`/api/problems/${id}/actions/return`, { reason: 'x' });
+    expect(r.status).toBe(403);
+    expect(r.body.error.message).toContain('CSRF');
+  });
+});
