@@ -27,7 +27,17 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     secure,
     maxAge: ctx.config.sessionAbsoluteHours * 3600,
   });
-  const signInLimit = { max: 10, timeWindow: '1 minute' };
+  // Per client address and account name: an office behind one NAT address is not locked out together,
+  // and one account cannot be guessed at quickly from one place (lockout covers the rest).
+  const signInLimit = {
+    max: 20,
+    timeWindow: '1 minute',
+    hook: 'preHandler' as const,
+    keyGenerator: (req: { ip: string; body?: unknown }) => {
+      const b = (req.body ?? {}) as { username?: unknown; phone?: unknown };
+      return `${req.ip}|${String(b.username ?? b.phone ?? '')}`;
+    },
+  };
 
   app.post(
     '/api/auth/login',

@@ -406,17 +406,18 @@ export async function createProblem(
     if (input.attachmentIds?.length)
       await linkAttachments(ctx, trx, p, input.attachmentIds, { problemId: id, actionId: action.id });
   });
-  return getProblem(ctx, p, id);
+  // The submitter gets its problem back even when it may not list problems (an integration key).
+  return getProblem(ctx, p, id, true);
 }
 
 /** Loads a problem the principal may see, or 404. */
-async function loadVisible(ctx: AppContext, db: Db, p: Principal | null, id: string) {
+async function loadVisible(ctx: AppContext, db: Db, p: Principal | null, id: string, asSubmitter = false) {
   const jid = p?.jurisdictionId ?? '';
   const row = await problemsRepository.findById(db, jid, id);
   if (!row) throw notFound('problem');
   const supporting = (await problemsRepository.supportingUnits(db, jid, [id])).get(id) ?? [];
   const facts = await factsOf(db, row, supporting);
-  if (!p || !canSee(visibilityOf(p), facts)) throw notFound('problem');
+  if (!p || (!asSubmitter && !canSee(visibilityOf(p), facts))) throw notFound('problem');
   return { row, supporting, facts };
 }
 
@@ -433,9 +434,14 @@ export function allowedActions(p: Principal, row: ProblemRow, facts: ProblemFact
 }
 
 /** A problem with its log, result, attachments and the actions the viewer may take. */
-export async function getProblem(ctx: AppContext, p: Principal, id: string): Promise<ProblemDetail> {
+export async function getProblem(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  asSubmitter = false,
+): Promise<ProblemDetail> {
   const jid = p.jurisdictionId;
-  const { row, supporting, facts } = await loadVisible(ctx, ctx.db, p, id);
+  const { row, supporting, facts } = await loadVisible(ctx, ctx.db, p, id, asSubmitter);
   const ref = await ctx.reference.get(jid);
   const [actions, results, attachments, merged] = await Promise.all([
     problemsRepository.actions(ctx.db, jid, id),

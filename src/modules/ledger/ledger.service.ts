@@ -1,0 +1,966 @@
+/**
+ * The problem ledger (台账) in and out: export of any filtered list to .xlsx in the ledger layout,
+ * and import of a filled ledger, validated row by row and written all-or-nothing.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { nextCounter } from '../../db/counters.ts';
+import { uuidv7 } from '../../kernel/ids.ts';
+import { maskPhone } from '../../kernel/mask.ts';
+import type { Principal } from '../../kernel/roles.ts';
+import { searchText } from '../../kernel/text.ts';
+import type { AppContext } from '../../server/context.ts';
+import { AppError, badRequest } from '../../server/errors.ts';
+import {
+  appendAction,
+  CHANNEL_LABELS,
+  CHANNELS,
+  filterContext,
+  problemsRepository,
+  RATINGS,
+  RECTIFICATION_LABELS,
+  RECTIFICATION_TYPES,
+  resultOf,
+  RUNNING_STATUSES,
+  STATUS_LABELS,
+  STATUSES,
+  type ProblemFilters,
+  type ProblemRow,
+  type Status,
+} from '../problems/index.ts';
+import type { ReferenceData } from '../reference/index.ts';
+import { ledgerRepository } from './ledger.repository.ts';
+import {
+  HEADER_ROWS,
+  LEDGER_COLUMNS,
+  MAX_LEDGER_ROWS,
+  SERIAL_HEADER,
+  type ImportProblem,
+  type LedgerColumnKey,
+  type LedgerIssue,
+  type LedgerRecord,
+} from './ledger.schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The media type of .xlsx files. */
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const KIND_LABELS: Record<string, string> = { enterprise: '企需', resident: '民呼', other: '其他' };
+const RATING_LABELS: Record<(typeof RATINGS)[number], string> = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  dissatisfied: '不满意',
+};
+const HEADER_OF = new Map<LedgerColumnKey, string>(LEDGER_COLUMNS.map((c) => [c.key, c.header]));
+/** Rows read per page while exporting. */
+const EXPORT_PAGE = 1000;
+const TZ_OFFSET_MS = 8 * 3600_000;
+
+/** 'YYYY-MM-DD' of an ISO timestamp in the jurisdiction's time zone (+08:00). */
+function localDate(iso: string | null): string {
+  if (!iso) return '';
+  return new Date(Date.parse(iso) + TZ_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The ISO timestamp of a local date at a local time of day. */
+function localInstant(date: string, time = '00:00:00'): string {
+  return new Date(`${date}T${time}+08:00`).toISOString();
+}
+
+/** A number without exponent or float noise, as a ledger shows it. */
+function plainNumber(v: number): string {
+  return String(Math.round(v * 10000) / 10000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+/** What the export of one page needs besides the problem rows. */
+interface PageContext {
+  ref: ReferenceData;
+  topics: Map<string, { title: string; lead: string }>;
+}
+
+/** Turns one problem into the cells of its ledger row (phone numbers masked). */
+async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRow[], pc: PageContext) {
+  const ids = rows.map((r) => r.id);
+  const [supporting, results, actions] = await Promise.all([
+    problemsRepository.supportingUnits(ctx.db, jid, ids),
+    problemsRepository.results(ctx.db, jid, ids),
+    ledgerRepository.progressActions(ctx.db, jid, ids),
+  ]);
+  const progressOf = new Map<string, string[]>();
+  for (const a of actions) {
+    const lines = progressOf.get(a.problem_id) ?? [];
+    if (a.action === 'progress') lines.push(`${localDate(a.created_at)} ${a.note ?? ''}`.trim());
+    else {
+      const data = JSON.parse(a.data) as { progress?: { date: string; note: string }[] };
+      for (const p of data.progress ?? []) lines.push(`${p.date} ${p.note}`);
+    }
+    progressOf.set(a.problem_id, lines);
+  }
+  const unitName = (id: string) => pc.ref.units.get(id)?.name ?? id;
+  return rows.map((r): Record<LedgerColumnKey, string> => {
+    const topic = r.topic_id ? pc.topics.get(r.topic_id) : undefined;
+    const res = resultOf(
+      pc.ref,
+      results.results.find((x) => x.problem_id === r.id),
+      results.indicators.filter((x) => x.problem_id === r.id),
+    );
+    return {
+      number: r.number,
+      topic: topic?.title ?? '',
+      leadOfficial: topic?.lead ?? '',
+      foundOn: r.found_on ?? localDate(r.created_at),
+      channel: CHANNEL_LABELS[r.channel as (typeof CHANNELS)[number]] ?? r.channel,
+      kind: KIND_LABELS[r.kind] ?? r.kind,
+      domain: pc.ref.domains.get(r.domain)?.name ?? r.domain,
+      category: pc.ref.categories.get(r.category_code)?.name ?? r.category_code,
+      township: pc.ref.divisionName(r.township_code) ?? '',
+      village: pc.ref.divisionName(r.village_code) ?? '',
+      address: r.address ?? '',
+      title: r.title,
+      description: r.description,
+      claimant: r.enterprise_name ?? r.reporter_name ?? '',
+      phone: maskPhone(r.reporter_phone) ?? '',
+      leadUnit: r.lead_unit_id ? unitName(r.lead_unit_id) : '',
+      supportingUnits: (supporting.get(r.id) ?? []).map(unitName).join('、'),
+      rectificationType: r.rectification_type
+        ? (RECTIFICATION_LABELS[r.rectification_type as (typeof RECTIFICATION_TYPES)[number]] ??
+          r.rectification_type)
+        : '',
+      closeDue: localDate(r.close_due_at),
+      status: STATUS_LABELS[r.status as Status] ?? r.status,
+      progress: (progressOf.get(r.id) ?? []).join('\n'),
+      closedOn: localDate(r.closed_at),
+      rating: r.rating ? (RATING_LABELS[r.rating as (typeof RATINGS)[number]] ?? r.rating) : '',
+      result: res?.summary ?? '',
+      indicators: (res?.indicators ?? []).map((i) => `${i.name}:${plainNumber(i.value)}${i.unit}`).join('; '),
+      mechanism: res?.mechanism ?? '',
+    };
+  });
+}
+
+/**
+ * Exports the problems the principal may see, filtered as the list is, as a ledger workbook written
+ * page by page into a stream. Refuses (400) more than MAX_LEDGER_ROWS rows before writing anything.
+ */
+export async function exportLedger(
+  ctx: AppContext,
+  p: Principal,
+  filters: ProblemFilters,
+  opts: { maxRows?: number } = {},
+): Promise<{ filename: string; rows: number; stream: Readable }> {
+  const jid = p.jurisdictionId;
+  const fc = filterContext(ctx, p, filters);
+  const total = await ledgerRepository.count(ctx.db, fc);
+  const max = opts.maxRows ?? MAX_LEDGER_ROWS;
+  if (total > max) {
+    throw badRequest(
+      `导出 ${total} 条，超过上限 ${max} 条，请缩小筛选范围 / ${total} rows exceed the limit of ${max}; narrow the filters`,
+      [{ path: 'filters', message: `at most ${max} rows per export` }],
+    );
+  }
+  const ref = await ctx.reference.get(jid);
+  const topics = new Map(
+    (await ledgerRepository.topics(ctx.db, jid)).map((t) => [
+      t.id,
+      { title: t.title, lead: t.lead_official_name },
+    ]),
+  );
+  const now = ctx.clock.now();
+  const stamp = new Date(now.getTime() + TZ_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+  const name = ctx.jurisdictions.find((j) => j.id === jid)?.name ?? '';
+  const stream = new PassThrough();
+  void writeWorkbook(ctx, jid, fc, { ref, topics }, `${name}问题清单台账（导出时间 ${stamp}）`, stream).catch(
+    (err: unknown) => {
+      ctx.log.error({ err }, 'ledger export failed');
+      stream.destroy(err as Error);
+    },
+  );
+  return { filename: `${name}问题清单台账-${stamp.slice(0, 10)}.xlsx`, rows: total, stream };
+}
+
+async function writeWorkbook(
+  ctx: AppContext,
+  jid: string,
+  fc: ReturnType<typeof filterContext>,
+  pc: PageContext,
+  title: string,
+  out: PassThrough,
+): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  wb.creator = 'Qingdan';
+  const ws = wb.addWorksheet('问题清单台账', {
+    views: [{ state: 'frozen', xSplit: 2, ySplit: HEADER_ROWS }],
+  });
+  ws.columns = [{ key: 'serial', width: 6 }, ...LEDGER_COLUMNS.map((c) => ({ key: c.key, width: c.width }))];
+  const lastColumn = LEDGER_COLUMNS.length + 1;
+
+  const titleRow = ws.addRow([title]);
+  titleRow.height = 28;
+  titleRow.getCell(1).font = { bold: true, size: 16 };
+  titleRow.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
+  ws.mergeCells(1, 1, 1, lastColumn);
+  titleRow.commit();
+
+  const header = ws.addRow([SERIAL_HEADER, ...LEDGER_COLUMNS.map((c) => c.header)]);
+  header.height = 22;
+  header.eachCell((cell) => {
+    cell.font = { bold: true };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+    cell.border = { bottom: { style: 'thin' } };
+  });
+  header.commit();
+
+  let serial = 0;
+  let after: string | null = null;
+  for (;;) {
+    const rows = await ledgerRepository.page(ctx.db, fc, after, EXPORT_PAGE);
+    if (rows.length === 0) break;
+    for (const cells of await ledgerRowsOf(ctx, jid, rows, pc)) {
+      const row = ws.addRow([++serial, ...LEDGER_COLUMNS.map((c) => cells[c.key])]);
+      row.alignment = { vertical: 'top', wrapText: true };
+      row.commit();
+    }
+    after = rows[rows.length - 1]!.number;
+    if (rows.length < EXPORT_PAGE) break;
+  }
+  ws.commit();
+  await wb.commit();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a workbook
+// ---------------------------------------------------------------------------------------------
+
+/** The text of a cell, whatever Excel stored in it (rich text, formulas, dates, numbers). */
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('richText' in v)
+      return v.richText
+        .map((t) => t.text)
+        .join('')
+        .trim();
+    if ('text' in v && typeof v.text === 'string') return v.text.trim();
+    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    return '';
+  }
+  return String(v).trim();
+}
+
+/** Reads the first sheet of a ledger workbook into records; a header problem is one issue on its row. */
+export async function readLedger(data: Buffer): Promise<{ records: LedgerRecord[]; issues: LedgerIssue[] }> {
+  if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) {
+    throw new AppError(400, 'ledger_unreadable', 'file: 不是 .xlsx 文件 / not an .xlsx workbook');
+  }
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(data as unknown as Parameters<typeof wb.xlsx.load>[0]);
+  } catch (err) {
+    throw new AppError(
+      400,
+      'ledger_unreadable',
+      `file: 无法读取该 .xlsx 文件 / unreadable workbook (${(err as Error).message})`,
+    );
+  }
+  const ws = wb.worksheets[0];
+  if (!ws)
+    throw new AppError(400, 'ledger_unreadable', 'file: 工作簿中没有工作表 / the workbook has no sheet');
+
+  // The header row is the first of the top rows that names the ledger's columns.
+  const byHeader = new Map<string, LedgerColumnKey>(LEDGER_COLUMNS.map((c) => [c.header, c.key]));
+  let headerRow = 0;
+  const columnOf = new Map<LedgerColumnKey, number>();
+  for (let r = 1; r <= Math.min(5, ws.rowCount) && headerRow === 0; r++) {
+    const found = new Map<LedgerColumnKey, number>();
+    ws.getRow(r).eachCell((cell, col) => {
+      const key = byHeader.get(cellText(cell.value).replace(/\s+/g, ''));
+      if (key && !found.has(key)) found.set(key, col);
+    });
+    if (found.has('number') && found.has('title')) {
+      headerRow = r;
+      for (const [k, v] of found) columnOf.set(k, v);
+    }
+  }
+  if (headerRow === 0) {
+    return {
+      records: [],
+      issues: [
+        {
+          row: HEADER_ROWS,
+          column: '表头',
+          message: '未找到台账表头（编号、问题标题……）/ no ledger header row found',
+        },
+      ],
+    };
+  }
+  const issues: LedgerIssue[] = [];
+  for (const key of ['category', 'title', 'description', 'status'] as const) {
+    if (!columnOf.has(key))
+      issues.push({ row: headerRow, column: HEADER_OF.get(key)!, message: '缺少此列 / column missing' });
+  }
+  if (!columnOf.has('township') && !columnOf.has('village')) {
+    issues.push({
+      row: headerRow,
+      column: '乡镇街道',
+      message: '缺少乡镇街道或村社区列 / a township or village column is needed',
+    });
+  }
+  const records: LedgerRecord[] = [];
+  for (let r = headerRow + 1; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    const cells: LedgerRecord['cells'] = {};
+    let any = false;
+    for (const [key, col] of columnOf) {
+      const t = cellText(row.getCell(col).value);
+      if (t !== '') {
+        cells[key] = t;
+        any = true;
+      }
+    }
+    if (any) records.push({ row: r, cells });
+  }
+  if (records.length > MAX_LEDGER_ROWS) {
+    issues.push({
+      row: headerRow + MAX_LEDGER_ROWS + 1,
+      column: SERIAL_HEADER,
+      message: `超过 ${MAX_LEDGER_ROWS} 行上限 / more than ${MAX_LEDGER_ROWS} rows`,
+    });
+  }
+  return { records, issues };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation: ledger records → problems ready to load
+// ---------------------------------------------------------------------------------------------
+
+/** Parses the dates people type into a ledger: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日. */
+export function parseLedgerDate(s: string): string | null {
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$/.exec(s.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** Looks a value up by code or by (unique) name; 'ambiguous' when several names match. */
+function lookup<T>(
+  items: Iterable<T>,
+  value: string,
+  code: (t: T) => string,
+  name: (t: T) => string,
+): T | 'ambiguous' | undefined {
+  const all = [...items];
+  const byCode = all.find((t) => code(t) === value);
+  if (byCode) return byCode;
+  const byName = all.filter((t) => name(t) === value);
+  if (byName.length > 1) return 'ambiguous';
+  return byName[0];
+}
+
+/** What validation needs to know about the target database. */
+export interface LedgerTargets {
+  ref: ReferenceData;
+  topics: { id: string; title: string; campaign_id: string; lead_official_name: string }[];
+  existingNumbers: Set<string>;
+  today: string;
+}
+
+/** Validates ledger records against the reference data; every bad cell becomes an issue. */
+export function validateLedger(
+  records: LedgerRecord[],
+  t: LedgerTargets,
+): { problems: ImportProblem[]; issues: LedgerIssue[] } {
+  const issues: LedgerIssue[] = [];
+  const problems: ImportProblem[] = [];
+  const seenNumbers = new Map<string, number>();
+  const { ref } = t;
+  const divisions = [...ref.divisions.values()];
+  const units = [...ref.units.values()];
+
+  for (const rec of records) {
+    const c = rec.cells;
+    const before = issues.length;
+    const bad = (key: LedgerColumnKey, message: string) =>
+      issues.push({ row: rec.row, column: HEADER_OF.get(key)!, message });
+    const tooLong = (key: LedgerColumnKey, max: number) => {
+      const v = c[key];
+      if (v && [...v].length > max) bad(key, `不能超过 ${max} 个字 / at most ${max} characters`);
+    };
+
+    // 编号
+    const number = c.number ?? null;
+    if (number !== null) {
+      if (!/^[\w-]{1,40}$/.test(number))
+        bad('number', `编号「${number}」格式不正确 / letters, digits and - only`);
+      else if (t.existingNumbers.has(number))
+        bad('number', `编号「${number}」已存在 / number exists already`);
+      else if (seenNumbers.has(number))
+        bad(
+          'number',
+          `编号「${number}」与第 ${seenNumbers.get(number)} 行重复 / duplicate of row ${seenNumbers.get(number)}`,
+        );
+      else seenNumbers.set(number, rec.row);
+    }
+
+    // 问题类别, 类别, 领域
+    const cat = c.category
+      ? lookup(
+          ref.categories.values(),
+          c.category,
+          (x) => x.code,
+          (x) => x.name,
+        )
+      : undefined;
+    if (!c.category) bad('category', '必填 / required');
+    else if (cat === undefined || cat === 'ambiguous' || !cat.active)
+      bad('category', `未知的问题类别「${c.category}」/ unknown category`);
+    const category = cat && cat !== 'ambiguous' && cat.active ? cat : null;
+    if (c.kind) {
+      const kind = Object.entries(KIND_LABELS).find(
+        ([code, label]) => c.kind === code || c.kind === label,
+      )?.[0];
+      if (!kind) bad('kind', `类别应为 企需 / 民呼 / 其他，而不是「${c.kind}」/ unknown kind`);
+      else if (category && kind !== category.kind)
+        bad(
+          'kind',
+          `问题类别「${category.name}」属于${KIND_LABELS[category.kind]} / the category is of another kind`,
+        );
+    }
+    if (c.domain) {
+      const domain = lookup(
+        ref.domains.values(),
+        c.domain,
+        (x) => x.code,
+        (x) => x.name,
+      );
+      if (!domain || domain === 'ambiguous') bad('domain', `未知的领域「${c.domain}」/ unknown domain`);
+      else if (category && domain.code !== category.domain)
+        bad(
+          'domain',
+          `问题类别「${category.name}」属于领域「${ref.domains.get(category.domain)?.name ?? category.domain}」/ the category is of another domain`,
+        );
+    }
+
+    // 调研课题, 领题领导
+    let topic: LedgerTargets['topics'][number] | null = null;
+    if (c.topic) {
+      const found = lookup(
+        t.topics,
+        c.topic,
+        (x) => x.id,
+        (x) => x.title,
+      );
+      if (!found || found === 'ambiguous') bad('topic', `未知的调研课题「${c.topic}」/ unknown topic`);
+      else topic = found;
+    }
+    if (c.leadOfficial && topic && c.leadOfficial !== topic.lead_official_name) {
+      bad(
+        'leadOfficial',
+        `课题「${topic.title}」的领题领导是${topic.lead_official_name}，不是「${c.leadOfficial}」/ not the topic's lead official`,
+      );
+    } else if (c.leadOfficial && !c.topic) {
+      bad('leadOfficial', '填写领题领导时须填写调研课题 / a lead official needs a topic');
+    }
+
+    // 发现日期
+    let foundOn = t.today;
+    if (c.foundOn) {
+      const d = parseLedgerDate(c.foundOn);
+      if (!d) bad('foundOn', `日期「${c.foundOn}」无效，应为 YYYY-MM-DD / not a date`);
+      else if (d > t.today) bad('foundOn', '发现日期不能晚于今天 / in the future');
+      else foundOn = d;
+    }
+
+    // 来源渠道
+    let channel = 'import';
+    if (c.channel) {
+      const ch = CHANNELS.find((x) => x === c.channel || CHANNEL_LABELS[x] === c.channel);
+      if (!ch)
+        bad(
+          'channel',
+          `未知的来源渠道「${c.channel}」，应为 ${CHANNELS.map((x) => CHANNEL_LABELS[x]).join(' / ')}`,
+        );
+      else channel = ch;
+    }
+
+    // 乡镇街道, 村社区
+    let townshipCode: string | null = null;
+    let villageCode: string | null = null;
+    if (c.township) {
+      const tw = lookup(
+        divisions.filter((d) => d.level === 'township'),
+        c.township,
+        (x) => x.code,
+        (x) => x.name,
+      );
+      if (!tw || tw === 'ambiguous') bad('township', `未知的乡镇街道「${c.township}」/ unknown township`);
+      else townshipCode = tw.code;
+    }
+    if (c.village) {
+      const candidates = divisions.filter(
+        (d) => d.level === 'village' && (!townshipCode || d.parentCode === townshipCode),
+      );
+      const v = lookup(
+        candidates,
+        c.village,
+        (x) => x.code,
+        (x) => x.name,
+      );
+      if (!v)
+        bad(
+          'village',
+          townshipCode
+            ? `「${c.village}」不是${c.township}的村（社区）/ not a village of the township`
+            : `未知的村社区「${c.village}」/ unknown village`,
+        );
+      else if (v === 'ambiguous')
+        bad('village', `村社区「${c.village}」重名，请填写乡镇街道 / ambiguous; give the township`);
+      else {
+        villageCode = v.code;
+        townshipCode = v.parentCode;
+      }
+    }
+    if (!c.township && !c.village)
+      bad('township', '乡镇街道和村社区至少填写一项 / a township or village is required');
+
+    // 问题标题, 问题描述, 地址, 诉求主体, 联系电话
+    if (!c.title) bad('title', '必填 / required');
+    if (!c.description) bad('description', '必填 / required');
+    tooLong('title', 100);
+    tooLong('description', 5000);
+    tooLong('address', 200);
+    const enterprise = category?.kind === 'enterprise';
+    tooLong('claimant', enterprise ? 100 : 40);
+    let phone: string | null = null;
+    if (c.phone && !c.phone.includes('*')) {
+      if (!/^1[3-9]\d{9}$/.test(c.phone))
+        bad('phone', `「${c.phone}」不是 11 位手机号码 / not a mobile number`);
+      else phone = c.phone;
+    }
+
+    // 状态
+    const status = c.status
+      ? STATUSES.find((s) => s === c.status || STATUS_LABELS[s] === c.status)
+      : undefined;
+    if (!c.status) bad('status', '必填 / required');
+    else if (!status)
+      bad('status', `未知的状态「${c.status}」，应为 ${STATUSES.map((s) => STATUS_LABELS[s]).join(' / ')}`);
+    const dispatched =
+      !!status && ['assigned', 'bounced', 'in_progress', 'closure_requested', 'closed'].includes(status);
+
+    // 牵头责任单位, 配合单位
+    let leadUnitId: string | null = null;
+    if (c.leadUnit) {
+      const u = lookup(
+        units,
+        c.leadUnit,
+        (x) => x.id,
+        (x) => x.name,
+      );
+      if (!u || u === 'ambiguous' || !u.active) bad('leadUnit', `未知的单位「${c.leadUnit}」/ unknown unit`);
+      else leadUnitId = u.id;
+    } else if (dispatched && status !== 'bounced') {
+      bad('leadUnit', `状态为「${STATUS_LABELS[status!]}」的问题须有牵头责任单位 / a lead unit is required`);
+    }
+    const supportingUnitIds: string[] = [];
+    for (const name of (c.supportingUnits ?? '')
+      .split(/[、,，;；\n]+/)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const u = lookup(
+        units,
+        name,
+        (x) => x.id,
+        (x) => x.name,
+      );
+      if (!u || u === 'ambiguous' || !u.active) bad('supportingUnits', `未知的单位「${name}」/ unknown unit`);
+      else if (u.id !== leadUnitId && !supportingUnitIds.includes(u.id)) supportingUnitIds.push(u.id);
+    }
+    if (supportingUnitIds.length && !leadUnitId)
+      bad('supportingUnits', '有配合单位时须有牵头责任单位 / supporting units need a lead unit');
+
+    // 整改类型, 完成时限
+    let rectificationType: string | null = null;
+    if (c.rectificationType) {
+      const r = RECTIFICATION_TYPES.find(
+        (x) => x === c.rectificationType || RECTIFICATION_LABELS[x] === c.rectificationType,
+      );
+      if (!r)
+        bad(
+          'rectificationType',
+          `整改类型应为 立行立改 / 限期整改 / 长期坚持，而不是「${c.rectificationType}」`,
+        );
+      else rectificationType = r;
+    }
+    let closeDueAt: string | null = null;
+    if (c.closeDue) {
+      const d = parseLedgerDate(c.closeDue);
+      if (!d) bad('closeDue', `日期「${c.closeDue}」无效，应为 YYYY-MM-DD / not a date`);
+      else if (d < foundOn) bad('closeDue', '完成时限早于发现日期 / before the date found');
+      else closeDueAt = localInstant(d, '23:59:59');
+    }
+
+    // 整改进展: one dated note per line
+    const progress: ImportProblem['progress'] = [];
+    for (const line of (c.progress ?? '')
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const m = /^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[：:]?\s*(.*)$/.exec(line);
+      const date = m ? parseLedgerDate(m[1]!) : null;
+      if (m && !date) bad('progress', `进展日期「${m[1]}」无效 / not a date`);
+      else if ([...line].length > 5000) bad('progress', '单条进展不能超过 5000 字 / a note is too long');
+      else progress.push({ date: date ?? foundOn, note: m ? m[2]! : line });
+    }
+
+    // 销号日期, 服务对象评价
+    let closedAt: string | null = null;
+    if (c.closedOn) {
+      const d = parseLedgerDate(c.closedOn);
+      if (!d) bad('closedOn', `日期「${c.closedOn}」无效，应为 YYYY-MM-DD / not a date`);
+      else if (status && status !== 'closed')
+        bad(
+          'closedOn',
+          `状态为「${STATUS_LABELS[status]}」的问题不应有销号日期 / only closed problems have one`,
+        );
+      else if (d < foundOn) bad('closedOn', '销号日期早于发现日期 / before the date found');
+      else if (d > t.today) bad('closedOn', '销号日期不能晚于今天 / in the future');
+      else closedAt = localInstant(d);
+    } else if (status === 'closed') {
+      bad('closedOn', '已销号的问题须填写销号日期 / a closed problem needs its closing date');
+    }
+    let rating: string | null = null;
+    if (c.rating) {
+      const r = RATINGS.find((x) => x === c.rating || RATING_LABELS[x] === c.rating);
+      if (!r) bad('rating', `评价应为 满意 / 基本满意 / 不满意，而不是「${c.rating}」`);
+      else if (status && status !== 'closed')
+        bad('rating', '只有已销号的问题才有服务对象评价 / only closed problems are rated');
+      else rating = r;
+    }
+
+    // 成效描述, 量化指标, 制度成果
+    const indicators: { code: string; value: number }[] = [];
+    for (const part of (c.indicators ?? '')
+      .split(/[;；\n]+/)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const m = /^(.+?)\s*[:：]\s*([-+]?\d+(?:\.\d+)?)\s*(\S*)$/.exec(part);
+      if (!m) {
+        bad(
+          'indicators',
+          `「${part}」应写作 指标名:数值单位，如 融资金额:35000000元 / write name:value unit`,
+        );
+        continue;
+      }
+      const def = lookup(
+        ref.indicators.values(),
+        m[1]!,
+        (x) => x.code,
+        (x) => x.name,
+      );
+      if (!def || def === 'ambiguous') {
+        bad(
+          'indicators',
+          `未知的指标「${m[1]}」，可用：${[...ref.indicators.values()].map((i) => i.name).join('、')}`,
+        );
+        continue;
+      }
+      const unit = m[3] ?? '';
+      const factor =
+        unit === '' || unit === def.unit
+          ? 1
+          : unit === `万${def.unit}`
+            ? 10_000
+            : unit === `亿${def.unit}`
+              ? 100_000_000
+              : null;
+      const value = Number(m[2]) * (factor ?? 1);
+      if (factor === null)
+        bad('indicators', `指标「${def.name}」的单位是${def.unit}，不是「${unit}」/ wrong unit`);
+      else if (value < 0 || value > 1e13)
+        bad('indicators', `指标「${def.name}」的数值超出范围 / out of range`);
+      else if (indicators.some((i) => i.code === def.code))
+        bad('indicators', `指标「${def.name}」重复 / given twice`);
+      else indicators.push({ code: def.code, value });
+    }
+    const hasResult = !!(c.result || c.mechanism || indicators.length);
+    if (hasResult && !c.result)
+      bad('result', '填写量化指标或制度成果时须填写成效描述 / a result summary is required');
+    if (hasResult && status && status !== 'closed' && status !== 'closure_requested') {
+      bad(
+        'result',
+        `状态为「${STATUS_LABELS[status]}」的问题不应有成效 / only problems asking for or past closure have a result`,
+      );
+    }
+    tooLong('result', 5000);
+    tooLong('mechanism', 2000);
+
+    if (issues.length > before || !category || !status) continue;
+    problems.push({
+      number,
+      kind: category.kind,
+      domain: category.domain,
+      categoryCode: category.code,
+      channel,
+      title: c.title!,
+      description: c.description!,
+      reporterName: enterprise ? null : (c.claimant ?? null),
+      reporterPhone: phone,
+      enterpriseName: enterprise ? (c.claimant ?? null) : null,
+      townshipCode,
+      villageCode,
+      address: c.address ?? null,
+      campaignId: topic?.campaign_id ?? null,
+      topicId: topic?.id ?? null,
+      leadUnitId,
+      supportingUnitIds,
+      rectificationType,
+      closeDueAt,
+      status,
+      foundOn,
+      closedAt,
+      rating,
+      progress,
+      result: c.result ? { summary: c.result, mechanism: c.mechanism ?? null, indicators } : null,
+    });
+  }
+  return { problems, issues };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------------
+
+/** Who an import is recorded as in the action log. */
+export interface ImportActor {
+  userId: string | null;
+  name: string;
+  unitId: string | null;
+}
+
+/**
+ * Writes validated problems inside the caller's transaction, in multi-row batches: problems, units,
+ * results and indicators, one `import` action each (hash-chained through appendAction), the full-text
+ * index, and the number counters raised past every imported number. Returns the problem ids.
+ * Also the entry point for bulk loading (e.g. the synthetic data generator).
+ */
+export async function loadProblems(
+  ctx: AppContext,
+  trx: Db,
+  jurisdictionId: string,
+  actor: ImportActor,
+  problems: ImportProblem[],
+  opts: { batchSize?: number; note?: string } = {},
+): Promise<string[]> {
+  const jid = jurisdictionId;
+  const ref = await ctx.reference.get(jid);
+  const prefix = ctx.jurisdictions.find((j) => j.id === jid)?.numberPrefix ?? 'QD';
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const batchSize = opts.batchSize ?? 500;
+
+  // Numbers: keep the given ones, and make sure numbers handed out later never collide with them.
+  const highest = new Map<string, number>();
+  const numbered = new RegExp(`^${prefix.replace(/[^\w]/g, '\\$&')}-(\\d{4})-(\\d+)$`);
+  for (const p of problems) {
+    const m = p.number ? numbered.exec(p.number) : null;
+    if (m) highest.set(m[1]!, Math.max(highest.get(m[1]!) ?? 0, Number(m[2])));
+  }
+  for (const [year, n] of highest) await ledgerRepository.raiseCounter(trx, jid, `problem_number:${year}`, n);
+
+  const ids: string[] = [];
+  for (let start = 0; start < problems.length; start += batchSize) {
+    const batch = problems.slice(start, start + batchSize);
+    const rows: ProblemRow[] = [];
+    const units: { jurisdiction_id: string; problem_id: string; unit_id: string; role: string }[] = [];
+    const results: {
+      jurisdiction_id: string;
+      problem_id: string;
+      summary: string;
+      mechanism: string | null;
+      created_at: string;
+    }[] = [];
+    const indicators: { jurisdiction_id: string; problem_id: string; code: string; value_scaled: number }[] =
+      [];
+    for (const p of batch) {
+      const id = uuidv7();
+      ids.push(id);
+      const createdAt = localInstant(p.foundOn);
+      const number =
+        p.number ??
+        `${prefix}-${p.foundOn.slice(0, 4)}-${String(await nextCounter(trx, jid, `problem_number:${p.foundOn.slice(0, 4)}`)).padStart(6, '0')}`;
+      const dispatched =
+        ['assigned', 'bounced', 'in_progress', 'closure_requested', 'closed'].includes(p.status) &&
+        !!p.leadUnitId;
+      const responded = ['in_progress', 'closure_requested', 'closed'].includes(p.status) && !!p.leadUnitId;
+      const running = (RUNNING_STATUSES as string[]).includes(p.status);
+      rows.push({
+        jurisdiction_id: jid,
+        id,
+        number,
+        kind: p.kind,
+        domain: p.domain,
+        category_code: p.categoryCode,
+        channel: p.channel,
+        title: p.title,
+        description: p.description,
+        reporter_user_id: null,
+        reporter_name: p.reporterName,
+        reporter_phone: p.reporterPhone,
+        enterprise_name: p.enterpriseName,
+        enterprise_uscc: null,
+        township_code: p.townshipCode,
+        village_code: p.villageCode,
+        address: p.address,
+        lat: null,
+        lng: null,
+        campaign_id: p.campaignId,
+        topic_id: p.topicId,
+        visit_id: null,
+        lead_unit_id: p.leadUnitId,
+        rectification_type: p.rectificationType,
+        urgency: 'normal',
+        status: p.status,
+        due_state: running ? (p.closeDueAt && p.closeDueAt < at ? 'overdue' : 'normal') : 'none',
+        respond_due_at: null,
+        close_due_at: p.closeDueAt,
+        dispatched_at: dispatched ? createdAt : null,
+        responded_at: responded ? createdAt : null,
+        closed_at: p.closedAt,
+        close_hours: p.closedAt
+          ? Math.max(0, (Date.parse(p.closedAt) - Date.parse(createdAt)) / 3600_000)
+          : null,
+        resolved: p.status === 'closed' && p.result ? 1 : 0,
+        rating: p.rating,
+        merged_into_id: null,
+        pending_extension: null,
+        bounce_count: 0,
+        press_count: 0,
+        reopen_count: 0,
+        fields: '{}',
+        found_on: p.foundOn,
+        created_at: createdAt,
+        updated_at: at,
+        version: 1,
+      });
+      if (p.leadUnitId) {
+        units.push({ jurisdiction_id: jid, problem_id: id, unit_id: p.leadUnitId, role: 'lead' });
+        for (const u of p.supportingUnitIds)
+          units.push({ jurisdiction_id: jid, problem_id: id, unit_id: u, role: 'supporting' });
+      }
+      if (p.result) {
+        results.push({
+          jurisdiction_id: jid,
+          problem_id: id,
+          summary: p.result.summary,
+          mechanism: p.result.mechanism,
+          created_at: p.closedAt ?? at,
+        });
+        for (const i of p.result.indicators) {
+          const scale = ref.indicators.get(i.code)?.scale ?? 1;
+          indicators.push({
+            jurisdiction_id: jid,
+            problem_id: id,
+            code: i.code,
+            value_scaled: Math.round(i.value * scale),
+          });
+        }
+      }
+    }
+    await ledgerRepository.insertProblems(trx, { problems: rows, units, results, indicators });
+    for (const [i, row] of rows.entries()) {
+      const p = batch[i]!;
+      await appendAction(trx, jid, {
+        problemId: row.id,
+        action: 'import',
+        from: null,
+        to: row.status,
+        actor,
+        note: opts.note ?? '台账导入',
+        data: { number: row.number, progress: p.progress },
+        public: false,
+        at,
+      });
+    }
+    await ctx.dialect.indexProblems(
+      trx,
+      rows.map((r) => ({
+        jurisdictionId: jid,
+        problemId: r.id,
+        tokens: searchText(r.number, r.title, r.description, r.address, r.enterprise_name),
+      })),
+    );
+  }
+  return ids;
+}
+
+/** The error of a refused ledger: 422 naming every bad row and column. */
+function ledgerInvalid(issues: LedgerIssue[]): AppError {
+  const rows = new Set(issues.map((i) => i.row)).size;
+  const sample = issues
+    .slice(0, 10)
+    .map((i) => `第${i.row}行「${i.column}」：${i.message}`)
+    .join('；');
+  return new AppError(
+    422,
+    'ledger_invalid',
+    `台账有 ${rows} 行存在错误，未导入任何数据 / ${rows} rows are invalid, nothing was imported: ${sample}${issues.length > 10 ? ' …' : ''}`,
+    issues,
+  );
+}
+
+/**
+ * Imports a ledger workbook: reads it, validates every row, and writes all of them in one transaction,
+ * or none (422 `ledger_invalid` with every bad row and column).
+ */
+export async function importLedger(
+  ctx: AppContext,
+  p: Principal,
+  data: Buffer,
+): Promise<{ imported: number }> {
+  const jid = p.jurisdictionId;
+  const { records, issues: headerIssues } = await readLedger(data);
+  if (headerIssues.length) throw ledgerInvalid(headerIssues);
+  if (records.length === 0)
+    throw new AppError(422, 'ledger_invalid', '台账中没有数据行 / the ledger has no rows', []);
+  const numbers = records.map((r) => r.cells.number).filter((n): n is string => !!n);
+  const targets: LedgerTargets = {
+    ref: await ctx.reference.get(jid),
+    topics: await ledgerRepository.topics(ctx.db, jid),
+    existingNumbers: await ledgerRepository.existingNumbers(ctx.db, jid, numbers),
+    today: localDate(ctx.clock.now().toISOString()),
+  };
+  const { problems, issues } = validateLedger(records, targets);
+  if (issues.length) throw ledgerInvalid(issues);
+  const actor: ImportActor = { userId: p.userId, name: p.displayName, unitId: p.unitId };
+  await ctx.db.transaction().execute(async (trx) => {
+    const taken = await ledgerRepository.existingNumbers(trx, jid, numbers);
+    if (taken.size) {
+      throw ledgerInvalid(
+        records
+          .filter((r) => r.cells.number && taken.has(r.cells.number))
+          .map((r) => ({
+            row: r.row,
+            column: '编号',
+            message: `编号「${r.cells.number}」已存在 / number exists already`,
+          })),
+      );
+    }
+    await loadProblems(ctx, trx, jid, actor, problems);
+  });
+  return { imported: problems.length };
+}
