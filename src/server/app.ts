@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -19,6 +19,7 @@ import type { App } from './types.ts';
 import { authHooks } from './hooks.ts';
 import { registerModules } from './modules.ts';
 import { SESSION_COOKIE } from './guards.ts';
+import { permissionGate } from './permissions.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -26,12 +27,22 @@ const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log,
-    disableRequestLogging: ctx.config.logLevel !== 'debug',
+    // Request start/end lines only at debug level: at info they cost throughput and say little.
+    logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== 'debug' }),
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: process.env.QINGDAN_TRUST_PROXY === '1',
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: 'array' } },
   }).withTypeProvider() as unknown as App;
+
+  // Every route as registered, for the permission matrix test and the start-up check.
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+    }
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses are documented with schemas but serialised plainly: the services already return
@@ -108,6 +119,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   });
 
   authHooks(app, ctx);
+  permissionGate(app);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { schema: { tags: ['system'] } }, async (_req, reply) => {
