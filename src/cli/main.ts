@@ -12,8 +12,10 @@ import { createUser } from '../modules/users/index.ts';
 import { UserInput } from '../modules/users/users.schema.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../modules/auth/auth.service.ts';
 import { verifyChains } from '../modules/audit/index.ts';
+import { backupDatabase, restoreDatabase } from '../db/backup.ts';
 import { runDeadlineScan } from '../modules/problems/index.ts';
 import type { AppContext } from '../server/context.ts';
+import { registerLedgerCommands } from '../modules/ledger/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -273,9 +275,68 @@ export async function main(argv: string[]): Promise<void> {
     );
 
   program
+    .command('backup <file>')
+    .description(
+      'write an online, consistent copy of the database (SQLite backup API; pg_dump custom format on PostgreSQL)',
+    )
+    .action(async (file: string) => {
+      const config = loadConfig();
+      const b = await backupDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, file);
+      console.log(
+        `backup of the ${b.dialect} database written to ${b.file}: ${b.bytes} bytes in ${b.seconds.toFixed(1)} s, sha256 ${b.sha256}`,
+      );
+    });
+
+  program
+    .command('restore <file>')
+    .description('replace the database with a backup (stop the server first), then verify the audit chains')
+    .option('--force', 'replace a database that holds data')
+    .action(async (file: string, o: { force?: boolean }) => {
+      const config = loadConfig();
+      const r = await restoreDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, file, {
+        force: !!o.force,
+      });
+      if (r.replaced) console.log(`the previous database was kept as ${r.replaced}`);
+      await withContext(async (ctx) => {
+        const v = await verifyChains(ctx.db);
+        const problems = await ctx.db
+          .selectFrom('problems')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        const sealed = await ctx.db
+          .selectFrom('users')
+          .select('id_number_enc')
+          .where('id_number_enc', 'is not', null)
+          .limit(1)
+          .executeTakeFirst();
+        if (sealed?.id_number_enc) {
+          try {
+            ctx.cipher.decrypt(sealed.id_number_enc);
+          } catch {
+            console.error(
+              'WARNING: encrypted ID numbers cannot be read with this key: restore secret.keys (or QINGDAN_KEYS) of the original installation',
+            );
+            process.exitCode = 1;
+          }
+        }
+        if (!v.ok) {
+          console.error(
+            `restored, but the audit chain is BROKEN: ${v.broken!.log} seq ${v.broken!.seq} (id ${v.broken!.id}): ${v.broken!.reason}`,
+          );
+          process.exitCode = 1;
+        } else
+          console.log(
+            `restored ${file}: ${Number(problems.n)} problems; audit chains intact (${v.checked.actions} actions, ${v.checked.audit} administrative records)`,
+          );
+      });
+    });
+
+  program
     .command('scan')
     .description('run the deadline scan once (due soon / overdue notices)')
     .action(() => withContext(async (ctx) => console.log(JSON.stringify(await runDeadlineScan(ctx)))));
+
+  registerLedgerCommands(program, withContext, jurisdictionOf);
 
   try {
     await program.parseAsync(argv);

@@ -8,6 +8,8 @@ import { attachmentsRoutes } from '../modules/attachments/attachments.routes.ts'
 import { campaignsRoutes } from '../modules/campaigns/campaigns.routes.ts';
 import { statsRoutes } from '../modules/stats/stats.routes.ts';
 import { inboxRoutes } from '../modules/inbox/inbox.routes.ts';
+import { open311Routes } from '../open311/open311.routes.ts';
+import { ledgerRoutes } from '../modules/ledger/index.ts';
 
 /** The module registry: every module's routes, in one place. */
 export async function registerModules(app: App, ctx: AppContext): Promise<void> {
@@ -20,6 +22,8 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
     campaignsRoutes,
     statsRoutes,
     inboxRoutes,
+    open311Routes,
+    ledgerRoutes,
   ]) {
     await register(app, ctx);
   }

@@ -42,20 +42,33 @@ function indicatorPhrases(indicators: Briefing['figures']['indicators']): string
   for (const i of indicators) {
     if (i.code === 'financed_enterprises' || i.code === 'financing_amount' || i.value <= 0) continue;
     const w = wording[i.code];
-    out.push(w ? w(i.value) : `${i.name}${i.unit === '元' ? formatYuan(i.value) : `${plain(i.value)}${i.unit}`}`);
+    out.push(
+      w ? w(i.value) : `${i.name}${i.unit === '元' ? formatYuan(i.value) : `${plain(i.value)}${i.unit}`}`,
+    );
   }
   return out;
 }
 
 /** Writes the briefing for a campaign (by id or name), or for the whole jurisdiction without one. */
-export async function briefing(ctx: AppContext, p: Principal | null, jid: string, q: BriefingQuery): Promise<Briefing> {
+export async function briefing(
+  ctx: AppContext,
+  p: Principal | null,
+  jid: string,
+  q: BriefingQuery,
+): Promise<Briefing> {
   let campaign: { id: string; name: string } | null = null;
   if (q.campaign) {
     campaign = (await ledgerRepository.findCampaign(ctx.db, jid, q.campaign)) ?? null;
     if (!campaign) throw notFound(`campaign ${q.campaign}`);
   }
   const ref = await ctx.reference.get(jid);
-  const s = await summary(ctx, p, jid, { campaign: campaign?.id, township: q.township, from: q.from, to: q.to, groupBy: 'domain' });
+  const s = await summary(ctx, p, jid, {
+    campaign: campaign?.id,
+    township: q.township,
+    from: q.from,
+    to: q.to,
+    groupBy: 'domain',
+  });
   const domainOrder = [...ref.domains.keys()];
   const byDomain = s.groups
     .filter((g) => g.key !== null)
@@ -73,7 +86,9 @@ export async function briefing(ctx: AppContext, p: Principal | null, jid: string
 
   const jurisdiction = ctx.jurisdictions.find((j) => j.id === jid)?.name ?? '';
   const township = q.township ? (ref.divisionName(q.township) ?? '') : '';
-  const opening = campaign ? `${jurisdiction}${township}“${campaign.name}”活动开展以来` : `${jurisdiction}${township}问题清单工作开展以来`;
+  const opening = campaign
+    ? `${jurisdiction}${township}“${campaign.name}”活动开展以来`
+    : `${jurisdiction}${township}问题清单工作开展以来`;
   const solvedParts = byDomain.filter((d) => d.resolved > 0).map((d) => `${d.name}类${d.resolved}个`);
   let text = `${opening}，共收集问题${figures.received}个，已解决问题${figures.resolved}个`;
   if (solvedParts.length) text += `，其中${solvedParts.join('、')}`;
@@ -85,5 +100,9 @@ export async function briefing(ctx: AppContext, p: Principal | null, jid: string
     ['群众满意率', percent(figures.satisfactionRate)],
   ].filter(([, v]) => v !== null);
   if (rates.length) text += `${rates.map(([k, v]) => `${k}${v}`).join('，')}。`;
-  return { text, scope: { jurisdiction, campaignId: campaign?.id ?? null, campaignName: campaign?.name ?? null }, figures };
+  return {
+    text,
+    scope: { jurisdiction, campaignId: campaign?.id ?? null, campaignName: campaign?.name ?? null },
+    figures,
+  };
 }

@@ -697,13 +697,14 @@ export function validateLedger(
         bad('indicators', `指标「${def.name}」重复 / given twice`);
       else indicators.push({ code: def.code, value });
     }
-    const hasResult = !!(c.result || c.mechanism || indicators.length);
+    const hasResult = !!(c.result || c.mechanism || c.indicators);
     if (hasResult && !c.result)
       bad('result', '填写量化指标或制度成果时须填写成效描述 / a result summary is required');
-    if (hasResult && status && status !== 'closed' && status !== 'closure_requested') {
+    // A result may stand on any problem past dispatch: a reopened problem (重办) keeps its earlier result.
+    if (hasResult && status && !dispatched) {
       bad(
         'result',
-        `状态为「${STATUS_LABELS[status]}」的问题不应有成效 / only problems asking for or past closure have a result`,
+        `状态为「${STATUS_LABELS[status]}」的问题不应有成效 / only dispatched problems have a result`,
       );
     }
     tooLong('result', 5000);

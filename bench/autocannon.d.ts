@@ -1,0 +1,28 @@
+// Minimal types for the parts of autocannon the benchmark uses.
+declare module 'autocannon' {
+  interface Stats {
+    average: number;
+    p50: number;
+    p97_5: number;
+    p99: number;
+  }
+  interface Result {
+    requests: Stats;
+    latency: Stats;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+  }
+  interface Options {
+    url: string;
+    connections?: number;
+    duration?: number;
+    amount?: number;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    requests?: { setupRequest?: (req: { path: string }) => { path: string } }[];
+  }
+  function autocannon(opts: Options): Promise<Result>;
+  export default autocannon;
+}

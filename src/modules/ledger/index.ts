@@ -1,0 +1,25 @@
+export { ledgerRoutes } from './ledger.routes.ts';
+export {
+  exportLedger,
+  importLedger,
+  readLedger,
+  validateLedger,
+  loadProblems,
+  parseLedgerDate,
+  XLSX_MIME,
+  type ImportActor,
+  type LedgerTargets,
+} from './ledger.service.ts';
+export { briefing, formatYuan } from './briefing.ts';
+export { ledgerRepository } from './ledger.repository.ts';
+export {
+  LEDGER_COLUMNS,
+  MAX_LEDGER_ROWS,
+  type ImportProblem,
+  type LedgerIssue,
+  type LedgerRecord,
+  Briefing,
+  BriefingQuery,
+  ExportQuery,
+} from './ledger.schema.ts';
+export { registerLedgerCommands } from './ledger.cli.ts';
