@@ -24,6 +24,8 @@ for (const app of ['m', 'admin', 'screen']) {
   const jsTotal = js.reduce((s, f) => s + gz(f), 0);
   const cssTotal = css.reduce((s, f) => s + gz(f), 0);
   const lazy = [...new Set([...seen].flatMap((k) => manifest[k].dynamicImports ?? []))];
-  console.log(`${app.padEnd(7)} first load: JS ${kb(jsTotal)} gzipped (${js.length} files), CSS ${kb(cssTotal)} gzipped; ${lazy.length} lazy chunks`);
+  console.log(
+    `${app.padEnd(7)} first load: JS ${kb(jsTotal)} gzipped (${js.length} files), CSS ${kb(cssTotal)} gzipped; ${lazy.length} lazy chunks`,
+  );
   if (process.argv.includes('--verbose')) for (const f of js) console.log(`          ${f} ${kb(gz(f))}`);
 }

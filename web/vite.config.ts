@@ -1,7 +1,8 @@
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const apps = ['m', 'admin', 'screen'] as const;
@@ -26,10 +27,34 @@ function historyFallback(): Plugin {
   };
 }
 
+/**
+ * Vant's icon font is inlined as a data: URI with a CDN fallback; the server's Content-Security-Policy
+ * allows fonts from 'self' only, and the app must never reach the internet. Write the font out as a
+ * file next to the other caches and point the @font-face at it, so it ships as a hashed asset.
+ */
+function selfHostedVantIcons(): Plugin {
+  const fontFile = resolve(root, '../node_modules/.cache/qingdan-web/vant-icon.woff2');
+  return {
+    name: 'qingdan-vant-icon-font',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/vant[\\/]es[\\/]icon[\\/]index\.css$/.test(id.split('?')[0])) return null;
+      const m = /src:url\(data:font\/woff2;charset=utf-8;base64,([A-Za-z0-9+/=]+)\)[^;}]*/.exec(code);
+      if (!m) return null;
+      mkdirSync(dirname(fontFile), { recursive: true });
+      writeFileSync(fontFile, Buffer.from(m[1], 'base64'));
+      const rel = relative(dirname(id.split('?')[0]), fontFile)
+        .split('\\')
+        .join('/');
+      return { code: code.replace(m[0], `src:url("${rel}") format("woff2")`), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue(), historyFallback()],
+  plugins: [selfHostedVantIcons(), vue(), historyFallback()],
   resolve: { alias: { '@shared': resolve(root, 'shared') } },
   build: {
     outDir: resolve(root, 'dist'),

@@ -1,6 +1,11 @@
 /** Console messages, zh-CN first; en-US has every key (no Chinese may remain in English). */
 export const zh = {
-  app: { name: '清单工作台', sub: '荷塘区问题清单管理平台', fullName: '荷塘区"问题清单→成效清单"管理平台' },
+  app: {
+    mark: '清',
+    name: '清单工作台',
+    sub: '荷塘区问题清单管理平台',
+    fullName: '荷塘区"问题清单→成效清单"管理平台',
+  },
   nav: {
     home: '工作台',
     problems: '问题清单',
@@ -23,7 +28,8 @@ export const zh = {
     password: '密码',
     failed: '登录失败',
     slogan: '走基层 找问题 想办法 促发展',
-    intro: '把问题清单变成成效清单：走访发现、群众反映、企业诉求、12345 热线统一受理，交办、办理、销号、回访全程留痕。',
+    intro:
+      '把问题清单变成成效清单：走访发现、群众反映、企业诉求、12345 热线统一受理，交办、办理、销号、回访全程留痕。',
     point1: '问题统一受理、一键交办、限时办结',
     point2: '督办、延期、销号审核全流程闭环',
     point3: '成效量化、群众评价、数据看板实时可见',
@@ -39,6 +45,7 @@ export const zh = {
     queue: {
       pending_review: '待审核',
       to_sign: '待签收',
+      to_redispatch: '待重派',
       in_progress: '办理中',
       due_soon: '即将超期',
       overdue: '已超期',
@@ -162,6 +169,7 @@ export const zh = {
     rankingTable: '单位考评排行',
     rank: '排名',
     map: '问题分布',
+    wan: '万元',
   },
   import: {
     hint: '请上传按台账格式填写的 .xlsx 文件；全部行校验通过才会导入，否则一条也不导入。',
@@ -199,7 +207,14 @@ export const zh = {
     fields: '扩展字段',
     label: '字段名',
     type: '类型',
-    types: { string: '单行文本', number: '数字', datetime: '日期时间', text: '多行文本', single: '单选', multi: '多选' },
+    types: {
+      string: '单行文本',
+      number: '数字',
+      datetime: '日期时间',
+      text: '多行文本',
+      single: '单选',
+      multi: '多选',
+    },
     options: '选项',
     optionsPh: '每行一个，格式：值:显示名',
     addField: '添加字段',
@@ -219,7 +234,12 @@ export const zh = {
 };
 
 export const en: typeof zh = {
-  app: { name: 'Qingdan Console', sub: 'Hetang problem list platform', fullName: 'Hetang "Problem list → Results list" platform' },
+  app: {
+    mark: 'Q',
+    name: 'Qingdan Console',
+    sub: 'Hetang problem list platform',
+    fullName: 'Hetang "Problem list → Results list" platform',
+  },
   nav: {
     home: 'Workbench',
     problems: 'Problem list',
@@ -259,6 +279,7 @@ export const en: typeof zh = {
     queue: {
       pending_review: 'Pending review',
       to_sign: 'To sign for',
+      to_redispatch: 'To reassign',
       in_progress: 'In progress',
       due_soon: 'Due soon',
       overdue: 'Overdue',
@@ -382,6 +403,7 @@ export const en: typeof zh = {
     rankingTable: 'Unit ranking',
     rank: 'Rank',
     map: 'Problems on the map',
+    wan: '×10k yuan',
   },
   import: {
     hint: 'Upload a filled .xlsx ledger; it is imported only if every row is valid, otherwise nothing is imported.',
@@ -419,7 +441,14 @@ export const en: typeof zh = {
     fields: 'Extra fields',
     label: 'Label',
     type: 'Type',
-    types: { string: 'Text', number: 'Number', datetime: 'Date & time', text: 'Long text', single: 'Single choice', multi: 'Multiple choice' },
+    types: {
+      string: 'Text',
+      number: 'Number',
+      datetime: 'Date & time',
+      text: 'Long text',
+      single: 'Single choice',
+      multi: 'Multiple choice',
+    },
     options: 'Options',
     optionsPh: 'One per line: value:label',
     addField: 'Add field',

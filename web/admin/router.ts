@@ -19,21 +19,35 @@ export const menu = [
 export const router = createRouter({
   history: createWebHistory('/admin/'),
   routes: [
-    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./pages/LoginPage.vue'),
+      meta: { public: true },
+    },
     {
       path: '/',
       component: () => import('./Layout.vue'),
       children: [
         { path: '', name: 'home', component: () => import('./pages/HomePage.vue') },
         { path: 'problems', name: 'problems', component: () => import('./pages/ProblemsPage.vue') },
-        { path: 'problems/:id', name: 'problem', component: () => import('./pages/ProblemDetailPage.vue'), props: true },
+        {
+          path: 'problems/:id',
+          name: 'problem',
+          component: () => import('./pages/ProblemDetailPage.vue'),
+          props: true,
+        },
         { path: 'topics', name: 'topics', component: () => import('./pages/TopicsPage.vue') },
         { path: 'results', name: 'results', component: () => import('./pages/ResultsPage.vue') },
         { path: 'dashboard', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
         { path: 'import', name: 'import', component: () => import('./pages/ImportPage.vue') },
         { path: 'admin/units', name: 'units', component: () => import('./pages/UnitsPage.vue') },
         { path: 'admin/users', name: 'users', component: () => import('./pages/UsersPage.vue') },
-        { path: 'admin/categories', name: 'categories', component: () => import('./pages/CategoriesPage.vue') },
+        {
+          path: 'admin/categories',
+          name: 'categories',
+          component: () => import('./pages/CategoriesPage.vue'),
+        },
         { path: 'admin/time-rules', name: 'timeRules', component: () => import('./pages/TimeRulesPage.vue') },
         { path: 'admin/calendar', name: 'calendar', component: () => import('./pages/CalendarPage.vue') },
       ],
@@ -46,6 +60,7 @@ router.beforeEach(async (to) => {
   if (currentUser.value === undefined) await loadMe();
   if (!to.meta.public && !currentUser.value) return { name: 'login', query: { next: to.fullPath } };
   const item = menu.find((m) => m.name === to.name);
-  if (item && item.roles.length && !hasRole(currentUser.value, ...item.roles, 'admin')) return { name: 'home' };
+  if (item && item.roles.length && !hasRole(currentUser.value, ...item.roles, 'admin'))
+    return { name: 'home' };
   return true;
 });

@@ -7,7 +7,12 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { tab: true } },
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue') },
-    { path: '/report', name: 'report', component: () => import('./pages/ReportPage.vue'), meta: { auth: true } },
+    {
+      path: '/report',
+      name: 'report',
+      component: () => import('./pages/ReportPage.vue'),
+      meta: { auth: true },
+    },
     {
       path: '/enterprise',
       name: 'enterprise',
@@ -15,11 +20,31 @@ export const router = createRouter({
       props: { enterprise: true },
       meta: { auth: true },
     },
-    { path: '/mine', name: 'mine', component: () => import('./pages/MyReportsPage.vue'), meta: { auth: true } },
-    { path: '/problems/:id', name: 'problem', component: () => import('./pages/ProblemPage.vue'), props: true },
-    { path: '/results', name: 'results', component: () => import('./pages/ResultsPage.vue'), meta: { tab: true } },
+    {
+      path: '/mine',
+      name: 'mine',
+      component: () => import('./pages/MyReportsPage.vue'),
+      meta: { auth: true },
+    },
+    {
+      path: '/problems/:id',
+      name: 'problem',
+      component: () => import('./pages/ProblemPage.vue'),
+      props: true,
+    },
+    {
+      path: '/results',
+      name: 'results',
+      component: () => import('./pages/ResultsPage.vue'),
+      meta: { tab: true },
+    },
     { path: '/notices', name: 'notices', component: () => import('./pages/NoticesPage.vue') },
-    { path: '/official', name: 'official', component: () => import('./pages/OfficialPage.vue'), meta: { auth: true } },
+    {
+      path: '/official',
+      name: 'official',
+      component: () => import('./pages/OfficialPage.vue'),
+      meta: { auth: true },
+    },
     {
       path: '/official/visit',
       name: 'visit',

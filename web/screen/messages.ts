@@ -33,7 +33,11 @@ export const en: typeof zh = {
     title: 'Hetang: go to the grassroots, find problems, find solutions — results list',
     subtitle: 'Problem list → Results list',
     solved: 'Problems solved',
-    domains: { enterprise_development: 'Enterprise needs', business_environment: 'Business environment', livelihood: 'Residents’ needs' },
+    domains: {
+      enterprise_development: 'Enterprise needs',
+      business_environment: 'Business environment',
+      livelihood: 'Residents’ needs',
+    },
     financing: 'Movable-property mortgage financing',
     financingUnit: '10k yuan',
     financedFirms: '{n} enterprises',

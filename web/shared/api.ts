@@ -51,11 +51,40 @@ export function toQuery(params: Query = {}): string {
 
 let csrfToken: string | null = null;
 let csrfPromise: Promise<string | null> | null = null;
+const SESSION_HINT = 'qingdan.session';
+
+/**
+ * Whether this browser believes it has a session. The cookie is httpOnly, so the app keeps a hint:
+ * set on sign-in, cleared on sign-out and on any 401. Without it the app does not ask the server
+ * who is signed in (which would answer 401 and leave an error in the console).
+ */
+export function sessionHint(): boolean {
+  try {
+    return localStorage.getItem(SESSION_HINT) === 'in';
+  } catch {
+    return true;
+  }
+}
+
+/** Records whether a session exists. */
+export function setSessionHint(signedIn: boolean): void {
+  try {
+    localStorage.setItem(SESSION_HINT, signedIn ? 'in' : 'out');
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+/** Uses the CSRF token the server gave with the sign-in answer. */
+export function setCsrf(token: string | null | undefined): void {
+  csrfToken = token ?? null;
+}
 
 async function csrf(): Promise<string | null> {
   if (csrfToken) return csrfToken;
+  if (!sessionHint()) return null; // no session, so no CSRF check
   csrfPromise ??= fetch('/api/auth/csrf', { credentials: 'include' })
-    .then(async (r) => (r.ok ? ((await r.json()) as { token?: string }).token ?? null : null))
+    .then(async (r) => (r.ok ? (((await r.json()) as { token?: string }).token ?? null) : null))
     .catch(() => null)
     .finally(() => {
       csrfPromise = null;
@@ -118,7 +147,13 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       const token = await csrf();
       if (token) headers['x-csrf-token'] = token;
     }
-    return fetch(path + toQuery(opts.query), { method, headers, body, credentials: 'include', signal: opts.signal });
+    return fetch(path + toQuery(opts.query), {
+      method,
+      headers,
+      body,
+      credentials: 'include',
+      signal: opts.signal,
+    });
   };
   let res = await send();
   if (write && res.status === 403) {
@@ -132,7 +167,10 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   }
   if (!res.ok) {
     const err = await parseError(res);
-    if (res.status === 401) unauthorizedListeners.forEach((fn) => fn(err));
+    if (res.status === 401) {
+      setSessionHint(false);
+      unauthorizedListeners.forEach((fn) => fn(err));
+    }
     throw err;
   }
   if (res.status === 204) return undefined as T;

@@ -64,3 +64,17 @@ export function statusVantType(s: string): 'primary' | 'success' | 'warning' | '
   const v = statusTagType(s);
   return v === 'info' ? 'default' : v;
 }
+
+/** An indicator value with its unit; yuan amounts of 10,000 and more are shown in 万元 as the article does. */
+export function formatIndicator(value: number, unit: string, wan = '万元'): string {
+  if (unit === '元' && Math.abs(value) >= 10000) {
+    const v = value / 10000;
+    return `${Number.isInteger(v) ? v : v.toFixed(2)} ${wan}`;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(2)} ${unit}`;
+}
+
+/** The name of a unit given as a name or as `{id, name}`. */
+export function unitName(u: string | { name: string } | null | undefined): string {
+  return typeof u === 'string' ? u : (u?.name ?? '');
+}

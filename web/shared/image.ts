@@ -1,6 +1,7 @@
 /** Compresses a photo in the browser: longest side at most 1600 px, JPEG quality 0.8. */
 export async function compressImage(file: Blob, maxSide = 1600, quality = 0.8): Promise<Blob> {
-  if (!file.type.startsWith('image/') || file.type === 'image/gif' || file.type === 'image/svg+xml') return file;
+  if (!file.type.startsWith('image/') || file.type === 'image/gif' || file.type === 'image/svg+xml')
+    return file;
   const img = await loadImage(file);
   const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
   const width = Math.max(1, Math.round(img.width * scale));
@@ -43,7 +44,12 @@ async function loadImage(file: Blob): Promise<Loaded> {
     el.onerror = () => reject(new Error('image decode failed'));
     el.src = url;
   });
-  return { source: el, width: el.naturalWidth, height: el.naturalHeight, close: () => URL.revokeObjectURL(url) };
+  return {
+    source: el,
+    width: el.naturalWidth,
+    height: el.naturalHeight,
+    close: () => URL.revokeObjectURL(url),
+  };
 }
 
 /** A JPEG file name for a compressed photo. */

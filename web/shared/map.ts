@@ -132,7 +132,8 @@ export function clusterLayer(map: L.Map, onClick?: (p: MapPoint) => void, dark =
       draw();
     },
     fit() {
-      if (points.length) map.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lng])), { padding: [30, 30], maxZoom: 15 });
+      if (points.length)
+        map.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lng])), { padding: [30, 30], maxZoom: 15 });
     },
   };
 }

@@ -105,6 +105,10 @@ export const sharedZh = {
     locating: '定位中…',
     locationFailed: '无法获取位置',
     mapNoTiles: '未配置底图，仅显示数据点位',
+    sep: '、',
+    colon: '：',
+    langOther: 'English',
+    langSelf: '中文',
   },
 };
 
@@ -157,7 +161,11 @@ export const sharedEn: Messages = {
     operator: 'Operator',
   },
   kind: { enterprise: 'Enterprise need', resident: 'Resident request', other: 'Other' },
-  rating: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied' },
+  rating: {
+    satisfied: 'Satisfied',
+    basically_satisfied: 'Basically satisfied',
+    dissatisfied: 'Dissatisfied',
+  },
   role: {
     resident: 'Resident',
     enterprise: 'Enterprise',
@@ -215,5 +223,9 @@ export const sharedEn: Messages = {
     locating: 'Locating…',
     locationFailed: 'Location unavailable',
     mapNoTiles: 'No base map configured; showing data points only',
+    sep: ', ',
+    colon: ': ',
+    langOther: 'English',
+    langSelf: 'Chinese',
   },
 };

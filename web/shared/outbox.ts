@@ -38,7 +38,8 @@ function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, 1);
     req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'id' });
+      if (!req.result.objectStoreNames.contains(STORE))
+        req.result.createObjectStore(STORE, { keyPath: 'id' });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -79,13 +80,24 @@ async function save(job: OutboxJob): Promise<void> {
 }
 
 /** Builds a step; the idempotency key is fixed when the job is made, not when it is sent. */
-export function step(name: string, kind: OutboxStep['kind'], path: string, extra: Partial<OutboxStep> = {}): OutboxStep {
+export function step(
+  name: string,
+  kind: OutboxStep['kind'],
+  path: string,
+  extra: Partial<OutboxStep> = {},
+): OutboxStep {
   return { name, kind, path, key: newKey(), done: false, ...extra };
 }
 
 /** Puts a job in the outbox and tries to send it at once. */
 export async function enqueue(label: string, steps: OutboxStep[]): Promise<OutboxJob> {
-  const job: OutboxJob = { id: newKey(), label, createdAt: new Date().toISOString(), status: 'waiting', steps };
+  const job: OutboxJob = {
+    id: newKey(),
+    label,
+    createdAt: new Date().toISOString(),
+    status: 'waiting',
+    steps,
+  };
   await save(job);
   await refresh();
   void flush();
@@ -111,7 +123,13 @@ function resolveRefs(value: unknown, results: Map<string, Record<string, unknown
 }
 
 function isNetworkError(e: unknown): boolean {
-  return !(e instanceof ApiError) || e.status >= 500 || e.status === 408 || e.status === 429 || e.code === 'in_progress';
+  return (
+    !(e instanceof ApiError) ||
+    e.status >= 500 ||
+    e.status === 408 ||
+    e.status === 429 ||
+    e.code === 'in_progress'
+  );
 }
 
 let flushing: Promise<void> | null = null;

@@ -27,7 +27,9 @@ const divisionCache = new Map<string, Promise<Division[]>>();
 /** Categories (`GET /api/categories`), fetched once per page load. */
 export function loadCategories(): Promise<Category[]> {
   categories ??= cached('categories', () =>
-    api.get<Category[] | { items: Category[] }>('/api/categories').then((r) => (Array.isArray(r) ? r : r.items)),
+    api
+      .get<Category[] | { items: Category[] }>('/api/categories')
+      .then((r) => (Array.isArray(r) ? r : r.items)),
   );
   categories.catch(() => (categories = null));
   return categories;
@@ -38,7 +40,9 @@ export function loadDivisions(parent = ROOT_DIVISION): Promise<Division[]> {
   let p = divisionCache.get(parent);
   if (!p) {
     p = cached(`divisions.${parent}`, () =>
-      api.get<Division[] | { items: Division[] }>('/api/divisions', { parent }).then((r) => (Array.isArray(r) ? r : r.items)),
+      api
+        .get<Division[] | { items: Division[] }>('/api/divisions', { parent })
+        .then((r) => (Array.isArray(r) ? r : r.items)),
     );
     p.catch(() => divisionCache.delete(parent));
     divisionCache.set(parent, p);

@@ -1,5 +1,5 @@
 import { ref } from 'vue';
-import { api, resetCsrf } from './api';
+import { api, resetCsrf, sessionHint, setCsrf, setSessionHint } from './api';
 import type { User } from './types';
 
 /** The signed-in user, or null; undefined until the first check. */
@@ -7,6 +7,10 @@ export const currentUser = ref<User | null | undefined>(undefined);
 
 /** Asks the server who is signed in (`GET /api/auth/me`). */
 export async function loadMe(): Promise<User | null> {
+  if (!sessionHint()) {
+    currentUser.value = null;
+    return null;
+  }
   try {
     const r = await api.get<{ user?: User } & Partial<User>>('/api/auth/me');
     currentUser.value = r.user ?? (r.id ? (r as User) : null);
@@ -19,8 +23,9 @@ export async function loadMe(): Promise<User | null> {
 /** Staff and demo sign-in with user name and password. */
 export async function login(username: string, password: string): Promise<User> {
   resetCsrf();
-  const r = await api.post<{ user: User }>('/api/auth/login', { username, password });
-  resetCsrf();
+  const r = await api.post<{ user: User; csrfToken?: string }>('/api/auth/login', { username, password });
+  setCsrf(r.csrfToken);
+  setSessionHint(true);
   currentUser.value = r.user;
   return r.user;
 }
@@ -33,8 +38,9 @@ export async function requestOtp(phone: string): Promise<{ devCode?: string }> {
 
 /** Resident sign-in, step 2: check the code. */
 export async function verifyOtp(phone: string, code: string): Promise<User> {
-  const r = await api.post<{ user: User }>('/api/auth/otp/verify', { phone, code });
-  resetCsrf();
+  const r = await api.post<{ user: User; csrfToken?: string }>('/api/auth/otp/verify', { phone, code });
+  setCsrf(r.csrfToken);
+  setSessionHint(true);
   currentUser.value = r.user;
   return r.user;
 }
@@ -45,6 +51,7 @@ export async function logout(): Promise<void> {
     await api.post('/api/auth/logout', {});
   } finally {
     resetCsrf();
+    setSessionHint(false);
     currentUser.value = null;
   }
 }

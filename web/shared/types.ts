@@ -183,6 +183,9 @@ export interface KpiFigures {
   bounceRate: number | null;
   repeatRate: number | null;
   medianHoursToClose: number | null;
+  avgHoursToClose?: number | null;
+  closed?: number;
+  rated?: number;
   indicators: Indicator[];
 }
 
@@ -258,12 +261,12 @@ export interface MapConfig {
 export interface RecentAction {
   id: string;
   action: string;
-  problemId?: string;
-  problemNumber?: string;
-  problemTitle?: string;
-  title?: string;
+  problemId: string;
+  number: string;
+  title: string;
+  toStatus?: string;
+  townshipName?: string | null;
   unitName?: string | null;
-  actorUnitName?: string | null;
   createdAt: string;
 }
 
@@ -275,7 +278,10 @@ export interface ResultItem {
   domainName?: string;
   townshipName?: string;
   villageName?: string;
-  leadUnitName?: string;
+  categoryName?: string;
+  description?: string;
+  /** The lead unit's name. */
+  leadUnit?: string | { id: string; name: string } | null;
   summary?: string;
   closedAt?: string;
   indicators?: { code: string; name?: string; unit?: string; value: number }[];

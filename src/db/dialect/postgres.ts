@@ -29,6 +29,17 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
       await sql`insert into problem_search (jurisdiction_id, problem_id, tokens) values ${sql.join(values)}
         on conflict (jurisdiction_id, problem_id) do update set tokens = excluded.tokens`.execute(trx);
     },
+    async bulkInsert(trx, table, rows) {
+      if (rows.length === 0) return;
+      // Multi-row inserts within PostgreSQL's 65,535 bind parameters.
+      const per = Math.max(1, Math.floor(60_000 / Object.keys(rows[0]!).length));
+      for (let i = 0; i < rows.length; i += per) {
+        await trx
+          .insertInto(table)
+          .values(rows.slice(i, i + per) as never)
+          .execute();
+      }
+    },
     problemSearchCondition(jurisdictionId, tokens) {
       return sql<boolean>`problems.id in (select s.problem_id from problem_search s
         where s.jurisdiction_id = ${jurisdictionId} and s.tokens @> ${tokens}::text[])`;

@@ -1,4 +1,4 @@
-import type { Expression, Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
+import type { Expression, Insertable, Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 
 /** Column types used by migrations, spelled per dialect. */
@@ -37,6 +37,15 @@ export interface DialectAdapter {
   monthOf(column: string): RawBuilder<string>;
   /** Hours between two ISO timestamp columns. */
   hoursBetween(fromColumn: string, toColumn: string): RawBuilder<number>;
+  /**
+   * Inserts many rows into one table as fast as the database allows (bulk import). Must be called inside
+   * a transaction: on SQLite it runs a cached prepared statement on the transaction's connection.
+   */
+  bulkInsert<T extends keyof DB & string>(
+    trx: Kysely<DB> | Transaction<DB>,
+    table: T,
+    rows: Insertable<DB[T]>[],
+  ): Promise<void>;
   /** Takes an online, consistent copy of the database into the given file or folder. */
   backup(target: string): Promise<void>;
 }

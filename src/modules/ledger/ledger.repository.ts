@@ -1,3 +1,4 @@
+import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   DB,
@@ -11,7 +12,6 @@ import { applyFilters, type FilterContext } from '../problems/index.ts';
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** Rows per multi-row INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
-const INSERT_BATCH = 200;
 /** Values per IN list. */
 const IN_BATCH = 500;
 
@@ -98,6 +98,7 @@ export const ledgerRepository = {
   /** Inserts problems, their units, results and indicators in multi-row batches. */
   async insertProblems(
     db: Db,
+    dialect: DialectAdapter,
     rows: {
       problems: Selectable<ProblemTable>[];
       units: Selectable<ProblemUnitTable>[];
@@ -105,15 +106,10 @@ export const ledgerRepository = {
       indicators: Selectable<ResultIndicatorTable>[];
     },
   ): Promise<void> {
-    for (const part of chunks(rows.problems, INSERT_BATCH))
-      await db.insertInto('problems').values(part).execute();
-    for (const part of chunks(rows.units, INSERT_BATCH))
-      await db.insertInto('problem_units').values(part).execute();
-    for (const part of chunks(rows.results, INSERT_BATCH))
-      await db.insertInto('results').values(part).execute();
-    for (const part of chunks(rows.indicators, INSERT_BATCH)) {
-      await db.insertInto('result_indicators').values(part).execute();
-    }
+    await dialect.bulkInsert(db, 'problems', rows.problems);
+    await dialect.bulkInsert(db, 'problem_units', rows.units);
+    await dialect.bulkInsert(db, 'results', rows.results);
+    await dialect.bulkInsert(db, 'result_indicators', rows.indicators);
   },
 
   /** Raises a counter to at least `value`, so that numbers made later never collide with imported ones. */

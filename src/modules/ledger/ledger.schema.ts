@@ -79,6 +79,31 @@ export interface ImportProblem {
   /** 整改进展: dated notes, oldest first. */
   progress: { date: string; note: string }[];
   result: { summary: string; mechanism: string | null; indicators: { code: string; value: number }[] } | null;
+  /**
+   * What a ledger cannot carry but a bulk load (the synthetic data generator, a migration from another
+   * system) may know: exact times, the place, counters, and the log entries before the import.
+   */
+  extra?: {
+    createdAt?: string;
+    dispatchedAt?: string | null;
+    respondDueAt?: string | null;
+    respondedAt?: string | null;
+    lat?: number | null;
+    lng?: number | null;
+    urgency?: string;
+    bounceCount?: number;
+    reopenCount?: number;
+    pressCount?: number;
+    history?: {
+      action: string;
+      from: string | null;
+      to: string;
+      at: string;
+      unitId: string | null;
+      note: string | null;
+      public: boolean;
+    }[];
+  };
 }
 
 /** A rejected ledger cell: the sheet row, the column header and what is wrong. */

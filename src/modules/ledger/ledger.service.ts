@@ -14,7 +14,7 @@ import { searchText } from '../../kernel/text.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest } from '../../server/errors.ts';
 import {
-  appendAction,
+  appendActions,
   CHANNEL_LABELS,
   CHANNELS,
   filterContext,
@@ -755,7 +755,7 @@ export interface ImportActor {
 
 /**
  * Writes validated problems inside the caller's transaction, in multi-row batches: problems, units,
- * results and indicators, one `import` action each (hash-chained through appendAction), the full-text
+ * results and indicators, one `import` action each (hash-chained through appendActions), the full-text
  * index, and the number counters raised past every imported number. Returns the problem ids.
  * Also the entry point for bulk loading (e.g. the synthetic data generator).
  */
@@ -783,6 +783,25 @@ export async function loadProblems(
   }
   for (const [year, n] of highest) await ledgerRepository.raiseCounter(trx, jid, `problem_number:${year}`, n);
 
+  // Numbers for unnumbered problems: one counter update per year reserves a whole range.
+  const numbers = (() => {
+    const need = new Map<string, number>();
+    for (const p of problems)
+      if (!p.number) need.set(p.foundOn.slice(0, 4), (need.get(p.foundOn.slice(0, 4)) ?? 0) + 1);
+    const nextOf = new Map<string, number>();
+    return {
+      async next(year: string): Promise<string> {
+        if (!nextOf.has(year)) {
+          const last = await nextCounter(trx, jid, `problem_number:${year}`, need.get(year) ?? 1);
+          nextOf.set(year, last - (need.get(year) ?? 1) + 1);
+        }
+        const n = nextOf.get(year)!;
+        nextOf.set(year, n + 1);
+        return `${prefix}-${year}-${String(n).padStart(6, '0')}`;
+      },
+    };
+  })();
+
   const ids: string[] = [];
   for (let start = 0; start < problems.length; start += batchSize) {
     const batch = problems.slice(start, start + batchSize);
@@ -800,10 +819,9 @@ export async function loadProblems(
     for (const p of batch) {
       const id = uuidv7();
       ids.push(id);
-      const createdAt = localInstant(p.foundOn);
-      const number =
-        p.number ??
-        `${prefix}-${p.foundOn.slice(0, 4)}-${String(await nextCounter(trx, jid, `problem_number:${p.foundOn.slice(0, 4)}`)).padStart(6, '0')}`;
+      const x = p.extra ?? {};
+      const createdAt = x.createdAt ?? localInstant(p.foundOn);
+      const number = p.number ?? (await numbers.next(p.foundOn.slice(0, 4)));
       const dispatched =
         ['assigned', 'bounced', 'in_progress', 'closure_requested', 'closed'].includes(p.status) &&
         !!p.leadUnitId;
@@ -827,20 +845,20 @@ export async function loadProblems(
         township_code: p.townshipCode,
         village_code: p.villageCode,
         address: p.address,
-        lat: null,
-        lng: null,
+        lat: x.lat ?? null,
+        lng: x.lng ?? null,
         campaign_id: p.campaignId,
         topic_id: p.topicId,
         visit_id: null,
         lead_unit_id: p.leadUnitId,
         rectification_type: p.rectificationType,
-        urgency: 'normal',
+        urgency: x.urgency ?? 'normal',
         status: p.status,
         due_state: running ? (p.closeDueAt && p.closeDueAt < at ? 'overdue' : 'normal') : 'none',
-        respond_due_at: null,
+        respond_due_at: x.respondDueAt ?? null,
         close_due_at: p.closeDueAt,
-        dispatched_at: dispatched ? createdAt : null,
-        responded_at: responded ? createdAt : null,
+        dispatched_at: x.dispatchedAt !== undefined ? x.dispatchedAt : dispatched ? createdAt : null,
+        responded_at: x.respondedAt !== undefined ? x.respondedAt : responded ? createdAt : null,
         closed_at: p.closedAt,
         close_hours: p.closedAt
           ? Math.max(0, (Date.parse(p.closedAt) - Date.parse(createdAt)) / 3600_000)
@@ -849,9 +867,9 @@ export async function loadProblems(
         rating: p.rating,
         merged_into_id: null,
         pending_extension: null,
-        bounce_count: 0,
-        press_count: 0,
-        reopen_count: 0,
+        bounce_count: x.bounceCount ?? 0,
+        press_count: x.pressCount ?? 0,
+        reopen_count: x.reopenCount ?? 0,
         fields: '{}',
         found_on: p.foundOn,
         created_at: createdAt,
@@ -882,21 +900,40 @@ export async function loadProblems(
         }
       }
     }
-    await ledgerRepository.insertProblems(trx, { problems: rows, units, results, indicators });
-    for (const [i, row] of rows.entries()) {
-      const p = batch[i]!;
-      await appendAction(trx, jid, {
-        problemId: row.id,
-        action: 'import',
-        from: null,
-        to: row.status,
-        actor,
-        note: opts.note ?? '台账导入',
-        data: { number: row.number, progress: p.progress },
-        public: false,
-        at,
-      });
-    }
+    await ledgerRepository.insertProblems(trx, ctx.dialect, { problems: rows, units, results, indicators });
+    await appendActions(
+      trx,
+      jid,
+      rows.flatMap((row, i) => [
+        ...(batch[i]!.extra?.history ?? []).map((h) => ({
+          problemId: row.id,
+          action: h.action,
+          from: h.from,
+          to: h.to,
+          actor: {
+            userId: null,
+            name: h.unitId ? (ref.units.get(h.unitId)?.name ?? actor.name) : actor.name,
+            unitId: h.unitId,
+          },
+          note: h.note,
+          data: {},
+          public: h.public,
+          at: h.at,
+        })),
+        {
+          problemId: row.id,
+          action: 'import',
+          from: null,
+          to: row.status,
+          actor,
+          note: opts.note ?? '台账导入',
+          data: { number: row.number, progress: batch[i]!.progress },
+          public: false,
+          at,
+        },
+      ]),
+      { dialect: ctx.dialect },
+    );
     await ctx.dialect.indexProblems(
       trx,
       rows.map((r) => ({

@@ -4,6 +4,7 @@ export {
   listProblems,
   act,
   appendAction,
+  appendActions,
   queues,
   mapPoints,
   similarProblems,

@@ -50,7 +50,7 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
     '/api/problems',
     {
       schema: { tags, body: CreateProblem, response: { 201: ProblemDetail } },
-      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: ctx.config.reportsPerMinute, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
       const p = requireAuth(req);

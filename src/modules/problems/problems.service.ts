@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { nextCounter } from '../../db/counters.ts';
 import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
@@ -169,46 +170,68 @@ async function factsOf(db: Db, row: ProblemRow, supporting?: string[]): Promise<
   };
 }
 
+/** What an action records; the log adds its number and hashes. */
+export interface NewAction {
+  problemId: string;
+  action: string;
+  from: string | null;
+  to: string;
+  actor: Actor;
+  note?: string | null;
+  data?: unknown;
+  public: boolean;
+  at: string;
+}
+
 /** Appends one action to the hash-chained log, inside the caller's transaction. */
-export async function appendAction(
+export async function appendAction(trx: Db, jurisdictionId: string, a: NewAction): Promise<ActionRow> {
+  return (await appendActions(trx, jurisdictionId, [a]))[0]!;
+}
+
+/**
+ * Appends actions to the hash-chained log in order, inside the caller's transaction: one counter update
+ * reserves their sequence numbers, the hashes are chained in memory, and the rows go in multi-row inserts.
+ */
+export async function appendActions(
   trx: Db,
   jurisdictionId: string,
-  a: {
-    problemId: string;
-    action: string;
-    from: string | null;
-    to: string;
-    actor: Actor;
-    note?: string | null;
-    data?: unknown;
-    public: boolean;
-    at: string;
-  },
-): Promise<ActionRow> {
-  const seq = await nextCounter(trx, jurisdictionId, 'action_seq');
-  const prev =
-    seq === 1
+  items: NewAction[],
+  opts: { dialect?: DialectAdapter } = {},
+): Promise<ActionRow[]> {
+  if (items.length === 0) return [];
+  const last = await nextCounter(trx, jurisdictionId, 'action_seq', items.length);
+  const first = last - items.length + 1;
+  let prev =
+    first === 1
       ? GENESIS_HASH
-      : ((await problemsRepository.actionHashAt(trx, jurisdictionId, seq - 1)) ?? GENESIS_HASH);
-  const base = {
-    jurisdiction_id: jurisdictionId,
-    id: uuidv7(),
-    problem_id: a.problemId,
-    seq,
-    action: a.action,
-    from_status: a.from,
-    to_status: a.to,
-    actor_user_id: a.actor.userId,
-    actor_name: a.actor.name,
-    actor_unit_id: a.actor.unitId,
-    note: a.note ?? null,
-    data: JSON.stringify(a.data ?? {}),
-    is_public: a.public ? 1 : 0,
-    created_at: a.at,
-  };
-  const row: ActionRow = { ...base, prev_hash: prev, hash: chainHash(prev, actionHashRecord(base)) };
-  await problemsRepository.insertAction(trx, row);
-  return row;
+      : ((await problemsRepository.actionHashAt(trx, jurisdictionId, first - 1)) ?? GENESIS_HASH);
+  const rows = items.map((a, i): ActionRow => {
+    const base = {
+      jurisdiction_id: jurisdictionId,
+      id: uuidv7(),
+      problem_id: a.problemId,
+      seq: first + i,
+      action: a.action,
+      from_status: a.from,
+      to_status: a.to,
+      actor_user_id: a.actor.userId,
+      actor_name: a.actor.name,
+      actor_unit_id: a.actor.unitId,
+      note: a.note ?? null,
+      data: JSON.stringify(a.data ?? {}),
+      is_public: a.public ? 1 : 0,
+      created_at: a.at,
+    };
+    const hash = chainHash(prev, actionHashRecord(base));
+    const row = { ...base, prev_hash: prev, hash };
+    prev = hash;
+    return row;
+  });
+  if (opts.dialect) await opts.dialect.bulkInsert(trx, 'actions', rows);
+  else
+    for (let i = 0; i < rows.length; i += 500)
+      await problemsRepository.insertActions(trx, rows.slice(i, i + 500));
+  return rows;
 }
 
 /** Checks a problem's extra fields against its category's form. */

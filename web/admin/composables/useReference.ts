@@ -24,11 +24,23 @@ export function useReference(opts: { units?: boolean; campaigns?: boolean; topic
       loadDivisions().then((d) => (towns.value = d)),
     ];
     if (opts.units)
-      tasks.push(api.get<Unit[] | { items: Unit[] }>('/api/units', { pageSize: 500 }).then((r) => (units.value = items(r))));
+      tasks.push(
+        api
+          .get<Unit[] | { items: Unit[] }>('/api/units', { pageSize: 500 })
+          .then((r) => (units.value = items(r))),
+      );
     if (opts.campaigns)
-      tasks.push(api.get<Campaign[] | { items: Campaign[] }>('/api/campaigns').then((r) => (campaigns.value = items(r))));
+      tasks.push(
+        api
+          .get<Campaign[] | { items: Campaign[] }>('/api/campaigns')
+          .then((r) => (campaigns.value = items(r))),
+      );
     if (opts.topics)
-      tasks.push(api.get<Topic[] | { items: Topic[] }>('/api/topics', { pageSize: 500 }).then((r) => (topics.value = items(r))));
+      tasks.push(
+        api
+          .get<Topic[] | { items: Topic[] }>('/api/topics', { pageSize: 500 })
+          .then((r) => (topics.value = items(r))),
+      );
     await Promise.allSettled(tasks);
   });
 
