@@ -215,6 +215,7 @@ export async function generate(
     done += n;
     opts.onProgress?.(done, opts.problems);
   }
+  await ctx.dialect.analyze(ctx.db);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { imported: done, seconds, rate: Math.round(done / seconds) };
 }

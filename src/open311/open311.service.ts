@@ -685,7 +685,7 @@ export async function listRequests(
     updatedAfter: updatedAfter?.toISOString(),
     updatedBefore: updatedBefore ? new Date(updatedBefore.getTime() + 1).toISOString() : undefined,
   } as ProblemFilters;
-  const { items } = await problemsRepository.list(
+  const items = await problemsRepository.list(
     ctx.db,
     publicFilterContext(ctx, jurisdictionId, filters),
     'createdAt',

@@ -29,6 +29,9 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
       await sql`insert into problem_search (jurisdiction_id, problem_id, tokens) values ${sql.join(values)}
         on conflict (jurisdiction_id, problem_id) do update set tokens = excluded.tokens`.execute(trx);
     },
+    async analyze(db) {
+      await sql`analyze`.execute(db);
+    },
     async bulkInsert(trx, table, rows) {
       if (rows.length === 0) return;
       // Multi-row inserts within PostgreSQL's 65,535 bind parameters.

@@ -56,6 +56,11 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         stmt('insert into problem_search (rowid, tokens) values (?, ?)').run(rowid, r.tokens);
       }
     },
+    async analyze() {
+      // A sampled ANALYZE: enough for the planner to pick the selective index, fast at any size.
+      raw.pragma('analysis_limit = 1000');
+      raw.exec('ANALYZE');
+    },
     async bulkInsert(_trx, table, rows) {
       if (rows.length === 0) return;
       requireTransaction();

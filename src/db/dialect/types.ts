@@ -46,6 +46,8 @@ export interface DialectAdapter {
     table: T,
     rows: Insertable<DB[T]>[],
   ): Promise<void>;
+  /** Refreshes the planner's statistics (after a bulk import, and at start-up). */
+  analyze(db: Kysely<DB>): Promise<void>;
   /** Takes an online, consistent copy of the database into the given file or folder. */
   backup(target: string): Promise<void>;
 }

@@ -277,19 +277,21 @@ export const problemsRepository = {
     limit: number,
     offset: number,
   ) {
-    const base = applyFilters(db.selectFrom('problems'), fc);
     const col = SORT_COLUMNS[sort];
-    const [items, count] = await Promise.all([
-      base
-        .selectAll('problems')
-        .orderBy(col, desc ? 'desc' : 'asc')
-        .orderBy('problems.id', desc ? 'desc' : 'asc')
-        .limit(limit)
-        .offset(offset)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items, total: Number(count.n) };
+    return applyFilters(db.selectFrom('problems'), fc)
+      .selectAll('problems')
+      .orderBy(col, desc ? 'desc' : 'asc')
+      .orderBy('problems.id', desc ? 'desc' : 'asc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  },
+
+  async count(db: Db, fc: FilterContext): Promise<number> {
+    const r = await applyFilters(db.selectFrom('problems'), fc)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   },
 
   /** Rows for the map: only what a marker needs. */
@@ -376,6 +378,20 @@ export const problemsRepository = {
       .orderBy('actions.seq', 'desc')
       .limit(limit)
       .execute();
+  },
+
+  /**
+   * The data version of a jurisdiction: the number of the last action. Every change of a problem appends an
+   * action in the same transaction, so an unchanged version means unchanged problems.
+   */
+  async dataVersion(db: Db, jurisdictionId: string): Promise<number> {
+    const r = await db
+      .selectFrom('counters')
+      .select('value')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('name', '=', 'action_seq')
+      .executeTakeFirst();
+    return Number(r?.value ?? 0);
   },
 
   async actionHashAt(db: Db, jurisdictionId: string, seq: number): Promise<string | undefined> {

@@ -7,6 +7,7 @@ import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { searchText } from '../../kernel/text.ts';
+import { VersionedCache } from '../../kernel/versionedCache.ts';
 import { validateUscc } from '../../kernel/identifiers.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../server/errors.ts';
@@ -518,7 +519,12 @@ export function filterContext(ctx: AppContext, p: Principal, filters: ProblemFil
   };
 }
 
-/** Lists problems the principal may see, filtered, sorted and paged. */
+const countCache = new VersionedCache<number>(1000);
+
+/**
+ * Lists problems the principal may see, filtered, sorted and paged. The total is cached per data version
+ * (exact after every write); filters that depend on the clock (overdue, due state) are always counted.
+ */
 export async function listProblems(
   ctx: AppContext,
   p: Principal,
@@ -527,14 +533,16 @@ export async function listProblems(
   const fc = filterContext(ctx, p, query);
   const desc = query.sort.startsWith('-');
   const sort = query.sort.replace(/^-/, '') as 'createdAt';
-  const { items, total } = await problemsRepository.list(
-    ctx.db,
-    fc,
-    sort,
-    desc,
-    query.pageSize,
-    (query.page - 1) * query.pageSize,
-  );
+  const { page: _page, pageSize: _size, sort: _sort, cursor: _cursor, ...filters } = query;
+  const timeDependent = !!(query.overdue || query.dueState);
+  const countKey = JSON.stringify([p.jurisdictionId, filters, fc.visibility, fc.mineUserId]);
+  const version = timeDependent ? -1 : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId);
+  const cached = timeDependent ? undefined : countCache.get(countKey, version);
+  const [items, total] = await Promise.all([
+    problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize),
+    cached !== undefined ? cached : problemsRepository.count(ctx.db, fc),
+  ]);
+  if (!timeDependent && cached === undefined) countCache.set(countKey, version, total);
   const ref = await ctx.reference.get(p.jurisdictionId);
   const supporting = await problemsRepository.supportingUnits(
     ctx.db,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../server/context.ts';
+import { VersionedCache } from '../../kernel/versionedCache.ts';
 import {
   filterContext,
   problemsRepository,
