@@ -91,14 +91,28 @@ export async function login(ctx: AppContext, username: string, password: string)
   return { ...s, principal: await principalOf(ctx, row, 'session') };
 }
 
+/**
+ * Sessions resolved in the last two seconds, by session id: a page makes several requests at once and a
+ * busy client many per second; each would otherwise read the session and the user. Sign-out removes the
+ * entry at once in this process; other processes see it within the two seconds.
+ */
+const sessionCache = new Map<string, { at: number; principal: Principal }>();
+const SESSION_CACHE_MS = 2000;
+
 /** Resolves a session cookie to a principal, enforcing idle and absolute timeouts. */
 export async function principalFromSession(ctx: AppContext, token: string): Promise<Principal | null> {
   const id = sha256Hex(token);
-  const s = await authRepository.findSession(ctx.db, id);
-  if (!s) return null;
   const now = ctx.clock.now();
+  const hit = sessionCache.get(id);
+  if (hit && hit.principal.jurisdictionId && now.getTime() - hit.at < SESSION_CACHE_MS && now.getTime() >= hit.at) return hit.principal;
+  const s = await authRepository.findSession(ctx.db, id);
+  if (!s) {
+    sessionCache.delete(id);
+    return null;
+  }
   const idleLimit = new Date(now.getTime() - ctx.config.sessionIdleMinutes * 60_000).toISOString();
   if (s.expires_at < now.toISOString() || s.last_seen_at < idleLimit) {
+    sessionCache.delete(id);
     await authRepository.deleteSession(ctx.db, id);
     return null;
   }
@@ -108,7 +122,10 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
   if (now.getTime() - Date.parse(s.last_seen_at) > 60_000) {
     await authRepository.touchSession(ctx.db, s.jurisdiction_id, id, now.toISOString());
   }
-  return { ...(await principalOf(ctx, row, 'session')), sessionId: id, csrfToken: s.csrf_token };
+  const principal: Principal = { ...(await principalOf(ctx, row, 'session')), sessionId: id, csrfToken: s.csrf_token };
+  sessionCache.set(id, { at: now.getTime(), principal });
+  if (sessionCache.size > 10_000) sessionCache.delete(sessionCache.keys().next().value!);
+  return principal;
 }
 
 /** Resolves an API key to a principal acting as an integration (an Open311 client, the hotline). */
@@ -135,8 +152,18 @@ export async function principalFromApiKey(ctx: AppContext, key: string): Promise
 
 /** Signs out one session, or every session of the user. */
 export async function logout(ctx: AppContext, p: Principal, everywhere: boolean): Promise<void> {
-  if (everywhere && p.userId) await authRepository.deleteUserSessions(ctx.db, p.jurisdictionId, p.userId);
-  else if (p.sessionId) await authRepository.deleteSession(ctx.db, p.sessionId);
+  if (everywhere && p.userId) {
+    await authRepository.deleteUserSessions(ctx.db, p.jurisdictionId, p.userId);
+    for (const [id, e] of sessionCache) if (e.principal.userId === p.userId) sessionCache.delete(id);
+  } else if (p.sessionId) {
+    await authRepository.deleteSession(ctx.db, p.sessionId);
+    sessionCache.delete(p.sessionId);
+  }
+}
+
+/** Forgets cached sessions of a user (after a change of roles, scope, password or activity). */
+export function forgetUserSessions(userId: string): void {
+  for (const [id, e] of sessionCache) if (e.principal.userId === userId) sessionCache.delete(id);
 }
 
 /** Creates an API key; the key itself is shown once and stored only as a hash. */

@@ -6,6 +6,7 @@ import { hasRole, type Principal, type Role } from '../../kernel/roles.ts';
 import type { AppContext } from '../../server/context.ts';
 import { badRequest, conflict, notFound, preconditionFailed } from '../../server/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { forgetUserSessions } from '../auth/auth.service.ts';
 import { usersRepository, type UserRow } from './users.repository.ts';
 import type { User, UserInput } from './users.schema.ts';
 
@@ -146,6 +147,7 @@ export async function updateUser(
       data: { ...logged, passwordChanged: !!input.password },
     });
   });
+  forgetUserSessions(id);
   const row = await usersRepository.findById(ctx.db, jurisdictionId, id);
   return userFromRow(ctx, row!, actor);
 }
