@@ -35,7 +35,13 @@ export function random(seed: number) {
     }
     return items[items.length - 1]!;
   };
-  return { next, gauss, weighted, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    gauss,
+    weighted,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 type Rng = ReturnType<typeof random>;
 
@@ -57,7 +63,18 @@ const OBJECTS: Record<string, string[]> = {
   grassroots_burden: ['填报表格', '督查检查', '会议', '微信工作群', '考核指标'],
   other_matters: ['噪音扰民', '宠物扰民', '邻里纠纷', '占道经营', '违章搭建'],
 };
-const PROBLEMS = ['损坏', '堵塞', '长期未修', '存在安全隐患', '办理周期长', '反复出现', '无人管理', '需要增加', '收费不合理', '信息不畅'];
+const PROBLEMS = [
+  '损坏',
+  '堵塞',
+  '长期未修',
+  '存在安全隐患',
+  '办理周期长',
+  '反复出现',
+  '无人管理',
+  '需要增加',
+  '收费不合理',
+  '信息不畅',
+];
 const DETAILS = [
   '已经持续{n}天，多次反映未果。',
   '附近{n}户居民受到影响，希望尽快处理。',
@@ -70,21 +87,64 @@ const DETAILS = [
 ];
 /** Long-tailed category frequency (Zipf-like), by code. */
 const CATEGORY_WEIGHTS: Record<string, number> = {
-  roads: 30, sanitation: 24, safety: 12, utilities: 10, elderly_care: 8, jobs: 7, government_service: 6, education: 5,
-  other_matters: 4, approval: 3, financing: 2, staffing: 2, enterprise_burden: 1.5, grassroots_burden: 1, land: 0.8, investment: 0.5,
+  roads: 30,
+  sanitation: 24,
+  safety: 12,
+  utilities: 10,
+  elderly_care: 8,
+  jobs: 7,
+  government_service: 6,
+  education: 5,
+  other_matters: 4,
+  approval: 3,
+  financing: 2,
+  staffing: 2,
+  enterprise_burden: 1.5,
+  grassroots_burden: 1,
+  land: 0.8,
+  investment: 0.5,
 };
 const UNIT_OF: Record<string, string> = {
-  roads: '区交通运输局', sanitation: '区城市管理和综合执法局', safety: '区应急管理局', utilities: '区住房和城乡建设局', elderly_care: '区民政局',
-  jobs: '区人力资源和社会保障局', government_service: '区行政审批服务局', education: '区教育局', other_matters: '月塘街道', approval: '区行政审批服务局',
-  financing: '区金融服务中心', staffing: '区人力资源和社会保障局', enterprise_burden: '区市场监督管理局', grassroots_burden: '区委督查室', land: '区自然资源局',
+  roads: '区交通运输局',
+  sanitation: '区城市管理和综合执法局',
+  safety: '区应急管理局',
+  utilities: '区住房和城乡建设局',
+  elderly_care: '区民政局',
+  jobs: '区人力资源和社会保障局',
+  government_service: '区行政审批服务局',
+  education: '区教育局',
+  other_matters: '月塘街道',
+  approval: '区行政审批服务局',
+  financing: '区金融服务中心',
+  staffing: '区人力资源和社会保障局',
+  enterprise_burden: '区市场监督管理局',
+  grassroots_burden: '区委督查室',
+  land: '区自然资源局',
   investment: '区商务局',
 };
 /** Township populations (the seat streets are the most populous). */
-const TOWNSHIP_POPULATION: Record<string, number> = { '430202001': 120000, '430202002': 60000, '430202003': 55000, '430202004': 40000, '430202005': 35000, '430202006': 30000, '430202100': 25000 };
-const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 2, 5, 8, 9, 7, 4, 4, 7, 8, 7, 6, 4, 3, 2.5, 2, 1, 0.5];
+const TOWNSHIP_POPULATION: Record<string, number> = {
+  '430202001': 120000,
+  '430202002': 60000,
+  '430202003': 55000,
+  '430202004': 40000,
+  '430202005': 35000,
+  '430202006': 30000,
+  '430202100': 25000,
+};
+const HOUR_WEIGHTS = [
+  0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 2, 5, 8, 9, 7, 4, 4, 7, 8, 7, 6, 4, 3, 2.5, 2, 1, 0.5,
+];
 const WEEKDAY_WEIGHTS = [0.6, 1.2, 1.1, 1, 1, 1, 0.7]; // Sunday … Saturday
 const STATES: [ImportProblem['status'], number][] = [
-  ['closed', 62], ['in_progress', 12], ['assigned', 5], ['closure_requested', 4], ['submitted', 7], ['returned', 2], ['rejected', 6], ['bounced', 2],
+  ['closed', 62],
+  ['in_progress', 12],
+  ['assigned', 5],
+  ['closure_requested', 4],
+  ['submitted', 7],
+  ['returned', 2],
+  ['rejected', 6],
+  ['bounced', 2],
 ];
 
 interface Context {
@@ -109,48 +169,183 @@ function whenCreated(r: Rng, c: Context): Date {
 
 function makeProblem(r: Rng, c: Context, i: number): ImportProblem {
   const codes = Object.keys(CATEGORY_WEIGHTS);
-  const categoryCode = r.weighted(codes, codes.map((k) => CATEGORY_WEIGHTS[k]!));
+  const categoryCode = r.weighted(
+    codes,
+    codes.map((k) => CATEGORY_WEIGHTS[k]!),
+  );
   const cat = c.ref.categories.get(categoryCode)!;
-  const v = r.weighted(c.villages, c.villages.map((x) => x.weight));
+  const v = r.weighted(
+    c.villages,
+    c.villages.map((x) => x.weight),
+  );
   const created = whenCreated(r, c);
-  const status = r.weighted(STATES.map((s) => s[0]), STATES.map((s) => s[1]));
+  let status = r.weighted(
+    STATES.map((s) => s[0]),
+    STATES.map((s) => s[1]),
+  );
   const obj = r.pick(OBJECTS[categoryCode] ?? OBJECTS.other_matters!);
   const shortName = v.name.replace(/(社区居委会|村委会|居委会|社区)$/, '');
   const title = `${shortName}${obj}${r.pick(PROBLEMS)}`;
   const description = `${shortName}${r.pick(['附近', '小区内', '主干道旁', '菜市场旁', '学校周边'])}${obj}${r.pick(PROBLEMS)}，${r.pick(DETAILS).replace('{n}', String(2 + r.int(40)))}${r.pick(DETAILS).replace('{n}', String(2 + r.int(40)))}`;
-  const leadUnitId = c.unitIds.get(UNIT_OF[categoryCode] === '区委督查室' ? '月塘街道' : (UNIT_OF[categoryCode] ?? '月塘街道')) ?? null;
+  const leadUnitId =
+    c.unitIds.get(
+      UNIT_OF[categoryCode] === '区委督查室' ? '月塘街道' : (UNIT_OF[categoryCode] ?? '月塘街道'),
+    ) ?? null;
   const dispatched = ['assigned', 'bounced', 'in_progress', 'closure_requested', 'closed'].includes(status);
   const rule = c.ref.ruleFor(categoryCode, 'normal');
   const dispatchedAt = dispatched ? new Date(created.getTime() + (1 + r.int(20)) * 3600_000) : null;
   const respondDueAt = dispatchedAt ? c.ref.calendar.addWorkingHours(dispatchedAt, rule.respondHours) : null;
   const closeDueAt = dispatchedAt ? c.ref.calendar.addWorkingDays(dispatchedAt, rule.closeDays) : null;
   const responded = ['in_progress', 'closure_requested', 'closed'].includes(status);
-  const respondedAt = responded && dispatchedAt ? new Date(dispatchedAt.getTime() + (r.next() < 0.9 ? 0.5 + r.next() * 3 : 6 + r.int(48)) * 3600_000) : null;
-  const closedAt = status === 'closed' && respondedAt ? new Date(respondedAt.getTime() + (r.next() < 0.85 ? 1 + r.int(rule.closeDays) : rule.closeDays + 2 + r.int(20)) * 86400_000) : null;
-  const rating = closedAt && r.next() < 0.7 ? r.weighted(['satisfied', 'basically_satisfied', 'dissatisfied'], [75, 18, 7]) : null;
+  let respondedAt =
+    responded && dispatchedAt
+      ? new Date(dispatchedAt.getTime() + (r.next() < 0.9 ? 0.5 + r.next() * 3 : 6 + r.int(48)) * 3600_000)
+      : null;
+  let closedAt =
+    status === 'closed' && respondedAt
+      ? new Date(
+          respondedAt.getTime() +
+            (r.next() < 0.85 ? 1 + r.int(rule.closeDays) : rule.closeDays + 2 + r.int(20)) * 86400_000,
+        )
+      : null;
+  // A problem reported recently cannot be further along than time allows: it stays at the last step
+  // that has already happened.
+  const nowMs = Date.now();
+  if (closedAt && closedAt.getTime() > nowMs - 3 * 86400_000) {
+    status = 'in_progress';
+    closedAt = null;
+  }
+  if (respondedAt && respondedAt.getTime() > nowMs) {
+    status = 'assigned';
+    respondedAt = null;
+  }
+  const rating =
+    closedAt && r.next() < 0.7
+      ? r.weighted(['satisfied', 'basically_satisfied', 'dissatisfied'], [75, 18, 7])
+      : null;
   const unit = leadUnitId;
-  const at = (d: Date | null) => (d ? d.toISOString() : '');
-  const history: NonNullable<NonNullable<ImportProblem['extra']>['history']> = [{ action: 'submit', from: null, to: 'submitted', at: created.toISOString(), unitId: null, note: null, public: true }];
-  if (status === 'returned') history.push({ action: 'return', from: 'submitted', to: 'returned', at: new Date(created.getTime() + 7200_000).toISOString(), unitId: null, note: '请补充具体位置', public: true });
-  if (status === 'rejected') history.push({ action: 'reject', from: 'submitted', to: 'rejected', at: new Date(created.getTime() + 7200_000).toISOString(), unitId: null, note: '不属于受理范围', public: true });
-  if (dispatchedAt) history.push({ action: 'dispatch', from: 'submitted', to: 'assigned', at: at(dispatchedAt), unitId: null, note: null, public: true });
-  if (status === 'bounced') history.push({ action: 'bounce', from: 'assigned', to: 'bounced', at: at(new Date(dispatchedAt!.getTime() + 3600_000)), unitId: unit, note: '职能不符', public: false });
-  if (respondedAt) history.push({ action: 'sign', from: 'assigned', to: 'in_progress', at: at(respondedAt), unitId: unit, note: null, public: true });
-  if (status === 'closure_requested' || closedAt) history.push({ action: 'request_closure', from: 'in_progress', to: 'closure_requested', at: at(closedAt ? new Date(closedAt.getTime() - 86400_000) : new Date(respondedAt!.getTime() + 5 * 86400_000)), unitId: unit, note: '已整改到位', public: true });
-  if (closedAt) history.push({ action: 'verify', from: 'closure_requested', to: 'closed', at: at(closedAt), unitId: null, note: '同意销号', public: true });
-  if (rating) history.push({ action: 'rate', from: 'closed', to: 'closed', at: at(new Date(closedAt!.getTime() + 2 * 86400_000)), unitId: null, note: null, public: true });
-  const indicators = closedAt && r.next() < 0.2 ? [{ code: cat.kind === 'enterprise' ? 'financing_amount' : 'residents_served', value: cat.kind === 'enterprise' ? 100_000 * (1 + r.int(50)) : 10 + r.int(500) }] : [];
+  const at = (d: Date | null) => (d ? new Date(Math.min(d.getTime(), nowMs)).toISOString() : '');
+  const history: NonNullable<NonNullable<ImportProblem['extra']>['history']> = [
+    {
+      action: 'submit',
+      from: null,
+      to: 'submitted',
+      at: created.toISOString(),
+      unitId: null,
+      note: null,
+      public: true,
+    },
+  ];
+  if (status === 'returned')
+    history.push({
+      action: 'return',
+      from: 'submitted',
+      to: 'returned',
+      at: new Date(created.getTime() + 7200_000).toISOString(),
+      unitId: null,
+      note: '请补充具体位置',
+      public: true,
+    });
+  if (status === 'rejected')
+    history.push({
+      action: 'reject',
+      from: 'submitted',
+      to: 'rejected',
+      at: new Date(created.getTime() + 7200_000).toISOString(),
+      unitId: null,
+      note: '不属于受理范围',
+      public: true,
+    });
+  if (dispatchedAt)
+    history.push({
+      action: 'dispatch',
+      from: 'submitted',
+      to: 'assigned',
+      at: at(dispatchedAt),
+      unitId: null,
+      note: null,
+      public: true,
+    });
+  if (status === 'bounced')
+    history.push({
+      action: 'bounce',
+      from: 'assigned',
+      to: 'bounced',
+      at: at(new Date(dispatchedAt!.getTime() + 3600_000)),
+      unitId: unit,
+      note: '职能不符',
+      public: false,
+    });
+  if (respondedAt)
+    history.push({
+      action: 'sign',
+      from: 'assigned',
+      to: 'in_progress',
+      at: at(respondedAt),
+      unitId: unit,
+      note: null,
+      public: true,
+    });
+  if (status === 'closure_requested' || closedAt)
+    history.push({
+      action: 'request_closure',
+      from: 'in_progress',
+      to: 'closure_requested',
+      at: at(
+        closedAt
+          ? new Date(closedAt.getTime() - 86400_000)
+          : new Date(respondedAt!.getTime() + 5 * 86400_000),
+      ),
+      unitId: unit,
+      note: '已整改到位',
+      public: true,
+    });
+  if (closedAt)
+    history.push({
+      action: 'verify',
+      from: 'closure_requested',
+      to: 'closed',
+      at: at(closedAt),
+      unitId: null,
+      note: '同意销号',
+      public: true,
+    });
+  if (rating)
+    history.push({
+      action: 'rate',
+      from: 'closed',
+      to: 'closed',
+      at: at(new Date(closedAt!.getTime() + 2 * 86400_000)),
+      unitId: null,
+      note: null,
+      public: true,
+    });
+  const indicators =
+    closedAt && r.next() < 0.2
+      ? [
+          {
+            code: cat.kind === 'enterprise' ? 'financing_amount' : 'residents_served',
+            value: cat.kind === 'enterprise' ? 100_000 * (1 + r.int(50)) : 10 + r.int(500),
+          },
+        ]
+      : [];
   return {
     number: null,
     kind: cat.kind,
     domain: cat.domain,
     categoryCode,
-    channel: r.weighted(['hotline', 'resident', 'online', 'open311', 'enterprise', 'visit'], [45, 25, 12, 5, 5, 8]),
+    channel: r.weighted(
+      ['hotline', 'resident', 'online', 'open311', 'enterprise', 'visit'],
+      [45, 25, 12, 5, 5, 8],
+    ),
     title,
     description,
     reporterName: `市民${String(i % 100000).padStart(5, '0')}`,
     reporterPhone: `139${String(10_000_000 + ((i * 7919) % 90_000_000)).padStart(8, '0')}`,
-    enterpriseName: cat.kind === 'enterprise' ? `株洲${shortName}${r.pick(['机械', '电子', '食品', '建材', '物流'])}有限公司` : null,
+    enterpriseName:
+      cat.kind === 'enterprise'
+        ? `株洲${shortName}${r.pick(['机械', '电子', '食品', '建材', '物流'])}有限公司`
+        : null,
     townshipCode: v.township,
     villageCode: v.code,
     address: `${c.ref.divisionName(v.township) ?? ''}${v.name}`,
@@ -164,7 +359,14 @@ function makeProblem(r: Rng, c: Context, i: number): ImportProblem {
     foundOn: new Date(created.getTime() + 8 * 3600_000).toISOString().slice(0, 10),
     closedAt: closedAt ? closedAt.toISOString() : null,
     rating,
-    progress: respondedAt ? [{ date: new Date(respondedAt.getTime() + 86400_000).toISOString().slice(0, 10), note: '已到现场核实，正在组织整改' }] : [],
+    progress: respondedAt
+      ? [
+          {
+            date: new Date(respondedAt.getTime() + 86400_000).toISOString().slice(0, 10),
+            note: '已到现场核实，正在组织整改',
+          },
+        ]
+      : [],
     result: closedAt ? { summary: '问题已整改到位，群众诉求得到解决。', mechanism: null, indicators } : null,
     extra: {
       createdAt: created.toISOString(),
@@ -185,7 +387,12 @@ function makeProblem(r: Rng, c: Context, i: number): ImportProblem {
 /** Generates N problems into the database (seeding the Hetang reference data first when it is empty). */
 export async function generate(
   ctx: AppContext,
-  opts: { problems: number; seed: number; batch?: number; onProgress?: (done: number, total: number) => void },
+  opts: {
+    problems: number;
+    seed: number;
+    batch?: number;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<{ imported: number; seconds: number; rate: number }> {
   if (ctx.jurisdictions.length === 0) {
     await seedHetang(ctx, { problems: 'none' });
@@ -196,7 +403,14 @@ export async function generate(
   const r = random(opts.seed);
   const villages = [...ref.divisions.values()]
     .filter((d) => d.level === 'village' && d.lat !== null)
-    .map((d) => ({ code: d.code, township: d.parentCode!, lat: d.lat!, lng: d.lng!, name: d.name, weight: 0 }));
+    .map((d) => ({
+      code: d.code,
+      township: d.parentCode!,
+      lat: d.lat!,
+      lng: d.lng!,
+      name: d.name,
+      weight: 0,
+    }));
   for (const v of villages) {
     const siblings = villages.filter((x) => x.township === v.township).length;
     v.weight = (TOWNSHIP_POPULATION[v.township] ?? 20000) / siblings;
@@ -211,7 +425,9 @@ export async function generate(
   while (done < opts.problems) {
     const n = Math.min(batch, opts.problems - done);
     const problems = Array.from({ length: n }, (_, k) => makeProblem(r, c, done + k));
-    await ctx.db.transaction().execute((trx) => loadProblems(ctx, trx, jid, actor, problems, { batchSize: 500, note: '批量导入' }));
+    await ctx.db
+      .transaction()
+      .execute((trx) => loadProblems(ctx, trx, jid, actor, problems, { batchSize: 500, note: '批量导入' }));
     done += n;
     opts.onProgress?.(done, opts.problems);
   }
@@ -230,23 +446,81 @@ export async function rawInsertRate(ctx: AppContext, count: number, seed: number
   const r = random(seed + 1);
   await sql`drop table if exists bench_raw_problems`.execute(ctx.db);
   await sql`create table bench_raw_problems as select * from problems where 1 = 0`.execute(ctx.db);
-  const villages = [...ref.divisions.values()].filter((d) => d.level === 'village' && d.lat !== null).map((d) => ({ code: d.code, township: d.parentCode!, lat: d.lat!, lng: d.lng!, name: d.name, weight: 1 }));
-  const c: Context = { ref, villages, unitIds: new Map([...ref.units.values()].map((u) => [u.name, u.id])), start: Date.now() - 730 * 86400_000, spanDays: 730 };
+  const villages = [...ref.divisions.values()]
+    .filter((d) => d.level === 'village' && d.lat !== null)
+    .map((d) => ({
+      code: d.code,
+      township: d.parentCode!,
+      lat: d.lat!,
+      lng: d.lng!,
+      name: d.name,
+      weight: 1,
+    }));
+  const c: Context = {
+    ref,
+    villages,
+    unitIds: new Map([...ref.units.values()].map((u) => [u.name, u.id])),
+    start: Date.now() - 730 * 86400_000,
+    spanDays: 730,
+  };
   const rows = Array.from({ length: count }, (_, i) => {
     const p = makeProblem(r, c, i);
     const at = p.extra!.createdAt!;
     return {
-      jurisdiction_id: jid, id: `raw-${i}`, number: `RAW-${i}`, kind: p.kind, domain: p.domain, category_code: p.categoryCode, channel: p.channel, title: p.title, description: p.description,
-      reporter_user_id: null, reporter_name: p.reporterName, reporter_phone: p.reporterPhone, enterprise_name: p.enterpriseName, enterprise_uscc: null, township_code: p.townshipCode, village_code: p.villageCode,
-      address: p.address, lat: p.extra!.lat ?? null, lng: p.extra!.lng ?? null, campaign_id: null, topic_id: null, visit_id: null, lead_unit_id: p.leadUnitId, rectification_type: p.rectificationType, urgency: 'normal',
-      status: p.status, due_state: 'none', respond_due_at: p.extra!.respondDueAt ?? null, close_due_at: p.closeDueAt, dispatched_at: p.extra!.dispatchedAt ?? null, responded_at: p.extra!.respondedAt ?? null,
-      closed_at: p.closedAt, close_hours: null, resolved: 0, rating: p.rating, merged_into_id: null, pending_extension: null, bounce_count: 0, press_count: 0, reopen_count: 0, fields: '{}', found_on: p.foundOn,
-      created_at: at, updated_at: at, version: 1,
+      jurisdiction_id: jid,
+      id: `raw-${i}`,
+      number: `RAW-${i}`,
+      kind: p.kind,
+      domain: p.domain,
+      category_code: p.categoryCode,
+      channel: p.channel,
+      title: p.title,
+      description: p.description,
+      reporter_user_id: null,
+      reporter_name: p.reporterName,
+      reporter_phone: p.reporterPhone,
+      enterprise_name: p.enterpriseName,
+      enterprise_uscc: null,
+      township_code: p.townshipCode,
+      village_code: p.villageCode,
+      address: p.address,
+      lat: p.extra!.lat ?? null,
+      lng: p.extra!.lng ?? null,
+      campaign_id: null,
+      topic_id: null,
+      visit_id: null,
+      lead_unit_id: p.leadUnitId,
+      rectification_type: p.rectificationType,
+      urgency: 'normal',
+      status: p.status,
+      due_state: 'none',
+      respond_due_at: p.extra!.respondDueAt ?? null,
+      close_due_at: p.closeDueAt,
+      dispatched_at: p.extra!.dispatchedAt ?? null,
+      responded_at: p.extra!.respondedAt ?? null,
+      closed_at: p.closedAt,
+      close_hours: null,
+      resolved: 0,
+      rating: p.rating,
+      merged_into_id: null,
+      pending_extension: null,
+      bounce_count: 0,
+      press_count: 0,
+      reopen_count: 0,
+      fields: '{}',
+      found_on: p.foundOn,
+      created_at: at,
+      updated_at: at,
+      version: 1,
     };
   });
   const t0 = process.hrtime.bigint();
   await ctx.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('bench_raw_problems' as 'problems').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto('bench_raw_problems' as 'problems')
+        .values(rows.slice(i, i + 500))
+        .execute();
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   await sql`drop table bench_raw_problems`.execute(ctx.db);

@@ -17,6 +17,33 @@ export class VersionedCache<T> {
     return e.value;
   }
 
+  private readonly inflight = new Map<string, Promise<T>>();
+
+  /**
+   * The cached value, or the one being computed for the same key and version by another caller, or a new
+   * computation: a burst of identical requests after a write computes once.
+   */
+  async getOrCompute(key: string, version: number, compute: () => Promise<T>): Promise<T> {
+    const hit = this.get(key, version);
+    if (hit !== undefined) return hit;
+    const flightKey = `${version}|${key}`;
+    const running = this.inflight.get(flightKey);
+    if (running) return running;
+    const p = compute().then(
+      (value) => {
+        this.inflight.delete(flightKey);
+        this.set(key, version, value);
+        return value;
+      },
+      (err: unknown) => {
+        this.inflight.delete(flightKey);
+        throw err;
+      },
+    );
+    this.inflight.set(flightKey, p);
+    return p;
+  }
+
   /** Stores a value computed after reading `version`. */
   set(key: string, version: number, value: T): void {
     this.entries.delete(key);

@@ -87,7 +87,8 @@ export class Client {
   }
 }
 
-async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** Creates an empty PostgreSQL database for one test; `drop` removes it. */
+export async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `qd_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
@@ -158,4 +159,22 @@ export async function startTestApp(
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A multipart/form-data body with one file field, built by hand (uploads, ledger imports). */
+export function multipart(
+  field: string,
+  filename: string,
+  content: Buffer,
+  type = 'application/octet-stream',
+) {
+  const boundary = `----qingdan${Math.random().toString(16).slice(2)}`;
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+    ),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

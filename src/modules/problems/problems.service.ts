@@ -537,12 +537,12 @@ export async function listProblems(
   const timeDependent = !!(query.overdue || query.dueState);
   const countKey = JSON.stringify([p.jurisdictionId, filters, fc.visibility, fc.mineUserId]);
   const version = timeDependent ? -1 : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId);
-  const cached = timeDependent ? undefined : countCache.get(countKey, version);
   const [items, total] = await Promise.all([
     problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize),
-    cached !== undefined ? cached : problemsRepository.count(ctx.db, fc),
+    timeDependent
+      ? problemsRepository.count(ctx.db, fc)
+      : countCache.getOrCompute(countKey, version, () => problemsRepository.count(ctx.db, fc)),
   ]);
-  if (!timeDependent && cached === undefined) countCache.set(countKey, version, total);
   const ref = await ctx.reference.get(p.jurisdictionId);
   const supporting = await problemsRepository.supportingUnits(
     ctx.db,

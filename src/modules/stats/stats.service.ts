@@ -92,7 +92,13 @@ function labelOf(ref: ReferenceData, groupBy: GroupKey, key: string | null): str
   }
 }
 
-/** KPIs of DESIGN §2 for the filtered problems, overall and per group. Always computed from the data. */
+const summaryCache = new VersionedCache<Summary>(500);
+
+/**
+ * KPIs of DESIGN §2 for the filtered problems, overall and per group, computed from the data and kept
+ * per data version: exact right after every write, free while nothing changes, computed once for a burst
+ * of identical requests. Filters that depend on the clock (overdue, due state) are always computed.
+ */
 export async function summary(
   ctx: AppContext,
   p: Principal | null,
@@ -101,6 +107,18 @@ export async function summary(
 ): Promise<Summary> {
   const { groupBy, ...filters } = query;
   const fc = statsFilterContext(ctx, p, jid, filters);
+  if (query.overdue || query.dueState) return computeSummary(ctx, jid, fc, groupBy);
+  const version = await problemsRepository.dataVersion(ctx.db, jid);
+  const key = JSON.stringify([jid, query, fc.visibility]);
+  return summaryCache.getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy));
+}
+
+async function computeSummary(
+  ctx: AppContext,
+  jid: string,
+  fc: FilterContext,
+  groupBy: SummaryQuery['groupBy'],
+): Promise<Summary> {
   const ref = await ctx.reference.get(jid);
   const [totalRows, totalInd, groupRows, groupInd] = await Promise.all([
     statsRepository.aggregates(ctx.db, fc, null),
