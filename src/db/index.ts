@@ -6,6 +6,7 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  type KyselyConfig,
   type Migration,
   type MigrationProvider,
 } from 'kysely';
@@ -15,6 +16,7 @@ import { sqliteAdapter } from './dialect/sqlite.ts';
 import { postgresAdapter } from './dialect/postgres.ts';
 import type { DB } from './schema.ts';
 import * as m0001 from './migrations/0001_core.ts';
+import * as m0002 from './migrations/0002_results_index.ts';
 
 export type { DB } from './schema.ts';
 export type { DialectAdapter } from './dialect/types.ts';
@@ -24,6 +26,19 @@ export interface Database {
   db: Kysely<DB>;
   dialect: DialectAdapter;
   close(): Promise<void>;
+}
+
+/** Logs statements slower than QINGDAN_SLOW_QUERY_MS (off when unset): how a bad plan gets found. */
+function slowQueryLog(): KyselyConfig['log'] {
+  const limit = Number(process.env.QINGDAN_SLOW_QUERY_MS);
+  if (!(limit > 0)) return undefined;
+  return (event) => {
+    if (event.queryDurationMillis >= limit) {
+      console.warn(
+        `slow query ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql.replace(/\s+/g, ' ').slice(0, 400)}`,
+      );
+    }
+  };
 }
 
 /** Where the data lives: a PostgreSQL URL, or the folder holding the SQLite file. */
@@ -43,7 +58,7 @@ export function openDatabase(config: DatabaseConfig): Database {
     // An idle connection dropped by the server (restart, failover) must not crash the process; the pool
     // replaces it on the next query.
     pool.on('error', (err) => console.warn(`postgres idle connection error: ${err.message}`));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: slowQueryLog() });
     return { db, dialect: postgresAdapter(config.databaseUrl), close: () => db.destroy() };
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -55,12 +70,13 @@ export function openDatabase(config: DatabaseConfig): Database {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }), log: slowQueryLog() });
   return { db, dialect: sqliteAdapter(raw), close: () => db.destroy() };
 }
 
 const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAdapter) => Promise<void> }> = {
   '0001_core': m0001,
+  '0002_results_index': m0002,
 };
 
 /** Runs every pending migration; throws with the failing migration's name. */

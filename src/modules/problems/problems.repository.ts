@@ -348,6 +348,8 @@ export const problemsRepository = {
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('problem_id', 'in', problemIds)
       .where('is_public', '=', 1)
+      // In the order of the (problem, seq) index: ordering by seq alone tempts the planner into a full scan.
+      .orderBy('problem_id')
       .orderBy('seq')
       .execute();
     for (const r of rows) out.set(r.problem_id, r);

@@ -146,8 +146,30 @@ async function computeSummary(
   return { totals, groupBy: groupBy ?? null, groups };
 }
 
-/** The public results list (成效清单): resolved problems with their results, no personal data. */
+const resultsCache = new VersionedCache<Awaited<ReturnType<typeof computeResults>>>(300);
+
+/**
+ * The public results list (成效清单): resolved problems with their results, no personal data. The same
+ * for every reader, so an answer is kept per data version.
+ */
 export async function publicResults(
+  ctx: AppContext,
+  jid: string,
+  q: {
+    q?: string;
+    domain?: string;
+    township?: string;
+    campaign?: string;
+    category?: string;
+    page: number;
+    pageSize: number;
+  },
+) {
+  const version = await problemsRepository.dataVersion(ctx.db, jid);
+  return resultsCache.getOrCompute(JSON.stringify([jid, q]), version, () => computeResults(ctx, jid, q));
+}
+
+async function computeResults(
   ctx: AppContext,
   jid: string,
   q: {
