@@ -103,9 +103,16 @@ export function authHooks(app: App, ctx: AppContext): void {
     }
     if (prior.status_code === 0)
       throw new AppError(409, 'in_progress', 'a request with this Idempotency-Key is still being processed');
+    // The stored answer keeps its content type (an Open311 client may have asked for XML).
+    let stored: { type: string; body: string };
+    try {
+      stored = JSON.parse(prior.response) as { type: string; body: string };
+    } catch {
+      stored = { type: 'application/json; charset=utf-8', body: prior.response };
+    }
     reply.header('idempotent-replayed', 'true');
-    reply.status(prior.status_code).type('application/json; charset=utf-8');
-    return reply.send(prior.response);
+    reply.status(prior.status_code).type(stored.type);
+    return reply.send(stored.body);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -121,7 +128,10 @@ export function authHooks(app: App, ctx: AppContext): void {
         idem.principal,
         idem.key,
         reply.statusCode,
-        typeof payload === 'string' ? payload : '',
+        JSON.stringify({
+          type: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+          body: typeof payload === 'string' ? payload : '',
+        }),
       );
     }
     return payload;

@@ -14,6 +14,7 @@ export const menu = [
   { path: '/admin/categories', name: 'categories', icon: 'Collection', roles: ['admin'], group: 'system' },
   { path: '/admin/time-rules', name: 'timeRules', icon: 'Timer', roles: ['admin'], group: 'system' },
   { path: '/admin/calendar', name: 'calendar', icon: 'Calendar', roles: ['admin'], group: 'system' },
+  { path: '/admin/api-keys', name: 'apiKeys', icon: 'Key', roles: ['admin'], group: 'system' },
 ];
 
 export const router = createRouter({
@@ -50,6 +51,7 @@ export const router = createRouter({
         },
         { path: 'admin/time-rules', name: 'timeRules', component: () => import('./pages/TimeRulesPage.vue') },
         { path: 'admin/calendar', name: 'calendar', component: () => import('./pages/CalendarPage.vue') },
+        { path: 'admin/api-keys', name: 'apiKeys', component: () => import('./pages/ApiKeysPage.vue') },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

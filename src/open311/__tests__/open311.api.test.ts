@@ -774,4 +774,17 @@ describe('Open311 GeoReport v2', () => {
       expect(p.status).toBe('submitted');
     });
   });
+
+  describe('Idempotency-Key on Open311 POSTs', () => {
+    it('replays the first answer in the format it was given, without a second request', async () => {
+      const key = { 'idempotency-key': 'o311-retry-0001' };
+      const first = await post('/requests.xml', roads(), key);
+      expect(first.status).toBe(200);
+      const again = await post('/requests.xml', roads(), key);
+      expect(again.status).toBe(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(String(again.headers['content-type'])).toBe('text/xml; charset=utf-8');
+      expect(again.text).toBe(first.text);
+    });
+  });
 });
