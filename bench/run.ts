@@ -23,7 +23,9 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 const quick = flag('quick');
-const sizes = opt('sizes', quick ? '100000' : '10000,100000,1000000').split(',').map(Number);
+const sizes = opt('sizes', quick ? '100000' : '10000,100000,1000000')
+  .split(',')
+  .map(Number);
 const dbs = opt('db', quick ? 'sqlite' : 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 const duration = Number(opt('duration', quick ? '5' : '10'));
 const connections = Number(opt('connections', '32'));
@@ -88,7 +90,8 @@ function waitFor(url: string, ms = 120_000): Promise<void> {
         })
         .on('error', retry);
     };
-    const retry = () => (Date.now() > until ? reject(new Error(`${url} did not come up`)) : setTimeout(tryOnce, 300));
+    const retry = () =>
+      Date.now() > until ? reject(new Error(`${url} did not come up`)) : setTimeout(tryOnce, 300);
     tryOnce();
   });
 }
@@ -105,13 +108,19 @@ function peakRssMb(pid: number): number {
 
 function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       process.stdout.write(d);
     });
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}`)),
+    );
   });
 }
 
@@ -130,7 +139,14 @@ async function pgDatabase(name: string, fresh: boolean): Promise<string> {
 /** The ceiling: a bare node:http hello-world in its own process, measured with the same load generator. */
 async function ceiling(): Promise<Omit<Measure, 'ratio'>> {
   const port = 3900;
-  const child = spawn(process.execPath, ['-e', `require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{"hello":"world"}')}).listen(${port},'127.0.0.1')`], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{"hello":"world"}')}).listen(${port},'127.0.0.1')`,
+    ],
+    { stdio: 'ignore' },
+  );
   try {
     await new Promise((r) => setTimeout(r, 500));
     return await load('node:http hello-world (ceiling)', `http://127.0.0.1:${port}/`);
@@ -139,7 +155,10 @@ async function ceiling(): Promise<Omit<Measure, 'ratio'>> {
   }
 }
 
-async function prepare(db: 'sqlite' | 'postgres', size: number): Promise<{ env: NodeJS.ProcessEnv; importInfo: Record<string, number> | null }> {
+async function prepare(
+  db: 'sqlite' | 'postgres',
+  size: number,
+): Promise<{ env: NodeJS.ProcessEnv; importInfo: Record<string, number> | null }> {
   const key = `${db}-${size}`;
   const marker = path.join(cacheDir, `${key}.json`);
   const dataDir = path.join(cacheDir, key);
@@ -154,11 +173,20 @@ async function prepare(db: 'sqlite' | 'postgres', size: number): Promise<{ env: 
   };
   const reuse = fs.existsSync(marker) && !flag('fresh');
   if (db === 'postgres') env.DATABASE_URL = await pgDatabase(`qd_bench_${size}`, !reuse);
-  if (reuse) return { env, importInfo: JSON.parse(fs.readFileSync(marker, 'utf8')) as Record<string, number> };
+  if (reuse)
+    return { env, importInfo: JSON.parse(fs.readFileSync(marker, 'utf8')) as Record<string, number> };
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
-  const out = await run(process.execPath, ['bin/qingdan.mjs', 'gen', '--problems', String(size), '--seed', '1', '--json'], env);
-  const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const out = await run(
+    process.execPath,
+    ['bin/qingdan.mjs', 'gen', '--problems', String(size), '--seed', '1', '--json'],
+    env,
+  );
+  const line = out
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   const info = line ? (JSON.parse(line) as Record<string, number>) : null;
   fs.writeFileSync(marker, JSON.stringify(info));
   return { env, importInfo: info };
@@ -167,36 +195,105 @@ async function prepare(db: 'sqlite' | 'postgres', size: number): Promise<{ env: 
 async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: number) {
   const { env, importInfo } = await prepare(db, size);
   const port = 3901;
-  const server: ChildProcess = spawn(process.execPath, ['bin/qingdan.mjs', 'serve'], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server: ChildProcess = spawn(process.execPath, ['bin/qingdan.mjs', 'serve'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const base = `http://127.0.0.1:${port}`;
   const rows: Measure[] = [];
+  let peak = 0;
   try {
     await waitFor(`${base}/api/health`);
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-supervisor', password: 'qingdan-demo' }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo-supervisor', password: 'qingdan-demo' }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const auth = { cookie };
     const writeHeaders = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
-    const ids = ((await (await fetch(`${base}/api/problems?pageSize=500&sort=-createdAt`, { headers: auth })).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    const ids = (
+      (await (
+        await fetch(`${base}/api/problems?pageSize=500&sort=-createdAt`, { headers: auth })
+      ).json()) as { items: { id: string }[] }
+    ).items.map((i) => i.id);
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
-    const add = (m: Omit<Measure, 'ratio'>) => rows.push({ ...m, ratio: ceil ? Math.round((m.rps / ceil) * 1000) / 10 : null });
+    const add = (m: Omit<Measure, 'ratio'>) =>
+      rows.push({ ...m, ratio: ceil ? Math.round((m.rps / ceil) * 1000) / 10 : null });
 
     add(await load('GET /api/problems/:id', base, { headers: auth, paths: () => `/api/problems/${pick()}` }));
-    add(await load('GET /api/problems (50, 3 filters, sorted)', `${base}/api/problems?pageSize=50&status=in_progress,assigned&domain=livelihood&township=430202001&sort=-createdAt`, { headers: auth }));
-    add(await load('GET /api/problems?q= (Chinese full-text)', `${base}/api/problems?pageSize=20&q=${encodeURIComponent('路灯损坏')}`, { headers: auth }));
-    add(await load('GET /api/stats/summary?groupBy=township', `${base}/api/stats/summary?groupBy=township`, { headers: auth }));
-    add(await load('GET /api/stats/summary?groupBy=month', `${base}/api/stats/summary?groupBy=month`, { headers: auth }));
-    add(await load('GET nearest within 1 km', `${base}/api/problems?near=27.86,113.17&radius=1000&pageSize=20`, { headers: auth }));
+    add(
+      await load(
+        'GET /api/problems (50, 3 filters, sorted)',
+        `${base}/api/problems?pageSize=50&status=in_progress,assigned&domain=livelihood&township=430202001&sort=-createdAt`,
+        { headers: auth },
+      ),
+    );
+    add(
+      await load(
+        'GET /api/problems?q= (Chinese full-text)',
+        `${base}/api/problems?pageSize=20&q=${encodeURIComponent('路灯损坏')}`,
+        { headers: auth },
+      ),
+    );
+    add(
+      await load('GET /api/stats/summary?groupBy=township', `${base}/api/stats/summary?groupBy=township`, {
+        headers: auth,
+      }),
+    );
+    add(
+      await load('GET /api/stats/summary?groupBy=month', `${base}/api/stats/summary?groupBy=month`, {
+        headers: auth,
+      }),
+    );
+    add(
+      await load(
+        'GET nearest within 1 km',
+        `${base}/api/problems?near=27.86,113.17&radius=1000&pageSize=20`,
+        { headers: auth },
+      ),
+    );
     add(await load('Open311 GET services.json', `${base}/open311/v2/services.json`));
     add(await load('Open311 GET requests.json', `${base}/open311/v2/requests.json`));
-    const problem = JSON.stringify({ categoryCode: 'roads', title: '压测：路面坑洼', description: '基准测试写入', villageCode: '430202001001', fields: { hazard: '一般' } });
-    add(await load('POST /api/problems (durable)', `${base}/api/problems`, { method: 'POST', headers: writeHeaders, body: problem }));
-    const form = 'api_key=demo-open311-key&service_code=roads&lat=27.86&long=113.17&description=%E5%8E%8B%E6%B5%8B&attribute%5Bhazard%5D=%E4%B8%80%E8%88%AC';
-    add(await load('Open311 POST requests.json (durable)', `${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }));
-    const signIn = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-unit', password: 'qingdan-demo' }) });
+    const problem = JSON.stringify({
+      categoryCode: 'roads',
+      title: '压测：路面坑洼',
+      description: '基准测试写入',
+      villageCode: '430202001001',
+      fields: { hazard: '一般' },
+    });
+    add(
+      await load('POST /api/problems (durable)', `${base}/api/problems`, {
+        method: 'POST',
+        headers: writeHeaders,
+        body: problem,
+      }),
+    );
+    const form =
+      'api_key=demo-open311-key&service_code=roads&lat=27.86&long=113.17&description=%E5%8E%8B%E6%B5%8B&attribute%5Bhazard%5D=%E4%B8%80%E8%88%AC';
+    add(
+      await load('Open311 POST requests.json (durable)', `${base}/open311/v2/requests.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      }),
+    );
+    const signIn = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo-unit', password: 'qingdan-demo' }),
+    });
     const unitCookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     const unitCsrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
-    const mine = ((await (await fetch(`${base}/api/problems?status=in_progress&pageSize=200`, { headers: { cookie: unitCookie } })).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    const mine = (
+      (await (
+        await fetch(`${base}/api/problems?status=in_progress&pageSize=200`, {
+          headers: { cookie: unitCookie },
+        })
+      ).json()) as { items: { id: string }[] }
+    ).items.map((i) => i.id);
     if (mine.length) {
       add(
         await load('POST …/actions/progress', base, {
@@ -208,17 +305,24 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
       );
     }
   } finally {
-    const peak = server.pid ? peakRssMb(server.pid) : 0;
+    peak = server.pid ? peakRssMb(server.pid) : 0;
     server.kill('SIGTERM');
     await new Promise((r) => server.once('close', r));
-    return { db, size, rows, peakRssMb: peak, import: importInfo };
   }
+  return { db, size, rows, peakRssMb: peak, import: importInfo };
 }
 
 async function main() {
   fs.mkdirSync(cacheDir, { recursive: true });
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  console.log(`Qingdan benchmark — ${machine.cpus} cores, ${machine.memoryGb} GiB, Node ${machine.node}; ${connections} connections, ${duration} s each`);
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  console.log(
+    `Qingdan benchmark — ${machine.cpus} cores, ${machine.memoryGb} GiB, Node ${machine.node}; ${connections} connections, ${duration} s each`,
+  );
   const ceil = await ceiling();
   console.log(`ceiling: ${ceil.rps} requests/s (p99 ${ceil.p99} ms)`);
   const runs = [];
@@ -229,10 +333,15 @@ async function main() {
   const file = path.join(root, 'bench', 'results', `${date}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2));
   for (const r of runs) {
-    console.log(`\n${r.db}, ${r.size.toLocaleString('en')} problems — peak server memory ${r.peakRssMb} MB${r.import ? `, import ${r.import.rate}/s (raw insert ${r.import.rawRate}/s, ${r.import.ratio}%)` : ''}`);
+    console.log(
+      `\n${r.db}, ${r.size.toLocaleString('en')} problems — peak server memory ${r.peakRssMb} MB${r.import ? `, import ${r.import.rate}/s (raw insert ${r.import.rawRate}/s, ${r.import.ratio}%)` : ''}`,
+    );
     console.log('| measurement | req/s | % of ceiling | p50 ms | p97.5 ms | p99 ms | errors | non-2xx |');
     console.log('|---|---|---|---|---|---|---|---|');
-    for (const m of r.rows) console.log(`| ${m.name} | ${m.rps} | ${m.ratio ?? '—'} | ${m.p50} | ${m.p95 ?? '—'} | ${m.p99} | ${m.errors} | ${m.non2xx} |`);
+    for (const m of r.rows)
+      console.log(
+        `| ${m.name} | ${m.rps} | ${m.ratio ?? '—'} | ${m.p50} | ${m.p95 ?? '—'} | ${m.p99} | ${m.errors} | ${m.non2xx} |`,
+      );
   }
   console.log(`\nwritten ${path.relative(root, file)}`);
 }

@@ -15,6 +15,8 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   maxUploadBytes: number;
+  /** Reports (POST /api/problems) one client address may send per minute. */
+  reportsPerMinute: number;
   /** Run the deadline scheduler in this process. */
   scheduler: boolean;
   version: string;
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionIdleMinutes: Number(env.QINGDAN_SESSION_IDLE_MINUTES ?? 30),
     sessionAbsoluteHours: Number(env.QINGDAN_SESSION_ABSOLUTE_HOURS ?? 12),
     maxUploadBytes: Number(env.QINGDAN_MAX_UPLOAD_BYTES ?? 10 * 1024 * 1024),
+    reportsPerMinute: Number(env.QINGDAN_REPORTS_PER_MINUTE ?? 60),
     scheduler: (env.QINGDAN_SCHEDULER ?? '1') === '1',
     version: '0.1.0',
     ...overrides,

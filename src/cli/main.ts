@@ -333,14 +333,17 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('gen')
-    .description('generate a realistic synthetic jurisdiction through the bulk-import path (benchmarks, demos)')
+    .description(
+      'generate a realistic synthetic jurisdiction through the bulk-import path (benchmarks, demos)',
+    )
     .requiredOption('--problems <n>', 'how many problems', (v) => Number(v))
     .option('--seed <s>', 'random seed', (v) => Number(v), 1)
     .option('--json', 'print the figures as one JSON line at the end')
     .option('--no-raw', 'skip measuring the raw insert rate (the ceiling for import)')
     .action((o: { problems: number; seed: number; json?: boolean; raw: boolean }) =>
       withContext(async (ctx) => {
-        if (!Number.isInteger(o.problems) || o.problems < 1) throw new Error('--problems: a positive whole number');
+        if (!Number.isInteger(o.problems) || o.problems < 1)
+          throw new Error('--problems: a positive whole number');
         const { generate, rawInsertRate } = await import('../../bench/generate.ts');
         const width = 30;
         const t = Date.now();
@@ -350,13 +353,17 @@ export async function main(argv: string[]): Promise<void> {
           onProgress: (done, total) => {
             const filled = Math.round((done / total) * width);
             const rate = Math.round(done / ((Date.now() - t) / 1000));
-            process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${rate}/s   `);
+            process.stderr.write(
+              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${rate}/s   `,
+            );
           },
         });
         process.stderr.write('\n');
         const rawRate = o.raw ? await rawInsertRate(ctx, Math.min(o.problems, 100_000), o.seed) : null;
         const ratio = rawRate ? Math.round((r.rate / rawRate) * 1000) / 10 : null;
-        console.log(`imported ${r.imported.toLocaleString('en')} problems in ${r.seconds.toFixed(1)} s (${r.rate}/s)${rawRate ? `; raw insert ${rawRate}/s, import at ${ratio}% of it` : ''}`);
+        console.log(
+          `imported ${r.imported.toLocaleString('en')} problems in ${r.seconds.toFixed(1)} s (${r.rate}/s)${rawRate ? `; raw insert ${rawRate}/s, import at ${ratio}% of it` : ''}`,
+        );
         if (o.json) console.log(JSON.stringify({ ...r, rawRate, ratio, database: ctx.dialect.name }));
       }),
     );

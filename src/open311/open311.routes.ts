@@ -136,7 +136,10 @@ export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
       };
       const writeLimit = {
         rateLimit: {
-          max: Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT) > 0 ? Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT) : 60,
+          max:
+            Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT) > 0
+              ? Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT)
+              : 60,
           timeWindow: '1 minute',
           keyGenerator: (req: FastifyRequest) => req.principal?.apiKeyId ?? req.ip,
           errorResponseBuilder: (_req: FastifyRequest, c: { after: string; max: number }) => ({

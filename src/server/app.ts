@@ -14,12 +14,22 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError, badRequest } from './errors.ts';
 import type { App } from './types.ts';
 import { authHooks } from './hooks.ts';
 import { registerModules } from './modules.ts';
 import { SESSION_COOKIE } from './guards.ts';
 import { permissionGate } from './permissions.ts';
+
+/** True when a string anywhere in the value (to a sane depth) holds a NUL character. */
+function containsNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 32 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000') || containsNul(v, depth + 1)) return true;
+  }
+  return false;
+}
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -70,6 +80,16 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       });
     }
     const fe = error as FastifyError;
+    // The multipart parser reports a broken body (no closing boundary, bad part headers) as a plain
+    // Error while a handler reads the parts: that is the client's fault, not ours.
+    if (!fe.statusCode && req.isMultipart() && /busboy|dicer/i.test(error.stack ?? '')) {
+      return reply.status(400).send({
+        error: {
+          code: 'malformed_multipart',
+          message: `malformed multipart/form-data body: ${error.message}`,
+        },
+      });
+    }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply
         .status(fe.statusCode)
@@ -120,6 +140,17 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   authHooks(app, ctx);
   permissionGate(app);
+  // NUL characters have no business in any field, and PostgreSQL refuses them in text: turn them away
+  // at the boundary with a 400 rather than fail in the database.
+  app.addHook('preValidation', async (req) => {
+    for (const [where, value] of [
+      ['path', req.params],
+      ['query', req.query],
+      ['body', req.body],
+    ] as const) {
+      if (containsNul(value, 0)) throw badRequest(`${where}: NUL characters (\\u0000) are not accepted`);
+    }
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { schema: { tags: ['system'] } }, async (_req, reply) => {

@@ -2,6 +2,9 @@ import type { AppContext } from './context.ts';
 import { buildApp } from './app.ts';
 import { startDeadlineScheduler } from '../modules/problems/deadlineScheduler.ts';
 
+/** How long requests in flight may take to finish after SIGTERM before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 25_000;
+
 /** Serves HTTP until SIGINT/SIGTERM, then finishes requests in flight and closes the database. */
 export async function serve(ctx: AppContext): Promise<{ url: string; close: () => Promise<void> }> {
   const app = await buildApp(ctx);
@@ -11,12 +14,22 @@ export async function serve(ctx: AppContext): Promise<{ url: string; close: () =
   const close = () =>
     (closing ??= (async () => {
       stopScheduler();
-      await app.close();
+      // Connections that finish their last request while we close would otherwise stay open until the
+      // client's keep-alive ends; close them as soon as they are idle, and give up on stragglers after
+      // the grace period.
+      const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+      const deadline = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(idle);
+        clearTimeout(deadline);
+      }
       await ctx.database.close();
     })());
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
-      ctx.log.info({ signal: sig }, 'shutting down: finishing requests in flight');
+      ctx.log.warn({ signal: sig }, 'shutting down: finishing requests in flight');
       void close().then(() => process.exit(0));
     });
   }

@@ -18,6 +18,10 @@ export type App = FastifyInstance<
 >;
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered (HEAD routes left out), in registration order. */
+    routeTable: { method: string; url: string }[];
+  }
   interface FastifyRequest {
     /** Who is calling, if anyone. */
     principal: Principal | null;

@@ -24,6 +24,20 @@ export const attachmentsRepository = {
       .where('id', 'in', ids)
       .execute();
   },
+  /** How many files the user uploaded since the given time that are still not linked to anything. */
+  async countPending(db: Db, jurisdictionId: string, createdBy: string, since: string): Promise<number> {
+    const r = await db
+      .selectFrom('attachments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('created_by', '=', createdBy)
+      .where('created_at', '>=', since)
+      .where('problem_id', 'is', null)
+      .where('action_id', 'is', null)
+      .where('visit_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
   ofProblem(db: Db, jurisdictionId: string, problemId: string) {
     return db
       .selectFrom('attachments')

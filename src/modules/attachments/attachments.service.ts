@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
@@ -22,6 +23,32 @@ export const ALLOWED_TYPES: Record<string, 'image' | 'document'> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'document',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'document',
 };
+
+/** The largest image accepted, in pixels: a guard against decompression bombs. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+/** Uploads one user may hold that are not yet linked to a problem, action or visit (a day's drafts). */
+export const MAX_PENDING_UPLOADS = 60;
+
+/**
+ * Decodes and re-encodes an image, applying its orientation. The new file carries no metadata: EXIF
+ * (GPS position, camera, owner), XMP and comments are gone before anyone else can see the photo, and a
+ * file that only pretends to be an image, or hides a payload after it, does not survive the round trip.
+ */
+export async function reencodeImage(data: Buffer, mime: string): Promise<Buffer> {
+  const animated = mime === 'image/gif' || mime === 'image/webp';
+  let img = sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, animated, failOn: 'error' });
+  if (!animated) img = img.rotate();
+  switch (mime) {
+    case 'image/jpeg':
+      return img.jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+    case 'image/png':
+      return img.png({ compressionLevel: 9 }).toBuffer();
+    case 'image/webp':
+      return img.webp({ quality: 85 }).toBuffer();
+    default:
+      return img.gif().toBuffer();
+  }
+}
 
 /** An attachment as the API shows it. */
 export interface AttachmentInfo {
@@ -62,8 +89,31 @@ export async function storeAttachment(
       [{ path: 'file', message: `detected ${type?.mime ?? 'unknown type'}` }],
     );
   }
-  const id = uuidv7();
   const now = ctx.clock.now();
+  const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  const owner = p.userId ?? p.apiKeyId ?? null;
+  if (
+    owner &&
+    (await attachmentsRepository.countPending(ctx.db, p.jurisdictionId, owner, since)) >= MAX_PENDING_UPLOADS
+  )
+    throw new AppError(
+      429,
+      'too_many_uploads',
+      `file: at most ${MAX_PENDING_UPLOADS} uploads a day that are not yet attached to a report`,
+    );
+  if (kind === 'image') {
+    try {
+      data = await reencodeImage(data, type.mime);
+    } catch (err) {
+      throw new AppError(
+        415,
+        'unreadable_image',
+        `file: ${originalName} cannot be read as ${type.mime} (${(err as Error).message})`,
+        [{ path: 'file', message: 'unreadable image' }],
+      );
+    }
+  }
+  const id = uuidv7();
   const rel = path.join('files', p.jurisdictionId, now.toISOString().slice(0, 7), `${id}.${type.ext}`);
   const abs = path.join(ctx.config.dataDir, rel);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -86,7 +136,7 @@ export async function storeAttachment(
     sha256: crypto.createHash('sha256').update(data).digest('hex'),
     original_name: safeName(originalName, type.ext),
     storage_path: rel,
-    created_by: p.userId ?? p.apiKeyId ?? null,
+    created_by: owner,
     created_at: now.toISOString(),
   };
   await attachmentsRepository.insert(ctx.db, row);

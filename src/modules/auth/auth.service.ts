@@ -104,7 +104,13 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
   const id = sha256Hex(token);
   const now = ctx.clock.now();
   const hit = sessionCache.get(id);
-  if (hit && hit.principal.jurisdictionId && now.getTime() - hit.at < SESSION_CACHE_MS && now.getTime() >= hit.at) return hit.principal;
+  if (
+    hit &&
+    hit.principal.jurisdictionId &&
+    now.getTime() - hit.at < SESSION_CACHE_MS &&
+    now.getTime() >= hit.at
+  )
+    return hit.principal;
   const s = await authRepository.findSession(ctx.db, id);
   if (!s) {
     sessionCache.delete(id);
@@ -122,7 +128,11 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
   if (now.getTime() - Date.parse(s.last_seen_at) > 60_000) {
     await authRepository.touchSession(ctx.db, s.jurisdiction_id, id, now.toISOString());
   }
-  const principal: Principal = { ...(await principalOf(ctx, row, 'session')), sessionId: id, csrfToken: s.csrf_token };
+  const principal: Principal = {
+    ...(await principalOf(ctx, row, 'session')),
+    sessionId: id,
+    csrfToken: s.csrf_token,
+  };
   sessionCache.set(id, { at: now.getTime(), principal });
   if (sessionCache.size > 10_000) sessionCache.delete(sessionCache.keys().next().value!);
   return principal;

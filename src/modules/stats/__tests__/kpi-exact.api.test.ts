@@ -18,10 +18,15 @@ describe('KPIs stay exact after every write', () => {
 
   /** The same figures, counted straight from the rows. */
   async function direct() {
-    const rows = await t.ctx.db.selectFrom('problems').select(['status', 'resolved', 'dispatched_at', 'rating', 'domain', 'township_code']).execute();
+    const rows = await t.ctx.db
+      .selectFrom('problems')
+      .select(['status', 'resolved', 'dispatched_at', 'rating', 'domain', 'township_code'])
+      .execute();
     const ind = await t.ctx.db
       .selectFrom('result_indicators as ri')
-      .innerJoin('problems as p', (j) => j.onRef('p.id', '=', 'ri.problem_id').onRef('p.jurisdiction_id', '=', 'ri.jurisdiction_id'))
+      .innerJoin('problems as p', (j) =>
+        j.onRef('p.id', '=', 'ri.problem_id').onRef('p.jurisdiction_id', '=', 'ri.jurisdiction_id'),
+      )
       .where('p.resolved', '=', 1)
       .where('ri.code', '=', 'new_jobs')
       .select('ri.value_scaled')
@@ -47,7 +52,13 @@ describe('KPIs stay exact after every write', () => {
     for (let step = 0; step < 60; step++) {
       const choice = ids.length === 0 ? 0 : rnd(4);
       if (choice === 0) {
-        const r = await resident.post('/api/problems', { categoryCode: rnd(2) ? 'jobs' : 'roads', title: `随机问题${step}`, description: '随机写入', villageCode: '430202001001', fields: { hazard: '一般' } });
+        const r = await resident.post('/api/problems', {
+          categoryCode: rnd(2) ? 'jobs' : 'roads',
+          title: `随机问题${step}`,
+          description: '随机写入',
+          villageCode: '430202001001',
+          fields: { hazard: '一般' },
+        });
         if (r.status !== 201) {
           // roads needs the hazard field and jobs refuses it: both outcomes are fine, nothing is written.
           expect(r.status).toBe(400);
@@ -58,9 +69,15 @@ describe('KPIs stay exact after every write', () => {
         const next: Record<string, [Client, string, unknown]> = {
           submitted: [supervisor, 'dispatch', { leadUnitId: hr }],
           assigned: [unit, 'sign', {}],
-          in_progress: [unit, 'request_closure', { summary: '已办结', indicators: [{ code: 'new_jobs', value: 1 + rnd(9) }] }],
+          in_progress: [
+            unit,
+            'request_closure',
+            { summary: '已办结', indicators: [{ code: 'new_jobs', value: 1 + rnd(9) }] },
+          ],
           closure_requested: [supervisor, 'verify', {}],
-          closed: p.rating ? [supervisor, 'reopen', { reason: '复查' }] : [resident, 'rate', { rating: rnd(3) === 0 ? 'dissatisfied' : 'satisfied' }],
+          closed: p.rating
+            ? [supervisor, 'reopen', { reason: '复查' }]
+            : [resident, 'rate', { rating: rnd(3) === 0 ? 'dissatisfied' : 'satisfied' }],
         };
         const a = next[p.status];
         if (a) expect((await a[0].post(`/api/problems/${id}/actions/${a[1]}`, a[2])).status).toBe(200);
@@ -72,7 +89,9 @@ describe('KPIs stay exact after every write', () => {
       expect(s.totals.resolved).toBe(d.resolved);
       expect(s.totals.closed).toBe(d.closed);
       expect(s.totals.rated).toBe(d.rated);
-      expect(s.groups.find((g: { key: string }) => g.key === 'livelihood')?.resolved ?? 0).toBe(d.livelihoodResolved);
+      expect(s.groups.find((g: { key: string }) => g.key === 'livelihood')?.resolved ?? 0).toBe(
+        d.livelihoodResolved,
+      );
       expect(s.totals.indicators.find((i: { code: string }) => i.code === 'new_jobs').value).toBe(d.newJobs);
       const list = (await supervisor.get('/api/problems?pageSize=1')).body;
       expect(list.total).toBe(d.received);

@@ -1,0 +1,189 @@
+/**
+ * The permission matrix: for every route, who may call it at all. It is the one place to read "who may
+ * do what" at the level of routes; `permissionGate` enforces it before a request's body is even
+ * validated, and `routes.permissions.api.test.ts` calls every route in Fastify's route table as every
+ * demo role and anonymously and compares the answers with this table.
+ *
+ * Finer rules stay where the domain knowledge is: which lifecycle action a role may take on which
+ * problem (problems.policy.ts), and which rows a user sees (data scope in the services).
+ */
+import type { FastifyRequest } from 'fastify';
+import { hasRole, type Role } from '../kernel/roles.ts';
+import { forbidden, unauthorized } from './errors.ts';
+import type { App } from './types.ts';
+
+/**
+ * `public`: anyone, signed in or not. `signed-in`: any user or API key. `api-key`: an integration with
+ * an API key (Open311 sends it as the `api_key` parameter inside the body, so the adapter checks it and
+ * answers 403 in Open311's format). A list of roles: a user or key holding one of them.
+ */
+export type Access = 'public' | 'signed-in' | 'api-key' | readonly Role[];
+
+/** One row of the matrix. */
+export interface Permission {
+  access: Access;
+  /** What the route decides beyond the gate (scope, policy), for the reader of this table. */
+  note?: string;
+}
+
+const ADMIN = ['admin'] as const;
+const SUPERVISION = ['supervisor', 'admin'] as const;
+
+/** Route → who may call it; keys are `METHOD url` exactly as registered with Fastify. */
+export const PERMISSIONS: Record<string, Permission> = {
+  // System
+  'GET /api/health': { access: 'public' },
+  'GET /api/config': { access: 'public' },
+  'GET /api/openapi.json': { access: 'public' },
+  'GET /api/docs': { access: 'public' },
+  'GET /api/docs/': { access: 'public' },
+  'GET /api/docs/*': { access: 'public' },
+  'GET /api/docs/json': { access: 'public' },
+  'GET /api/docs/yaml': { access: 'public' },
+  'GET /api/docs/static/*': { access: 'public' },
+  'GET /api/docs/static/index.html': { access: 'public' },
+  'GET /api/docs/static/swagger-initializer.js': { access: 'public' },
+
+  // Sign-in and keys
+  'POST /api/auth/login': { access: 'public', note: 'rate limited per address and account; lockout' },
+  'POST /api/auth/otp': { access: 'public', note: 'rate limited per address and phone' },
+  'POST /api/auth/otp/verify': { access: 'public', note: 'attempt limit per code' },
+  'GET /api/auth/me': { access: 'signed-in' },
+  'GET /api/auth/csrf': { access: 'signed-in' },
+  'POST /api/auth/logout': { access: 'signed-in', note: '{everywhere:true} ends every session' },
+  'GET /api/api-keys': { access: ADMIN },
+  'POST /api/api-keys': { access: ADMIN },
+  'DELETE /api/api-keys/:id': { access: ADMIN },
+
+  // Users and reference data
+  'GET /api/users': { access: ADMIN },
+  'POST /api/users': { access: ADMIN },
+  'PATCH /api/users/:id': { access: ADMIN },
+  'GET /api/divisions': { access: 'public' },
+  'GET /api/units': { access: 'public' },
+  'POST /api/units': { access: ADMIN },
+  'PUT /api/units/:id': { access: ADMIN },
+  'GET /api/domains': { access: 'public' },
+  'GET /api/categories': { access: 'public' },
+  'PUT /api/categories/:code': { access: ADMIN },
+  'GET /api/indicators': { access: 'public' },
+  'GET /api/time-rules': { access: 'public' },
+  'PUT /api/time-rules/:id': { access: ADMIN },
+  'GET /api/calendar': { access: 'public' },
+  'PUT /api/calendar/:date': { access: ADMIN },
+  'DELETE /api/calendar/:date': { access: ADMIN },
+
+  // Problems
+  'GET /api/problems': { access: 'signed-in', note: 'rows limited to the caller’s scope; phones masked' },
+  'POST /api/problems': { access: 'signed-in', note: 'rate limited; submit per problems.policy' },
+  'GET /api/problems/queues': { access: 'signed-in', note: 'scope' },
+  'GET /api/problems/map': { access: 'signed-in', note: 'scope' },
+  'GET /api/problems/:id': {
+    access: 'signed-in',
+    note: '404 outside the scope; full phone for reporter, supervisor, admin, lead unit',
+  },
+  'GET /api/problems/:id/similar': { access: ['supervisor'] },
+  'GET /api/problems/:id/deadline-preview': { access: ['supervisor'] },
+  'POST /api/problems/:id/actions/:action': {
+    access: 'signed-in',
+    note: 'each action per problems.policy (role, scope, own work); 403 / 404 / 409',
+  },
+  'POST /api/problems/batch/:action': { access: 'signed-in', note: 'each item as a single action' },
+  'GET /api/problems/export.xlsx': { access: 'signed-in', note: 'scope; phones masked' },
+  'POST /api/problems/import': { access: SUPERVISION },
+
+  // Attachments
+  'POST /api/attachments': { access: 'signed-in', note: 'type by content, size and count limits' },
+  'GET /api/attachments/:id': { access: 'signed-in', note: 'uploader, or whoever sees the problem' },
+
+  // Campaigns, topics, visits
+  'GET /api/campaigns': { access: 'public' },
+  'POST /api/campaigns': { access: SUPERVISION },
+  'GET /api/topics': { access: 'public' },
+  'POST /api/topics': { access: SUPERVISION },
+  'GET /api/visits': { access: ['official', 'supervisor', 'leader', 'admin'] },
+  'GET /api/visits/:id': { access: 'signed-in', note: 'topic team, supervision, leaders' },
+  'POST /api/visits': {
+    access: ['official', 'supervisor', 'admin'],
+    note: 'an official only on a topic he leads',
+  },
+
+  // Outputs
+  'GET /api/stats/summary': { access: 'public', note: 'aggregates only' },
+  'GET /api/results': { access: 'public', note: 'the public results list: no personal data' },
+  'GET /api/actions/recent': { access: 'public', note: 'public actions only, for the big screen' },
+  'GET /api/briefing': { access: 'public', note: 'aggregates only' },
+
+  // Inbox and notices
+  'GET /api/notifications': { access: 'signed-in', note: 'own inbox' },
+  'POST /api/notifications/:id/read': { access: 'signed-in', note: 'own inbox' },
+  'GET /api/notices': { access: 'public' },
+  'POST /api/notices': { access: SUPERVISION },
+
+  // Open311 GeoReport v2: reads are public; writes carry an API key (checked by the adapter).
+  'GET /open311/v2/discovery.json': { access: 'public' },
+  'GET /open311/v2/discovery.xml': { access: 'public' },
+  'GET /open311/v2/services.json': { access: 'public' },
+  'GET /open311/v2/services.xml': { access: 'public' },
+  'GET /open311/v2/services/:file': { access: 'public', note: 'a service definition' },
+  'GET /open311/v2/requests.json': { access: 'public', note: 'public fields only' },
+  'GET /open311/v2/requests.xml': { access: 'public', note: 'public fields only' },
+  'POST /open311/v2/requests.json': { access: 'api-key' },
+  'POST /open311/v2/requests.xml': { access: 'api-key' },
+  'GET /open311/v2/requests/:file': { access: 'public', note: 'public fields only' },
+  'GET /open311/v2/tokens/:file': { access: 'public' },
+  'GET /open311/v2/servicerequestupdates.json': { access: 'public' },
+  'GET /open311/v2/servicerequestupdates.xml': { access: 'public' },
+  'POST /open311/v2/servicerequestupdates.json': { access: 'api-key' },
+  'POST /open311/v2/servicerequestupdates.xml': { access: 'api-key' },
+};
+
+/** The key of a route in the matrix. */
+export function routeKey(method: string, url: string): string {
+  return `${method.toUpperCase()} ${url}`;
+}
+
+/** The web app's files and pages: every GET outside `/api/` and `/open311/`, public. */
+const WEB_APP: Permission = { access: 'public', note: 'the built web app (static files, single pages)' };
+
+/** The matrix row of a route; HEAD is answered like GET. */
+export function permissionOf(method: string, url: string): Permission | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  const row = PERMISSIONS[routeKey(m, url)];
+  if (row) return row;
+  if (m === 'GET' && !url.startsWith('/api/') && !url.startsWith('/open311/')) return WEB_APP;
+  return undefined;
+}
+
+/** True when the matrix lets the principal use the route. */
+export function passes(access: Access, principal: FastifyRequest['principal']): boolean {
+  if (access === 'public') return true;
+  if (!principal) return false;
+  if (access === 'signed-in') return true;
+  if (access === 'api-key') return principal.via === 'api_key';
+  return hasRole(principal, ...access);
+}
+
+/**
+ * Enforces the matrix on every request, before validation: anonymous callers get 401, callers without
+ * one of the roles 403. An `/api/` route missing from the matrix is refused (deny by default); the route
+ * table test names such routes so that they are added here.
+ */
+export function permissionGate(app: App): void {
+  app.addHook('onRequest', async (req) => {
+    const url = req.routeOptions.url;
+    if (!url) return; // no route matched: the 404 handler answers
+    const rule = permissionOf(req.method, url);
+    if (!rule) {
+      if (url.startsWith('/api/'))
+        throw forbidden(`route not in the permission matrix: ${req.method} ${url}`);
+      return;
+    }
+    // An API key may also arrive inside the body (Open311 `api_key`): the adapter checks it.
+    if (rule.access === 'api-key' || passes(rule.access, req.principal)) return;
+    if (!req.principal) throw unauthorized();
+    throw forbidden(
+      `需要角色 ${(rule.access as readonly Role[]).join(' / ')} / requires role ${(rule.access as readonly Role[]).join(' or ')}`,
+    );
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * Real server processes for the reliability tests: a database prepared with the Hetang reference data
+ * (SQLite in a temporary folder, or a fresh PostgreSQL database), `node bin/qingdan.mjs serve` started on
+ * a free loopback port, HTTP clients that sign in like the web app, and the CLI run as a child process.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { loadConfig } from '../config.ts';
+import { HETANG, seedHetang } from '../db/seed/hetang.ts';
+import { createContext } from '../server/bootstrap.ts';
+import { freshPgDatabase, TEST_DB } from './harness.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin/qingdan.mjs');
+
+/** A database for server processes: its environment, and a way to remove it. */
+export interface TestDatabase {
+  dataDir: string;
+  databaseUrl?: string;
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database (and data folder) on the dialect under test, optionally seeded. */
+export async function prepareDatabase(
+  opts: { seed?: boolean; dialect?: 'sqlite' | 'postgres' } = {},
+): Promise<TestDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qingdan-proc-'));
+  const pgDb = (opts.dialect ?? TEST_DB) === 'postgres' ? await freshPgDatabase() : null;
+  const env: Record<string, string> = { QINGDAN_DATA: dataDir };
+  if (pgDb) env.DATABASE_URL = pgDb.url;
+  if (opts.seed !== false) {
+    const ctx = await createContext(loadConfig({}, { dataDir, databaseUrl: pgDb?.url }), {
+      logger: pino({ level: 'silent' }),
+    });
+    await seedHetang(ctx, { problems: 'none' });
+    await ctx.database.close();
+  }
+  return {
+    dataDir,
+    databaseUrl: pgDb?.url,
+    env,
+    async drop() {
+      if (pgDb) await pgDb.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A running `qingdan serve`. */
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Resolves with the exit code (or the signal's name) when the process ends. */
+  exited: Promise<number | string>;
+  output(): string;
+}
+
+/** Starts `node bin/qingdan.mjs serve` on a free loopback port and waits until it listens. */
+export async function startServer(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      QINGDAN_SCHEDULER: '0',
+      QINGDAN_REPORTS_PER_MINUTE: '100000',
+      ...db.env,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const onData = () => {
+      const m = /listening at (http:\/\/[0-9.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${out}`));
+    });
+  });
+  return { url, child, exited, output: () => out };
+}
+
+/** Runs the CLI to completion with the database's environment. */
+export function runCli(
+  db: TestDatabase,
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...db.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI without blocking this process (so that load generators keep running meanwhile). */
+export function runCliAsync(
+  db: TestDatabase,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...db.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** An HTTP client of a server process that signs in like the web app (cookie and CSRF token). */
+export class HttpClient {
+  private cookie = '';
+  private csrf = '';
+  constructor(readonly base: string) {}
+
+  /** Signs in as a demo user. */
+  async login(username: string, password = HETANG.password): Promise<this> {
+    const r = await fetch(`${this.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
+    this.cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+    this.csrf = ((await r.json()) as { csrfToken: string }).csrfToken;
+    return this;
+  }
+
+  /** Sends a request; the body is JSON unless it is a string with its own content type. */
+  async request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
+    const h: Record<string, string> = { cookie: this.cookie, 'x-csrf-token': this.csrf, ...headers };
+    let payload: string | undefined;
+    if (body !== undefined) {
+      if (typeof body === 'string') payload = body;
+      else {
+        payload = JSON.stringify(body);
+        h['content-type'] = 'application/json';
+      }
+    }
+    const r = await fetch(`${this.base}${url}`, { method, headers: h, body: payload });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: r.status, body: parsed };
+  }
+}
+
+/** A report with a unique title, as the load generators send it. */
+export function reportBody(title: string) {
+  return {
+    categoryCode: 'roads',
+    title,
+    description: '压力测试：路面坑洼，积水严重',
+    villageCode: '430202001001',
+    fields: { hazard: '一般' },
+  };
+}
+
+/**
+ * Keeps `workers` concurrent writers sending reports until `stop()`; remembers every acknowledged one
+ * (201 received) with the moment it was acknowledged.
+ */
+export function writeLoad(client: HttpClient, prefix: string, workers: number) {
+  const acked: { id: string; title: string; at: number }[] = [];
+  let failed = 0;
+  let running = true;
+  let n = 0;
+  const loops = Array.from({ length: workers }, async () => {
+    while (running) {
+      const title = `${prefix}-${n++}`;
+      try {
+        const r = await client.request('POST', '/api/problems', reportBody(title), {
+          'idempotency-key': title,
+        });
+        if (r.status === 201) acked.push({ id: r.body.id, title, at: Date.now() });
+        else failed++;
+      } catch {
+        failed++; // connection refused or reset: not acknowledged
+        await new Promise((res) => setTimeout(res, 5));
+      }
+    }
+  });
+  return {
+    acked,
+    failed: () => failed,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
