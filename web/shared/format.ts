@@ -65,13 +65,41 @@ export function statusVantType(s: string): 'primary' | 'success' | 'warning' | '
   return v === 'info' ? 'default' : v;
 }
 
+/** English names of the indicator units the categories use. */
+const UNITS_EN: Record<string, string> = {
+  元: 'yuan',
+  家: 'enterprises',
+  亩: 'mu',
+  天: 'days',
+  人: 'people',
+  人次: 'person-times',
+  个: 'items',
+  项: 'items',
+  次: 'times',
+};
+
+/** An indicator's unit in the given language (units are stored in Chinese). */
+export function indicatorUnit(unit: string, locale: string): string {
+  return locale.startsWith('en') ? (UNITS_EN[unit] ?? unit) : unit;
+}
+
+/** An indicator's name in the given language, from the reference list when it knows an English name. */
+export function indicatorName(
+  ind: { code: string; name?: string },
+  locale: string,
+  known: { code: string; nameEn?: string }[] = [],
+): string {
+  const en = locale.startsWith('en') ? known.find((k) => k.code === ind.code)?.nameEn : undefined;
+  return en || ind.name || ind.code;
+}
+
 /** An indicator value with its unit; yuan amounts of 10,000 and more are shown in 万元 as the article does. */
-export function formatIndicator(value: number, unit: string, wan = '万元'): string {
+export function formatIndicator(value: number, unit: string, wan = '万元', locale = 'zh-CN'): string {
   if (unit === '元' && Math.abs(value) >= 10000) {
     const v = value / 10000;
     return `${Number.isInteger(v) ? v : v.toFixed(2)} ${wan}`;
   }
-  return `${Number.isInteger(value) ? value : value.toFixed(2)} ${unit}`;
+  return `${Number.isInteger(value) ? value : value.toFixed(2)} ${indicatorUnit(unit, locale)}`;
 }
 
 /** The name of a unit given as a name or as `{id, name}`. */

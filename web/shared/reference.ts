@@ -1,5 +1,5 @@
 import { api } from './api';
-import type { Category, Division } from './types';
+import type { Category, Division, Indicator } from './types';
 
 export const ROOT_DIVISION = '430202';
 
@@ -23,6 +23,16 @@ export async function cached<T>(key: string, fetcher: () => Promise<T>): Promise
   }
 }
 const divisionCache = new Map<string, Promise<Division[]>>();
+let indicators: Promise<Indicator[]> | null = null;
+
+/** Result indicators (`GET /api/indicators`) with their English names, fetched once per page load. */
+export function loadIndicators(): Promise<Indicator[]> {
+  indicators ??= api
+    .get<Indicator[] | { items: Indicator[] }>('/api/indicators')
+    .then((r) => (Array.isArray(r) ? r : r.items));
+  indicators.catch(() => (indicators = null));
+  return indicators;
+}
 
 /** Categories (`GET /api/categories`), fetched once per page load. */
 export function loadCategories(): Promise<Category[]> {

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Response } from 'playwright-core';
+import {
+  CONSOLE,
+  ErrorLog,
+  PHONE,
+  consoleSignIn,
+  launchBrowser,
+  newContext,
+  phoneSignIn,
+  pickCascader,
+  screenshot,
+} from './browser.ts';
+import { startServer, type TestServer } from './server.ts';
+
+/** The browser's own note about the 400 answers these tests provoke on purpose. */
+const BAD_REQUEST = [/status of 400/];
+
+/** The server's message for one field of a 400 answer. */
+async function serverMessage(answer: Response, field: string): Promise<string> {
+  expect(answer.status()).toBe(400);
+  const body = (await answer.json()) as {
+    error: { details: { path: string | string[]; message: string }[] };
+  };
+  const issue = body.error.details.find((d) => (Array.isArray(d.path) ? d.path.join('.') : d.path) === field);
+  expect(issue, `a message for ${field}`).toBeTruthy();
+  return issue!.message;
+}
+
+/** Forms show the server's validation messages next to the field they are about. */
+describe('server validation messages', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const log = new ErrorLog();
+
+  beforeAll(async () => {
+    server = await startServer(inject('seedDir'));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('on the phone report form: missing fields, then a too-long address', async () => {
+    const ctx = await newContext(browser, PHONE);
+    const page = log.watch(await ctx.newPage(), 'report', BAD_REQUEST);
+    await phoneSignIn(page, server.url, 'demo-resident');
+    await page.goto(`${server.url}/m/report`);
+
+    // Nothing filled in: every required field says so, and nothing is sent.
+    await page.locator('[data-test=submit-report]').click();
+    for (const field of ['categoryCode', 'title', 'description', 'villageCode'])
+      await expect
+        .poll(() => page.locator(`.van-field:has([name=${field}]) .van-field__error-message`).innerText())
+        .not.toBe('');
+
+    await page.locator('input[name=categoryCode]').click();
+    await pickCascader(page, ['民生保障', '环境卫生']);
+    await page.locator('input[name=title]').fill('垃圾清运不及时');
+    await page.locator('textarea[name=description]').fill('垃圾桶满了三天没人清运。');
+    await page.locator('input[name=villageCode]').click();
+    await pickCascader(page, [0, 0]);
+    await page.locator('input[name=address]').fill('长'.repeat(201));
+    const answer = page.waitForResponse(
+      (r) => r.url().endsWith('/api/problems') && r.request().method() === 'POST',
+    );
+    await page.locator('[data-test=submit-report]').click();
+    const message = await serverMessage(await answer, 'address');
+    const shown = page.locator('.van-field:has([name=address]) .van-field__error-message');
+    await expect.poll(() => shown.innerText()).toBe(message);
+    await screenshot(page, 'forms-report-address');
+    expect(log.errors).toEqual([]);
+  });
+
+  it('on the enterprise form: a contact phone the server refuses', async () => {
+    const ctx = await newContext(browser, PHONE);
+    const page = log.watch(await ctx.newPage(), 'enterprise', BAD_REQUEST);
+    await phoneSignIn(page, server.url, 'demo-enterprise');
+    await page.goto(`${server.url}/m/enterprise`);
+    await page.locator('input[name=enterpriseName]').fill('湘江新材料有限公司');
+    // The credit code is checked as it is typed.
+    await page.locator('input[name=enterpriseUscc]').fill('91430202MA4L16JQ9');
+    await expect.poll(() => page.locator('[data-test=uscc-note]').innerText()).toContain('17');
+    await page.locator('input[name=enterpriseUscc]').fill('91430202MA4L16JQ9B');
+    await page.locator('input[name=contactName]').fill('李经理');
+    await page.locator('input[name=contactPhone]').fill('12345');
+    await page.locator('input[name=categoryCode]').click();
+    await pickCascader(page, ['企业发展', '招商引资']);
+    await page.locator('input[name=title]').fill('希望对接产业基金');
+    await page.locator('textarea[name=description]').fill('扩大产能需要引入战略投资。');
+    await page.locator('input[name=villageCode]').click();
+    await pickCascader(page, [0, 0]);
+    const answer = page.waitForResponse(
+      (r) => r.url().endsWith('/api/problems') && r.request().method() === 'POST',
+    );
+    await page.locator('[data-test=submit-report]').click();
+    const message = await serverMessage(await answer, 'reporter.phone');
+    const shown = page.locator('.van-field:has([name=contactPhone]) .van-field__error-message');
+    await expect.poll(() => shown.innerText()).toBe(message);
+    await screenshot(page, 'forms-enterprise-phone');
+    expect(log.errors).toEqual([]);
+  });
+
+  it('on the console: dispatch without a lead unit, and a wrong password', async () => {
+    const ctx = await newContext(browser, CONSOLE);
+    const page = log.watch(await ctx.newPage(), 'console', [...BAD_REQUEST, /status of 401/]);
+
+    await page.goto(`${server.url}/admin/login`);
+    await page.locator('input[name=username]').fill('demo-supervisor');
+    await page.locator('input[name=password]').fill('not-the-password');
+    await page.locator('button[type=submit]').click();
+    await page.locator('.el-message--error, .el-form-item__error').first().waitFor();
+
+    await consoleSignIn(page, server.url, 'demo-supervisor');
+    const r = await ctx.request.get(`${server.url}/api/problems`, {
+      params: { status: 'submitted', pageSize: 1 },
+    });
+    const pending = ((await r.json()) as { items: { id: string }[] }).items[0]!;
+    await page.goto(`${server.url}/admin/problems/${pending.id}`);
+    await page.locator('[data-test=action-dispatch]').click();
+    await page.locator('[data-test=form-dispatch]').waitFor();
+    const answer = page.waitForResponse((res) => res.url().endsWith('/actions/dispatch'));
+    await page.locator('.el-dialog:visible [data-test=action-submit]').click();
+    const message = await serverMessage(await answer, 'leadUnitId');
+    const item = page.locator('.el-dialog:visible .el-form-item', {
+      has: page.locator('[data-test=unit-picker]'),
+    });
+    await expect.poll(() => item.first().locator('.el-form-item__error').innerText()).toBe(message);
+    await screenshot(page, 'forms-dispatch');
+    expect(log.errors).toEqual([]);
+  });
+});

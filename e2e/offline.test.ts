@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { APIRequestContext, Browser } from 'playwright-core';
+import {
+  ErrorLog,
+  PHONE,
+  launchBrowser,
+  newContext,
+  phoneSignIn,
+  pickCascader,
+  samplePhoto,
+  screenshot,
+} from './browser.ts';
+import { startServer, type TestServer } from './server.ts';
+
+/** What the browser says about requests that fail while the network is off. */
+const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /Failed to fetch/];
+
+/**
+ * An official logs a visit with two problems while offline: the page says what is waiting, and once
+ * the network is back every problem exists exactly once.
+ */
+describe('offline visit', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const log = new ErrorLog();
+  const tag = `离线走访${Date.now().toString(36).toUpperCase()}`;
+
+  beforeAll(async () => {
+    server = await startServer(inject('seedDir'));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function saved(request: APIRequestContext): Promise<{ visits: number; problems: string[] }> {
+    const visits = (await (await request.get(`${server.url}/api/visits`)).json()) as
+      { place: string; id: string }[] | { items: { place: string; id: string }[] };
+    const mine = (Array.isArray(visits) ? visits : visits.items).filter((v) => v.place === tag);
+    const r = await request.get(`${server.url}/api/problems`, { params: { q: tag, pageSize: 50 } });
+    expect(r.status()).toBe(200);
+    const problems = ((await r.json()) as { items: { title: string }[] }).items.map((p) => p.title).sort();
+    return { visits: mine.length, problems };
+  }
+
+  it('queues the visit and its two problems, and sends each exactly once', async () => {
+    const ctx = await newContext(browser, PHONE);
+    const page = log.watch(await ctx.newPage(), 'official', OFFLINE_NOISE);
+    await phoneSignIn(page, server.url, 'demo-official');
+    await page.goto(`${server.url}/m/official`);
+    await page.locator('[data-test=log-visit]').click();
+    await page.waitForURL(/\/m\/official\/visit$/);
+    // The page warms its reference data (categories, townships and villages) for offline use.
+    await page.waitForLoadState('networkidle');
+
+    await ctx.setOffline(true);
+    await page.locator('input[name=villageCode]').click();
+    await pickCascader(page, [0, 0]);
+    await page.locator('input[name=place]').fill(tag);
+    await page.locator('input[name=participants]').fill('王建国、林涛');
+    await page.locator('textarea[name=notes]').fill('企业反映融资难、用工难。');
+    const photo = await samplePhoto('visit.png');
+    await page.locator('.van-uploader input[type=file]').first().setInputFiles(photo);
+    for (const i of [0, 1]) {
+      await page.locator('[data-test=add-problem]').click();
+      const box = page.locator(`[data-test=visit-problem-${i}]`);
+      await box.locator('input[name=categoryCode]').click();
+      await pickCascader(page, ['民生保障', i === 0 ? '就业创业' : '环境卫生']);
+      await box.locator(`input[name="p${i}.title"]`).fill(`${tag} 问题${i + 1}`);
+      await box.locator(`textarea[name="p${i}.description"]`).fill('走访中发现的问题');
+    }
+    await page
+      .locator('[data-test=visit-problem-1] .van-uploader input[type=file]')
+      .setInputFiles(await samplePhoto('problem.png'));
+    await page.locator('[data-test=visit-problem-1] .van-uploader__preview').waitFor();
+    await page.locator('[data-test=save-visit]').click();
+    await page.waitForURL(/\/m\/official$/);
+
+    // Offline: the page says so and lists what waits.
+    await page.locator('[data-test=offline-hint]').waitFor();
+    const waiting = page.locator('[data-test=outbox] .van-cell-group:not(.sent) .van-cell', { hasText: tag });
+    await expect.poll(() => waiting.count()).toBe(1);
+    await expect.poll(() => waiting.innerText()).toContain('等待网络');
+    await screenshot(page, 'offline-1-waiting');
+    expect(await saved(ctx.request)).toEqual({ visits: 0, problems: [] });
+
+    // Back online: the outbox empties and everything is there exactly once.
+    await ctx.setOffline(false);
+    await page.locator('[data-test=offline-hint]').waitFor({ state: 'detached' });
+    await expect.poll(() => waiting.count(), { timeout: 30_000 }).toBe(0);
+    await page.locator('[data-test=outbox] .sent .van-cell', { hasText: tag }).waitFor();
+    await screenshot(page, 'offline-2-sent');
+    const expected = { visits: 1, problems: [`${tag} 问题1`, `${tag} 问题2`] };
+    expect(await saved(ctx.request)).toEqual(expected);
+
+    // Reloading (which flushes the outbox again) sends nothing twice.
+    await page.reload();
+    await page.locator('[data-test=outbox]').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await saved(ctx.request)).toEqual(expected);
+
+    expect(log.errors).toEqual([]);
+  });
+});
