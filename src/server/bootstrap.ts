@@ -46,5 +46,5 @@ export async function reloadJurisdictions(ctx: AppContext): Promise<void> {
     numberPrefix: r.number_prefix,
     divisionCode: r.division_code,
   }));
-  for (const r of rows) ctx.reference.invalidate(r.id);
+  await Promise.all(rows.map((r) => ctx.reference.invalidate(r.id)));
 }

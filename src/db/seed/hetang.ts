@@ -294,7 +294,7 @@ export async function seedHetang(
         await addUnit('village', v.name, tid, v.code);
     }
   }
-  ctx.reference.invalidate(jid);
+  await ctx.reference.invalidate(jid);
 
   // Users.
   const mk = async (

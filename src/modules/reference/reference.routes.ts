@@ -74,7 +74,7 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
         data: req.body,
       });
     });
-    changed(p.jurisdictionId);
+    await changed(p.jurisdictionId);
     reply.status(201);
     return unit;
   });
@@ -104,7 +104,7 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
           data: req.body,
         });
       });
-      changed(p.jurisdictionId);
+      await changed(p.jurisdictionId);
       reply.header('etag', `"${unit.version}"`);
       return unit;
     },
@@ -168,7 +168,7 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
           data: req.body,
         });
       });
-      changed(p.jurisdictionId);
+      await changed(p.jurisdictionId);
       return (await ctx.reference.get(p.jurisdictionId)).categories.get(req.body.code);
     },
   );
@@ -210,7 +210,7 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
           data: req.body,
         });
       });
-      changed(p.jurisdictionId);
+      await changed(p.jurisdictionId);
       return (await ctx.reference.get(p.jurisdictionId)).timeRules.find((r) => r.id === rule.id);
     },
   );
@@ -253,7 +253,7 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
           data: day,
         });
       });
-      changed(p.jurisdictionId);
+      await changed(p.jurisdictionId);
       return day;
     },
   );
@@ -275,7 +275,7 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
         return ok;
       });
       if (!removed) throw notFound('calendar day');
-      changed(p.jurisdictionId);
+      await changed(p.jurisdictionId);
       return { deleted: true };
     },
   );

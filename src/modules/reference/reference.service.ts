@@ -95,28 +95,54 @@ export class ReferenceData {
   }
 }
 
-/** Loads reference data per jurisdiction and keeps it for a short while (several processes may write). */
+/**
+ * Loads reference data per jurisdiction and keeps it in memory. Once loaded, `get` never waits for the
+ * database: data older than the TTL is refreshed in the background (several processes may write) and
+ * the previous data is served meanwhile. This matters on SQLite, where a query issued inside a
+ * transaction would wait for the transaction's own connection: services may call `get` anywhere.
+ */
 export class ReferenceService {
-  private cache = new Map<string, { at: number; data: Promise<ReferenceData> }>();
+  private cache = new Map<
+    string,
+    { at: number; data: ReferenceData; refreshing: Promise<ReferenceData> | null }
+  >();
+  private loading = new Map<string, Promise<ReferenceData>>();
   constructor(
     private readonly db: Kysely<DB>,
     private readonly ttlMs = 30_000,
   ) {}
 
-  /** The reference data of a jurisdiction. */
+  /** The reference data of a jurisdiction (loaded on first use, refreshed in the background after). */
   get(jurisdictionId: string): Promise<ReferenceData> {
     const hit = this.cache.get(jurisdictionId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.data;
-    const data = referenceRepository
-      .loadAll(this.db, jurisdictionId)
-      .then((d) => new ReferenceData(jurisdictionId, d));
-    this.cache.set(jurisdictionId, { at: Date.now(), data });
-    data.catch(() => this.cache.delete(jurisdictionId));
-    return data;
+    if (hit) {
+      if (Date.now() - hit.at > this.ttlMs && !hit.refreshing)
+        void this.reload(jurisdictionId).catch(() => undefined);
+      return Promise.resolve(hit.data);
+    }
+    return this.loading.get(jurisdictionId) ?? this.reload(jurisdictionId);
   }
 
-  /** Forgets the cached data after a change. */
-  invalidate(jurisdictionId: string): void {
-    this.cache.delete(jurisdictionId);
+  /** Reloads after a change; resolves with the fresh data (await it outside transactions). */
+  invalidate(jurisdictionId: string): Promise<ReferenceData> {
+    return this.reload(jurisdictionId);
+  }
+
+  private reload(jurisdictionId: string): Promise<ReferenceData> {
+    const p = referenceRepository.loadAll(this.db, jurisdictionId).then((d) => {
+      const data = new ReferenceData(jurisdictionId, d);
+      this.cache.set(jurisdictionId, { at: Date.now(), data, refreshing: null });
+      this.loading.delete(jurisdictionId);
+      return data;
+    });
+    const hit = this.cache.get(jurisdictionId);
+    if (hit) hit.refreshing = p;
+    else this.loading.set(jurisdictionId, p);
+    p.catch(() => {
+      this.loading.delete(jurisdictionId);
+      const h = this.cache.get(jurisdictionId);
+      if (h) h.refreshing = null;
+    });
+    return p;
   }
 }
