@@ -15,6 +15,7 @@ import type { DialectAdapter } from './dialect/types.ts';
 import { sqliteAdapter } from './dialect/sqlite.ts';
 import { postgresAdapter } from './dialect/postgres.ts';
 import type { DB } from './schema.ts';
+import { WriteBatcher, type WriteJob } from './writes.ts';
 import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_results_index.ts';
 
@@ -25,6 +26,12 @@ export type { DialectAdapter } from './dialect/types.ts';
 export interface Database {
   db: Kysely<DB>;
   dialect: DialectAdapter;
+  /**
+   * Runs a durable write in a transaction. On SQLite concurrent writes share one commit (group commit,
+   * each in its own savepoint); on PostgreSQL each runs in its own transaction, and the server groups
+   * commits itself. Use it for the writes that matter for throughput.
+   */
+  write<T>(fn: WriteJob<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,7 +66,12 @@ export function openDatabase(config: DatabaseConfig): Database {
     // replaces it on the next query.
     pool.on('error', (err) => console.warn(`postgres idle connection error: ${err.message}`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: slowQueryLog() });
-    return { db, dialect: postgresAdapter(config.databaseUrl), close: () => db.destroy() };
+    return {
+      db,
+      dialect: postgresAdapter(config.databaseUrl),
+      write: (fn) => db.transaction().execute(fn),
+      close: () => db.destroy(),
+    };
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
   const file = path.join(config.dataDir, 'qingdan.sqlite');
@@ -71,7 +83,8 @@ export function openDatabase(config: DatabaseConfig): Database {
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }), log: slowQueryLog() });
-  return { db, dialect: sqliteAdapter(raw), close: () => db.destroy() };
+  const batcher = new WriteBatcher(db);
+  return { db, dialect: sqliteAdapter(raw), write: (fn) => batcher.write(fn), close: () => db.destroy() };
 }
 
 const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAdapter) => Promise<void> }> = {

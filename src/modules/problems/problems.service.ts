@@ -407,7 +407,7 @@ export async function createProblem(
     updated_at: at,
     version: 1,
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.database.write(async (trx) => {
     row.number = await nextNumber(trx, ctx, jid, now);
     await problemsRepository.insert(trx, row);
     await ctx.dialect.indexProblem(
@@ -617,7 +617,7 @@ export async function act(
   const parsed = ActionBodies[name].safeParse(rawBody ?? {});
   for (let attempt = 0; ; attempt++) {
     try {
-      await ctx.db.transaction().execute(async (trx) => {
+      await ctx.database.write(async (trx) => {
         const { row, facts } = await loadVisible(ctx, trx, p, id);
         const denial = roleDenial(p, facts, name);
         if (denial) throw forbidden(denial);
