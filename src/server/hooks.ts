@@ -2,11 +2,14 @@ import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { principalFromApiKey, principalFromSession } from '../modules/auth/auth.service.ts';
 import { idempotencyRepository } from './idempotency.repository.ts';
+import { getProblem } from '../modules/problems/problems.service.ts';
 import type { AppContext } from './context.ts';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from './errors.ts';
 import type { App } from './types.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** After this long a reservation without a commit belongs to a request that died. */
+const STALE_RESERVATION_MS = 30_000;
 /** Writes that need no CSRF token: they create the session, or carry no cookie credentials. */
 const CSRF_EXEMPT = new Set(['/api/auth/login', '/api/auth/otp', '/api/auth/otp/verify']);
 
@@ -101,14 +104,40 @@ export function authHooks(app: App, ctx: AppContext): void {
         'Idempotency-Key was already used for a different request',
       );
     }
-    if (prior.status_code === 0)
+    if (prior.status_code === 0) {
+      // A reservation left by a request that died before it committed (nothing was written: a commit
+      // records itself in the same transaction) is taken over after a while.
+      const now = ctx.clock.now();
+      const stale = new Date(now.getTime() - STALE_RESERVATION_MS).toISOString();
+      if (
+        await idempotencyRepository.takeOver(
+          ctx.db,
+          req.jurisdictionId,
+          principal,
+          key,
+          stale,
+          now.toISOString(),
+        )
+      ) {
+        req.idempotency = { principal, key };
+        return;
+      }
       throw new AppError(409, 'in_progress', 'a request with this Idempotency-Key is still being processed');
+    }
     // The stored answer keeps its content type (an Open311 client may have asked for XML).
-    let stored: { type: string; body: string };
+    let stored: { type: string; body: string; ref?: { problemId: string } };
     try {
-      stored = JSON.parse(prior.response) as { type: string; body: string };
+      stored = JSON.parse(prior.response) as typeof stored;
     } catch {
       stored = { type: 'application/json; charset=utf-8', body: prior.response };
+    }
+    if (stored.ref && req.principal) {
+      // The write committed but its answer was never stored (the process stopped in between): the
+      // answer is made again from what was written.
+      stored = {
+        type: 'application/json; charset=utf-8',
+        body: JSON.stringify(await getProblem(ctx, req.principal, stored.ref.problemId, true)),
+      };
     }
     reply.header('idempotent-replayed', 'true');
     reply.status(prior.status_code).type(stored.type);

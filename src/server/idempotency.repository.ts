@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
 /** SQL of the Idempotency-Key store. */
@@ -51,6 +51,46 @@ export const idempotencyRepository = {
       .where('principal', '=', principal)
       .where('key', '=', key)
       .execute();
+  },
+  /**
+   * Inside the write's own transaction: records that the write committed and what it made, so that a
+   * retry after a crash between the commit and the answer replays instead of writing twice.
+   */
+  markCommitted(
+    trx: Kysely<DB> | Transaction<DB>,
+    jurisdictionId: string,
+    principal: string,
+    key: string,
+    statusCode: number,
+    problemId: string,
+  ) {
+    return trx
+      .updateTable('idempotency_keys')
+      .set({ status_code: statusCode, response: JSON.stringify({ ref: { problemId } }) })
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('principal', '=', principal)
+      .where('key', '=', key)
+      .execute();
+  },
+  /** Takes over a reservation whose request died before committing anything. */
+  async takeOver(
+    db: Kysely<DB>,
+    jurisdictionId: string,
+    principal: string,
+    key: string,
+    olderThan: string,
+    at: string,
+  ) {
+    const r = await db
+      .updateTable('idempotency_keys')
+      .set({ created_at: at })
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('principal', '=', principal)
+      .where('key', '=', key)
+      .where('status_code', '=', 0)
+      .where('created_at', '<', olderThan)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   },
   release(db: Kysely<DB>, jurisdictionId: string, principal: string, key: string) {
     return db

@@ -55,7 +55,7 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
     async (req, reply) => {
       const p = requireAuth(req);
       reply.status(201);
-      return createProblem(ctx, p, req.body);
+      return createProblem(ctx, p, req.body, { idempotency: req.idempotency });
     },
   );
 
@@ -96,7 +96,10 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: { 200: ProblemDetail },
       },
     },
-    async (req) => act(ctx, requireAuth(req), req.params.id, req.params.action, req.body),
+    async (req) =>
+      act(ctx, requireAuth(req), req.params.id, req.params.action, req.body, {
+        idempotency: req.idempotency,
+      }),
   );
 
   app.post(

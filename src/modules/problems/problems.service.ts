@@ -8,6 +8,13 @@ import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { searchText } from '../../kernel/text.ts';
 import { VersionedCache } from '../../kernel/versionedCache.ts';
+import { idempotencyRepository } from '../../server/idempotency.repository.ts';
+
+/** The Idempotency-Key of the request a write serves, recorded in the write's own transaction. */
+export interface IdempotencyRef {
+  principal: string;
+  key: string;
+}
 import { validateUscc } from '../../kernel/identifiers.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../server/errors.ts';
@@ -302,7 +309,7 @@ export async function createProblem(
   ctx: AppContext,
   p: Principal,
   input: CreateProblem,
-  opts: { channel?: string } = {},
+  opts: { channel?: string; idempotency?: IdempotencyRef } = {},
 ): Promise<ProblemDetail> {
   const jid = p.jurisdictionId;
   const ref = await ctx.reference.get(jid);
@@ -429,6 +436,16 @@ export async function createProblem(
     });
     if (input.attachmentIds?.length)
       await linkAttachments(ctx, trx, p, input.attachmentIds, { problemId: id, actionId: action.id });
+    if (opts.idempotency) {
+      await idempotencyRepository.markCommitted(
+        trx,
+        jid,
+        opts.idempotency.principal,
+        opts.idempotency.key,
+        201,
+        id,
+      );
+    }
   });
   // The submitter gets its problem back even when it may not list problems (an integration key).
   return getProblem(ctx, p, id, true);
@@ -611,6 +628,7 @@ export async function act(
   id: string,
   action: string,
   rawBody: unknown,
+  opts: { idempotency?: IdempotencyRef } = {},
 ): Promise<ProblemDetail> {
   if (!(ACTIONS as readonly string[]).includes(action)) throw notFound(`action ${action}`);
   const name = action as ActionName;
@@ -634,6 +652,16 @@ export async function act(
           throw badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
         }
         await applyAction(ctx, trx, p, row, facts, name, to, parsed.data as Record<string, unknown>);
+        if (opts.idempotency) {
+          await idempotencyRepository.markCommitted(
+            trx,
+            p.jurisdictionId,
+            opts.idempotency.principal,
+            opts.idempotency.key,
+            200,
+            id,
+          );
+        }
       });
       break;
     } catch (err) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 
@@ -263,5 +264,66 @@ describe('bad input', () => {
     expect(b.headers['idempotent-replayed']).toBe('true');
     const c = await resident.post('/api/problems', { ...valid, title: '另一个问题' }, key);
     expect(c.status).toBe(422);
+  });
+
+  it('replays a committed write whose answer was never stored, and takes over a request that died', async () => {
+    const key = 'crash-between-commit-and-answer';
+    const first = await resident.post(
+      '/api/problems',
+      { ...valid, title: '提交后进程退出' },
+      { 'idempotency-key': key },
+    );
+    expect(first.status).toBe(201);
+    // As if the process stopped after the commit and before the answer was kept: only the commit's own
+    // record (written in the same transaction) is there.
+    await t.ctx.db
+      .updateTable('idempotency_keys')
+      .set({ response: JSON.stringify({ ref: { problemId: first.body.id } }) })
+      .where('key', '=', key)
+      .execute();
+    const retry = await resident.post(
+      '/api/problems',
+      { ...valid, title: '提交后进程退出' },
+      { 'idempotency-key': key },
+    );
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+
+    // A reservation left by a request that died before committing: a retry after 30 s runs it once.
+    const dead = 'died-before-commit';
+    const body = { ...valid, title: '重试' };
+    const principal = (await resident.get('/api/auth/me')).body.user.id;
+    const requestHash = createHash('sha256')
+      .update('POST /api/problems ')
+      .update(JSON.stringify(body))
+      .digest('hex');
+    await t.ctx.db
+      .insertInto('idempotency_keys')
+      .values({
+        jurisdiction_id: '430202',
+        principal,
+        key: dead,
+        request_hash: requestHash,
+        status_code: 0,
+        response: '',
+        created_at: '2000-01-01T00:00:00.000Z',
+      })
+      .execute();
+    const count = async () =>
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom('problems')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const ok = await resident.post('/api/problems', body, { 'idempotency-key': dead });
+    expect(ok.status).toBe(201);
+    const replay = await resident.post('/api/problems', body, { 'idempotency-key': dead });
+    expect(replay.body.id).toBe(ok.body.id);
+    expect(await count()).toBe(before + 1);
   });
 });
