@@ -136,6 +136,41 @@ async function pgDatabase(name: string, fresh: boolean): Promise<string> {
   return u.toString();
 }
 
+/**
+ * The KPIs right after a write: one report, then the summary, twenty times in a row. Nothing cached can
+ * answer, so this is the cost of computing the KPIs from the data at this size.
+ */
+async function summaryAfterWrite(
+  base: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<Omit<Measure, 'ratio'>> {
+  const lat: number[] = [];
+  let errors = 0;
+  for (let i = 0; i < 20; i++) {
+    const w = await fetch(`${base}/api/problems`, { method: 'POST', headers, body });
+    if (w.status !== 201) errors++;
+    const t0 = performance.now();
+    const r = await fetch(`${base}/api/stats/summary?groupBy=township`, {
+      headers: { cookie: headers.cookie! },
+    });
+    await r.text();
+    if (r.status !== 200) errors++;
+    lat.push(performance.now() - t0);
+  }
+  lat.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!);
+  return {
+    name: 'GET /api/stats/summary right after a write (sequential)',
+    rps: Math.round(1000 / (lat.reduce((a, b) => a + b, 0) / lat.length)),
+    p50: at(0.5),
+    p95: at(0.975),
+    p99: at(0.99),
+    errors,
+    non2xx: 0,
+  };
+}
+
 /** The ceiling: a bare node:http hello-world in its own process, measured with the same load generator. */
 async function ceiling(): Promise<Omit<Measure, 'ratio'>> {
   const port = 3900;
@@ -271,6 +306,7 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
         body: problem,
       }),
     );
+    add(await summaryAfterWrite(base, writeHeaders, problem));
     const form =
       'api_key=demo-open311-key&service_code=roads&lat=27.86&long=113.17&description=%E5%8E%8B%E6%B5%8B&attribute%5Bhazard%5D=%E4%B8%80%E8%88%AC';
     add(
