@@ -454,20 +454,22 @@ export const problemsRepository = {
 
   async results(db: Db, jurisdictionId: string, problemIds: string[]) {
     if (problemIds.length === 0) return { results: [], indicators: [] };
-    const [results, indicators] = await Promise.all([
-      db
-        .selectFrom('results')
-        .selectAll()
-        .where('jurisdiction_id', '=', jurisdictionId)
-        .where('problem_id', 'in', problemIds)
-        .execute(),
-      db
-        .selectFrom('result_indicators')
-        .selectAll()
-        .where('jurisdiction_id', '=', jurisdictionId)
-        .where('problem_id', 'in', problemIds)
-        .execute(),
-    ]);
+    const results = await db
+      .selectFrom('results')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', 'in', problemIds)
+      .execute();
+    // Indicators exist only beside a result: most problems have neither, and skip the second query.
+    const withResult = results.map((r) => r.problem_id);
+    const indicators = withResult.length
+      ? await db
+          .selectFrom('result_indicators')
+          .selectAll()
+          .where('jurisdiction_id', '=', jurisdictionId)
+          .where('problem_id', 'in', withResult)
+          .execute()
+      : [];
     return { results, indicators };
   },
 

@@ -165,7 +165,12 @@ export function actionFromRow(r: ActionRow, ref: ReferenceData): Action {
   };
 }
 
-async function factsOf(db: Db, row: ProblemRow, supporting?: string[]): Promise<ProblemFacts> {
+async function factsOf(
+  db: Db,
+  row: ProblemRow,
+  supporting?: string[],
+  needTopicLead = true,
+): Promise<ProblemFacts> {
   return {
     townshipCode: row.township_code,
     leadUnitId: row.lead_unit_id,
@@ -174,7 +179,10 @@ async function factsOf(db: Db, row: ProblemRow, supporting?: string[]): Promise<
       (await problemsRepository.supportingUnits(db, row.jurisdiction_id, [row.id])).get(row.id) ??
       [],
     reporterUserId: row.reporter_user_id,
-    topicLeadId: await problemsRepository.topicLead(db, row.jurisdiction_id, row.topic_id),
+    // Only an official's visibility depends on who leads the topic: the query is skipped otherwise.
+    topicLeadId: needTopicLead
+      ? await problemsRepository.topicLead(db, row.jurisdiction_id, row.topic_id)
+      : null,
   };
 }
 
@@ -457,8 +465,14 @@ async function loadVisible(ctx: AppContext, db: Db, p: Principal | null, id: str
   const row = await problemsRepository.findById(db, jid, id);
   if (!row) throw notFound('problem');
   const supporting = (await problemsRepository.supportingUnits(db, jid, [id])).get(id) ?? [];
-  const facts = await factsOf(db, row, supporting);
-  if (!p || (!asSubmitter && !canSee(visibilityOf(p), facts))) throw notFound('problem');
+  const visibility = p ? visibilityOf(p) : null;
+  const facts = await factsOf(
+    db,
+    row,
+    supporting,
+    !!visibility && !visibility.all && !!visibility.topicLeadId && !!row.topic_id,
+  );
+  if (!p || (!asSubmitter && !canSee(visibility!, facts))) throw notFound('problem');
   return { row, supporting, facts };
 }
 
