@@ -5,6 +5,7 @@ export {
   readLedger,
   validateLedger,
   loadProblems,
+  problemRowOf,
   parseLedgerDate,
   XLSX_MIME,
   type ImportActor,

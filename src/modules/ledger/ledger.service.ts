@@ -746,6 +746,73 @@ export function validateLedger(
 // Loading
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The problems row of one problem to load: what a ledger (or a bulk load's extra fields) says, with the
+ * derived dates and flags. Shared by the import and the benchmark's raw-insert ceiling.
+ */
+export function problemRowOf(
+  jid: string,
+  p: ImportProblem,
+  id: string,
+  number: string,
+  at: string,
+): ProblemRow {
+  const x = p.extra ?? {};
+  const createdAt = x.createdAt ?? localInstant(p.foundOn);
+  const dispatched =
+    ['assigned', 'bounced', 'in_progress', 'closure_requested', 'closed'].includes(p.status) &&
+    !!p.leadUnitId;
+  const responded = ['in_progress', 'closure_requested', 'closed'].includes(p.status) && !!p.leadUnitId;
+  const running = (RUNNING_STATUSES as string[]).includes(p.status);
+  return {
+    jurisdiction_id: jid,
+    id,
+    number,
+    kind: p.kind,
+    domain: p.domain,
+    category_code: p.categoryCode,
+    channel: p.channel,
+    title: p.title,
+    description: p.description,
+    reporter_user_id: null,
+    reporter_name: p.reporterName,
+    reporter_phone: p.reporterPhone,
+    enterprise_name: p.enterpriseName,
+    enterprise_uscc: null,
+    township_code: p.townshipCode,
+    village_code: p.villageCode,
+    address: p.address,
+    lat: x.lat ?? null,
+    lng: x.lng ?? null,
+    campaign_id: p.campaignId,
+    topic_id: p.topicId,
+    visit_id: null,
+    lead_unit_id: p.leadUnitId,
+    rectification_type: p.rectificationType,
+    urgency: x.urgency ?? 'normal',
+    status: p.status,
+    due_state: running ? (p.closeDueAt && p.closeDueAt < at ? 'overdue' : 'normal') : 'none',
+    respond_due_at: x.respondDueAt ?? null,
+    close_due_at: p.closeDueAt,
+    dispatched_at: x.dispatchedAt !== undefined ? x.dispatchedAt : dispatched ? createdAt : null,
+    responded_at: x.respondedAt !== undefined ? x.respondedAt : responded ? createdAt : null,
+    closed_at: p.closedAt,
+    close_hours: p.closedAt ? Math.max(0, (Date.parse(p.closedAt) - Date.parse(createdAt)) / 3600_000) : null,
+    resolved: p.status === 'closed' && p.result ? 1 : 0,
+    rating: p.rating,
+    merged_into_id: null,
+    pending_extension: null,
+    bounce_count: x.bounceCount ?? 0,
+    press_count: x.pressCount ?? 0,
+    reopen_count: x.reopenCount ?? 0,
+    fields: '{}',
+    found_on: p.foundOn,
+    created_at: createdAt,
+    updated_at: at,
+    version: 1,
+  };
+}
+
 /** Who an import is recorded as in the action log. */
 export interface ImportActor {
   userId: string | null;
@@ -819,63 +886,8 @@ export async function loadProblems(
     for (const p of batch) {
       const id = uuidv7();
       ids.push(id);
-      const x = p.extra ?? {};
-      const createdAt = x.createdAt ?? localInstant(p.foundOn);
       const number = p.number ?? (await numbers.next(p.foundOn.slice(0, 4)));
-      const dispatched =
-        ['assigned', 'bounced', 'in_progress', 'closure_requested', 'closed'].includes(p.status) &&
-        !!p.leadUnitId;
-      const responded = ['in_progress', 'closure_requested', 'closed'].includes(p.status) && !!p.leadUnitId;
-      const running = (RUNNING_STATUSES as string[]).includes(p.status);
-      rows.push({
-        jurisdiction_id: jid,
-        id,
-        number,
-        kind: p.kind,
-        domain: p.domain,
-        category_code: p.categoryCode,
-        channel: p.channel,
-        title: p.title,
-        description: p.description,
-        reporter_user_id: null,
-        reporter_name: p.reporterName,
-        reporter_phone: p.reporterPhone,
-        enterprise_name: p.enterpriseName,
-        enterprise_uscc: null,
-        township_code: p.townshipCode,
-        village_code: p.villageCode,
-        address: p.address,
-        lat: x.lat ?? null,
-        lng: x.lng ?? null,
-        campaign_id: p.campaignId,
-        topic_id: p.topicId,
-        visit_id: null,
-        lead_unit_id: p.leadUnitId,
-        rectification_type: p.rectificationType,
-        urgency: x.urgency ?? 'normal',
-        status: p.status,
-        due_state: running ? (p.closeDueAt && p.closeDueAt < at ? 'overdue' : 'normal') : 'none',
-        respond_due_at: x.respondDueAt ?? null,
-        close_due_at: p.closeDueAt,
-        dispatched_at: x.dispatchedAt !== undefined ? x.dispatchedAt : dispatched ? createdAt : null,
-        responded_at: x.respondedAt !== undefined ? x.respondedAt : responded ? createdAt : null,
-        closed_at: p.closedAt,
-        close_hours: p.closedAt
-          ? Math.max(0, (Date.parse(p.closedAt) - Date.parse(createdAt)) / 3600_000)
-          : null,
-        resolved: p.status === 'closed' && p.result ? 1 : 0,
-        rating: p.rating,
-        merged_into_id: null,
-        pending_extension: null,
-        bounce_count: x.bounceCount ?? 0,
-        press_count: x.pressCount ?? 0,
-        reopen_count: x.reopenCount ?? 0,
-        fields: '{}',
-        found_on: p.foundOn,
-        created_at: createdAt,
-        updated_at: at,
-        version: 1,
-      });
+      rows.push(problemRowOf(jid, p, id, number, at));
       if (p.leadUnitId) {
         units.push({ jurisdiction_id: jid, problem_id: id, unit_id: p.leadUnitId, role: 'lead' });
         for (const u of p.supportingUnitIds)
