@@ -39,8 +39,21 @@ describe('problem lifecycle over HTTP', () => {
     expect(created.body.townshipCode).toBe('430202001');
     expect((await summary()).received).toBe(before.received + 1);
 
-    const act = (c: Client, action: string, body: unknown = {}) =>
-      c.post(`/api/problems/${id}/actions/${action}`, body);
+    // After every step the KPIs must say what the problem now is: counted as received from the start,
+    // accepted once dispatched, resolved and closed while verified, rated once rated.
+    const act = async (c: Client, action: string, body: unknown = {}) => {
+      const r = await c.post(`/api/problems/${id}/actions/${action}`, body);
+      if (r.status === 200) {
+        const p = r.body;
+        const k = await summary();
+        expect(k.received, `received after ${action}`).toBe(before.received + 1);
+        expect(k.accepted, `accepted after ${action}`).toBe(before.accepted + (p.dispatchedAt ? 1 : 0));
+        expect(k.resolved, `resolved after ${action}`).toBe(before.resolved + (p.resolved ? 1 : 0));
+        expect(k.closed, `closed after ${action}`).toBe(before.closed + (p.status === 'closed' ? 1 : 0));
+        expect(k.rated, `rated after ${action}`).toBe(before.rated + (p.rating ? 1 : 0));
+      }
+      return r;
+    };
 
     let r = await act(supervisor, 'return', { reason: '请补充具体位置' });
     expect(r.status).toBe(200);
