@@ -48,6 +48,35 @@ function slowQueryLog(): KyselyConfig['log'] {
   };
 }
 
+/**
+ * Prepared statements kept by their SQL text (the query builder asks for a fresh one on every query, and
+ * preparing cost more than running on the hot read paths). A statement still being iterated is not
+ * shared; the cache holds the most recently used 1,000 texts.
+ */
+function statementCache(raw: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql: string) {
+      const hit = cache.get(sql);
+      if (hit && !hit.busy) {
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const stmt = raw.prepare(sql);
+      if (!hit) {
+        cache.set(sql, stmt);
+        if (cache.size > 1000) cache.delete(cache.keys().next().value!);
+      }
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      raw.close();
+    },
+  };
+}
+
 /** Where the data lives: a PostgreSQL URL, or the folder holding the SQLite file. */
 export interface DatabaseConfig {
   databaseUrl?: string;
@@ -83,7 +112,10 @@ export function openDatabase(config: DatabaseConfig): Database {
   // 16 MB of page cache: the operating system caches the file too, and the server's memory stays small.
   raw.pragma('cache_size = -16384');
   raw.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }), log: slowQueryLog() });
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: statementCache(raw) }),
+    log: slowQueryLog(),
+  });
   const batcher = new WriteBatcher(db);
   return { db, dialect: sqliteAdapter(raw), write: (fn) => batcher.write(fn), close: () => db.destroy() };
 }
