@@ -10,6 +10,8 @@ export class FieldCipher {
   constructor(
     private readonly keys: Map<string, Buffer>,
     private readonly currentKeyId: string,
+    /** The key of lookup hashes: a key named `lookup`, else the oldest (last listed), so rotation keeps lookups. */
+    private readonly lookupKeyId: string = currentKeyId,
   ) {}
 
   /** Encrypts a value with the current key: `keyId:iv.tag.ciphertext` in base64url. */
@@ -40,7 +42,7 @@ export class FieldCipher {
 
   /** A keyed hash for exact lookup (same input → same output, useless without the key). */
   lookupHash(plain: string): string {
-    const key = this.keys.get(this.currentKeyId)!;
+    const key = this.keys.get(this.lookupKeyId)!;
     return crypto.createHmac('sha256', key).update(`lookup:${plain}`).digest('hex');
   }
 }
@@ -75,5 +77,10 @@ export function loadFieldCipher(dataDir: string, env: NodeJS.ProcessEnv = proces
     if (!current) current = id;
   }
   if (!current) throw new Error('no encryption key configured');
-  return new FieldCipher(keys, current);
+  // Rotation adds a new key in front and keeps the old ones behind it: the lookup hash stays on the
+  // oldest key (or a dedicated `lookup` key), so exact lookups still match after a rotation.
+  const ids = [...keys.keys()];
+  const lookup = keys.has('lookup') ? 'lookup' : ids[ids.length - 1]!;
+  if (lookup === 'lookup' && ids.length === 1) throw new Error('the lookup key cannot be the only key');
+  return new FieldCipher(keys, current === 'lookup' ? ids.find((i) => i !== 'lookup')! : current, lookup);
 }
