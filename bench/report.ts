@@ -39,6 +39,7 @@ function verdict(db: string, r: Row): string {
   const t = TARGETS.find((x) => r.name.startsWith(x.match));
   if (!t) return '';
   const factor = db === 'postgres' ? 0.5 : 1;
+  if (r.rps === 0) return '✗ no answer in time';
   const parts: string[] = [];
   if (t.ratio !== undefined)
     parts.push(`${(r.ratio ?? 0) >= t.ratio * factor ? '✓' : '✗'} ≥ ${t.ratio * factor} %`);
