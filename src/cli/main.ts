@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createContext, reloadJurisdictions } from '../server/bootstrap.ts';
 import { serve } from '../server/serve.ts';
-import { HETANG, seedHetang } from '../db/seed/hetang.ts';
+import { DEMO_USERS, HETANG, seedHetang } from '../db/seed/hetang.ts';
 import { hetangDivisions, initJurisdiction, nationalDivisions } from '../db/seed/reference.ts';
 import { createUser } from '../modules/users/index.ts';
 import { UserInput } from '../modules/users/users.schema.ts';
@@ -18,18 +18,6 @@ import type { AppContext } from '../server/context.ts';
 import { registerLedgerCommands } from '../modules/ledger/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The demo sign-ins, printed at start-up and listed in the README. */
-export const DEMO_USERS = [
-  'demo-admin',
-  'demo-supervisor',
-  'demo-leader',
-  'demo-official',
-  'demo-unit',
-  'demo-street',
-  'demo-resident',
-  'demo-enterprise',
-];
 
 async function withContext<T>(
   fn: (ctx: AppContext) => Promise<T>,

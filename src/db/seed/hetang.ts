@@ -23,6 +23,18 @@ export const HETANG = {
 };
 export const CAMPAIGN_NAME = '走基层、找问题、想办法、促发展';
 
+/** The demo sign-ins of DESIGN §5, all with the password `qingdan-demo`. */
+export const DEMO_USERS = [
+  'demo-admin',
+  'demo-supervisor',
+  'demo-leader',
+  'demo-official',
+  'demo-unit',
+  'demo-street',
+  'demo-resident',
+  'demo-enterprise',
+] as const;
+
 /** A small deterministic random generator, so the demo is the same on every machine. */
 function rng(seed: number) {
   let a = seed >>> 0;

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HETANG } from '../../db/seed/hetang.ts';
+import { DEMO_USERS, HETANG } from '../../db/seed/hetang.ts';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 
 const PHONE = '13812345678';
@@ -9,19 +9,7 @@ const ID_NUMBER = '430202199001011233';
 const FULL_PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
 const FULL_ID = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/;
 
-const IDENTITIES = [
-  'anonymous',
-  'api-key',
-  'pii-person',
-  'demo-admin',
-  'demo-supervisor',
-  'demo-leader',
-  'demo-official',
-  'demo-unit',
-  'demo-street',
-  'demo-resident',
-  'demo-enterprise',
-] as const;
+const IDENTITIES = ['anonymous', 'api-key', 'pii-person', ...DEMO_USERS] as const;
 type Identity = (typeof IDENTITIES)[number];
 
 /**

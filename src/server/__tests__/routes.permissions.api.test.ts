@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HETANG } from '../../db/seed/hetang.ts';
+import { DEMO_USERS, HETANG } from '../../db/seed/hetang.ts';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 import { PERMISSIONS, passes, permissionOf, routeKey } from '../permissions.ts';
 import type { Principal } from '../../kernel/roles.ts';
 
-const USERS = [
-  'demo-admin',
-  'demo-supervisor',
-  'demo-leader',
-  'demo-official',
-  'demo-unit',
-  'demo-street',
-  'demo-resident',
-  'demo-enterprise',
-] as const;
+const USERS = DEMO_USERS;
 const IDENTITIES = ['anonymous', 'api-key', ...USERS] as const;
 type Identity = (typeof IDENTITIES)[number];
 

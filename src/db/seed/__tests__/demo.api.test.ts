@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { verifyChains } from '../../../modules/audit/index.ts';
+import { DEMO_USERS } from '../hetang.ts';
 
 /** The Hetang demo reproduces the article's figures through the dashboard's own API. */
 describe('Hetang demo', () => {
@@ -56,16 +57,7 @@ describe('Hetang demo', () => {
     const units = (await sup.get('/api/units')).body;
     expect(units.length).toBeGreaterThanOrEqual(20);
     expect(units.length).toBeLessThanOrEqual(30);
-    for (const u of [
-      'demo-admin',
-      'demo-supervisor',
-      'demo-leader',
-      'demo-official',
-      'demo-unit',
-      'demo-street',
-      'demo-resident',
-      'demo-enterprise',
-    ]) {
+    for (const u of DEMO_USERS) {
       expect((await t.client().login(u)).status, u).toBe(200);
     }
     const official = await t.as('demo-official');

@@ -1,16 +1,8 @@
+import { DEMO_USERS } from '../../../db/seed/hetang.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
 
-const USERS = [
-  'demo-admin',
-  'demo-supervisor',
-  'demo-leader',
-  'demo-official',
-  'demo-unit',
-  'demo-street',
-  'demo-resident',
-  'demo-enterprise',
-] as const;
+const USERS = DEMO_USERS;
 type U = (typeof USERS)[number];
 
 /** Every action with every role: exactly the allowed ones succeed; the rest get 403, or 404 where they cannot see it. */
