@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { runSoak, type SoakReport } from './soak.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -363,8 +364,19 @@ async function main() {
   console.log(`ceiling: ${ceil.rps} requests/s (p99 ${ceil.p99} ms)`);
   const runs = [];
   for (const db of dbs) for (const size of sizes) runs.push(await measureServer(db, size, ceil.rps));
+  // The bounded soak of docs/RELIABILITY.md: ten minutes in a full run, one with --quick, none with --no-soak.
+  let soak: SoakReport | null = null;
+  if (!flag('no-soak')) {
+    console.log(`soak: ${quick ? 1 : 10} minute(s) of mixed reads and writes on SQLite …`);
+    soak = await runSoak({
+      minutes: quick ? 1 : 10,
+      workers: 16,
+      dialect: 'sqlite',
+      warmUpMs: quick ? 20_000 : 60_000,
+    });
+  }
   const date = new Date().toISOString().slice(0, 10);
-  const out = { date, machine, connections, duration, ceiling: ceil, runs };
+  const out = { date, machine, connections, duration, ceiling: ceil, runs, soak };
   fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
   const file = path.join(root, 'bench', 'results', `${date}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2));
@@ -378,6 +390,11 @@ async function main() {
       console.log(
         `| ${m.name} | ${m.rps} | ${m.ratio ?? '—'} | ${m.p50} | ${m.p95 ?? '—'} | ${m.p99} | ${m.errors} | ${m.non2xx} |`,
       );
+  }
+  if (soak) {
+    console.log(
+      `\nsoak (${soak.minutes} min, ${soak.workers} clients): ${soak.requests} requests (${soak.perSecond}/s), ${soak.errors} errors, memory after warm-up ${soak.rssMbAfterWarmUp.first} → ${soak.rssMbAfterWarmUp.last} MB (${soak.driftPercent} %): ${soak.pass ? 'pass' : 'FAIL'}`,
+    );
   }
   console.log(`\nwritten ${path.relative(root, file)}`);
 }
