@@ -384,6 +384,20 @@ function makeProblem(r: Rng, c: Context, i: number): ImportProblem {
   };
 }
 
+/** The villages with a place on the map, weighted later by their township's population. */
+function villagesOf(ref: ReferenceData): Context['villages'] {
+  return [...ref.divisions.values()]
+    .filter((d) => d.level === 'village' && d.lat !== null)
+    .map((d) => ({
+      code: d.code,
+      township: d.parentCode!,
+      lat: d.lat!,
+      lng: d.lng!,
+      name: d.name,
+      weight: 1,
+    }));
+}
+
 /** Generates N problems into the database (seeding the Hetang reference data first when it is empty). */
 export async function generate(
   ctx: AppContext,
@@ -401,16 +415,7 @@ export async function generate(
   const jid = ctx.jurisdictions[0]!.id;
   const ref = await ctx.reference.get(jid);
   const r = random(opts.seed);
-  const villages = [...ref.divisions.values()]
-    .filter((d) => d.level === 'village' && d.lat !== null)
-    .map((d) => ({
-      code: d.code,
-      township: d.parentCode!,
-      lat: d.lat!,
-      lng: d.lng!,
-      name: d.name,
-      weight: 0,
-    }));
+  const villages = villagesOf(ref);
   for (const v of villages) {
     const siblings = villages.filter((x) => x.township === v.township).length;
     v.weight = (TOWNSHIP_POPULATION[v.township] ?? 20000) / siblings;
@@ -446,16 +451,7 @@ export async function rawInsertRate(ctx: AppContext, count: number, seed: number
   const r = random(seed + 1);
   await sql`drop table if exists bench_raw_problems`.execute(ctx.db);
   await sql`create table bench_raw_problems as select * from problems where 1 = 0`.execute(ctx.db);
-  const villages = [...ref.divisions.values()]
-    .filter((d) => d.level === 'village' && d.lat !== null)
-    .map((d) => ({
-      code: d.code,
-      township: d.parentCode!,
-      lat: d.lat!,
-      lng: d.lng!,
-      name: d.name,
-      weight: 1,
-    }));
+  const villages = villagesOf(ref);
   const c: Context = {
     ref,
     villages,

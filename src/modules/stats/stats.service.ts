@@ -12,7 +12,7 @@ import {
 } from '../problems/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { statsRepository, type AggregateRow, type GroupKey } from './stats.repository.ts';
-import type { Kpis, Summary, SummaryQuery } from './stats.schema.ts';
+import type { Kpis, ResultsQuery, Summary, SummaryQuery } from './stats.schema.ts';
 
 const num = z.coerce
   .number()
@@ -146,42 +146,21 @@ async function computeSummary(
   return { totals, groupBy: groupBy ?? null, groups };
 }
 
+/** The public results list's filters and page (GET /api/results). */
+export type ResultsFilter = z.infer<typeof ResultsQuery>;
+
 const resultsCache = new VersionedCache<Awaited<ReturnType<typeof computeResults>>>(300);
 
 /**
  * The public results list (成效清单): resolved problems with their results, no personal data. The same
  * for every reader, so an answer is kept per data version.
  */
-export async function publicResults(
-  ctx: AppContext,
-  jid: string,
-  q: {
-    q?: string;
-    domain?: string;
-    township?: string;
-    campaign?: string;
-    category?: string;
-    page: number;
-    pageSize: number;
-  },
-) {
+export async function publicResults(ctx: AppContext, jid: string, q: ResultsFilter) {
   const version = await problemsRepository.dataVersion(ctx.db, jid);
   return resultsCache.getOrCompute(JSON.stringify([jid, q]), version, () => computeResults(ctx, jid, q));
 }
 
-async function computeResults(
-  ctx: AppContext,
-  jid: string,
-  q: {
-    q?: string;
-    domain?: string;
-    township?: string;
-    campaign?: string;
-    category?: string;
-    page: number;
-    pageSize: number;
-  },
-) {
+async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
   const fc: FilterContext = {
     jurisdictionId: jid,
     filters: { q: q.q, domain: q.domain, township: q.township, campaign: q.campaign, category: q.category },
