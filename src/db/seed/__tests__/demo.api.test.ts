@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { verifyChains } from '../../../modules/audit/index.ts';
 import { DEMO_USERS } from '../hetang.ts';
+import { STATUSES } from '../../../modules/problems/index.ts';
 
 /** The Hetang demo reproduces the article's figures through the dashboard's own API. */
 describe('Hetang demo', () => {
@@ -33,17 +34,7 @@ describe('Hetang demo', () => {
 
   it('has problems in every state, 7 townships, 62 villages, about 25 units and the demo users', async () => {
     const sup = await t.as('demo-supervisor');
-    for (const status of [
-      'submitted',
-      'returned',
-      'rejected',
-      'assigned',
-      'bounced',
-      'in_progress',
-      'closure_requested',
-      'closed',
-      'merged',
-    ]) {
+    for (const status of STATUSES) {
       const r = await sup.get(`/api/problems?status=${status}&pageSize=1`);
       expect(r.body.total, status).toBeGreaterThan(0);
     }
