@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../src/server/context.ts';
 import { reloadJurisdictions } from '../src/server/bootstrap.ts';
 import { HETANG, seedHetang } from '../src/db/seed/hetang.ts';
-import { loadProblems, problemRowOf, type ImportProblem } from '../src/modules/ledger/index.ts';
+import { beginBulkLoad, problemRowOf, type ImportProblem } from '../src/modules/ledger/index.ts';
 import type { ReferenceData } from '../src/modules/reference/index.ts';
 
 /** A seeded random generator (mulberry32) with the helpers the generator needs. */
@@ -26,8 +26,11 @@ export function random(seed: number) {
     const u = Math.max(next(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
   };
-  const weighted = <T>(items: readonly T[], weights: readonly number[]) => {
-    const total = weights.reduce((s, w) => s + w, 0);
+  const weighted = <T>(
+    items: readonly T[],
+    weights: readonly number[],
+    total = weights.reduce((s, w) => s + w, 0),
+  ) => {
     let x = next() * total;
     for (let i = 0; i < items.length; i++) {
       x -= weights[i]!;
@@ -147,9 +150,22 @@ const STATES: [ImportProblem['status'], number][] = [
   ['bounced', 2],
 ];
 
+/** A weighted choice with its weights summed once (the same draws as `weighted` summing them each time). */
+function choice<T>(items: readonly T[], weights: readonly number[]) {
+  return { items, weights, total: weights.reduce((s, w) => s + w, 0) };
+}
+const CATEGORY_CHOICE = choice(Object.keys(CATEGORY_WEIGHTS), Object.values(CATEGORY_WEIGHTS));
+const STATE_CHOICE = choice(
+  STATES.map((s) => s[0]),
+  STATES.map((s) => s[1]),
+);
+const HOUR_CHOICE = choice([...HOUR_WEIGHTS.keys()], HOUR_WEIGHTS);
+
 interface Context {
   ref: ReferenceData;
   villages: { code: string; township: string; lat: number; lng: number; name: string; weight: number }[];
+  /** The villages as a weighted choice, made once their weights are set. */
+  villageChoice?: ReturnType<typeof choice<Context['villages'][number]>>;
   unitIds: Map<string, string>;
   start: number;
   spanDays: number;
@@ -162,27 +178,21 @@ function whenCreated(r: Rng, c: Context): Date {
     const month = t.getUTCMonth();
     const season = 1 + 0.35 * Math.sin(((month - 3) / 12) * 2 * Math.PI); // more in summer
     if (r.next() * 1.6 > WEEKDAY_WEIGHTS[t.getUTCDay()]! * season) continue;
-    const hour = r.weighted([...HOUR_WEIGHTS.keys()], HOUR_WEIGHTS);
+    const hour = r.weighted(HOUR_CHOICE.items, HOUR_CHOICE.weights, HOUR_CHOICE.total);
     return new Date(t.getTime() + (hour - 8) * 3600_000 + r.int(3600) * 1000);
   }
 }
 
 function makeProblem(r: Rng, c: Context, i: number): ImportProblem {
-  const codes = Object.keys(CATEGORY_WEIGHTS);
-  const categoryCode = r.weighted(
-    codes,
-    codes.map((k) => CATEGORY_WEIGHTS[k]!),
-  );
+  const categoryCode = r.weighted(CATEGORY_CHOICE.items, CATEGORY_CHOICE.weights, CATEGORY_CHOICE.total);
   const cat = c.ref.categories.get(categoryCode)!;
-  const v = r.weighted(
+  const villages = (c.villageChoice ??= choice(
     c.villages,
     c.villages.map((x) => x.weight),
-  );
+  ));
+  const v = r.weighted(villages.items, villages.weights, villages.total);
   const created = whenCreated(r, c);
-  let status = r.weighted(
-    STATES.map((s) => s[0]),
-    STATES.map((s) => s[1]),
-  );
+  let status = r.weighted(STATE_CHOICE.items, STATE_CHOICE.weights, STATE_CHOICE.total);
   const obj = r.pick(OBJECTS[categoryCode] ?? OBJECTS.other_matters!);
   const shortName = v.name.replace(/(社区居委会|村委会|居委会|社区)$/, '');
   const title = `${shortName}${obj}${r.pick(PROBLEMS)}`;
@@ -427,15 +437,24 @@ export async function generate(
   const actor = { userId: null, name: '数据生成器', unitId: null };
   const t0 = process.hrtime.bigint();
   let done = 0;
-  while (done < opts.problems) {
-    const n = Math.min(batch, opts.problems - done);
-    const problems = Array.from({ length: n }, (_, k) => makeProblem(r, c, done + k));
-    await ctx.db
-      .transaction()
-      .execute((trx) => loadProblems(ctx, trx, jid, actor, problems, { batchSize: 500, note: '批量导入' }));
-    done += n;
-    opts.onProgress?.(done, opts.problems);
-  }
+  // One bulk load in one transaction, as a ledger import is, fed chunk by chunk so that the generated
+  // problems never all sit in memory at once.
+  await ctx.db.transaction().execute(async (trx) => {
+    const load = await beginBulkLoad(ctx, trx, jid, actor, { note: '批量导入', expected: opts.problems });
+    try {
+      while (done < opts.problems) {
+        const n = Math.min(batch, opts.problems - done);
+        const problems = Array.from({ length: n }, (_, k) => makeProblem(r, c, done + k));
+        await load.add(problems);
+        done += n;
+        opts.onProgress?.(done, opts.problems);
+      }
+      await load.finish();
+    } catch (err) {
+      await load.abort();
+      throw err;
+    }
+  });
   await ctx.dialect.analyze(ctx.db);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { imported: done, seconds, rate: Math.round(done / seconds) };

@@ -260,6 +260,24 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
       rows.push({ ...m, ratio: ceil ? Math.round((m.rps / ceil) * 1000) / 10 : null });
 
     add(await load('GET /api/problems/:id', base, { headers: auth, paths: () => `/api/problems/${pick()}` }));
+    // The same request, each time for a different problem anywhere in the data (answers not yet cached).
+    const cold: string[] = [];
+    const total = (
+      (await (await fetch(`${base}/api/problems?pageSize=1`, { headers: auth })).json()) as { total: number }
+    ).total;
+    for (let i = 0; i < 20; i++) {
+      const page = 1 + Math.floor(Math.random() * Math.max(1, Math.floor(total / 500)));
+      const r = (await (
+        await fetch(`${base}/api/problems?pageSize=500&page=${page}&sort=-createdAt`, { headers: auth })
+      ).json()) as { items: { id: string }[] };
+      cold.push(...r.items.map((x) => x.id));
+    }
+    add(
+      await load('GET /api/problems/:id, a different problem each time', base, {
+        headers: auth,
+        paths: () => `/api/problems/${cold.length ? cold.pop()! : pick()}`,
+      }),
+    );
     add(
       await load(
         'GET /api/problems (50, 3 filters, sorted)',

@@ -122,3 +122,23 @@ export function gcj02ToWgs84(lat: number, lng: number): LatLng {
   }
   return { lat: wLat, lng: wLng };
 }
+
+/** Grid cells of 1/200 degree (≈ 555 m north–south) for "near" queries: cell = lat cell × 100000 + lng cell. */
+export const CELLS_PER_DEGREE = 200;
+
+/** The cell of a point, truncating toward zero as the databases' integer casts do. */
+export function geoCell(lat: number, lng: number): number {
+  return Math.trunc(lat * CELLS_PER_DEGREE) * 100_000 + Math.trunc(lng * CELLS_PER_DEGREE);
+}
+
+/** Every cell a box touches, or null when there are more than `max` (then a plain range scan is better). */
+export function cellsOfBox(box: BoundingBox, max = 400): number[] | null {
+  const lat0 = Math.trunc(box.minLat * CELLS_PER_DEGREE);
+  const lat1 = Math.trunc(box.maxLat * CELLS_PER_DEGREE);
+  const lng0 = Math.trunc(box.minLng * CELLS_PER_DEGREE);
+  const lng1 = Math.trunc(box.maxLng * CELLS_PER_DEGREE);
+  if ((lat1 - lat0 + 1) * (lng1 - lng0 + 1) > max) return null;
+  const out: number[] = [];
+  for (let a = lat0; a <= lat1; a++) for (let b = lng0; b <= lng1; b++) out.push(a * 100_000 + b);
+  return out;
+}

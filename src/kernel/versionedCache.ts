@@ -51,3 +51,56 @@ export class VersionedCache<T> {
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 }
+
+/**
+ * Answers of one data version per scope (a jurisdiction): when a newer version is seen every older answer
+ * of that scope is dropped at once, so the cache holds only what can still be served. Bounded by bytes;
+ * identical requests arriving together compute once.
+ */
+export class AnswerCache {
+  private readonly scopes = new Map<
+    string,
+    { version: number; entries: Map<string, string>; bytes: number }
+  >();
+  private readonly inflight = new Map<string, Promise<string>>();
+  constructor(private readonly maxBytesPerScope = 8 * 1024 * 1024) {}
+
+  private scope(name: string, version: number) {
+    let s = this.scopes.get(name);
+    if (!s || version > s.version) {
+      s = { version, entries: new Map(), bytes: 0 };
+      this.scopes.set(name, s);
+    }
+    return s;
+  }
+
+  /** The answer kept for this key at this version, or the one being computed, or a new computation. */
+  async get(scope: string, version: number, key: string, compute: () => Promise<string>): Promise<string> {
+    const s = this.scope(scope, version);
+    if (s.version === version) {
+      const hit = s.entries.get(key);
+      if (hit !== undefined) return hit;
+    }
+    const flightKey = `${scope}|${version}|${key}`;
+    const running = this.inflight.get(flightKey);
+    if (running) return running;
+    const p = compute().finally(() => this.inflight.delete(flightKey));
+    this.inflight.set(flightKey, p);
+    const value = await p;
+    const now = this.scopes.get(scope);
+    // Kept only while it still belongs to the scope's current version.
+    if (now && now.version === version && !now.entries.has(key)) {
+      const bytes = value.length * 2;
+      if (bytes <= this.maxBytesPerScope / 4) {
+        now.entries.set(key, value);
+        now.bytes += bytes;
+        while (now.bytes > this.maxBytesPerScope) {
+          const oldest = now.entries.keys().next().value!;
+          now.bytes -= now.entries.get(oldest)!.length * 2;
+          now.entries.delete(oldest);
+        }
+      }
+    }
+    return value;
+  }
+}

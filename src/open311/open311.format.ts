@@ -3,10 +3,6 @@
  * no namespace, UTF-8 declaration) or as JSON by the spec's Spark mapping (lists become arrays, the
  * wrapper element names disappear, absent optional values are `null`).
  */
-import { create } from 'xmlbuilder2';
-
-type XMLBuilder = ReturnType<typeof create>;
-
 /** The two formats the endpoint serves (Service Discovery lists both). */
 export type Format = 'xml' | 'json';
 
@@ -41,28 +37,47 @@ const ITEM_NAMES: Record<string, string> = {
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
-function write(el: XMLBuilder, name: string, value: Node | undefined): void {
-  if (value === undefined || value === null) return;
-  if (Array.isArray(value)) {
-    const child = ITEM_NAMES[name] ?? 'item';
-    for (const v of value) write(el.ele(child), child, v);
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+function escapeText(s: string): string {
+  return s.replace(NOT_XML, '').replace(/[&<>]/g, (c) => XML_ESCAPES[c]!);
+}
+
+/**
+ * Appends one element and its content, two spaces of indentation per level: an element holding text is
+ * one line, an element without content (null, empty list, empty text) is `<name/>`.
+ */
+function write(out: string[], name: string, value: Node | undefined, indent: string): void {
+  if (value === undefined || value === null) {
+    out.push(`${indent}<${name}/>`);
     return;
   }
   if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (v === undefined) continue;
-      write(el.ele(k), k, v);
+    const inner = `${indent}  `;
+    const start = out.length;
+    out.push(`${indent}<${name}>`);
+    if (Array.isArray(value)) {
+      const child = ITEM_NAMES[name] ?? 'item';
+      for (const v of value) write(out, child, v, inner);
+    } else {
+      for (const k in value) {
+        const v = value[k];
+        if (v !== undefined) write(out, k, v, inner);
+      }
     }
+    if (out.length === start + 1) out[start] = `${indent}<${name}/>`;
+    else out.push(`${indent}</${name}>`);
     return;
   }
-  el.txt(String(value).replace(NOT_XML, ''));
+  const text = escapeText(String(value));
+  out.push(text === '' ? `${indent}<${name}/>` : `${indent}<${name}>${text}</${name}>`);
 }
 
 /** Writes a document as XML with the declaration; a null value is an empty element. */
 export function toXml(doc: Document): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(doc.root);
-  write(root, doc.root, doc.body);
-  return root.end({ prettyPrint: true });
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  write(out, doc.root, doc.body, '');
+  return out.join('\n');
 }
 
 /** Writes a document as JSON (Spark convention: the root's content, without the wrapper names). */
@@ -73,6 +88,31 @@ export function toJson(doc: Document): string {
 /** Writes a document in a format. */
 export function render(doc: Document, format: Format): string {
   return format === 'xml' ? toXml(doc) : toJson(doc);
+}
+
+/**
+ * A document already written in both formats, as bytes: an answer that is the same for many callers is
+ * kept this way and sent as is.
+ */
+export class Rendered {
+  constructor(
+    readonly json: Buffer,
+    readonly xml: Buffer,
+  ) {}
+
+  static of(doc: Document): Rendered {
+    return new Rendered(Buffer.from(toJson(doc)), Buffer.from(toXml(doc)));
+  }
+
+  /** What it holds, in bytes. */
+  get bytes(): number {
+    return this.json.length + this.xml.length;
+  }
+}
+
+/** The body of an answer in a format: a document is written now, a rendered answer is sent as kept. */
+export function payloadOf(doc: Document | Rendered, format: Format): string | Buffer {
+  return doc instanceof Rendered ? doc[format] : render(doc, format);
 }
 
 /** The format a URL asks for by its extension; XML (the required format) otherwise. */

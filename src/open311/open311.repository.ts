@@ -4,6 +4,26 @@ import { applyFilters, type FilterContext } from '../modules/problems/index.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+/** The columns an Open311 service request is made of (never the reporter's or enterprise's). */
+const REQUEST_COLUMNS = [
+  'problems.id',
+  'problems.number',
+  'problems.status',
+  'problems.category_code',
+  'problems.title',
+  'problems.description',
+  'problems.lead_unit_id',
+  'problems.urgency',
+  'problems.created_at',
+  'problems.updated_at',
+  'problems.close_due_at',
+  'problems.address',
+  'problems.village_code',
+  'problems.township_code',
+  'problems.lat',
+  'problems.lng',
+] as const;
+
 /** The SQL of the Open311 adapter: reads over problems and actions, and the batch tokens. */
 export const open311Repository = {
   /** Problems by number or id (Open311 `service_request_id`), within the filter context's jurisdiction. */
@@ -15,6 +35,58 @@ export const open311Repository = {
       .orderBy('problems.created_at', 'desc')
       .orderBy('problems.id', 'desc')
       .execute();
+  },
+
+  /**
+   * One page of requests, newest first (ties by id). The page's last creation time is found first on the
+   * (jurisdiction, created_at) index alone; only the rows from there on are read and sorted, so a page
+   * costs the same whatever the number of problems in the window.
+   */
+  async requestPage(db: Db, fc: FilterContext, limit: number, offset: number) {
+    const last = await applyFilters(db.selectFrom('problems'), fc)
+      .select('problems.created_at')
+      .orderBy('problems.created_at', 'desc')
+      .limit(1)
+      .offset(offset + limit - 1)
+      .executeTakeFirst();
+    let q = applyFilters(db.selectFrom('problems'), fc).select(REQUEST_COLUMNS);
+    if (last) q = q.where('problems.created_at', '>=', last.created_at);
+    return q
+      .orderBy('problems.created_at', 'desc')
+      .orderBy('problems.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  },
+
+  /** The earliest creation time among the problems the filters select, if any. */
+  async firstCreatedAt(db: Db, fc: FilterContext): Promise<string | null> {
+    const r = await applyFilters(db.selectFrom('problems'), fc)
+      .select('problems.created_at')
+      .orderBy('problems.created_at', 'asc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.created_at ?? null;
+  },
+
+  /**
+   * The latest public action of each problem (its Open311 `status_notes`): only the columns needed, in the
+   * order of the (problem, seq) index.
+   */
+  async latestPublicNotes(db: Db, jurisdictionId: string, problemIds: string[]) {
+    const out = new Map<string, { action: string; note: string | null }>();
+    if (problemIds.length === 0) return out;
+    const rows = await db
+      .selectFrom('actions')
+      .select(['problem_id', 'action', 'note'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', 'in', problemIds)
+      .where('is_public', '=', 1)
+      .orderBy('problem_id')
+      .orderBy('seq')
+      .execute();
+    for (const r of rows) out.set(r.problem_id, r);
+    return out;
   },
 
   /** Public actions after submission (the updates of mySociety's extension), in time order. */

@@ -6,10 +6,11 @@ import type { App } from '../server/types.ts';
 import {
   CONTENT_TYPES,
   formatOfUrl,
-  render,
+  payloadOf,
   splitFormat,
   type Document,
   type Format,
+  type Rendered,
 } from './open311.format.ts';
 import {
   Open311Error,
@@ -45,8 +46,8 @@ function paramsOf(req: FastifyRequest): Params {
   return { ...query, ...body };
 }
 
-function send(reply: FastifyReply, format: Format, doc: Document, status = 200) {
-  return reply.status(status).header('content-type', CONTENT_TYPES[format]).send(render(doc, format));
+function send(reply: FastifyReply, format: Format, doc: Document | Rendered, status = 200) {
+  return reply.status(status).header('content-type', CONTENT_TYPES[format]).send(payloadOf(doc, format));
 }
 
 function sendError(reply: FastifyReply, format: Format, e: Open311Error) {
@@ -149,7 +150,10 @@ export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
         },
       };
 
-      const get = (path: string, handler: (req: FastifyRequest, format: Format) => Promise<Document>) => {
+      const get = (
+        path: string,
+        handler: (req: FastifyRequest, format: Format) => Promise<Document | Rendered>,
+      ) => {
         for (const format of ['xml', 'json'] as const) {
           o311.get(`${path}.${format}`, { schema: { tags }, config: readLimit }, async (req, reply) =>
             send(reply, format, await handler(req, format)),

@@ -21,7 +21,7 @@ import {
   type Status,
 } from '../modules/problems/index.ts';
 import type { Category, CategoryField, ReferenceData } from '../modules/reference/index.ts';
-import { parseW3c, w3c, type Document, type Node } from './open311.format.ts';
+import { Rendered, parseW3c, w3c, type Document, type Node } from './open311.format.ts';
 import { open311Repository } from './open311.repository.ts';
 
 /** The specification token of Service Discovery. */
@@ -210,10 +210,22 @@ function activeCategories(ref: ReferenceData): Category[] {
   return [...ref.categories.values()].filter((c) => c.active);
 }
 
-/** GET Service List. */
-export async function services(ctx: AppContext, jurisdictionId: string): Promise<Document> {
-  const ref = await ctx.reference.get(jurisdictionId);
+function servicesOf(ref: ReferenceData): Document {
   return { root: 'services', body: activeCategories(ref).map((c) => serviceOf(c, ref)) };
+}
+
+/** The service list written out once per load of the reference data: the same for every caller. */
+const renderedServices = new WeakMap<ReferenceData, Rendered>();
+
+/** GET Service List, written once per load of the jurisdiction's reference data. */
+export async function services(ctx: AppContext, jurisdictionId: string): Promise<Rendered> {
+  const ref = await ctx.reference.get(jurisdictionId);
+  let answer = renderedServices.get(ref);
+  if (!answer) {
+    answer = Rendered.of(servicesOf(ref));
+    renderedServices.set(ref, answer);
+  }
+  return answer;
 }
 
 async function categoryOrFail(
@@ -536,16 +548,42 @@ function statusNotes(a: { action: string; note: string | null } | undefined): st
   return TRANSITIONS[a.action as ActionName]?.label ?? null;
 }
 
-function divisionAddress(ref: ReferenceData, row: ProblemRow, countyCode: string): string | null {
+/** What a service request is made of: a problem's public columns. */
+type RequestRow = Pick<
+  ProblemRow,
+  | 'id'
+  | 'number'
+  | 'status'
+  | 'category_code'
+  | 'title'
+  | 'description'
+  | 'lead_unit_id'
+  | 'urgency'
+  | 'created_at'
+  | 'updated_at'
+  | 'close_due_at'
+  | 'address'
+  | 'village_code'
+  | 'township_code'
+  | 'lat'
+  | 'lng'
+>;
+
+function divisionAddress(ref: ReferenceData, row: RequestRow, countyCode: string): string | null {
   const parts = [row.village_code, row.township_code, countyCode]
     .map((c) => ref.divisionName(c))
     .filter((x): x is string => !!x);
   return parts.length ? parts.join(', ') : null;
 }
 
-async function requestRecords(ctx: AppContext, jurisdictionId: string, rows: ProblemRow[]): Promise<Node[]> {
-  const ref = await ctx.reference.get(jurisdictionId);
-  const latest = await problemsRepository.latestPublicActions(
+async function requestRecords(
+  ctx: AppContext,
+  jurisdictionId: string,
+  rows: RequestRow[],
+  reference?: ReferenceData,
+): Promise<Node[]> {
+  const ref = reference ?? (await ctx.reference.get(jurisdictionId));
+  const latest = await open311Repository.latestPublicNotes(
     ctx.db,
     jurisdictionId,
     rows.map((r) => r.id),
@@ -610,13 +648,16 @@ function intParam(
   return n;
 }
 
-/** A time window: given ends, or the most recent 90 days; at most 90 days. */
+/**
+ * A time window: given ends, or the most recent 90 days; at most 90 days. `fromIsNow`/`toIsNow` say
+ * which end was derived from the clock (and moves with it).
+ */
 function window(
   params: Params,
   errors: Open311ErrorItem[],
   now: Date,
   defaultRecent: boolean,
-): { from?: string; to?: string } {
+): { from?: string; to?: string; fromIsNow?: boolean; toIsNow?: boolean } {
   let start = dateParam(params, 'start_date', errors);
   let end = dateParam(params, 'end_date', errors, true);
   if (errors.length) return {};
@@ -629,11 +670,18 @@ function window(
     return {};
   }
   if (!start && !end && !defaultRecent) return {};
+  const fromIsNow = !start && !end;
   if (!start && !end) end = now;
   if (start && !end) end = new Date(Math.min(now.getTime(), start.getTime() + MAX_SPAN_DAYS * DAY_MS));
+  const toIsNow = end!.getTime() === now.getTime();
   if (!start && end) start = new Date(end.getTime() - MAX_SPAN_DAYS * DAY_MS);
   // The stored instants compare as ISO strings; `to` is exclusive, so the end instant is included.
-  return { from: start!.toISOString(), to: new Date(end!.getTime() + 1).toISOString() };
+  return {
+    from: start!.toISOString(),
+    to: new Date(end!.getTime() + 1).toISOString(),
+    fromIsNow,
+    toIsNow,
+  };
 }
 
 function paging(params: Params, errors: Open311ErrorItem[]): { limit: number; offset: number } {
@@ -642,25 +690,8 @@ function paging(params: Params, errors: Open311ErrorItem[]): { limit: number; of
   return { limit: pageSize, offset: (page - 1) * pageSize };
 }
 
-/**
- * GET Service Requests. `service_request_id` overrides everything else; otherwise `service_code`,
- * `status`, the requested-date window (90 days by default), `updated_after`/`updated_before`, and the
- * `page`/`page_size` extension (1000 at most).
- */
-export async function listRequests(
-  ctx: AppContext,
-  jurisdictionId: string,
-  params: Params,
-): Promise<Document> {
-  const ids = list(params, 'service_request_id');
-  if (ids) {
-    const rows = await open311Repository.requestsByIds(
-      ctx.db,
-      publicFilterContext(ctx, jurisdictionId, {} as ProblemFilters),
-      ids.slice(0, MAX_REQUESTS),
-    );
-    return { root: 'service_requests', body: await requestRecords(ctx, jurisdictionId, rows) };
-  }
+/** A listing's query, checked: its filters, its page, and which window ends follow the clock. */
+function requestsQuery(ctx: AppContext, params: Params) {
   const errors: Open311ErrorItem[] = [];
   const statuses = list(params, 'status');
   const badStatus = statuses?.filter((s) => s !== 'open' && s !== 'closed') ?? [];
@@ -669,7 +700,8 @@ export async function listRequests(
   const updatedAfter = dateParam(params, 'updated_after', errors);
   const updatedBefore = dateParam(params, 'updated_before', errors, true);
   const byUpdate = updatedAfter !== undefined || updatedBefore !== undefined;
-  const span = window(params, errors, ctx.clock.now(), !byUpdate);
+  const now = ctx.clock.now();
+  const span = window(params, errors, now, !byUpdate);
   const { limit, offset } = paging(params, errors);
   throwIfAny(errors);
 
@@ -685,15 +717,141 @@ export async function listRequests(
     updatedAfter: updatedAfter?.toISOString(),
     updatedBefore: updatedBefore ? new Date(updatedBefore.getTime() + 1).toISOString() : undefined,
   } as ProblemFilters;
-  const items = await problemsRepository.list(
-    ctx.db,
-    publicFilterContext(ctx, jurisdictionId, filters),
-    'createdAt',
-    true,
+  // The key names what the answer depends on besides the data: the window's ends that do not follow
+  // the clock, the filters and the page.
+  const key = JSON.stringify([
+    span.fromIsNow ? null : span.from,
+    span.toIsNow ? null : span.to,
+    filters.category,
+    filters.status,
+    filters.updatedAfter,
+    filters.updatedBefore,
     limit,
     offset,
-  );
-  return { root: 'service_requests', body: await requestRecords(ctx, jurisdictionId, items) };
+  ]);
+  return { now, span, filters, limit, offset, key };
+}
+
+/** A kept listing: valid for one data version, one load of the reference data and a span of time. */
+interface KeptListing {
+  jurisdictionId: string;
+  version: number;
+  ref: ReferenceData;
+  from: number;
+  until: number;
+  answer: Rendered;
+}
+
+/**
+ * Listings kept per query (most recently used first out of the way), at most LISTING_CACHE_BYTES of
+ * rendered answers: a listing is the same for every caller, and recomputing it costs far more than
+ * sending it.
+ */
+const LISTING_CACHE_BYTES = 16 * 1024 * 1024;
+const keptListings = new Map<string, KeptListing>();
+/** Listings being computed, per load of the reference data (and so per database) and key and version. */
+const computingListings = new WeakMap<ReferenceData, Map<string, Promise<KeptListing>>>();
+let keptListingBytes = 0;
+
+function keepListing(key: string, entry: KeptListing): void {
+  // Listings of the jurisdiction's older data versions can never be served again.
+  for (const [k, e] of keptListings) {
+    if (k === key || (e.jurisdictionId === entry.jurisdictionId && e.version < entry.version)) {
+      keptListings.delete(k);
+      keptListingBytes -= e.answer.bytes;
+    }
+  }
+  if (entry.answer.bytes > LISTING_CACHE_BYTES / 4) return;
+  keptListings.set(key, entry);
+  keptListingBytes += entry.answer.bytes;
+  for (const [k, e] of keptListings) {
+    if (keptListingBytes <= LISTING_CACHE_BYTES) break;
+    keptListings.delete(k);
+    keptListingBytes -= e.answer.bytes;
+  }
+}
+
+/**
+ * GET Service Requests. `service_request_id` overrides everything else; otherwise `service_code`,
+ * `status`, the requested-date window (90 days by default), `updated_after`/`updated_before`, and the
+ * `page`/`page_size` extension (1000 at most).
+ *
+ * The answer is the same for every caller: by id it is computed each time; otherwise it is kept per data
+ * version (the number of the last action: every change of a problem appends one), per
+ * load of the reference data (names, units, time limits), and while the clock has not moved a problem
+ * into or out of a window that follows it. A burst of identical requests computes once.
+ */
+export async function listRequests(
+  ctx: AppContext,
+  jurisdictionId: string,
+  params: Params,
+): Promise<Document | Rendered> {
+  const ids = list(params, 'service_request_id');
+  if (ids) {
+    const rows = await open311Repository.requestsByIds(
+      ctx.db,
+      publicFilterContext(ctx, jurisdictionId, {} as ProblemFilters),
+      ids.slice(0, MAX_REQUESTS),
+    );
+    return { root: 'service_requests', body: await requestRecords(ctx, jurisdictionId, rows) };
+  }
+  const q = requestsQuery(ctx, params);
+  const [version, ref] = await Promise.all([
+    problemsRepository.dataVersion(ctx.db, jurisdictionId),
+    ctx.reference.get(jurisdictionId),
+  ]);
+  const key = `${jurisdictionId}|${q.key}`;
+  const at = q.now.getTime();
+  const valid = (e: KeptListing | undefined): e is KeptListing =>
+    !!e && e.version === version && e.ref === ref && at >= e.from && at < e.until;
+  const kept = keptListings.get(key);
+  if (valid(kept)) {
+    // Most recently used last: the map's order is the eviction order.
+    keptListings.delete(key);
+    keptListings.set(key, kept);
+    return kept.answer;
+  }
+  const flight = `${key}|${version}`;
+  let flights = computingListings.get(ref);
+  if (!flights) computingListings.set(ref, (flights = new Map()));
+  let computing = flights.get(flight);
+  if (!computing) {
+    const running = flights;
+    computing = computeListing(ctx, jurisdictionId, q, version, ref).finally(() => running.delete(flight));
+    running.set(flight, computing);
+  }
+  const entry = await computing;
+  if (entry.version === version && entry.ref === ref) keepListing(key, entry);
+  return entry.answer;
+}
+
+async function computeListing(
+  ctx: AppContext,
+  jurisdictionId: string,
+  q: ReturnType<typeof requestsQuery>,
+  version: number,
+  ref: ReferenceData,
+): Promise<KeptListing> {
+  const fc = publicFilterContext(ctx, jurisdictionId, q.filters);
+  const rows = await open311Repository.requestPage(ctx.db, fc, q.limit, q.offset);
+  const answer = Rendered.of({
+    root: 'service_requests',
+    body: await requestRecords(ctx, jurisdictionId, rows, ref),
+  });
+  const at = q.now.getTime();
+  let until = Number.POSITIVE_INFINITY;
+  // A window starting 90 days ago loses the page's oldest problem when it turns 90 days old …
+  if (q.span.fromIsNow && rows.length > 0)
+    until = Math.min(until, Date.parse(rows[rows.length - 1]!.created_at) + MAX_SPAN_DAYS * DAY_MS + 1);
+  // … and a window ending now gains a problem created (by a clock ahead of ours) after now.
+  if (q.span.toIsNow) {
+    const next = await open311Repository.firstCreatedAt(
+      ctx.db,
+      publicFilterContext(ctx, jurisdictionId, { ...q.filters, from: q.span.to, to: undefined }),
+    );
+    if (next) until = Math.min(until, Date.parse(next));
+  }
+  return { jurisdictionId, version, ref, from: at, until, answer };
 }
 
 /** GET Service Request. */

@@ -83,13 +83,16 @@ export function authHooks(app: App, ctx: AppContext): void {
       .update(`${req.method} ${req.url} `)
       .update(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? null))
       .digest('hex');
-    const reserved = await idempotencyRepository.reserve(
-      ctx.db,
-      req.jurisdictionId,
-      principal,
-      key,
-      requestHash,
-      ctx.clock.now().toISOString(),
+    // The key's own writes go through the group commit too: durable, without a sync of their own.
+    const reserved = await ctx.database.write((trx) =>
+      idempotencyRepository.reserve(
+        trx,
+        req.jurisdictionId,
+        principal,
+        key,
+        requestHash,
+        ctx.clock.now().toISOString(),
+      ),
     );
     if (reserved) {
       req.idempotency = { principal, key };
@@ -110,13 +113,8 @@ export function authHooks(app: App, ctx: AppContext): void {
       const now = ctx.clock.now();
       const stale = new Date(now.getTime() - STALE_RESERVATION_MS).toISOString();
       if (
-        await idempotencyRepository.takeOver(
-          ctx.db,
-          req.jurisdictionId,
-          principal,
-          key,
-          stale,
-          now.toISOString(),
+        await ctx.database.write((trx) =>
+          idempotencyRepository.takeOver(trx, req.jurisdictionId, principal, key, stale, now.toISOString()),
         )
       ) {
         req.idempotency = { principal, key };
@@ -149,18 +147,23 @@ export function authHooks(app: App, ctx: AppContext): void {
     if (!idem) return payload;
     req.idempotency = undefined;
     if (reply.statusCode >= 500 || reply.statusCode === 401 || reply.statusCode === 429) {
-      await idempotencyRepository.release(ctx.db, req.jurisdictionId, idem.principal, idem.key);
+      await ctx.database.write((trx) =>
+        idempotencyRepository.release(trx, req.jurisdictionId, idem.principal, idem.key),
+      );
     } else {
-      await idempotencyRepository.complete(
-        ctx.db,
-        req.jurisdictionId,
-        idem.principal,
-        idem.key,
-        reply.statusCode,
-        JSON.stringify({
-          type: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-          body: typeof payload === 'string' ? payload : '',
-        }),
+      const response = JSON.stringify({
+        type: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+        body: typeof payload === 'string' ? payload : '',
+      });
+      await ctx.database.write((trx) =>
+        idempotencyRepository.complete(
+          trx,
+          req.jurisdictionId,
+          idem.principal,
+          idem.key,
+          reply.statusCode,
+          response,
+        ),
       );
     }
     return payload;

@@ -5,7 +5,7 @@ import type { DB } from '../db/schema.ts';
 export const idempotencyRepository = {
   /** Reserves a key; false when it exists already. */
   async reserve(
-    db: Kysely<DB>,
+    db: Kysely<DB> | Transaction<DB>,
     jurisdictionId: string,
     principal: string,
     key: string,
@@ -37,7 +37,7 @@ export const idempotencyRepository = {
       .executeTakeFirst();
   },
   complete(
-    db: Kysely<DB>,
+    db: Kysely<DB> | Transaction<DB>,
     jurisdictionId: string,
     principal: string,
     key: string,
@@ -74,7 +74,7 @@ export const idempotencyRepository = {
   },
   /** Takes over a reservation whose request died before committing anything. */
   async takeOver(
-    db: Kysely<DB>,
+    db: Kysely<DB> | Transaction<DB>,
     jurisdictionId: string,
     principal: string,
     key: string,
@@ -92,7 +92,7 @@ export const idempotencyRepository = {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
-  release(db: Kysely<DB>, jurisdictionId: string, principal: string, key: string) {
+  release(db: Kysely<DB> | Transaction<DB>, jurisdictionId: string, principal: string, key: string) {
     return db
       .deleteFrom('idempotency_keys')
       .where('jurisdiction_id', '=', jurisdictionId)

@@ -64,5 +64,74 @@ describe('durable writes', () => {
     expect(new Set(rs.map((r) => r.body.number)).size).toBe(100);
     const { verifyChains } = await import('../../modules/audit/index.ts');
     expect((await verifyChains(t.ctx.db)).ok).toBe(true);
+    // The answer to a report is what reading it back gives.
+    for (const r of rs.slice(0, 5)) {
+      const back = await resident.get(`/api/problems/${r.body.id}`);
+      expect(back.body).toEqual(r.body);
+    }
+  });
+
+  it('runs deferred work at the end of the batch, only for the jobs that succeeded', async () => {
+    const notice = (id: string) => ({
+      jurisdiction_id: '430202',
+      id,
+      title: id,
+      body: 'x',
+      published_at: new Date().toISOString(),
+      created_by: null,
+    });
+    const order: string[] = [];
+    const jobs = Array.from({ length: 20 }, (_, i) =>
+      t.ctx.database.write(async (trx, batch) => {
+        await trx
+          .insertInto('notices')
+          .values(notice(`gd-${i}`))
+          .execute();
+        batch.defer(async (d) => {
+          order.push(`deferred-${i}`);
+          await d
+            .insertInto('notices')
+            .values(notice(`gd-late-${i}`))
+            .execute();
+        });
+        order.push(`job-${i}`);
+        if (i % 5 === 2) throw new Error(`job ${i} fails after deferring`);
+        return i;
+      }),
+    );
+    const results = await Promise.allSettled(jobs);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(4);
+    expect(await count('gd-late-')).toBe(16);
+    expect(await count('gd-')).toBe(32);
+    // Deferred work follows every job of its batch.
+    expect(order.indexOf('deferred-0')).toBeGreaterThan(order.indexOf('job-1'));
+  });
+
+  it('fails the whole batch when deferred work fails, and acknowledges nothing in it', async () => {
+    const jobs = Array.from({ length: 5 }, (_, i) =>
+      t.ctx.database.write(async (trx, batch) => {
+        await trx
+          .insertInto('notices')
+          .values({
+            jurisdiction_id: '430202',
+            id: `gf-${i}`,
+            title: `gf-${i}`,
+            body: 'x',
+            published_at: new Date().toISOString(),
+            created_by: null,
+          })
+          .execute();
+        if (i === 4)
+          batch.defer(async () => {
+            throw new Error('deferred work fails');
+          });
+        return i;
+      }),
+    );
+    const results = await Promise.allSettled(jobs);
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(await count('gf-')).toBe(0);
+    // The batcher goes on after a failed batch.
+    expect(await t.ctx.database.write(async () => 'next')).toBe('next');
   });
 });

@@ -1,12 +1,29 @@
 import { spawn } from 'node:child_process';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../schema.ts';
 import type { DialectAdapter } from './types.ts';
+
+/** Rows per statement of a bulk insert. */
+const BULK_ROWS = 5000;
 
 /**
  * PostgreSQL: tokens (made in the application) kept as a text[] with a GIN index, so that matching does
  * not depend on the server's locale or text-search parser; to_char at Asia/Shanghai for months.
  */
 export function postgresAdapter(connectionString: string): DialectAdapter {
+  // Column types per table, read once, for the typed arrays of bulk inserts.
+  const columnTypes = new Map<string, Map<string, string>>();
+  const columnTypesOf = async (trx: Kysely<DB> | Transaction<DB>, table: string) => {
+    let types = columnTypes.get(table);
+    if (!types) {
+      const r = await sql<{ column_name: string; data_type: string }>`select column_name, data_type
+        from information_schema.columns
+        where table_schema = current_schema() and table_name = ${table}`.execute(trx);
+      types = new Map(r.rows.map((x) => [x.column_name, x.data_type]));
+      if (types.size > 0) columnTypes.set(table, types);
+    }
+    return types;
+  };
   return {
     name: 'postgres',
     types: { text: 'text', bigint: 'bigint', int: 'integer', real: 'double precision' },
@@ -29,23 +46,61 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
       await sql`insert into problem_search (jurisdiction_id, problem_id, tokens) values ${sql.join(values)}
         on conflict (jurisdiction_id, problem_id) do update set tokens = excluded.tokens`.execute(trx);
     },
+    async indexNewProblems(trx, rows) {
+      if (rows.length === 0) return;
+      // One statement per batch, three array parameters: nothing to parse or plan per row.
+      await sql`insert into problem_search (jurisdiction_id, problem_id, tokens)
+        select j, p, string_to_array(t, ' ')
+        from unnest(${rows.map((r) => r.jurisdictionId)}::text[], ${rows.map((r) => r.problemId)}::text[],
+          ${rows.map((r) => r.tokens)}::text[]) as x(j, p, t)`.execute(trx);
+    },
+    async beginBulkLoad(trx, { tables, rebuildIndexes }) {
+      const dropped = rebuildIndexes
+        ? (
+            await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes
+              where schemaname = current_schema() and tablename = any(${tables}::text[])
+              and indexdef not like 'CREATE UNIQUE INDEX%'`.execute(trx)
+          ).rows
+        : [];
+      for (const i of dropped) await sql`drop index ${sql.id(i.indexname)}`.execute(trx);
+      return {
+        async end() {
+          if (dropped.length === 0) return;
+          // Sorting for the index builds in memory rather than in temporary files.
+          await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
+          for (const i of dropped) await sql.raw(i.indexdef).execute(trx);
+        },
+        async abort() {
+          // Nothing to restore: the rollback brings the dropped indexes back.
+        },
+      };
+    },
     async analyze(db) {
       await sql`analyze`.execute(db);
     },
     async bulkInsert(trx, table, rows) {
       if (rows.length === 0) return;
-      // Multi-row inserts within PostgreSQL's 65,535 bind parameters.
-      const per = Math.max(1, Math.floor(60_000 / Object.keys(rows[0]!).length));
-      for (let i = 0; i < rows.length; i += per) {
-        await trx
-          .insertInto(table)
-          .values(rows.slice(i, i + per) as never)
-          .execute();
+      // One array parameter per column, unnested into rows: a statement of a few dozen parameters whatever
+      // the number of rows, instead of one parameter per value to parse and bind.
+      const cols = Object.keys(rows[0]!);
+      const types = await columnTypesOf(trx, table);
+      for (let i = 0; i < rows.length; i += BULK_ROWS) {
+        const chunk = rows.slice(i, i + BULK_ROWS) as Record<string, unknown>[];
+        const arrays = cols.map((c) => {
+          const type = types.get(c);
+          if (!type) throw new Error(`bulkInsert: no column ${table}.${c}`);
+          return sql`${chunk.map((r) => r[c] ?? null)}::${sql.raw(`${type}[]`)}`;
+        });
+        await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
+          select * from unnest(${sql.join(arrays)})`.execute(trx);
       }
     },
     problemSearchCondition(jurisdictionId, tokens) {
       return sql<boolean>`problems.id in (select s.problem_id from problem_search s
         where s.jurisdiction_id = ${jurisdictionId} and s.tokens @> ${tokens}::text[])`;
+    },
+    geoCellExpression(lat, lng) {
+      return `trunc(${lat} * 200)::bigint * 100000 + trunc(${lng} * 200)::bigint`;
     },
     monthOf(column) {
       return sql<string>`to_char((${sql.ref(column)})::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM')`;

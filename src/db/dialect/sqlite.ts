@@ -2,6 +2,9 @@ import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from './types.ts';
 
+/** The page cache of a bulk load, in KiB (the server's own is 16 MB). */
+const BULK_CACHE_KIB = 512 * 1024;
+
 /**
  * SQLite: FTS5 for Chinese full-text (tokens made in the application, one per bigram or word), a map
  * table with an explicit INTEGER PRIMARY KEY so that FTS rowids survive VACUUM, strftime for months.
@@ -56,6 +59,48 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         stmt('insert into problem_search (rowid, tokens) values (?, ?)').run(rowid, r.tokens);
       }
     },
+    async indexNewProblems(_trx, rows) {
+      requireTransaction();
+      const map = stmt('insert into problem_search_map (jurisdiction_id, problem_id) values (?, ?)');
+      const fts = stmt('insert into problem_search (rowid, tokens) values (?, ?)');
+      for (const r of rows) fts.run(map.run(r.jurisdictionId, r.problemId).lastInsertRowid, r.tokens);
+    },
+    async beginBulkLoad(_trx, { tables, rebuildIndexes }) {
+      requireTransaction();
+      // A page cache large enough for the indexes being written: the server's small cache would evict
+      // and re-read index pages (and spill them to the log) once per batch.
+      const cacheSize = raw.pragma('cache_size', { simple: true }) as number;
+      raw.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+      const dropped = rebuildIndexes
+        ? (
+            raw
+              .prepare(
+                "select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (select value from json_each(?))",
+              )
+              .all(JSON.stringify(tables)) as { name: string; sql: string }[]
+          ).filter((i) => !/^create\s+unique\s/i.test(i.sql))
+        : [];
+      for (const i of dropped) raw.exec(`drop index "${i.name}"`);
+      return {
+        async end() {
+          requireTransaction();
+          for (const i of dropped) raw.exec(i.sql);
+          raw.pragma(`cache_size = ${cacheSize}`);
+        },
+        async abort() {
+          raw.pragma(`cache_size = ${cacheSize}`);
+        },
+      };
+    },
+    readDataVersion(jurisdictionId) {
+      // While a write batch is open on this connection its changes are not committed yet: the caller then
+      // waits for the connection like any other query.
+      if (raw.inTransaction) return undefined;
+      const r = stmt("select value from counters where jurisdiction_id = ? and name = 'action_seq'").get(
+        jurisdictionId,
+      ) as { value: number } | undefined;
+      return Number(r?.value ?? 0);
+    },
     async analyze() {
       // A sampled ANALYZE: enough for the planner to pick the selective index, fast at any size.
       raw.pragma('analysis_limit = 1000');
@@ -78,6 +123,9 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
       return sql<boolean>`problems.id in (select m.problem_id from problem_search_map m
         where m.jurisdiction_id = ${jurisdictionId}
         and m.rowid in (select rowid from problem_search where problem_search match ${match}))`;
+    },
+    geoCellExpression(lat, lng) {
+      return `cast(${lat} * 200 as integer) * 100000 + cast(${lng} * 200 as integer)`;
     },
     monthOf(column) {
       return sql<string>`strftime('%Y-%m', ${sql.ref(column)}, '+8 hours')`;

@@ -31,8 +31,28 @@ export interface DialectAdapter {
     trx: Kysely<DB> | Transaction<DB>,
     rows: { jurisdictionId: string; problemId: string; tokens: string }[],
   ): Promise<void>;
+  /**
+   * Writes the search texts of problems that have none yet (the new problems of a bulk load), without
+   * looking for an earlier entry of each.
+   */
+  indexNewProblems(
+    trx: Kysely<DB> | Transaction<DB>,
+    rows: { jurisdictionId: string; problemId: string; tokens: string }[],
+  ): Promise<void>;
+  /**
+   * Starts a bulk load into `tables` inside the caller's transaction; `end()` (in the same transaction,
+   * after the last row) finishes it. With `rebuildIndexes` the tables' non-unique secondary indexes are
+   * dropped at the start and built again by `end()` (unique ones stay and refuse duplicates as rows come).
+   * `abort()` instead of `end()` when the transaction is to roll back (which brings the indexes back).
+   */
+  beginBulkLoad(
+    trx: Kysely<DB> | Transaction<DB>,
+    opts: { tables: string[]; rebuildIndexes: boolean },
+  ): Promise<{ end(): Promise<void>; abort(): Promise<void> }>;
   /** A condition on `problems.id` matching all the given query tokens. */
   problemSearchCondition(jurisdictionId: string, tokens: string[]): Expression<SqlBool>;
+  /** SQL text of the grid cell of two coordinate columns, the same as kernel/geo.ts geoCell (index and query). */
+  geoCellExpression(latColumn: string, lngColumn: string): string;
   /** 'YYYY-MM' of an ISO UTC timestamp column, in the jurisdiction's time zone (+08:00). */
   monthOf(column: string): RawBuilder<string>;
   /** Hours between two ISO timestamp columns. */
@@ -46,6 +66,11 @@ export interface DialectAdapter {
     table: T,
     rows: Insertable<DB[T]>[],
   ): Promise<void>;
+  /**
+   * The data version of a jurisdiction read without the query builder (the hot path of every cached
+   * answer), or undefined where the dialect has no faster way than a query, or not now.
+   */
+  readDataVersion?(jurisdictionId: string): number | undefined;
   /** Refreshes the planner's statistics (after a bulk import, and at start-up). */
   analyze(db: Kysely<DB>): Promise<void>;
   /** Takes an online, consistent copy of the database into the given file or folder. */

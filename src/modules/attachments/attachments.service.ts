@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
@@ -36,6 +35,8 @@ export const MAX_PENDING_UPLOADS = 60;
  */
 export async function reencodeImage(data: Buffer, mime: string): Promise<Buffer> {
   const animated = mime === 'image/gif' || mime === 'image/webp';
+  // Loaded on the first photo: the image library is a few megabytes the server need not hold before then.
+  const { default: sharp } = await import('sharp');
   let img = sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, animated, failOn: 'error' });
   if (!animated) img = img.rotate();
   switch (mime) {

@@ -95,6 +95,15 @@ export const ledgerRepository = {
     return out;
   },
 
+  /** How many problems the database holds, in every jurisdiction (sizes a bulk load against the table). */
+  async problemCount(db: Db): Promise<number> {
+    const r = await db
+      .selectFrom('problems')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+
   /** Inserts problems, their units, results and indicators in multi-row batches. */
   async insertProblems(
     db: Db,

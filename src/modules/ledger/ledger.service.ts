@@ -2,11 +2,14 @@
  * The problem ledger (台账) in and out: export of any filtered list to .xlsx in the ledger layout,
  * and import of a filled ledger, validated row by row and written all-or-nothing.
  */
+import crypto from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { nextCounter } from '../../db/counters.ts';
+import { addToRollup, runBulkRollup } from '../../db/migrations/0003_kpi_rollup.ts';
+import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import type { Principal } from '../../kernel/roles.ts';
@@ -14,7 +17,6 @@ import { searchText } from '../../kernel/text.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest } from '../../server/errors.ts';
 import {
-  appendActions,
   CHANNEL_LABELS,
   CHANNELS,
   filterContext,
@@ -26,6 +28,7 @@ import {
   RUNNING_STATUSES,
   STATUS_LABELS,
   STATUSES,
+  type ActionRow,
   type ProblemFilters,
   type ProblemRow,
   type Status,
@@ -185,6 +188,9 @@ export async function exportLedger(
   return { filename: `${name}问题清单台账-${stamp.slice(0, 10)}.xlsx`, rows: total, stream };
 }
 
+/** The spreadsheet library, loaded on the first export or import: the server need not hold it before. */
+const loadExcel = () => import('exceljs');
+
 async function writeWorkbook(
   ctx: AppContext,
   jid: string,
@@ -193,7 +199,8 @@ async function writeWorkbook(
   title: string,
   out: PassThrough,
 ): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const { default: Excel } = await loadExcel();
+  const wb = new Excel.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
     useSharedStrings: false,
@@ -265,7 +272,8 @@ export async function readLedger(data: Buffer): Promise<{ records: LedgerRecord[
   if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) {
     throw new AppError(400, 'ledger_unreadable', 'file: 不是 .xlsx 文件 / not an .xlsx workbook');
   }
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await loadExcel();
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(data as unknown as Parameters<typeof wb.xlsx.load>[0]);
   } catch (err) {
@@ -820,11 +828,254 @@ export interface ImportActor {
   unitId: string | null;
 }
 
+/** Options of a bulk load. */
+export interface BulkLoadOptions {
+  /** Problems written per round of statements (default 1000). */
+  batchSize?: number;
+  /** The note of each problem's `import` action. */
+  note?: string;
+  /**
+   * How many problems the whole load brings (default: unknown). A load at least INDEX_REBUILD_MIN large and
+   * at least as large as the problems table drops the table's non-unique indexes and builds them again at
+   * the end, in the same transaction: sorting once is far cheaper than a random insert per row and index.
+   */
+  expected?: number;
+}
+
 /**
- * Writes validated problems inside the caller's transaction, in multi-row batches: problems, units,
- * results and indicators, one `import` action each (hash-chained through appendActions), the full-text
- * index, and the number counters raised past every imported number. Returns the problem ids.
- * Also the entry point for bulk loading (e.g. the synthetic data generator).
+ * A bulk load in progress inside the caller's transaction: started by `beginBulkLoad`, fed any number of
+ * chunks by `add`, ended by `finish`. Nothing of it is visible before the transaction commits.
+ */
+export interface BulkLoad {
+  /** Writes a chunk of validated problems; returns their ids in order. */
+  add(problems: ImportProblem[]): Promise<string[]>;
+  /** Ends the load (rebuilds what the start suspended). Must run before the transaction commits. */
+  finish(): Promise<void>;
+  /** Gives up a load whose transaction will roll back: restores the connection's settings. */
+  abort(): Promise<void>;
+}
+
+/** The smallest load that rebuilds the problems table's indexes instead of maintaining them row by row. */
+export const INDEX_REBUILD_MIN = 20_000;
+
+const json = JSON.stringify;
+
+/**
+ * The text an action row's hash covers: exactly `canonicalJson(actionHashRecord(row))` (keys in sorted
+ * order, numbers as numbers), written out field by field because a bulk load hashes millions of rows.
+ */
+export function actionHashText(r: Omit<ActionRow, 'hash' | 'prev_hash'>): string {
+  return (
+    `{"action":${json(r.action)},"actor_name":${json(r.actor_name)},"actor_unit_id":${json(r.actor_unit_id)}` +
+    `,"actor_user_id":${json(r.actor_user_id)},"created_at":${json(r.created_at)},"data":${json(r.data)}` +
+    `,"from_status":${json(r.from_status)},"id":${json(r.id)},"is_public":${json(Number(r.is_public))}` +
+    `,"jurisdiction_id":${json(r.jurisdiction_id)},"note":${json(r.note)},"problem_id":${json(r.problem_id)}` +
+    `,"seq":${json(Number(r.seq))},"to_status":${json(r.to_status)}}`
+  );
+}
+
+/**
+ * Starts a bulk load of problems into one jurisdiction inside the caller's transaction: problems, units,
+ * results and indicators, their log (the history given with each problem, then one `import` action each,
+ * hash-chained in order after the jurisdiction's last action), the full-text index, and the number
+ * counters raised past every imported number. The real ledger import (`loadProblems`) and the synthetic
+ * data generator both load through here.
+ *
+ * Everything that must happen once before the first row of a load is written happens in this function,
+ * and everything that must happen once after the last row in `finish`.
+ */
+export async function beginBulkLoad(
+  ctx: AppContext,
+  trx: Db,
+  jurisdictionId: string,
+  actor: ImportActor,
+  opts: BulkLoadOptions = {},
+): Promise<BulkLoad> {
+  const jid = jurisdictionId;
+  const ref = await ctx.reference.get(jid);
+  const prefix = ctx.jurisdictions.find((j) => j.id === jid)?.numberPrefix ?? 'QD';
+  const numbered = new RegExp(`^${prefix.replace(/[^\w]/g, '\\$&')}-(\\d{4})-(\\d+)$`);
+  const at = ctx.clock.now().toISOString();
+  const batchSize = opts.batchSize ?? 1000;
+  const importNote = opts.note ?? '台账导入';
+  const unitNames = new Map([...ref.units.values()].map((u) => [u.id, u.name]));
+  const scaleOf = new Map([...ref.indicators.values()].map((i) => [i.code, i.scale]));
+
+  // ---- Start of a bulk load: suspend what is cheaper to rebuild once at the end. ----
+  const expected = opts.expected ?? 0;
+  const rebuildIndexes =
+    expected >= INDEX_REBUILD_MIN && expected >= (await ledgerRepository.problemCount(trx));
+  // Only the problems table's indexes: the log's grow at their end anyway, and PostgreSQL builds the
+  // search table's GIN index from scratch slower than it takes the new rows one batch at a time.
+  const session = await ctx.dialect.beginBulkLoad(trx, { tables: ['problems'], rebuildIndexes });
+  // The KPI rollups: no trigger per row; each chunk's problems are added with a few grouped statements.
+  await runBulkRollup(trx, ctx.dialect, 'suspend');
+
+  // The end of the chain so far, once this load has written to it.
+  let chain: { nextSeq: number; hash: string } | null = null;
+
+  async function add(problems: ImportProblem[]): Promise<string[]> {
+    // Numbers: keep the given ones and raise the counters past them; one counter update per year reserves
+    // the numbers of the unnumbered problems of this chunk.
+    const highest = new Map<string, number>();
+    const need = new Map<string, number>();
+    for (const p of problems) {
+      const m = p.number ? numbered.exec(p.number) : null;
+      if (m) highest.set(m[1]!, Math.max(highest.get(m[1]!) ?? 0, Number(m[2])));
+      if (!p.number) need.set(p.foundOn.slice(0, 4), (need.get(p.foundOn.slice(0, 4)) ?? 0) + 1);
+    }
+    for (const [year, n] of highest)
+      await ledgerRepository.raiseCounter(trx, jid, `problem_number:${year}`, n);
+    const nextNumber = new Map<string, number>();
+    for (const [year, n] of need)
+      nextNumber.set(year, (await nextCounter(trx, jid, `problem_number:${year}`, n)) - n + 1);
+
+    // The log: one counter update reserves the sequence numbers of the whole chunk (each statement that
+    // writes between batches also makes SQLite's full-text index flush its pending terms); the hashes
+    // chain on from the last action before them, kept in memory from this load's previous chunk when
+    // nothing came between.
+    let actionCount = 0;
+    for (const p of problems) actionCount += (p.extra?.history?.length ?? 0) + 1;
+    const last = await nextCounter(trx, jid, 'action_seq', actionCount);
+    let seq = last - actionCount + 1;
+    let prev =
+      chain && chain.nextSeq === seq
+        ? chain.hash
+        : seq === 1
+          ? GENESIS_HASH
+          : ((await problemsRepository.actionHashAt(trx, jid, seq - 1)) ?? GENESIS_HASH);
+
+    const ids: string[] = [];
+    for (let start = 0; start < problems.length; start += batchSize) {
+      const batch = problems.slice(start, start + batchSize);
+      const rows: ProblemRow[] = [];
+      const units: { jurisdiction_id: string; problem_id: string; unit_id: string; role: string }[] = [];
+      const results: {
+        jurisdiction_id: string;
+        problem_id: string;
+        summary: string;
+        mechanism: string | null;
+        created_at: string;
+      }[] = [];
+      const indicators: {
+        jurisdiction_id: string;
+        problem_id: string;
+        code: string;
+        value_scaled: number;
+      }[] = [];
+      const search: { jurisdictionId: string; problemId: string; tokens: string }[] = [];
+      for (const p of batch) {
+        const id = uuidv7();
+        ids.push(id);
+        let number = p.number;
+        if (!number) {
+          const year = p.foundOn.slice(0, 4);
+          const n = nextNumber.get(year)!;
+          nextNumber.set(year, n + 1);
+          number = `${prefix}-${year}-${String(n).padStart(6, '0')}`;
+        }
+        const row = problemRowOf(jid, p, id, number, at);
+        rows.push(row);
+        if (p.leadUnitId) {
+          units.push({ jurisdiction_id: jid, problem_id: id, unit_id: p.leadUnitId, role: 'lead' });
+          for (const u of p.supportingUnitIds)
+            units.push({ jurisdiction_id: jid, problem_id: id, unit_id: u, role: 'supporting' });
+        }
+        if (p.result) {
+          results.push({
+            jurisdiction_id: jid,
+            problem_id: id,
+            summary: p.result.summary,
+            mechanism: p.result.mechanism,
+            created_at: p.closedAt ?? at,
+          });
+          for (const i of p.result.indicators)
+            indicators.push({
+              jurisdiction_id: jid,
+              problem_id: id,
+              code: i.code,
+              value_scaled: Math.round(i.value * (scaleOf.get(i.code) ?? 1)),
+            });
+        }
+        search.push({
+          jurisdictionId: jid,
+          problemId: id,
+          tokens: searchText(number, row.title, row.description, row.address, row.enterprise_name),
+        });
+      }
+
+      const actions: ActionRow[] = [];
+      const push = (r: ActionRow) => {
+        r.prev_hash = prev;
+        r.hash = prev = crypto.hash('sha256', `${prev}|${actionHashText(r)}`);
+        actions.push(r);
+      };
+      batch.forEach((p, i) => {
+        const row = rows[i]!;
+        for (const h of p.extra?.history ?? [])
+          push({
+            jurisdiction_id: jid,
+            id: uuidv7(),
+            problem_id: row.id,
+            seq: seq++,
+            action: h.action,
+            from_status: h.from,
+            to_status: h.to,
+            actor_user_id: null,
+            actor_name: h.unitId ? (unitNames.get(h.unitId) ?? actor.name) : actor.name,
+            actor_unit_id: h.unitId,
+            note: h.note ?? null,
+            data: '{}',
+            is_public: h.public ? 1 : 0,
+            created_at: h.at,
+            prev_hash: '',
+            hash: '',
+          });
+        push({
+          jurisdiction_id: jid,
+          id: uuidv7(),
+          problem_id: row.id,
+          seq: seq++,
+          action: 'import',
+          from_status: null,
+          to_status: row.status,
+          actor_user_id: actor.userId,
+          actor_name: actor.name,
+          actor_unit_id: actor.unitId,
+          note: importNote,
+          data: json({ number: row.number, progress: p.progress }),
+          is_public: 0,
+          created_at: at,
+          prev_hash: '',
+          hash: '',
+        });
+      });
+      await ledgerRepository.insertProblems(trx, ctx.dialect, { problems: rows, units, results, indicators });
+      await ctx.dialect.bulkInsert(trx, 'actions', actions);
+      await ctx.dialect.indexNewProblems(trx, search);
+    }
+    await addToRollup(trx, ctx.dialect, jid, ids);
+    chain = { nextSeq: seq, hash: prev };
+    return ids;
+  }
+
+  return {
+    add,
+    async finish() {
+      // ---- End of a bulk load: rebuild what the start suspended. ----
+      await session.end();
+      await runBulkRollup(trx, ctx.dialect, 'resume');
+    },
+    async abort() {
+      await session.abort();
+    },
+  };
+}
+
+/**
+ * Writes validated problems inside the caller's transaction, as one bulk load (see beginBulkLoad): the
+ * problems with their units, results and indicators, one `import` action each (after any history given),
+ * the full-text index, and the number counters raised past every imported number. Returns the ids.
  */
 export async function loadProblems(
   ctx: AppContext,
@@ -832,130 +1083,17 @@ export async function loadProblems(
   jurisdictionId: string,
   actor: ImportActor,
   problems: ImportProblem[],
-  opts: { batchSize?: number; note?: string } = {},
+  opts: BulkLoadOptions = {},
 ): Promise<string[]> {
-  const jid = jurisdictionId;
-  const ref = await ctx.reference.get(jid);
-  const prefix = ctx.jurisdictions.find((j) => j.id === jid)?.numberPrefix ?? 'QD';
-  const now = ctx.clock.now();
-  const at = now.toISOString();
-  const batchSize = opts.batchSize ?? 500;
-
-  // Numbers: keep the given ones, and make sure numbers handed out later never collide with them.
-  const highest = new Map<string, number>();
-  const numbered = new RegExp(`^${prefix.replace(/[^\w]/g, '\\$&')}-(\\d{4})-(\\d+)$`);
-  for (const p of problems) {
-    const m = p.number ? numbered.exec(p.number) : null;
-    if (m) highest.set(m[1]!, Math.max(highest.get(m[1]!) ?? 0, Number(m[2])));
+  const load = await beginBulkLoad(ctx, trx, jurisdictionId, actor, { expected: problems.length, ...opts });
+  try {
+    const ids = await load.add(problems);
+    await load.finish();
+    return ids;
+  } catch (err) {
+    await load.abort();
+    throw err;
   }
-  for (const [year, n] of highest) await ledgerRepository.raiseCounter(trx, jid, `problem_number:${year}`, n);
-
-  // Numbers for unnumbered problems: one counter update per year reserves a whole range.
-  const numbers = (() => {
-    const need = new Map<string, number>();
-    for (const p of problems)
-      if (!p.number) need.set(p.foundOn.slice(0, 4), (need.get(p.foundOn.slice(0, 4)) ?? 0) + 1);
-    const nextOf = new Map<string, number>();
-    return {
-      async next(year: string): Promise<string> {
-        if (!nextOf.has(year)) {
-          const last = await nextCounter(trx, jid, `problem_number:${year}`, need.get(year) ?? 1);
-          nextOf.set(year, last - (need.get(year) ?? 1) + 1);
-        }
-        const n = nextOf.get(year)!;
-        nextOf.set(year, n + 1);
-        return `${prefix}-${year}-${String(n).padStart(6, '0')}`;
-      },
-    };
-  })();
-
-  const ids: string[] = [];
-  for (let start = 0; start < problems.length; start += batchSize) {
-    const batch = problems.slice(start, start + batchSize);
-    const rows: ProblemRow[] = [];
-    const units: { jurisdiction_id: string; problem_id: string; unit_id: string; role: string }[] = [];
-    const results: {
-      jurisdiction_id: string;
-      problem_id: string;
-      summary: string;
-      mechanism: string | null;
-      created_at: string;
-    }[] = [];
-    const indicators: { jurisdiction_id: string; problem_id: string; code: string; value_scaled: number }[] =
-      [];
-    for (const p of batch) {
-      const id = uuidv7();
-      ids.push(id);
-      const number = p.number ?? (await numbers.next(p.foundOn.slice(0, 4)));
-      rows.push(problemRowOf(jid, p, id, number, at));
-      if (p.leadUnitId) {
-        units.push({ jurisdiction_id: jid, problem_id: id, unit_id: p.leadUnitId, role: 'lead' });
-        for (const u of p.supportingUnitIds)
-          units.push({ jurisdiction_id: jid, problem_id: id, unit_id: u, role: 'supporting' });
-      }
-      if (p.result) {
-        results.push({
-          jurisdiction_id: jid,
-          problem_id: id,
-          summary: p.result.summary,
-          mechanism: p.result.mechanism,
-          created_at: p.closedAt ?? at,
-        });
-        for (const i of p.result.indicators) {
-          const scale = ref.indicators.get(i.code)?.scale ?? 1;
-          indicators.push({
-            jurisdiction_id: jid,
-            problem_id: id,
-            code: i.code,
-            value_scaled: Math.round(i.value * scale),
-          });
-        }
-      }
-    }
-    await ledgerRepository.insertProblems(trx, ctx.dialect, { problems: rows, units, results, indicators });
-    await appendActions(
-      trx,
-      jid,
-      rows.flatMap((row, i) => [
-        ...(batch[i]!.extra?.history ?? []).map((h) => ({
-          problemId: row.id,
-          action: h.action,
-          from: h.from,
-          to: h.to,
-          actor: {
-            userId: null,
-            name: h.unitId ? (ref.units.get(h.unitId)?.name ?? actor.name) : actor.name,
-            unitId: h.unitId,
-          },
-          note: h.note,
-          data: {},
-          public: h.public,
-          at: h.at,
-        })),
-        {
-          problemId: row.id,
-          action: 'import',
-          from: null,
-          to: row.status,
-          actor,
-          note: opts.note ?? '台账导入',
-          data: { number: row.number, progress: batch[i]!.progress },
-          public: false,
-          at,
-        },
-      ]),
-      { dialect: ctx.dialect },
-    );
-    await ctx.dialect.indexProblems(
-      trx,
-      rows.map((r) => ({
-        jurisdictionId: jid,
-        problemId: r.id,
-        tokens: searchText(r.number, r.title, r.description, r.address, r.enterprise_name),
-      })),
-    );
-  }
-  return ids;
 }
 
 /** The error of a refused ledger: 422 naming every bad row and column. */

@@ -10,7 +10,8 @@ import {
 } from 'kysely';
 import type { ActionTable, DB, ProblemTable } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
-import { boundingBox } from '../../kernel/geo.ts';
+import { insertRow } from '../../db/fastInsert.ts';
+import { boundingBox, cellsOfBox } from '../../kernel/geo.ts';
 import { queryTokens } from '../../kernel/text.ts';
 import { RUNNING_STATUSES } from './problems.lifecycle.ts';
 import type { Visibility } from './problems.policy.ts';
@@ -141,12 +142,23 @@ export function applyFilters<O>(
   }
   if (f.near) {
     const [lat, lng] = f.near.split(',').map(Number) as [number, number];
-    const box = boundingBox(lat, lng, f.radius ?? 1000);
+    const radius = f.radius ?? 1000;
+    const box = boundingBox(lat, lng, radius);
+    const cells = cellsOfBox(box);
+    // Only the grid cells around the point (an index of cells), then the box, then the circle itself
+    // (equirectangular: exact enough within 50 km).
+    if (cells)
+      q = q.where(sql.raw(fc.dialect.geoCellExpression('problems.lat', 'problems.lng')), 'in', cells);
+    const mLat = 111_320;
+    const mLng = 111_320 * Math.cos((lat * Math.PI) / 180);
     q = q
       .where('problems.lat', '>=', box.minLat)
       .where('problems.lat', '<=', box.maxLat)
       .where('problems.lng', '>=', box.minLng)
-      .where('problems.lng', '<=', box.maxLng);
+      .where('problems.lng', '<=', box.maxLng)
+      .where(
+        sql<boolean>`((problems.lat - ${lat}) * ${mLat}) * ((problems.lat - ${lat}) * ${mLat}) + ((problems.lng - ${lng}) * ${mLng}) * ((problems.lng - ${lng}) * ${mLng}) <= ${radius * radius}`,
+      );
   }
   if (f.q) {
     const tokens = queryTokens(f.q);
@@ -165,7 +177,7 @@ const SORT_COLUMNS = {
 /** All SQL about problems, their units, actions, results and notifications. */
 export const problemsRepository = {
   insert(db: Db, row: ProblemRow) {
-    return db.insertInto('problems').values(row).execute();
+    return insertRow(db, 'problems', row as unknown as Record<string, unknown>);
   },
 
   findById(db: Db, jurisdictionId: string, id: string) {
@@ -278,12 +290,22 @@ export const problemsRepository = {
     offset: number,
   ) {
     const col = SORT_COLUMNS[sort];
-    return applyFilters(db.selectFrom('problems'), fc)
-      .selectAll('problems')
-      .orderBy(col, desc ? 'desc' : 'asc')
-      .orderBy('problems.id', desc ? 'desc' : 'asc')
+    const dir = desc ? 'desc' : 'asc';
+    // The page's ids first (answered from an index alone where one covers the filters and the order),
+    // then their rows: whole rows are read only for the page, never for the candidates being sorted.
+    const page = applyFilters(db.selectFrom('problems'), fc)
+      .select('problems.id')
+      .orderBy(col, dir)
+      .orderBy('problems.id', dir)
       .limit(limit)
-      .offset(offset)
+      .offset(offset);
+    return db
+      .selectFrom('problems')
+      .selectAll('problems')
+      .where('problems.jurisdiction_id', '=', fc.jurisdictionId)
+      .where('problems.id', 'in', page)
+      .orderBy(col, dir)
+      .orderBy('problems.id', dir)
       .execute();
   },
 
@@ -386,7 +408,10 @@ export const problemsRepository = {
    * The data version of a jurisdiction: the number of the last action. Every change of a problem appends an
    * action in the same transaction, so an unchanged version means unchanged problems.
    */
-  async dataVersion(db: Db, jurisdictionId: string): Promise<number> {
+  async dataVersion(db: Db, jurisdictionId: string, dialect?: DialectAdapter): Promise<number> {
+    // Outside a transaction, SQLite answers from a prepared statement on the same connection.
+    const fast = db.isTransaction ? undefined : dialect?.readDataVersion?.(jurisdictionId);
+    if (fast !== undefined) return fast;
     const r = await db
       .selectFrom('counters')
       .select('value')
@@ -411,6 +436,7 @@ export const problemsRepository = {
   },
 
   insertActions(db: Db, rows: ActionRow[]) {
+    if (rows.length === 1) return insertRow(db, 'actions', rows[0] as unknown as Record<string, unknown>);
     return db.insertInto('actions').values(rows).execute();
   },
 

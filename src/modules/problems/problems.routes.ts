@@ -13,8 +13,8 @@ import {
 import {
   act,
   createProblem,
-  getProblem,
-  listProblems,
+  getProblemJson,
+  listProblemsJson,
   mapPoints,
   previewDeadlines,
   queues,
@@ -23,6 +23,8 @@ import {
 import { AppError } from '../../server/errors.ts';
 
 const tags = ['problems'];
+/** Answers kept as JSON text are sent as they are. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 /** The problems API of DESIGN §5. */
@@ -43,7 +45,8 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
         },
       },
     },
-    async (req) => listProblems(ctx, requireAuth(req), req.query),
+    async (req, reply) =>
+      reply.type(JSON_TYPE).send((await listProblemsJson(ctx, requireAuth(req), req.query)) as never),
   );
 
   app.post(
@@ -67,7 +70,8 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
   app.get(
     '/api/problems/:id',
     { schema: { tags, params: idParam, response: { 200: ProblemDetail } } },
-    async (req) => getProblem(ctx, requireAuth(req), req.params.id),
+    async (req, reply) =>
+      reply.type(JSON_TYPE).send((await getProblemJson(ctx, requireAuth(req), req.params.id)) as never),
   );
   app.get('/api/problems/:id/similar', { schema: { tags, params: idParam } }, async (req) =>
     similarProblems(ctx, requireRole(req, 'supervisor'), req.params.id),

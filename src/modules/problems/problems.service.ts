@@ -7,7 +7,7 @@ import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { searchText } from '../../kernel/text.ts';
-import { VersionedCache } from '../../kernel/versionedCache.ts';
+import { AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
 import { idempotencyRepository } from '../../server/idempotency.repository.ts';
 
 /** The Idempotency-Key of the request a write serves, recorded in the write's own transaction. */
@@ -422,15 +422,12 @@ export async function createProblem(
     updated_at: at,
     version: 1,
   };
-  await ctx.database.write(async (trx) => {
+  const submit = await ctx.database.write(async (trx, batch) => {
     row.number = await nextNumber(trx, ctx, jid, now);
     await problemsRepository.insert(trx, row);
-    await ctx.dialect.indexProblem(
-      trx,
-      jid,
-      id,
-      searchText(row.number, row.title, row.description, row.address, row.enterprise_name),
-    );
+    // Indexed at the end of the batch, in the same transaction (see WriteBatch.defer).
+    const tokens = searchText(row.number, row.title, row.description, row.address, row.enterprise_name);
+    batch.defer((t) => ctx.dialect.indexProblem(t, jid, id, tokens));
     const action = await appendAction(trx, jid, {
       problemId: id,
       action: 'submit',
@@ -454,9 +451,33 @@ export async function createProblem(
         id,
       );
     }
+    return action;
   });
-  // The submitter gets its problem back even when it may not list problems (an integration key).
-  return getProblem(ctx, p, id, true);
+  // The submitter gets its problem back even when it may not list problems (an integration key). Without
+  // attachments everything it holds was just written: it is made from that instead of read back.
+  if (input.attachmentIds?.length) return getProblem(ctx, p, id, true);
+  return freshDetail(ctx, p, ref, row, submit);
+}
+
+/** The detail of a problem just submitted without attachments, as getProblem would read it. */
+async function freshDetail(
+  ctx: AppContext,
+  p: Principal,
+  ref: ReferenceData,
+  row: ProblemRow,
+  submit: ActionRow,
+): Promise<ProblemDetail> {
+  const visibility = visibilityOf(p);
+  const facts = await factsOf(ctx.db, row, [], !visibility.all && !!visibility.topicLeadId && !!row.topic_id);
+  const staff = hasRole(p, 'official', 'unit_handler', 'supervisor', 'leader', 'admin');
+  return {
+    ...problemFromRow(row, ref, [], seesContact(p, row)),
+    actions: staff || submit.is_public === 1 ? [actionFromRow(submit, ref)] : [],
+    result: null,
+    attachments: [],
+    allowedActions: allowedActions(p, row, facts),
+    mergedProblems: [],
+  };
 }
 
 /** Loads a problem the principal may see, or 404. */
@@ -515,6 +536,50 @@ export async function getProblem(
   };
 }
 
+/**
+ * Serialised answers of the read API kept per data version (the number of the last action: every change
+ * of a problem appends one in the same transaction) and per load of the reference data (names in the
+ * answers): exact right after any write in any process, free while nothing changes. Bounded by bytes.
+ */
+const answers = new AnswerCache(8 * 1024 * 1024);
+
+/** Who a detail answer is for: everything about the principal that can change it. */
+function principalKey(p: Principal): string {
+  return [
+    p.userId ?? p.apiKeyId ?? '-',
+    p.roles.join(','),
+    p.unitIds.join(','),
+    p.scope.kind,
+    p.scope.ref,
+  ].join('|');
+}
+
+/** GET /api/problems/:id as JSON text, from the answer cache when nothing changed. */
+export async function getProblemJson(ctx: AppContext, p: Principal, id: string): Promise<string> {
+  const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  const ref = await ctx.reference.get(p.jurisdictionId);
+  const key = JSON.stringify(['detail', id, principalKey(p), ref.serial]);
+  return answers.get(p.jurisdictionId, version, key, async () =>
+    JSON.stringify(await getProblem(ctx, p, id)),
+  );
+}
+
+/** GET /api/problems as JSON text, from the answer cache when nothing changed (not for clock filters). */
+export async function listProblemsJson(
+  ctx: AppContext,
+  p: Principal,
+  query: ListProblemsQuery,
+): Promise<string> {
+  if (query.overdue || query.dueState) return JSON.stringify(await listProblems(ctx, p, query));
+  const fc = filterContext(ctx, p, query);
+  const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  const ref = await ctx.reference.get(p.jurisdictionId);
+  const key = JSON.stringify(['list', query, fc.visibility, fc.mineUserId, ref.serial]);
+  return answers.get(p.jurisdictionId, version, key, async () =>
+    JSON.stringify(await listProblems(ctx, p, query)),
+  );
+}
+
 /** Maps a result and its indicators (scaled integers back to their units). */
 export function resultOf(
   ref: ReferenceData,
@@ -567,7 +632,9 @@ export async function listProblems(
   const { page: _page, pageSize: _size, sort: _sort, cursor: _cursor, ...filters } = query;
   const timeDependent = !!(query.overdue || query.dueState);
   const countKey = JSON.stringify([p.jurisdictionId, filters, fc.visibility, fc.mineUserId]);
-  const version = timeDependent ? -1 : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId);
+  const version = timeDependent
+    ? -1
+    : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
   const [items, total] = await Promise.all([
     problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize),
     timeDependent

@@ -16,6 +16,8 @@ import type {
 export const DEFAULT_RULE = { respondHours: 4, closeDays: 15 };
 
 /** One jurisdiction's reference data, held in memory: small, read on every request. */
+let loads = 0;
+
 export class ReferenceData {
   readonly divisions = new Map<string, Division>();
   readonly units = new Map<string, Unit>();
@@ -25,6 +27,9 @@ export class ReferenceData {
   readonly calendar: WorkCalendar;
   private readonly childrenOf = new Map<string | null, string[]>();
   private readonly unitChildren = new Map<string | null, string[]>();
+
+  /** Distinguishes one load from the next: answers cached with names from this data carry it in their key. */
+  readonly serial = ++loads;
 
   constructor(
     readonly jurisdictionId: string,

@@ -58,7 +58,10 @@ export const statsRepository = {
       ),
       sql<number>`sum(case when problems.bounce_count > 0 then 1 else 0 end)`.as('bounced'),
       sql<number>`sum(case when problems.reopen_count > 0 then 1 else 0 end)`.as('repeated'),
-      sql<number>`sum(problems.close_hours)`.as('hours_sum'),
+      // In whole milliseconds, as the rollup keeps it: the same figure either way.
+      sql<number>`sum(coalesce(cast(round(problems.close_hours * 3600000) as ${sql.raw(fc.dialect.types.bigint)}), 0)) / 3600000.0`.as(
+        'hours_sum',
+      ),
     ]);
     if (groupBy !== null) q = q.groupBy(keyExpr);
     return (await q.execute()) as AggregateRow[];
@@ -114,5 +117,102 @@ export const statsRepository = {
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items, total: Number(count.n) };
+  },
+};
+
+/** The rollup columns behind each group and each filter the rollup can answer. */
+const ROLLUP_GROUP: Record<GroupKey, string> = {
+  domain: 'domain',
+  kind: 'kind',
+  channel: 'channel',
+  township: 'township_code',
+  unit: 'lead_unit_id',
+  topic: 'topic_id',
+  category: 'category_code',
+  month: 'month',
+};
+
+/** Filters on the rollup's grain: column → accepted values (any of), and a month range. */
+export interface RollupQuery {
+  jurisdictionId: string;
+  /** The small core level, when every group and filter is on its grain. */
+  core: boolean;
+  where: { column: string; values: string[] }[];
+  fromMonth: string | null;
+  /** Exclusive. */
+  toMonth: string | null;
+}
+
+const MEASURE_SUMS = sql.raw(
+  ['received', 'accepted', 'resolved', 'closed', 'closed_on_time', 'responded_on_time', 'rated', 'satisfied']
+    .concat(['bounced', 'repeated'])
+    .map((c) => `sum(${c}) as ${c}`)
+    .concat(['sum(hours_ms) / 3600000.0 as hours_sum'])
+    .join(', '),
+);
+
+function rollupWhere(q: RollupQuery) {
+  const parts = [sql`jurisdiction_id = ${q.jurisdictionId}`];
+  for (const w of q.where) parts.push(sql`${sql.ref(w.column)} in (${sql.join(w.values)})`);
+  if (q.fromMonth) parts.push(sql`month >= ${q.fromMonth}`);
+  if (q.toMonth) parts.push(sql`month < ${q.toMonth}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** Statistics read from the KPI rollup (migration 0003): a few thousand rows at any number of problems. */
+export const rollupRepository = {
+  /**
+   * The median hours to close over a whole jurisdiction, exactly as `statsRepository.medianHours` computes
+   * it: the histogram of whole hours says which hour holds the middle, and only that hour's rows are read.
+   */
+  async medianHours(db: Db, jurisdictionId: string, closedCount: number): Promise<number | null> {
+    if (closedCount === 0) return null;
+    const lo = Math.floor((closedCount - 1) / 2);
+    const hist = await db
+      .selectFrom('problem_close_hours' as never)
+      .select(['hour' as never, 'n' as never])
+      .where('jurisdiction_id' as never, '=', jurisdictionId as never)
+      .where('n' as never, '>', 0 as never)
+      .orderBy('hour' as never)
+      .execute();
+    let before = 0;
+    let hour: number | null = null;
+    for (const h of hist as { hour: unknown; n: unknown }[]) {
+      const n = Number(h.n);
+      if (before + n > lo) {
+        hour = Number(h.hour);
+        break;
+      }
+      before += n;
+    }
+    if (hour === null) return null;
+    const rows = await db
+      .selectFrom('problems')
+      .select('close_hours')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('close_hours', '>=', hour)
+      .orderBy('close_hours')
+      .limit(closedCount % 2 === 0 ? 2 : 1)
+      .offset(lo - before)
+      .execute();
+    if (rows.length === 0) return null;
+    return rows.reduce((s, r) => s + Number(r.close_hours), 0) / rows.length;
+  },
+
+  async aggregates(db: Db, q: RollupQuery, groupBy: GroupKey | null): Promise<AggregateRow[]> {
+    const table = sql.table(q.core ? 'problem_rollup_core' : 'problem_rollup');
+    const key = groupBy ? sql.ref(ROLLUP_GROUP[groupBy]) : sql`''`;
+    const r = await sql<AggregateRow>`select ${key} as key, ${MEASURE_SUMS} from ${table}
+      where ${rollupWhere(q)} ${groupBy ? sql`group by ${key} having sum(received) > 0` : sql``}`.execute(db);
+    return r.rows.map((row) => ({ ...row, key: row.key === '' ? null : row.key }));
+  },
+
+  async indicatorSums(db: Db, q: RollupQuery, groupBy: GroupKey | null) {
+    const table = sql.table(q.core ? 'problem_indicator_rollup_core' : 'problem_indicator_rollup');
+    const key = groupBy ? sql.ref(ROLLUP_GROUP[groupBy]) : sql`''`;
+    const r = await sql<{ key: string; code: string; total: unknown }>`select ${key} as key, code,
+      sum(total) as total from ${table} where ${rollupWhere(q)}
+      group by ${groupBy ? sql`${key}, code` : sql`code`}`.execute(db);
+    return r.rows.map((row) => ({ ...row, key: row.key === '' ? null : row.key }));
   },
 };
