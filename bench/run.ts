@@ -273,7 +273,7 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
       cold.push(...r.items.map((x) => x.id));
     }
     add(
-      await load('GET /api/problems/:id, a different problem each time', base, {
+      await load('GET one problem, a different one each time (:id, not cached)', base, {
         headers: auth,
         paths: () => `/api/problems/${cold.length ? cold.pop()! : pick()}`,
       }),

@@ -27,6 +27,10 @@ export async function serve(ctx: AppContext): Promise<{ url: string; close: () =
       }
       await ctx.database.close();
     })());
+  // Diagnostics: started with --expose-gc, the server collects garbage on SIGUSR2, so that a soak can read
+  // its resident memory after a full collection rather than wherever the collector happens to be.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') process.on('SIGUSR2', () => gc());
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       ctx.log.warn({ signal: sig }, 'shutting down: finishing requests in flight');

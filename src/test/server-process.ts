@@ -64,8 +64,9 @@ export interface ServerProcess {
 export async function startServer(
   db: TestDatabase,
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
     cwd: root,
     env: {
       ...process.env,

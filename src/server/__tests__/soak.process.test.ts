@@ -19,6 +19,7 @@ describe.skipIf(TEST_DB !== 'sqlite')('soak', () => {
     );
     expect(r.sampleErrors).toEqual([]);
     expect(r.errors).toBe(0);
-    expect(Math.abs(r.driftPercent)).toBeLessThanOrEqual(10);
+    // Growth after warm-up (memory read after a full collection) is what would show a leak.
+    expect(r.driftPercent).toBeLessThanOrEqual(10);
   }, 180_000);
 });
