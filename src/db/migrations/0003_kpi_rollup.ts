@@ -163,51 +163,78 @@ function histogramUpsert(dialect: DialectAdapter, r: string, sign: 1 | -1): stri
 }
 
 /**
- * Statements that rebuild every rollup of one jurisdiction (or of all) from the problems: the migration's
- * backfill, and what a bulk load may run instead of paying the triggers row by row.
+ * Statements adding the problems matching `where` (over `problems x`) to every rollup, grouped; as upserts
+ * when rows may exist already.
  */
-export function rebuildRollupStatements(dialect: DialectAdapter, jurisdictionId?: string): string[] {
-  const lit = jurisdictionId ? `'${jurisdictionId.replace(/'/g, "''")}'` : null;
-  const out: string[] = [
-    `delete from problem_close_hours${lit ? ` where jurisdiction_id = ${lit}` : ''}`,
-    `insert into problem_close_hours (jurisdiction_id, hour, n)
-      select x.jurisdiction_id, ${hourOf(dialect, 'x')}, count(*) from problems x
-      where x.close_hours is not null${lit ? ` and x.jurisdiction_id = ${lit}` : ''}
-      group by x.jurisdiction_id, ${hourOf(dialect, 'x')}`,
-  ];
+function aggregateStatements(dialect: DialectAdapter, where: string | null, upsert: boolean): string[] {
+  const cond = (extra: string | null) =>
+    [where, extra].filter(Boolean).length ? `where ${[where, extra].filter(Boolean).join(' and ')}` : '';
+  const onConflict = (key: string[], set: string) =>
+    upsert ? ` on conflict (${key.join(', ')}) do update set ${set}` : '';
+  const out: string[] = [];
   for (const level of LEVELS) {
     const g = grain(dialect, 'x', level);
     const m = measures(dialect, 'x');
     const gc = g.map(([c]) => c).join(', ');
     const ge = g.map(([, e]) => e).join(', ');
     out.push(
-      `delete from ${level.table}${lit ? ` where jurisdiction_id = ${lit}` : ''}`,
-      `delete from ${level.indicators}${lit ? ` where jurisdiction_id = ${lit}` : ''}`,
       `insert into ${level.table} (jurisdiction_id, ${gc}, ${m.map(([c]) => c).join(', ')})
         select x.jurisdiction_id, ${ge}, ${m.map(([, e]) => `sum(${e})`).join(', ')}
-        from problems x${lit ? ` where x.jurisdiction_id = ${lit}` : ''}
-        group by x.jurisdiction_id, ${ge}`,
+        from problems x ${cond(null)} group by x.jurisdiction_id, ${ge}${onConflict(
+          keyOf(level),
+          m.map(([c]) => `${c} = ${level.table}.${c} + excluded.${c}`).join(', '),
+        )}`,
       `insert into ${level.indicators} (jurisdiction_id, ${gc}, code, total)
         select x.jurisdiction_id, ${ge}, ri.code, sum(ri.value_scaled)
         from problems x join result_indicators ri on ri.jurisdiction_id = x.jurisdiction_id and ri.problem_id = x.id
-        where x.resolved = 1${lit ? ` and x.jurisdiction_id = ${lit}` : ''}
-        group by x.jurisdiction_id, ${ge}, ri.code`,
+        ${cond('x.resolved = 1')} group by x.jurisdiction_id, ${ge}, ri.code${onConflict(
+          [...keyOf(level), 'code'],
+          `total = ${level.indicators}.total + excluded.total`,
+        )}`,
     );
   }
+  out.push(
+    `insert into problem_close_hours (jurisdiction_id, hour, n)
+      select x.jurisdiction_id, ${hourOf(dialect, 'x')}, count(*) from problems x
+      ${cond('x.close_hours is not null')} group by x.jurisdiction_id, ${hourOf(dialect, 'x')}${onConflict(
+        ['jurisdiction_id', 'hour'],
+        'n = problem_close_hours.n + excluded.n',
+      )}`,
+  );
   return out;
 }
 
-/** The SQLite triggers that keep the rollups: [name, create statement]. */
-function sqliteTriggers(dialect: DialectAdapter): [string, string][] {
-  const onProblem = (r: string, sign: 1 | -1) => [
-    ...LEVELS.flatMap((l) => [
-      problemUpsert(dialect, l, r, sign),
-      indicatorUpsertFromProblem(dialect, l, r, sign),
-    ]),
-    histogramUpsert(dialect, r, sign),
+/**
+ * Statements that rebuild every rollup of one jurisdiction (or of all) from the problems: the migration's
+ * backfill, and a repair.
+ */
+export function rebuildRollupStatements(dialect: DialectAdapter, jurisdictionId?: string): string[] {
+  const lit = jurisdictionId ? `'${jurisdictionId.replace(/'/g, "''")}'` : null;
+  const tables = [...LEVELS.flatMap((l) => [l.table, l.indicators]), 'problem_close_hours'];
+  return [
+    ...tables.map((t) => `delete from ${t}${lit ? ` where jurisdiction_id = ${lit}` : ''}`),
+    ...aggregateStatements(dialect, lit ? `x.jurisdiction_id = ${lit}` : null, false),
   ];
-  const onIndicator = (r: string, sign: 1 | -1) =>
-    LEVELS.map((l) => indicatorUpsertFromIndicator(dialect, l, r, sign));
+}
+
+/** The SQLite triggers that keep the rollups: [name, create statement]. */
+/** What a trigger runs for one problem row or one indicator row (`r` is NEW or OLD), times sign. */
+function triggerBodies(dialect: DialectAdapter) {
+  return {
+    onProblem: (r: string, sign: 1 | -1) => [
+      ...LEVELS.flatMap((l) => [
+        problemUpsert(dialect, l, r, sign),
+        indicatorUpsertFromProblem(dialect, l, r, sign),
+      ]),
+      histogramUpsert(dialect, r, sign),
+    ],
+    onIndicator: (r: string, sign: 1 | -1) =>
+      LEVELS.map((l) => indicatorUpsertFromIndicator(dialect, l, r, sign)),
+  };
+}
+
+function sqliteTriggers(dialect: DialectAdapter): [string, string][] {
+  const { onProblem, onIndicator } = triggerBodies(dialect);
   const changed = WATCHED.map((c) => `old.${c} is not new.${c}`).join(' or ');
   const trigger = (name: string, on: string, body: string[]): [string, string] => [
     name,
@@ -232,15 +259,7 @@ function sqliteTriggers(dialect: DialectAdapter): [string, string][] {
 /** Every statement creating the rollups' triggers (and on PostgreSQL their functions). */
 function triggerStatements(dialect: DialectAdapter): string[] {
   if (dialect.name === 'sqlite') return sqliteTriggers(dialect).map(([, s]) => s);
-  const onProblem = (r: string, sign: 1 | -1) => [
-    ...LEVELS.flatMap((l) => [
-      problemUpsert(dialect, l, r, sign),
-      indicatorUpsertFromProblem(dialect, l, r, sign),
-    ]),
-    histogramUpsert(dialect, r, sign),
-  ];
-  const onIndicator = (r: string, sign: 1 | -1) =>
-    LEVELS.map((l) => indicatorUpsertFromIndicator(dialect, l, r, sign));
+  const { onProblem, onIndicator } = triggerBodies(dialect);
   const block = (stmts: string[]) => stmts.map((s) => `${s};`).join(' ');
   // A bulk load sets qingdan.bulk_load for its own transaction and adds its rows to the rollups at the end.
   const fn = (name: string, body: string) =>
@@ -292,33 +311,7 @@ export const bulkRollup = {
       dialect.name === 'sqlite'
         ? `x.jurisdiction_id = ? and x.id in (select value from json_each(?))`
         : `x.jurisdiction_id = $1 and x.id = any($2::text[])`;
-    const out: string[] = [];
-    for (const level of LEVELS) {
-      const g = grain(dialect, 'x', level);
-      const m = measures(dialect, 'x');
-      const gc = g.map(([c]) => c).join(', ');
-      const ge = g.map(([, e]) => e).join(', ');
-      out.push(
-        `insert into ${level.table} (jurisdiction_id, ${gc}, ${m.map(([c]) => c).join(', ')})
-          select x.jurisdiction_id, ${ge}, ${m.map(([, e]) => `sum(${e})`).join(', ')}
-          from problems x where ${ids} group by x.jurisdiction_id, ${ge}
-          on conflict (${keyOf(level).join(', ')}) do update set ${m
-            .map(([c]) => `${c} = ${level.table}.${c} + excluded.${c}`)
-            .join(', ')}`,
-        `insert into ${level.indicators} (jurisdiction_id, ${gc}, code, total)
-          select x.jurisdiction_id, ${ge}, ri.code, sum(ri.value_scaled)
-          from problems x join result_indicators ri on ri.jurisdiction_id = x.jurisdiction_id and ri.problem_id = x.id
-          where ${ids} and x.resolved = 1 group by x.jurisdiction_id, ${ge}, ri.code
-          on conflict (${[...keyOf(level), 'code'].join(', ')}) do update set total = ${level.indicators}.total + excluded.total`,
-      );
-    }
-    out.push(
-      `insert into problem_close_hours (jurisdiction_id, hour, n)
-        select x.jurisdiction_id, ${hourOf(dialect, 'x')}, count(*) from problems x
-        where ${ids} and x.close_hours is not null group by x.jurisdiction_id, ${hourOf(dialect, 'x')}
-        on conflict (jurisdiction_id, hour) do update set n = problem_close_hours.n + excluded.n`,
-    );
-    return out;
+    return aggregateStatements(dialect, ids, true);
   },
 };
 

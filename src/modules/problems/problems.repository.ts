@@ -360,24 +360,6 @@ export const problemsRepository = {
       .execute();
   },
 
-  /** The latest public action of each problem (Open311 status_notes). */
-  async latestPublicActions(db: Db, jurisdictionId: string, problemIds: string[]) {
-    const out = new Map<string, ActionRow>();
-    if (problemIds.length === 0) return out;
-    const rows = await db
-      .selectFrom('actions')
-      .selectAll()
-      .where('jurisdiction_id', '=', jurisdictionId)
-      .where('problem_id', 'in', problemIds)
-      .where('is_public', '=', 1)
-      // In the order of the (problem, seq) index: ordering by seq alone tempts the planner into a full scan.
-      .orderBy('problem_id')
-      .orderBy('seq')
-      .execute();
-    for (const r of rows) out.set(r.problem_id, r);
-    return out;
-  },
-
   recentPublicActions(db: Db, jurisdictionId: string, limit: number) {
     return db
       .selectFrom('actions')

@@ -10,6 +10,7 @@ import {
 import type { FilterContext, ProblemFilters } from '../../problems/index.ts';
 import { rollupRepository, statsRepository, type GroupKey } from '../stats.repository.ts';
 import { rollupQueryOf } from '../stats.service.ts';
+import { GROUP_BY } from '../stats.schema.ts';
 
 /** The KPIs (cached per data version) equal a direct count of the rows after every one of many random writes. */
 describe('KPIs stay exact after every write', () => {
@@ -148,17 +149,7 @@ describe('KPIs stay exact after every write', () => {
       now: new Date().toISOString(),
       dialect: t.ctx.dialect,
     });
-    const groups: (GroupKey | null)[] = [
-      null,
-      'domain',
-      'kind',
-      'channel',
-      'township',
-      'unit',
-      'topic',
-      'category',
-      'month',
-    ];
+    const groups: (GroupKey | null)[] = [null, ...GROUP_BY];
     const filterSets = [
       {},
       { township: '430202001' },
