@@ -5,9 +5,12 @@ declare module 'autocannon' {
     p50: number;
     p97_5: number;
     p99: number;
+    total: number;
   }
   interface Result {
     requests: Stats;
+    /** Bytes received. */
+    throughput: Stats;
     latency: Stats;
     errors: number;
     timeouts: number;

@@ -13,6 +13,7 @@ interface Row {
   p95: number | null;
   p99: number;
   errors: number;
+  bytes?: number;
   non2xx: number;
   ratio: number | null;
 }
@@ -78,11 +79,13 @@ for (const r of data.runs) {
         : ''),
   );
   out.push('');
-  out.push('| measurement | req/s | % of ceiling | p50 ms | p97.5 ms | p99 ms | errors | non-2xx | target |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  out.push(
+    '| measurement | req/s | % of ceiling | p50 ms | p97.5 ms | p99 ms | errors | non-2xx | bytes/answer | target |',
+  );
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const m of r.rows)
     out.push(
-      `| ${m.name} | ${m.rps.toLocaleString('en')} | ${m.ratio ?? '—'} | ${m.p50} | ${m.p95 ?? '—'} | ${m.p99} | ${m.errors} | ${m.non2xx} | ${verdict(r.db, m)} |`,
+      `| ${m.name} | ${m.rps.toLocaleString('en')} | ${m.ratio ?? '—'} | ${m.p50} | ${m.p95 ?? '—'} | ${m.p99} | ${m.errors} | ${m.non2xx} | ${m.bytes?.toLocaleString('en') ?? '—'} | ${verdict(r.db, m)} |`,
     );
 }
 console.log(out.join('\n'));

@@ -41,6 +41,8 @@ interface Measure {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Average bytes of an answer on the wire (headers included). */
+  bytes?: number;
   ratio: number | null;
 }
 
@@ -76,6 +78,7 @@ async function load(
     p99: lat.p99!,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    bytes: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : 0,
   };
 }
 
@@ -248,7 +251,9 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const auth = { cookie };
+    // The reads ask for compressed answers as every browser does (Accept-Encoding); the writes' answers are
+    // small and sent as they are.
+    const auth = { cookie, 'accept-encoding': 'gzip, deflate, br' };
     const writeHeaders = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
     const ids = (
       (await (
@@ -402,11 +407,13 @@ async function main() {
     console.log(
       `\n${r.db}, ${r.size.toLocaleString('en')} problems — peak server memory ${r.peakRssMb} MB${r.import ? `, import ${r.import.rate}/s (raw insert ${r.import.rawRate}/s, ${r.import.ratio}%)` : ''}`,
     );
-    console.log('| measurement | req/s | % of ceiling | p50 ms | p97.5 ms | p99 ms | errors | non-2xx |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log(
+      '| measurement | req/s | % of ceiling | p50 ms | p97.5 ms | p99 ms | errors | non-2xx | bytes/answer |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const m of r.rows)
       console.log(
-        `| ${m.name} | ${m.rps} | ${m.ratio ?? '—'} | ${m.p50} | ${m.p95 ?? '—'} | ${m.p99} | ${m.errors} | ${m.non2xx} |`,
+        `| ${m.name} | ${m.rps} | ${m.ratio ?? '—'} | ${m.p50} | ${m.p95 ?? '—'} | ${m.p99} | ${m.errors} | ${m.non2xx} | ${m.bytes ?? '—'} |`,
       );
   }
   if (soak) {

@@ -1,3 +1,8 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+
 /**
  * A small cache whose entries are valid only for the data version they were computed at. Reading the
  * current version (one indexed row) and comparing keeps answers exact right after any write, in every
@@ -53,6 +58,27 @@ export class VersionedCache<T> {
 }
 
 /**
+ * One serialised answer: its UTF-8 bytes (encoded once, sent as they are) and, made on first demand on the
+ * thread pool and kept with it, the same bytes gzip-compressed for clients that accept them.
+ */
+export class Answer {
+  readonly body: Buffer;
+  private gzipped: Promise<Buffer> | undefined;
+  constructor(json: string) {
+    this.body = Buffer.from(json, 'utf8');
+  }
+  /** The body, gzip-compressed (computed once). */
+  gzip(): Promise<Buffer> {
+    this.gzipped ??= gzipAsync(this.body, { level: 6 });
+    return this.gzipped;
+  }
+  /** What it holds, in bytes, counting a compressed copy at a quarter of the body (its usual bound). */
+  get bytes(): number {
+    return this.body.length + (this.body.length >> 2);
+  }
+}
+
+/**
  * Answers of one data version per scope (a jurisdiction): when a newer version is seen every older answer
  * of that scope is dropped at once, so the cache holds only what can still be served. Bounded by bytes;
  * identical requests arriving together compute once.
@@ -60,9 +86,9 @@ export class VersionedCache<T> {
 export class AnswerCache {
   private readonly scopes = new Map<
     string,
-    { version: number; entries: Map<string, string>; bytes: number }
+    { version: number; entries: Map<string, Answer>; bytes: number }
   >();
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly inflight = new Map<string, Promise<Answer>>();
   constructor(private readonly maxBytesPerScope = 8 * 1024 * 1024) {}
 
   private scope(name: string, version: number) {
@@ -75,7 +101,7 @@ export class AnswerCache {
   }
 
   /** The answer kept for this key at this version, or the one being computed, or a new computation. */
-  async get(scope: string, version: number, key: string, compute: () => Promise<string>): Promise<string> {
+  async get(scope: string, version: number, key: string, compute: () => Promise<string>): Promise<Answer> {
     const s = this.scope(scope, version);
     if (s.version === version) {
       const hit = s.entries.get(key);
@@ -84,19 +110,20 @@ export class AnswerCache {
     const flightKey = `${scope}|${version}|${key}`;
     const running = this.inflight.get(flightKey);
     if (running) return running;
-    const p = compute().finally(() => this.inflight.delete(flightKey));
+    const p = compute()
+      .then((json) => new Answer(json))
+      .finally(() => this.inflight.delete(flightKey));
     this.inflight.set(flightKey, p);
     const value = await p;
     const now = this.scopes.get(scope);
     // Kept only while it still belongs to the scope's current version.
     if (now && now.version === version && !now.entries.has(key)) {
-      const bytes = value.length * 2;
-      if (bytes <= this.maxBytesPerScope / 4) {
+      if (value.bytes <= this.maxBytesPerScope / 4) {
         now.entries.set(key, value);
-        now.bytes += bytes;
+        now.bytes += value.bytes;
         while (now.bytes > this.maxBytesPerScope) {
           const oldest = now.entries.keys().next().value!;
-          now.bytes -= now.entries.get(oldest)!.length * 2;
+          now.bytes -= now.entries.get(oldest)!.bytes;
           now.entries.delete(oldest);
         }
       }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerCache } from '../versionedCache.ts';
+import { gunzipSync } from 'node:zlib';
+import { Answer, AnswerCache } from '../versionedCache.ts';
+
+const text = (a: Answer) => a.body.toString('utf8');
 
 describe('AnswerCache', () => {
   it('serves an answer only at the version it was computed for, and drops older versions', async () => {
@@ -9,17 +12,17 @@ describe('AnswerCache', () => {
       computed++;
       return v;
     };
-    expect(await c.get('j', 1, 'k', compute('a'))).toBe('a');
-    expect(await c.get('j', 1, 'k', compute('b'))).toBe('a');
+    expect(text(await c.get('j', 1, 'k', compute('a')))).toBe('a');
+    expect(text(await c.get('j', 1, 'k', compute('b')))).toBe('a');
     expect(computed).toBe(1);
     // A newer version: recomputed.
-    expect(await c.get('j', 2, 'k', compute('c'))).toBe('c');
+    expect(text(await c.get('j', 2, 'k', compute('c')))).toBe('c');
     // A reader still on the old version computes, but its answer is not kept over the newer one.
-    expect(await c.get('j', 1, 'k', compute('old'))).toBe('old');
-    expect(await c.get('j', 2, 'k', compute('d'))).toBe('c');
+    expect(text(await c.get('j', 1, 'k', compute('old')))).toBe('old');
+    expect(text(await c.get('j', 2, 'k', compute('d')))).toBe('c');
     // Scopes are independent.
-    expect(await c.get('other', 1, 'k', compute('e'))).toBe('e');
-    expect(await c.get('j', 2, 'k', compute('f'))).toBe('c');
+    expect(text(await c.get('other', 1, 'k', compute('e')))).toBe('e');
+    expect(text(await c.get('j', 2, 'k', compute('f')))).toBe('c');
   });
 
   it('computes once for a burst of identical requests', async () => {
@@ -31,7 +34,9 @@ describe('AnswerCache', () => {
       return 'x';
     };
     const all = await Promise.all(Array.from({ length: 10 }, () => c.get('j', 5, 'k', slow)));
-    expect(all).toEqual(Array(10).fill('x'));
+    expect(all.map(text)).toEqual(Array(10).fill('x'));
+    // One answer object for all of them: its bytes and its compressed copy are made once.
+    expect(new Set(all).size).toBe(1);
     expect(computed).toBe(1);
   });
 
@@ -48,5 +53,16 @@ describe('AnswerCache', () => {
       return 'z';
     });
     expect(recomputed).toBe(1); // k0 was evicted, k9 is still there
+  });
+
+  it('keeps UTF-8 bytes and a gzip copy made once', async () => {
+    const json = JSON.stringify({ title: '路灯损坏'.repeat(500) });
+    const a = new Answer(json);
+    expect(a.body.toString('utf8')).toBe(json);
+    expect(a.body.length).toBe(Buffer.byteLength(json));
+    const [g1, g2] = await Promise.all([a.gzip(), a.gzip()]);
+    expect(g1).toBe(g2);
+    expect(gunzipSync(g1).toString('utf8')).toBe(json);
+    expect(g1.length).toBeLessThan(a.body.length / 10);
   });
 });

@@ -21,10 +21,9 @@ import {
   similarProblems,
 } from './problems.service.ts';
 import { AppError } from '../../server/errors.ts';
+import { sendAnswer } from '../../server/sendAnswer.ts';
 
 const tags = ['problems'];
-/** Answers kept as JSON text are sent as they are. */
-const JSON_TYPE = 'application/json; charset=utf-8';
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 /** The problems API of DESIGN §5. */
@@ -46,7 +45,7 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
       },
     },
     async (req, reply) =>
-      reply.type(JSON_TYPE).send((await listProblemsJson(ctx, requireAuth(req), req.query)) as never),
+      sendAnswer(req, reply, await listProblemsJson(ctx, requireAuth(req), req.query)) as never,
   );
 
   app.post(
@@ -71,7 +70,7 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
     '/api/problems/:id',
     { schema: { tags, params: idParam, response: { 200: ProblemDetail } } },
     async (req, reply) =>
-      reply.type(JSON_TYPE).send((await getProblemJson(ctx, requireAuth(req), req.params.id)) as never),
+      sendAnswer(req, reply, await getProblemJson(ctx, requireAuth(req), req.params.id)) as never,
   );
   app.get('/api/problems/:id/similar', { schema: { tags, params: idParam } }, async (req) =>
     similarProblems(ctx, requireRole(req, 'supervisor'), req.params.id),

@@ -7,7 +7,7 @@ import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { searchText } from '../../kernel/text.ts';
-import { AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
+import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
 import { idempotencyRepository } from '../../server/idempotency.repository.ts';
 
 /** The Idempotency-Key of the request a write serves, recorded in the write's own transaction. */
@@ -555,7 +555,7 @@ function principalKey(p: Principal): string {
 }
 
 /** GET /api/problems/:id as JSON text, from the answer cache when nothing changed. */
-export async function getProblemJson(ctx: AppContext, p: Principal, id: string): Promise<string> {
+export async function getProblemJson(ctx: AppContext, p: Principal, id: string): Promise<Answer> {
   const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
   const ref = await ctx.reference.get(p.jurisdictionId);
   const key = JSON.stringify(['detail', id, principalKey(p), ref.serial]);
@@ -569,8 +569,8 @@ export async function listProblemsJson(
   ctx: AppContext,
   p: Principal,
   query: ListProblemsQuery,
-): Promise<string> {
-  if (query.overdue || query.dueState) return JSON.stringify(await listProblems(ctx, p, query));
+): Promise<Answer> {
+  if (query.overdue || query.dueState) return new Answer(JSON.stringify(await listProblems(ctx, p, query)));
   const fc = filterContext(ctx, p, query);
   const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
   const ref = await ctx.reference.get(p.jurisdictionId);

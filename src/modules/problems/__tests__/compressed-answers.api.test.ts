@@ -1,0 +1,59 @@
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+
+/** Lists and details go out gzip-compressed to clients that ask, and stay exact after every write. */
+describe('compressed answers', () => {
+  let t: TestApp;
+  let sup: Client;
+  beforeAll(async () => {
+    t = await startTestApp({ seed: 'demo' });
+    sup = await t.as('demo-supervisor');
+  });
+  afterAll(() => t.close());
+
+  const gz = { 'accept-encoding': 'gzip, deflate, br' };
+  const LIST = '/api/problems?pageSize=50&sort=-createdAt';
+
+  it('sends the same JSON compressed and plain, with Vary', async () => {
+    const plain = await sup.get(LIST);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['vary']).toMatch(/accept-encoding/i);
+    const packed = await sup.get(LIST, gz);
+    expect(packed.status).toBe(200);
+    expect(packed.headers['content-encoding']).toBe('gzip');
+    expect(packed.headers['content-type']).toMatch(/^application\/json/);
+    expect(packed.headers['vary']).toMatch(/accept-encoding/i);
+    expect(Number(packed.headers['content-length'])).toBe(packed.raw.length);
+    const unpacked = gunzipSync(packed.raw).toString('utf8');
+    expect(JSON.parse(unpacked)).toEqual(plain.body);
+    expect(packed.raw.length).toBeLessThan(plain.raw.length / 4);
+
+    const id = (plain.body as { items: { id: string }[] }).items[0]!.id;
+    const detail = await sup.get(`/api/problems/${id}`);
+    const detailGz = await sup.get(`/api/problems/${id}`, gz);
+    expect(detailGz.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(detailGz.raw).toString('utf8'))).toEqual(detail.body);
+    // A client that refuses gzip gets the bytes as they are.
+    const refused = await sup.get(LIST, { 'accept-encoding': 'gzip;q=0, br' });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body).toEqual(plain.body);
+  });
+
+  it('is exact right after a write, compressed too', async () => {
+    const before = JSON.parse(gunzipSync((await sup.get(LIST, gz)).raw).toString('utf8'));
+    const created = await sup.post('/api/problems', {
+      categoryCode: 'roads',
+      title: '压缩后的答案也要最新',
+      description: '写入之后立即读取列表',
+      villageCode: '430202001001',
+      fields: { hazard: '一般' },
+    });
+    expect(created.status).toBe(201);
+    const after = JSON.parse(gunzipSync((await sup.get(LIST, gz)).raw).toString('utf8'));
+    expect(after.total).toBe(before.total + 1);
+    const detail = await sup.get(`/api/problems/${created.body.id}`, gz);
+    expect(JSON.parse(gunzipSync(detail.raw).toString('utf8')).title).toBe('压缩后的答案也要最新');
+  });
+});
