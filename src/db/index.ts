@@ -20,6 +20,7 @@ import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_results_index.ts';
 import * as m0003 from './migrations/0003_kpi_rollup.ts';
 import * as m0004 from './migrations/0004_geo_cells.ts';
+import * as m0005 from './migrations/0005_status_rollup.ts';
 
 export type { DB } from './schema.ts';
 export type { DialectAdapter } from './dialect/types.ts';
@@ -165,6 +166,7 @@ const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAda
   '0002_results_index': m0002,
   '0003_kpi_rollup': m0003,
   '0004_geo_cells': m0004,
+  '0005_status_rollup': m0005,
 };
 
 /** Runs every pending migration; throws with the failing migration's name. */

@@ -10,15 +10,45 @@ import type { DialectAdapter } from '../dialect/types.ts';
  */
 
 /**
- * Two levels: the full grain, and a core grain (month, township, category, domain, kind) about six times
- * smaller that answers the common questions — the dashboard by township, month, category or domain.
+ * The levels: the full grain; a core grain (month, township, category, domain, kind) about ten times smaller
+ * that answers the common questions — the dashboard by township, month, category or domain; and the core
+ * grain by status (migration 0005), keyed status first, that counts the problems matching a list's filters
+ * (how many are in progress in this township this year) without reading them.
  */
 export const LEVELS = [
-  { table: 'problem_rollup', indicators: 'problem_indicator_rollup', core: false },
-  { table: 'problem_rollup_core', indicators: 'problem_indicator_rollup_core', core: true },
+  {
+    table: 'problem_rollup',
+    indicators: 'problem_indicator_rollup',
+    core: false,
+    grain: [
+      'month',
+      'township_code',
+      'category_code',
+      'domain',
+      'kind',
+      'channel',
+      'lead_unit_id',
+      'topic_id',
+      'campaign_id',
+    ],
+  },
+  {
+    table: 'problem_rollup_core',
+    indicators: 'problem_indicator_rollup_core',
+    core: true,
+    grain: ['month', 'township_code', 'category_code', 'domain', 'kind'],
+  },
+  {
+    table: 'problem_rollup_status',
+    indicators: 'problem_indicator_rollup_status',
+    core: true,
+    grain: ['status', 'township_code', 'month', 'category_code', 'domain', 'kind'],
+  },
 ] as const;
 type Level = (typeof LEVELS)[number];
-export const CORE_GRAIN = ['month', 'township_code', 'category_code', 'domain', 'kind'];
+export const CORE_GRAIN: readonly string[] = LEVELS[1].grain;
+/** The level keyed by status, for counting what a list's filters match. */
+export const STATUS_LEVEL = LEVELS[2];
 
 /** The grain: rollup column and the expression over a problems row (`r` is NEW or OLD). */
 function grain(dialect: DialectAdapter, r: string, level: Level = LEVELS[0]): [string, string][] {
@@ -26,18 +56,19 @@ function grain(dialect: DialectAdapter, r: string, level: Level = LEVELS[0]): [s
     dialect.name === 'sqlite'
       ? `strftime('%Y-%m', ${r}.created_at, '+8 hours')`
       : `to_char((${r}.created_at)::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM')`;
-  const all: [string, string][] = [
-    ['month', month],
-    ['township_code', `coalesce(${r}.township_code, '')`],
-    ['category_code', `${r}.category_code`],
-    ['domain', `${r}.domain`],
-    ['kind', `${r}.kind`],
-    ['channel', `${r}.channel`],
-    ['lead_unit_id', `coalesce(${r}.lead_unit_id, '')`],
-    ['topic_id', `coalesce(${r}.topic_id, '')`],
-    ['campaign_id', `coalesce(${r}.campaign_id, '')`],
-  ];
-  return level.core ? all.filter(([c]) => CORE_GRAIN.includes(c)) : all;
+  const expression: Record<string, string> = {
+    month,
+    status: `${r}.status`,
+    township_code: `coalesce(${r}.township_code, '')`,
+    category_code: `${r}.category_code`,
+    domain: `${r}.domain`,
+    kind: `${r}.kind`,
+    channel: `${r}.channel`,
+    lead_unit_id: `coalesce(${r}.lead_unit_id, '')`,
+    topic_id: `coalesce(${r}.topic_id, '')`,
+    campaign_id: `coalesce(${r}.campaign_id, '')`,
+  };
+  return level.grain.map((c) => [c, expression[c]!]);
 }
 export const ROLLUP_GRAIN = grain({ name: 'sqlite' } as DialectAdapter, 'x').map(([c]) => c);
 
@@ -166,13 +197,19 @@ function histogramUpsert(dialect: DialectAdapter, r: string, sign: 1 | -1): stri
  * Statements adding the problems matching `where` (over `problems x`) to every rollup, grouped; as upserts
  * when rows may exist already.
  */
-function aggregateStatements(dialect: DialectAdapter, where: string | null, upsert: boolean): string[] {
+function aggregateStatements(
+  dialect: DialectAdapter,
+  where: string | null,
+  upsert: boolean,
+  levels: readonly Level[] = LEVELS,
+  histogram = true,
+): string[] {
   const cond = (extra: string | null) =>
     [where, extra].filter(Boolean).length ? `where ${[where, extra].filter(Boolean).join(' and ')}` : '';
   const onConflict = (key: string[], set: string) =>
     upsert ? ` on conflict (${key.join(', ')}) do update set ${set}` : '';
   const out: string[] = [];
-  for (const level of LEVELS) {
+  for (const level of levels) {
     const g = grain(dialect, 'x', level);
     const m = measures(dialect, 'x');
     const gc = g.map(([c]) => c).join(', ');
@@ -193,14 +230,15 @@ function aggregateStatements(dialect: DialectAdapter, where: string | null, upse
         )}`,
     );
   }
-  out.push(
-    `insert into problem_close_hours (jurisdiction_id, hour, n)
+  if (histogram)
+    out.push(
+      `insert into problem_close_hours (jurisdiction_id, hour, n)
       select x.jurisdiction_id, ${hourOf(dialect, 'x')}, count(*) from problems x
       ${cond('x.close_hours is not null')} group by x.jurisdiction_id, ${hourOf(dialect, 'x')}${onConflict(
         ['jurisdiction_id', 'hour'],
         'n = problem_close_hours.n + excluded.n',
       )}`,
-  );
+    );
   return out;
 }
 
@@ -263,7 +301,7 @@ function triggerStatements(dialect: DialectAdapter): string[] {
   const block = (stmts: string[]) => stmts.map((s) => `${s};`).join(' ');
   // A bulk load sets qingdan.bulk_load for its own transaction and adds its rows to the rollups at the end.
   const fn = (name: string, body: string) =>
-    `create function ${name}() returns trigger language plpgsql as $$ begin
+    `create or replace function ${name}() returns trigger language plpgsql as $$ begin
       if current_setting('qingdan.bulk_load', true) = 'on' then return null; end if;
       ${body} return null; end $$`;
   const changed = WATCHED.map((c) => `old.${c} is distinct from new.${c}`).join(' or ');
@@ -315,27 +353,56 @@ export const bulkRollup = {
   },
 };
 
-export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<void> {
+/** Creates the tables of the given levels (when missing). */
+export async function createLevelTables(
+  db: Kysely<unknown>,
+  dialect: DialectAdapter,
+  levels: readonly Level[],
+): Promise<void> {
   const big = dialect.types.bigint;
   // Clustered by key on SQLite: the statistics read whole key ranges.
   const clustered = dialect.name === 'sqlite' ? ' without rowid' : '';
-  for (const level of LEVELS) {
+  for (const level of levels) {
     const key = keyOf(level);
     const keyCols = key.map((c) => `${c} text not null`).join(', ');
     await sql
       .raw(
-        `create table ${level.table} (${keyCols},
+        `create table if not exists ${level.table} (${keyCols},
         ${ROLLUP_MEASURES.map((c) => `${c} ${big} not null default 0`).join(', ')},
         primary key (${key.join(', ')}))${clustered}`,
       )
       .execute(db);
     await sql
       .raw(
-        `create table ${level.indicators} (${keyCols}, code text not null, total ${big} not null default 0,
+        `create table if not exists ${level.indicators} (${keyCols}, code text not null, total ${big} not null default 0,
         primary key (${[...key, 'code'].join(', ')}))${clustered}`,
       )
       .execute(db);
   }
+}
+
+/**
+ * Statements that make the existing triggers keep every level of LEVELS (after a level was added): SQLite
+ * drops and creates them again, PostgreSQL replaces the functions the triggers call.
+ */
+export function replaceTriggerStatements(dialect: DialectAdapter): string[] {
+  if (dialect.name === 'sqlite')
+    return [...bulkRollup.suspendStatements(dialect), ...bulkRollup.resumeStatements(dialect)];
+  return triggerStatements(dialect).filter((s) => s.startsWith('create or replace function'));
+}
+
+/** Statements that fill the given levels of every jurisdiction from the problems (their tables empty). */
+export function fillLevelStatements(dialect: DialectAdapter, levels: readonly Level[]): string[] {
+  return [
+    ...levels.flatMap((l) => [`delete from ${l.table}`, `delete from ${l.indicators}`]),
+    ...aggregateStatements(dialect, null, false, levels, false),
+  ];
+}
+
+export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<void> {
+  const big = dialect.types.bigint;
+  const clustered = dialect.name === 'sqlite' ? ' without rowid' : '';
+  await createLevelTables(db, dialect, LEVELS);
   await sql
     .raw(
       `create table problem_close_hours (jurisdiction_id text not null, hour ${big} not null,

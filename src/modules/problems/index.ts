@@ -45,3 +45,12 @@ export {
 } from './problems.schema.ts';
 export { visibilityOf, canSee } from './problems.policy.ts';
 export { runDeadlineScan } from './deadlineScheduler.ts';
+export {
+  ROLLUP_TABLES,
+  countFromRollup,
+  monthStart,
+  rollupQueryOf,
+  rollupWhere,
+  type RollupLevel,
+  type RollupQuery,
+} from './problems.rollup.ts';

@@ -32,6 +32,7 @@ import {
   type Status,
 } from './problems.lifecycle.ts';
 import { canSee, roleDenial, visibilityOf, type ProblemFacts } from './problems.policy.ts';
+import { countFromRollup, rollupQueryOf } from './problems.rollup.ts';
 import {
   problemsRepository,
   type ActionRow,
@@ -635,11 +636,12 @@ export async function listProblems(
   const version = timeDependent
     ? -1
     : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  // The total from the rollup by status when the filters are on its grain (a few hundred rows), else counted.
+  const rollup = timeDependent ? null : rollupQueryOf({ ...fc, filters });
+  const count = () => (rollup ? countFromRollup(ctx.db, rollup) : problemsRepository.count(ctx.db, fc));
   const [items, total] = await Promise.all([
     problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize),
-    timeDependent
-      ? problemsRepository.count(ctx.db, fc)
-      : countCache.getOrCompute(countKey, version, () => problemsRepository.count(ctx.db, fc)),
+    timeDependent ? count() : countCache.getOrCompute(countKey, version, count),
   ]);
   const ref = await ctx.reference.get(p.jurisdictionId);
   const supporting = await problemsRepository.supportingUnits(

@@ -1,6 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { applyFilters, type FilterContext } from '../problems/index.ts';
+import {
+  applyFilters,
+  ROLLUP_TABLES,
+  rollupWhere,
+  type FilterContext,
+  type RollupQuery,
+} from '../problems/index.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -132,17 +138,6 @@ const ROLLUP_GROUP: Record<GroupKey, string> = {
   month: 'month',
 };
 
-/** Filters on the rollup's grain: column → accepted values (any of), and a month range. */
-export interface RollupQuery {
-  jurisdictionId: string;
-  /** The small core level, when every group and filter is on its grain. */
-  core: boolean;
-  where: { column: string; values: string[] }[];
-  fromMonth: string | null;
-  /** Exclusive. */
-  toMonth: string | null;
-}
-
 const MEASURE_SUMS = sql.raw(
   ['received', 'accepted', 'resolved', 'closed', 'closed_on_time', 'responded_on_time', 'rated', 'satisfied']
     .concat(['bounced', 'repeated'])
@@ -150,14 +145,6 @@ const MEASURE_SUMS = sql.raw(
     .concat(['sum(hours_ms) / 3600000.0 as hours_sum'])
     .join(', '),
 );
-
-function rollupWhere(q: RollupQuery) {
-  const parts = [sql`jurisdiction_id = ${q.jurisdictionId}`];
-  for (const w of q.where) parts.push(sql`${sql.ref(w.column)} in (${sql.join(w.values)})`);
-  if (q.fromMonth) parts.push(sql`month >= ${q.fromMonth}`);
-  if (q.toMonth) parts.push(sql`month < ${q.toMonth}`);
-  return sql.join(parts, sql` and `);
-}
 
 /** Statistics read from the KPI rollup (migration 0003): a few thousand rows at any number of problems. */
 export const rollupRepository = {
@@ -200,7 +187,7 @@ export const rollupRepository = {
   },
 
   async aggregates(db: Db, q: RollupQuery, groupBy: GroupKey | null): Promise<AggregateRow[]> {
-    const table = sql.table(q.core ? 'problem_rollup_core' : 'problem_rollup');
+    const table = sql.table(ROLLUP_TABLES[q.level].table);
     const key = groupBy ? sql.ref(ROLLUP_GROUP[groupBy]) : sql`''`;
     const r = await sql<AggregateRow>`select ${key} as key, ${MEASURE_SUMS} from ${table}
       where ${rollupWhere(q)} ${groupBy ? sql`group by ${key} having sum(received) > 0` : sql``}`.execute(db);
@@ -208,7 +195,7 @@ export const rollupRepository = {
   },
 
   async indicatorSums(db: Db, q: RollupQuery, groupBy: GroupKey | null) {
-    const table = sql.table(q.core ? 'problem_indicator_rollup_core' : 'problem_indicator_rollup');
+    const table = sql.table(ROLLUP_TABLES[q.level].indicators);
     const key = groupBy ? sql.ref(ROLLUP_GROUP[groupBy]) : sql`''`;
     const r = await sql<{ key: string; code: string; total: unknown }>`select ${key} as key, code,
       sum(total) as total from ${table} where ${rollupWhere(q)}

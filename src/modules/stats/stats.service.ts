@@ -9,15 +9,11 @@ import {
   visibilityOf,
   type FilterContext,
   type ProblemFilters,
+  type RollupQuery,
+  rollupQueryOf as rollupQueryForFilters,
 } from '../problems/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
-import {
-  rollupRepository,
-  statsRepository,
-  type AggregateRow,
-  type GroupKey,
-  type RollupQuery,
-} from './stats.repository.ts';
+import { rollupRepository, statsRepository, type AggregateRow, type GroupKey } from './stats.repository.ts';
 import type { Kpis, ResultsQuery, Summary, SummaryQuery } from './stats.schema.ts';
 
 const num = z.coerce
@@ -119,81 +115,11 @@ export async function summary(
   return summaryCache.getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy));
 }
 
-/** The first day of a month in +08:00 as 'YYYY-MM', if the instant is exactly that midnight; else null. */
-function monthStart(value: string): string | null {
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) return null;
-  const local = new Date(t + 8 * 3600_000);
-  if (
-    local.getUTCDate() !== 1 ||
-    local.getUTCHours() !== 0 ||
-    local.getUTCMinutes() !== 0 ||
-    local.getUTCSeconds() !== 0 ||
-    local.getUTCMilliseconds() !== 0
-  )
-    return null;
-  return local.toISOString().slice(0, 7);
-}
-
 const CORE_GROUPS: (GroupKey | null)[] = [null, 'month', 'township', 'category', 'domain', 'kind'];
 
-/**
- * The rollup query answering these filters and this grouping, or null when the rollup cannot (a filter
- * on something the rollup does not keep: status, village, free text, place, dates inside a month …; or a
- * scope narrower than whole townships). Then the statistics are computed from the problems themselves.
- */
+/** The rollup query answering these filters and this grouping, or null (see problems' rollupQueryOf). */
 export function rollupQueryOf(fc: FilterContext, groupBy: GroupKey | null): RollupQuery | null {
-  const v = fc.visibility;
-  if (v && !v.all && (v.unitIds.length || v.reporterId || v.topicLeadId)) return null;
-  if (fc.mineUserId) return null;
-  const f = fc.filters;
-  const where: RollupQuery['where'] = [];
-  let core = CORE_GROUPS.includes(groupBy);
-  const list = (s: string | undefined) => (s ? s.split(',').filter(Boolean) : []);
-  for (const [key, value] of Object.entries(f)) {
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
-    switch (key) {
-      case 'kind':
-        where.push({ column: 'kind', values: value as string[] });
-        break;
-      case 'channel':
-        where.push({ column: 'channel', values: value as string[] });
-        core = false;
-        break;
-      case 'domain':
-        where.push({ column: 'domain', values: list(value as string) });
-        break;
-      case 'category':
-        where.push({ column: 'category_code', values: list(value as string) });
-        break;
-      case 'township':
-        where.push({ column: 'township_code', values: [value as string] });
-        break;
-      case 'campaign':
-        where.push({ column: 'campaign_id', values: [value as string] });
-        core = false;
-        break;
-      case 'topic':
-        where.push({ column: 'topic_id', values: [value as string] });
-        core = false;
-        break;
-      case 'from':
-      case 'to':
-        if (monthStart(value as string) === null) return null;
-        break;
-      default:
-        return null;
-    }
-  }
-  if (v && !v.all) where.push({ column: 'township_code', values: v.townships.length ? v.townships : ['-'] });
-  if (where.some((w) => w.values.length === 0)) return null;
-  return {
-    jurisdictionId: fc.jurisdictionId,
-    core,
-    where,
-    fromMonth: f.from ? monthStart(f.from) : null,
-    toMonth: f.to ? monthStart(f.to) : null,
-  };
+  return rollupQueryForFilters(fc, CORE_GROUPS.includes(groupBy));
 }
 
 async function computeSummary(

@@ -1,0 +1,127 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { LEVELS } from '../../db/migrations/0003_kpi_rollup.ts';
+import type { FilterContext } from './problems.repository.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/**
+ * Which rollup level answers a question (migrations 0003 and 0005): the full grain, the small core grain,
+ * or the core grain by status.
+ */
+export type RollupLevel = 'full' | 'core' | 'status';
+
+/** The level's tables: its measures and its indicator sums. */
+export const ROLLUP_TABLES: Record<RollupLevel, { table: string; indicators: string }> = {
+  full: LEVELS[0],
+  core: LEVELS[1],
+  status: LEVELS[2],
+};
+
+/** Filters on a rollup level's grain: column → accepted values (any of), and a month range. */
+export interface RollupQuery {
+  jurisdictionId: string;
+  level: RollupLevel;
+  where: { column: string; values: string[] }[];
+  fromMonth: string | null;
+  /** Exclusive. */
+  toMonth: string | null;
+}
+
+/** The first day of a month in +08:00 as 'YYYY-MM', if the instant is exactly that midnight; else null. */
+export function monthStart(value: string): string | null {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) return null;
+  const local = new Date(t + 8 * 3600_000);
+  if (
+    local.getUTCDate() !== 1 ||
+    local.getUTCHours() !== 0 ||
+    local.getUTCMinutes() !== 0 ||
+    local.getUTCSeconds() !== 0 ||
+    local.getUTCMilliseconds() !== 0
+  )
+    return null;
+  return local.toISOString().slice(0, 7);
+}
+
+/**
+ * The rollup query answering these filters, or null when no level can (a filter on something the rollups do
+ * not keep: village, unit, free text, place, dates inside a month, due state …; status together with
+ * channel, topic or campaign; or a scope narrower than whole townships). `coreGroup` says whether the
+ * grouping asked for, if any, is on the core grain. Then the answer is computed from the problems themselves.
+ */
+export function rollupQueryOf(fc: FilterContext, coreGroup = true): RollupQuery | null {
+  const v = fc.visibility;
+  if (v && !v.all && (v.unitIds.length || v.reporterId || v.topicLeadId)) return null;
+  if (fc.mineUserId) return null;
+  const f = fc.filters;
+  const where: RollupQuery['where'] = [];
+  let full = !coreGroup;
+  let byStatus = false;
+  const list = (s: string | undefined) => (s ? s.split(',').filter(Boolean) : []);
+  for (const [key, value] of Object.entries(f)) {
+    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+    switch (key) {
+      case 'status':
+        where.push({ column: 'status', values: value as string[] });
+        byStatus = true;
+        break;
+      case 'kind':
+        where.push({ column: 'kind', values: value as string[] });
+        break;
+      case 'channel':
+        where.push({ column: 'channel', values: value as string[] });
+        full = true;
+        break;
+      case 'domain':
+        where.push({ column: 'domain', values: list(value as string) });
+        break;
+      case 'category':
+        where.push({ column: 'category_code', values: list(value as string) });
+        break;
+      case 'township':
+        where.push({ column: 'township_code', values: [value as string] });
+        break;
+      case 'campaign':
+        where.push({ column: 'campaign_id', values: [value as string] });
+        full = true;
+        break;
+      case 'topic':
+        where.push({ column: 'topic_id', values: [value as string] });
+        full = true;
+        break;
+      case 'from':
+      case 'to':
+        if (monthStart(value as string) === null) return null;
+        break;
+      default:
+        return null;
+    }
+  }
+  if (full && byStatus) return null;
+  if (v && !v.all) where.push({ column: 'township_code', values: v.townships.length ? v.townships : ['-'] });
+  if (where.some((w) => w.values.length === 0)) return null;
+  return {
+    jurisdictionId: fc.jurisdictionId,
+    level: byStatus ? 'status' : full ? 'full' : 'core',
+    where,
+    fromMonth: f.from ? monthStart(f.from) : null,
+    toMonth: f.to ? monthStart(f.to) : null,
+  };
+}
+
+/** The SQL condition of a rollup query over its level's table. */
+export function rollupWhere(q: RollupQuery) {
+  const parts = [sql`jurisdiction_id = ${q.jurisdictionId}`];
+  for (const w of q.where) parts.push(sql`${sql.ref(w.column)} in (${sql.join(w.values)})`);
+  if (q.fromMonth) parts.push(sql`month >= ${q.fromMonth}`);
+  if (q.toMonth) parts.push(sql`month < ${q.toMonth}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** How many problems match a rollup query: the sum of their rollup rows' counts, exact after every write. */
+export async function countFromRollup(db: Db, q: RollupQuery): Promise<number> {
+  const r = await sql<{ n: unknown }>`select coalesce(sum(received), 0) as n
+    from ${sql.table(ROLLUP_TABLES[q.level].table)} where ${rollupWhere(q)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
