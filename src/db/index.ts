@@ -55,17 +55,19 @@ function slowQueryLog(): KyselyConfig['log'] {
  * preparing cost more than running on the hot read paths). A statement still being iterated is not
  * shared; the cache holds the most recently used 1,000 texts.
  */
-function statementCache(raw: SqliteDatabase.Database) {
+function statementCache(raw: SqliteDatabase.Database, beforeWrite: () => void) {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     prepare(sql: string) {
       const hit = cache.get(sql);
       if (hit && !hit.busy) {
+        if (!hit.reader) beforeWrite();
         cache.delete(sql);
         cache.set(sql, hit);
         return hit;
       }
       const stmt = raw.prepare(sql);
+      if (!stmt.reader) beforeWrite();
       if (!hit) {
         cache.set(sql, stmt);
         if (cache.size > 1000) cache.delete(cache.keys().next().value!);
@@ -153,12 +155,14 @@ export function openDatabase(config: DatabaseConfig): Database {
   // 16 MB of page cache: the operating system caches the file too, and the server's memory stays small.
   raw.pragma('cache_size = -16384');
   raw.pragma('temp_store = MEMORY');
+  const dialect = sqliteAdapter(raw);
   const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database: statementCache(raw) }),
+    // Every statement that writes (commit included) makes the adapter forget the data versions it read.
+    dialect: new SqliteDialect({ database: statementCache(raw, () => dialect.forgetDataVersions?.()) }),
     log: slowQueryLog(),
   });
   const batcher = new WriteBatcher(db, { durability: walSync(raw, file) });
-  return { db, dialect: sqliteAdapter(raw), write: (fn) => batcher.write(fn), close: () => db.destroy() };
+  return { db, dialect, write: (fn) => batcher.write(fn), close: () => db.destroy() };
 }
 
 const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAdapter) => Promise<void> }> = {

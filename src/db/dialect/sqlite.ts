@@ -20,6 +20,14 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
     }
     return st;
   };
+  // The data versions read during this turn of the event loop: the requests that arrived together (a
+  // burst of 32 connections) read the version once. Forgotten at the end of the turn, and at once when this
+  // connection writes (see forgetDataVersions), so a reader never sees a version older than a write it
+  // could know about; another process's commit is seen from the next turn on.
+  let versions: Map<string, number> | null = null;
+  const forgetDataVersions = () => {
+    versions = null;
+  };
   const requireTransaction = () => {
     if (!raw.inTransaction) throw new Error('bulk writes must run inside a transaction');
   };
@@ -96,11 +104,20 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
       // While a write batch is open on this connection its changes are not committed yet: the caller then
       // waits for the connection like any other query.
       if (raw.inTransaction) return undefined;
+      const known = versions?.get(jurisdictionId);
+      if (known !== undefined) return known;
       const r = stmt("select value from counters where jurisdiction_id = ? and name = 'action_seq'").get(
         jurisdictionId,
       ) as { value: number } | undefined;
-      return Number(r?.value ?? 0);
+      const version = Number(r?.value ?? 0);
+      if (!versions) {
+        versions = new Map();
+        setImmediate(forgetDataVersions);
+      }
+      versions.set(jurisdictionId, version);
+      return version;
     },
+    forgetDataVersions,
     async analyze() {
       // A sampled ANALYZE: enough for the planner to pick the selective index, fast at any size.
       raw.pragma('analysis_limit = 1000');

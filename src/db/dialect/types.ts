@@ -71,6 +71,8 @@ export interface DialectAdapter {
    * answer), or undefined where the dialect has no faster way than a query, or not now.
    */
   readDataVersion?(jurisdictionId: string): number | undefined;
+  /** Forgets data versions remembered by readDataVersion (called before every writing statement). */
+  forgetDataVersions?(): void;
   /** Refreshes the planner's statistics (after a bulk import, and at start-up). */
   analyze(db: Kysely<DB>): Promise<void>;
   /** Takes an online, consistent copy of the database into the given file or folder. */
