@@ -703,7 +703,7 @@ export async function seedHetang(
   // A duplicate merged into an open problem, to show 合并办理.
   const open = await ctx.db
     .selectFrom('problems')
-    .select(['id', 'category_code', 'village_code'])
+    .select(['id', 'category_code', 'village_code', 'fields'])
     .where('jurisdiction_id', '=', jid)
     .where('status', '=', 'in_progress')
     .where('campaign_id', 'is', null)
@@ -716,6 +716,8 @@ export async function seedHetang(
       title: '同一问题再次反映',
       description: '此前反映的问题仍未解决，再次反映。',
       villageCode: open.village_code ?? villages[0]!.code,
+      // The same category's required fields (which open problem comes first is up to the database).
+      fields: (typeof open.fields === 'string' ? JSON.parse(open.fields) : open.fields) as Fields,
     });
     made++;
     await act(ctx, supervisor, dup.id, 'merge', { intoId: open.id });
