@@ -175,6 +175,19 @@ const SORT_COLUMNS = {
 } as const;
 
 /** All SQL about problems, their units, actions, results and notifications. */
+/** Version queries sent in this turn of the event loop, per database and jurisdiction. */
+const versionsThisTurn = new WeakMap<Db, Map<string, Promise<number>>>();
+
+async function readDataVersion(db: Db, jurisdictionId: string): Promise<number> {
+  const r = await db
+    .selectFrom('counters')
+    .select('value')
+    .where('jurisdiction_id', '=', jurisdictionId)
+    .where('name', '=', 'action_seq')
+    .executeTakeFirst();
+  return Number(r?.value ?? 0);
+}
+
 export const problemsRepository = {
   insert(db: Db, row: ProblemRow) {
     return insertRow(db, 'problems', row as unknown as Record<string, unknown>);
@@ -394,13 +407,22 @@ export const problemsRepository = {
     // Outside a transaction, SQLite answers from a prepared statement on the same connection.
     const fast = db.isTransaction ? undefined : dialect?.readDataVersion?.(jurisdictionId);
     if (fast !== undefined) return fast;
-    const r = await db
-      .selectFrom('counters')
-      .select('value')
-      .where('jurisdiction_id', '=', jurisdictionId)
-      .where('name', '=', 'action_seq')
-      .executeTakeFirst();
-    return Number(r?.value ?? 0);
+    if (db.isTransaction) return readDataVersion(db, jurisdictionId);
+    // The requests read in one turn of the event loop share one query, sent after all of them arrived:
+    // each still sees every write committed before it arrived (a burst of 32 reads costs one round trip).
+    let versions = versionsThisTurn.get(db);
+    if (!versions) {
+      versions = new Map();
+      versionsThisTurn.set(db, versions);
+      setImmediate(() => versionsThisTurn.delete(db));
+    }
+    let version = versions.get(jurisdictionId);
+    if (!version) {
+      version = readDataVersion(db, jurisdictionId);
+      versions.set(jurisdictionId, version);
+      version.catch(() => versions.delete(jurisdictionId));
+    }
+    return version;
   },
 
   async actionHashAt(db: Db, jurisdictionId: string, seq: number): Promise<string | undefined> {
