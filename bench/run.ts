@@ -314,8 +314,10 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
         { headers: auth },
       ),
     );
-    add(await load('Open311 GET services.json', `${base}/open311/v2/services.json`));
-    add(await load('Open311 GET requests.json', `${base}/open311/v2/requests.json`));
+    // Open311 clients (apps, integrations: their HTTP libraries) ask for compressed answers too.
+    const accept = { headers: { 'accept-encoding': 'gzip, deflate' } };
+    add(await load('Open311 GET services.json', `${base}/open311/v2/services.json`, accept));
+    add(await load('Open311 GET requests.json', `${base}/open311/v2/requests.json`, accept));
     const problem = JSON.stringify({
       categoryCode: 'roads',
       title: '压测：路面坑洼',

@@ -1,8 +1,12 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 /**
  * Output of the Open311 GeoReport v2 adapter: one document tree, written as XML (the required format,
  * no namespace, UTF-8 declaration) or as JSON by the spec's Spark mapping (lists become arrays, the
  * wrapper element names disappear, absent optional values are `null`).
  */
+const gzipAsync = promisify(gzip);
+
 /** The two formats the endpoint serves (Service Discovery lists both). */
 export type Format = 'xml' | 'json';
 
@@ -95,6 +99,7 @@ export function render(doc: Document, format: Format): string {
  * kept this way and sent as is.
  */
 export class Rendered {
+  private readonly gzipped: Partial<Record<Format, Promise<Buffer>>> = {};
   constructor(
     readonly json: Buffer,
     readonly xml: Buffer,
@@ -102,6 +107,12 @@ export class Rendered {
 
   static of(doc: Document): Rendered {
     return new Rendered(Buffer.from(toJson(doc)), Buffer.from(toXml(doc)));
+  }
+
+  /** The answer in a format, gzip-compressed (made once per format, on the thread pool). */
+  gzip(format: Format): Promise<Buffer> {
+    this.gzipped[format] ??= gzipAsync(this[format], { level: 6 });
+    return this.gzipped[format];
   }
 
   /** What it holds, in bytes. */

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import type { AppContext } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
+import { acceptsGzip, COMPRESS_MIN_BYTES } from '../server/sendAnswer.ts';
 import type { App } from '../server/types.ts';
 import {
   CONTENT_TYPES,
@@ -10,7 +11,7 @@ import {
   splitFormat,
   type Document,
   type Format,
-  type Rendered,
+  Rendered,
 } from './open311.format.ts';
 import {
   Open311Error,
@@ -48,6 +49,20 @@ function paramsOf(req: FastifyRequest): Params {
 
 function send(reply: FastifyReply, format: Format, doc: Document | Rendered, status = 200) {
   return reply.status(status).header('content-type', CONTENT_TYPES[format]).send(payloadOf(doc, format));
+}
+
+/**
+ * Sends a read's answer: a kept (rendered) answer goes out gzip-compressed, made once and kept with it, to
+ * clients that accept it (a default listing is hundreds of kilobytes); anything else as `send` does.
+ */
+async function sendRead(req: FastifyRequest, reply: FastifyReply, format: Format, doc: Document | Rendered) {
+  if (!(doc instanceof Rendered)) return send(reply, format, doc);
+  reply.header('vary', 'accept-encoding');
+  if (doc[format].length >= COMPRESS_MIN_BYTES && acceptsGzip(req.headers['accept-encoding'])) {
+    const gz = await doc.gzip(format);
+    return reply.header('content-type', CONTENT_TYPES[format]).header('content-encoding', 'gzip').send(gz);
+  }
+  return send(reply, format, doc);
 }
 
 function sendError(reply: FastifyReply, format: Format, e: Open311Error) {
@@ -156,7 +171,7 @@ export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
       ) => {
         for (const format of ['xml', 'json'] as const) {
           o311.get(`${path}.${format}`, { schema: { tags }, config: readLimit }, async (req, reply) =>
-            send(reply, format, await handler(req, format)),
+            sendRead(req, reply, format, await handler(req, format)),
           );
         }
       };

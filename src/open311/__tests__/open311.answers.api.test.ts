@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
@@ -148,5 +149,29 @@ describe('Open311 answers kept per version', () => {
       '道路与桥梁',
       '道路与桥梁',
     ]);
+  });
+
+  it('sends kept listings gzip-compressed to clients that accept it, the same in both formats', async () => {
+    for (let i = 0; i < 8; i++) await report(`压缩测试第${i}条：人行道地砖松动，行人容易绊倒，请尽快修复。`);
+    for (const format of ['json', 'xml'] as const) {
+      const path = `${BASE}/requests.${format}`;
+      const plain = await t.app.inject({ method: 'GET', url: path });
+      const packed = await t.app.inject({ method: 'GET', url: path, headers: { 'accept-encoding': 'gzip' } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(packed.headers['content-encoding']).toBe('gzip');
+      expect(packed.headers['vary']).toMatch(/accept-encoding/i);
+      expect(packed.headers['content-type']).toBe(plain.headers['content-type']);
+      expect(gunzipSync(packed.rawPayload).toString('utf8')).toBe(plain.body);
+      expect(packed.rawPayload.length).toBeLessThan(plain.rawPayload.length);
+    }
+    // A new request is in the compressed listing at once.
+    const id = await report('压缩之后的新请求，也要立即出现在列表中。');
+    const again = await t.app.inject({
+      method: 'GET',
+      url: `${BASE}/requests.json`,
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    const items = JSON.parse(gunzipSync(again.rawPayload).toString('utf8')) as Item[];
+    expect(items[0]!.service_request_id).toBe(id);
   });
 });
