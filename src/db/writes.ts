@@ -12,6 +12,39 @@ export interface WriteBatch {
    * its pending terms at every statement savepoint: indexed at the end, a batch writes one segment).
    */
   defer(fn: Deferred): void;
+  /**
+   * Like `defer`, for writes of one kind that go together in one statement: `run` is called once at the end
+   * of the batch with the items of every job that succeeded and gave this key (one multi-row insert of the
+   * batch's search index entries instead of one per job).
+   */
+  deferItem<T>(key: string, item: T, run: (trx: Transaction<DB>, items: T[]) => Promise<void>): void;
+}
+
+/** Connections a write batch holds as its transaction (see `inTransaction`). */
+const batchConnections = new WeakSet<object>();
+
+/**
+ * Whether `db` runs inside one transaction: a Kysely transaction, or the connection of a write batch
+ * (which is not a Kysely transaction object but holds one open). Such an object never outlives it.
+ */
+export function inTransaction(db: Kysely<DB> | Transaction<DB>): boolean {
+  return db.isTransaction || batchConnections.has(db);
+}
+
+const memos = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * Values remembered for the rest of one transaction (the end of the hash chain, say), or undefined outside
+ * a transaction. A write batch forgets them whenever one of its jobs rolls back to its savepoint.
+ */
+export function transactionMemo(db: Kysely<DB> | Transaction<DB>): Map<string, unknown> | undefined {
+  if (!inTransaction(db)) return undefined;
+  let memo = memos.get(db);
+  if (!memo) {
+    memo = new Map();
+    memos.set(db, memo);
+  }
+  return memo;
 }
 
 /** A unit of work that must commit durably, alone or together with others. */
@@ -119,22 +152,37 @@ export class WriteBatcher {
       try {
         // The connection is held for the whole batch: the jobs run on it as their transaction.
         const trx = conn as unknown as Transaction<DB>;
+        batchConnections.add(conn);
         const deferred: Deferred[] = [];
+        type Group = { run: (trx: Transaction<DB>, items: unknown[]) => Promise<void>; items: unknown[] };
+        const groups = new Map<string, Group>();
         for (const [i, job] of jobs.entries()) {
           const name = `job${i}`;
           const mine: Deferred[] = [];
+          const myItems: { key: string; item: unknown; run: Group['run'] }[] = [];
+          const batch: WriteBatch = {
+            defer: (d) => void mine.push(d),
+            deferItem: (key, item, run) => void myItems.push({ key, item, run: run as Group['run'] }),
+          };
           await sql.raw(`savepoint ${name}`).execute(conn);
           try {
-            outcomes.push({ ok: true, value: await job.fn(trx, { defer: (d) => void mine.push(d) }) });
+            outcomes.push({ ok: true, value: await job.fn(trx, batch) });
             await sql.raw(`release ${name}`).execute(conn);
             deferred.push(...mine);
+            for (const { key, item, run } of myItems) {
+              const g = groups.get(key) ?? { run, items: [] };
+              g.items.push(item);
+              groups.set(key, g);
+            }
           } catch (error) {
             outcomes.push({ ok: false, error });
+            memos.delete(conn);
             await sql.raw(`rollback to ${name}`).execute(conn);
             await sql.raw(`release ${name}`).execute(conn);
           }
         }
         for (const d of deferred) await d(trx);
+        for (const g of groups.values()) await g.run(trx, g.items);
         await sql.raw('commit').execute(conn);
         committed = true;
       } catch (error) {

@@ -107,6 +107,64 @@ describe('durable writes', () => {
     expect(order.indexOf('deferred-0')).toBeGreaterThan(order.indexOf('job-1'));
   });
 
+  it('runs grouped deferred items once per batch with the items of the jobs that succeeded', async () => {
+    const runs: string[][] = [];
+    const jobs = Array.from({ length: 12 }, (_, i) =>
+      t.ctx.database.write(async (_trx, batch) => {
+        batch.deferItem('gi', `item-${i}`, async (_d, items: string[]) => void runs.push(items));
+        if (i % 4 === 1) throw new Error(`job ${i} fails after deferring an item`);
+        return i;
+      }),
+    );
+    const results = await Promise.allSettled(jobs);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(3);
+    const all = runs.flat().sort();
+    expect(all).toEqual(
+      Array.from({ length: 12 }, (_, i) => i)
+        .filter((i) => i % 4 !== 1)
+        .map((i) => `item-${i}`)
+        .sort(),
+    );
+    // Fewer runs than items: the items of a batch went together.
+    expect(runs.length).toBeLessThan(all.length);
+  });
+
+  it('keeps the hash chain whole when jobs that appended to it roll back between others', async () => {
+    const { appendAction } = await import('../../modules/problems/index.ts');
+    const { verifyChains } = await import('../../modules/audit/index.ts');
+    const jid = t.ctx.jurisdictions[0]!.id;
+    const jobs = Array.from({ length: 30 }, (_, i) =>
+      t.ctx.database.write(async (trx) => {
+        for (let k = 0; k < 1 + (i % 3); k++)
+          await appendAction(trx, jid, {
+            problemId: `chain-${i}`,
+            action: 'note',
+            from: null,
+            to: 'submitted',
+            actor: { userId: null, name: 'test', unitId: null },
+            note: `job ${i}, entry ${k}`,
+            data: {},
+            public: false,
+            at: new Date().toISOString(),
+          });
+        if (i % 4 === 1) throw new Error(`job ${i} fails after appending`);
+        return i;
+      }),
+    );
+    const results = await Promise.allSettled(jobs);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(8);
+    const v = await verifyChains(t.ctx.db);
+    expect(v.ok).toBe(true);
+    const kept = await t.ctx.db
+      .selectFrom('actions')
+      .select('note')
+      .where('jurisdiction_id', '=', jid)
+      .where('problem_id', 'like', 'chain-%')
+      .execute();
+    expect(kept.some((r) => r.note?.startsWith('job 1,'))).toBe(false);
+    expect(kept.filter((r) => r.note?.startsWith('job 2,'))).toHaveLength(3);
+  });
+
   it('fails the whole batch when deferred work fails, and acknowledges nothing in it', async () => {
     const jobs = Array.from({ length: 5 }, (_, i) =>
       t.ctx.database.write(async (trx, batch) => {

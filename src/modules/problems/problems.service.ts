@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { nextCounter } from '../../db/counters.ts';
+import { transactionMemo } from '../../db/writes.ts';
 import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
@@ -218,10 +219,16 @@ export async function appendActions(
   if (items.length === 0) return [];
   const last = await nextCounter(trx, jurisdictionId, 'action_seq', items.length);
   const first = last - items.length + 1;
+  // The hash before the first: remembered from this transaction's previous append when that ended exactly
+  // there (a write batch forgets it when a job rolls back), else read.
+  const memo = transactionMemo(trx);
+  const tip = memo?.get(`chain:${jurisdictionId}`) as { seq: number; hash: string } | undefined;
   let prev =
     first === 1
       ? GENESIS_HASH
-      : ((await problemsRepository.actionHashAt(trx, jurisdictionId, first - 1)) ?? GENESIS_HASH);
+      : tip && tip.seq === first - 1
+        ? tip.hash
+        : ((await problemsRepository.actionHashAt(trx, jurisdictionId, first - 1)) ?? GENESIS_HASH);
   const rows = items.map((a, i): ActionRow => {
     const base = {
       jurisdiction_id: jurisdictionId,
@@ -248,6 +255,7 @@ export async function appendActions(
   else
     for (let i = 0; i < rows.length; i += 500)
       await problemsRepository.insertActions(trx, rows.slice(i, i + 500));
+  memo?.set(`chain:${jurisdictionId}`, { seq: last, hash: prev });
   return rows;
 }
 
@@ -426,9 +434,12 @@ export async function createProblem(
   const submit = await ctx.database.write(async (trx, batch) => {
     row.number = await nextNumber(trx, ctx, jid, now);
     await problemsRepository.insert(trx, row);
-    // Indexed at the end of the batch, in the same transaction (see WriteBatch.defer).
+    // Indexed at the end of the batch, with the batch's other new problems, in the same transaction (see
+    // WriteBatch.deferItem).
     const tokens = searchText(row.number, row.title, row.description, row.address, row.enterprise_name);
-    batch.defer((t) => ctx.dialect.indexProblem(t, jid, id, tokens));
+    batch.deferItem('search-index', { jurisdictionId: jid, problemId: id, tokens }, (t, rows) =>
+      ctx.dialect.indexProblems(t, rows),
+    );
     const action = await appendAction(trx, jid, {
       problemId: id,
       action: 'submit',
