@@ -43,6 +43,8 @@ interface Measure {
   non2xx: number;
   /** Average bytes of an answer on the wire (headers included). */
   bytes?: number;
+  /** The server's peak resident memory after this line, in MB. */
+  peakMb?: number;
   ratio: number | null;
 }
 
@@ -261,8 +263,13 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
       ).json()) as { items: { id: string }[] }
     ).items.map((i) => i.id);
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+    // The server's peak resident memory so far, after each line: which requests raise it.
     const add = (m: Omit<Measure, 'ratio'>) =>
-      rows.push({ ...m, ratio: ceil ? Math.round((m.rps / ceil) * 1000) / 10 : null });
+      rows.push({
+        ...m,
+        ratio: ceil ? Math.round((m.rps / ceil) * 1000) / 10 : null,
+        peakMb: server.pid ? peakRssMb(server.pid) : undefined,
+      });
 
     add(await load('GET /api/problems/:id', base, { headers: auth, paths: () => `/api/problems/${pick()}` }));
     // The same request, each time for a different problem anywhere in the data (answers not yet cached).
