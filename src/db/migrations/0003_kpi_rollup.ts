@@ -98,15 +98,9 @@ export const ROLLUP_MEASURES = measures(
 
 /** The columns of problems whose change can move a problem's contribution. */
 const WATCHED = [
+  // The month of the grain is the creation time's.
   'created_at',
-  'township_code',
-  'category_code',
-  'domain',
-  'kind',
-  'channel',
-  'lead_unit_id',
-  'topic_id',
-  'campaign_id',
+  ...LEVELS[0].grain.filter((c) => c !== 'month'),
   'dispatched_at',
   'resolved',
   'status',
