@@ -2,14 +2,16 @@ import { z } from 'zod';
 import type { AppContext } from '../../server/context.ts';
 import type { App } from '../../server/types.ts';
 import { ResultsQuery, Summary, SummaryQuery } from './stats.schema.ts';
-import { publicResults, recentActions, summary } from './stats.service.ts';
+import { sendAnswer } from '../../server/sendAnswer.ts';
+import { publicResults, recentActions, summaryAnswer } from './stats.service.ts';
 
 /** KPIs, the public results list and the live feed. */
 export async function statsRoutes(app: App, ctx: AppContext): Promise<void> {
   app.get(
     '/api/stats/summary',
     { schema: { tags: ['stats'], querystring: SummaryQuery, response: { 200: Summary } } },
-    async (req) => summary(ctx, req.principal, req.jurisdictionId, req.query),
+    async (req, reply) =>
+      sendAnswer(req, reply, await summaryAnswer(ctx, req.principal, req.jurisdictionId, req.query)) as never,
   );
   app.get('/api/results', { schema: { tags: ['results'], querystring: ResultsQuery } }, async (req) =>
     publicResults(ctx, req.jurisdictionId, req.query),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../server/context.ts';
-import { VersionedCache } from '../../kernel/versionedCache.ts';
+import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
 import {
   filterContext,
   problemsRepository,
@@ -113,6 +113,30 @@ export async function summary(
   const version = await problemsRepository.dataVersion(ctx.db, jid, ctx.dialect);
   const key = JSON.stringify([jid, query, fc.visibility]);
   return summaryCache.getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy));
+}
+
+/** Serialised summaries per data version and load of the reference data (group names), bounded in bytes. */
+const summaryAnswers = new AnswerCache(4 * 1024 * 1024);
+
+/**
+ * GET /api/stats/summary as bytes (with a gzip copy made on demand): kept per data version, per load of the
+ * reference data and per caller's visibility; clock-dependent filters are always computed.
+ */
+export async function summaryAnswer(
+  ctx: AppContext,
+  p: Principal | null,
+  jid: string,
+  query: SummaryQuery,
+): Promise<Answer> {
+  if (query.overdue || query.dueState) return new Answer(JSON.stringify(await summary(ctx, p, jid, query)));
+  const { groupBy: _groupBy, ...filters } = query;
+  const fc = statsFilterContext(ctx, p, jid, filters);
+  const [version, ref] = await Promise.all([
+    problemsRepository.dataVersion(ctx.db, jid, ctx.dialect),
+    ctx.reference.get(jid),
+  ]);
+  const key = JSON.stringify([query, fc.visibility, ref.serial]);
+  return summaryAnswers.get(jid, version, key, async () => JSON.stringify(await summary(ctx, p, jid, query)));
 }
 
 const CORE_GROUPS: (GroupKey | null)[] = [null, 'month', 'township', 'category', 'domain', 'kind'];

@@ -1,6 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+import { Summary } from '../../stats/stats.schema.ts';
+import { summary } from '../../stats/stats.service.ts';
 
 /** Lists and details go out gzip-compressed to clients that ask, and stay exact after every write. */
 describe('compressed answers', () => {
@@ -55,5 +57,33 @@ describe('compressed answers', () => {
     expect(after.total).toBe(before.total + 1);
     const detail = await sup.get(`/api/problems/${created.body.id}`, gz);
     expect(JSON.parse(gunzipSync(detail.raw).toString('utf8')).title).toBe('压缩后的答案也要最新');
+  });
+
+  it('sends summaries as their schema would, compressed when asked, exact after a write', async () => {
+    for (const q of ['groupBy=month', 'groupBy=township', 'groupBy=category&status=closed', '']) {
+      const plain = await sup.get(`/api/stats/summary?${q}`);
+      expect(plain.status).toBe(200);
+      const packed = await sup.get(`/api/stats/summary?${q}`, gz);
+      // Under a kilobyte an answer goes out as it is.
+      const small = plain.raw.length < 1024;
+      expect(packed.headers['content-encoding']).toBe(small ? undefined : 'gzip');
+      expect(JSON.parse((small ? packed.raw : gunzipSync(packed.raw)).toString('utf8'))).toEqual(plain.body);
+      // The kept bytes are what the response schema would have written.
+      expect(Summary.parse(plain.body)).toEqual(plain.body);
+    }
+    const direct = await summary(t.ctx, null, t.ctx.jurisdictions[0]!.id, { groupBy: 'month' } as never);
+    expect(direct.totals.received).toBeGreaterThan(0);
+    const before = (await sup.get('/api/stats/summary?groupBy=month', gz)).raw;
+    const received = JSON.parse(gunzipSync(before).toString('utf8')).totals.received;
+    const created = await sup.post('/api/problems', {
+      categoryCode: 'roads',
+      title: '写入之后统计立即更新',
+      description: '统计也要最新',
+      villageCode: '430202001001',
+      fields: { hazard: '一般' },
+    });
+    expect(created.status).toBe(201);
+    const after = (await sup.get('/api/stats/summary?groupBy=month', gz)).raw;
+    expect(JSON.parse(gunzipSync(after).toString('utf8')).totals.received).toBe(received + 1);
   });
 });
