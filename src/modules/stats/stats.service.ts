@@ -110,8 +110,12 @@ export async function summary(
   const { groupBy, ...filters } = query;
   const fc = statsFilterContext(ctx, p, jid, filters);
   if (query.overdue || query.dueState) return computeSummary(ctx, jid, fc, groupBy);
-  const version = await problemsRepository.dataVersion(ctx.db, jid, ctx.dialect);
-  const key = JSON.stringify([jid, query, fc.visibility]);
+  const [version, ref] = await Promise.all([
+    problemsRepository.dataVersion(ctx.db, jid, ctx.dialect),
+    ctx.reference.get(jid),
+  ]);
+  // The names in the groups come from the reference data: a new load of it is a new answer.
+  const key = JSON.stringify([jid, query, fc.visibility, ref.serial]);
   return summaryCache.getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy));
 }
 

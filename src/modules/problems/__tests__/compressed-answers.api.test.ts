@@ -86,4 +86,21 @@ describe('compressed answers', () => {
     const after = (await sup.get('/api/stats/summary?groupBy=month', gz)).raw;
     expect(JSON.parse(gunzipSync(after).toString('utf8')).totals.received).toBe(received + 1);
   });
+
+  it('shows a renamed category in the kept summary at once, with no write', async () => {
+    const admin = await t.as('demo-admin');
+    const names = async () =>
+      (await sup.get('/api/stats/summary?groupBy=category')).body.groups.map(
+        (g: { label: string }) => g.label,
+      );
+    expect(await names()).toContain('道路设施');
+    const roads = (await admin.get('/api/categories?all=1')).body.find(
+      (c: { code: string }) => c.code === 'roads',
+    );
+    const r = await admin.request('PUT', '/api/categories/roads', { ...roads, name: '道路与桥梁' });
+    expect(r.status).toBe(200);
+    const after = await names();
+    expect(after).toContain('道路与桥梁');
+    expect(after).not.toContain('道路设施');
+  });
 });
