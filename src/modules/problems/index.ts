@@ -18,6 +18,8 @@ export {
 export {
   problemsRepository,
   applyFilters,
+  countFromRollup,
+  rollupWhere,
   type ProblemRow,
   type ActionRow,
   type FilterContext,
@@ -47,10 +49,8 @@ export { visibilityOf, canSee } from './problems.policy.ts';
 export { runDeadlineScan } from './deadlineScheduler.ts';
 export {
   ROLLUP_TABLES,
-  countFromRollup,
   monthStart,
   rollupQueryOf,
-  rollupWhere,
   type RollupLevel,
   type RollupQuery,
 } from './problems.rollup.ts';

@@ -16,6 +16,7 @@ import { queryTokens } from '../../kernel/text.ts';
 import { RUNNING_STATUSES } from './problems.lifecycle.ts';
 import type { Visibility } from './problems.policy.ts';
 import type { ProblemFilters } from './problems.schema.ts';
+import { ROLLUP_TABLES, type RollupQuery } from './problems.rollup.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type ProblemRow = Selectable<ProblemTable>;
@@ -543,3 +544,19 @@ export const problemsRepository = {
     return q.orderBy('created_at', 'desc').limit(limit).execute();
   },
 };
+
+/** The SQL condition of a rollup query over its level's table. */
+export function rollupWhere(q: RollupQuery) {
+  const parts = [sql`jurisdiction_id = ${q.jurisdictionId}`];
+  for (const w of q.where) parts.push(sql`${sql.ref(w.column)} in (${sql.join(w.values)})`);
+  if (q.fromMonth) parts.push(sql`month >= ${q.fromMonth}`);
+  if (q.toMonth) parts.push(sql`month < ${q.toMonth}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** How many problems match a rollup query: the sum of their rollup rows' counts, exact after every write. */
+export async function countFromRollup(db: Db, q: RollupQuery): Promise<number> {
+  const r = await sql<{ n: unknown }>`select coalesce(sum(received), 0) as n
+    from ${sql.table(ROLLUP_TABLES[q.level].table)} where ${rollupWhere(q)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}

@@ -1,9 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
 import { LEVELS } from '../../db/migrations/0003_kpi_rollup.ts';
 import type { FilterContext } from './problems.repository.ts';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Which rollup level answers a question (migrations 0003 and 0005): the full grain, the small core grain,
@@ -108,20 +104,4 @@ export function rollupQueryOf(fc: FilterContext, coreGroup = true): RollupQuery 
     fromMonth: f.from ? monthStart(f.from) : null,
     toMonth: f.to ? monthStart(f.to) : null,
   };
-}
-
-/** The SQL condition of a rollup query over its level's table. */
-export function rollupWhere(q: RollupQuery) {
-  const parts = [sql`jurisdiction_id = ${q.jurisdictionId}`];
-  for (const w of q.where) parts.push(sql`${sql.ref(w.column)} in (${sql.join(w.values)})`);
-  if (q.fromMonth) parts.push(sql`month >= ${q.fromMonth}`);
-  if (q.toMonth) parts.push(sql`month < ${q.toMonth}`);
-  return sql.join(parts, sql` and `);
-}
-
-/** How many problems match a rollup query: the sum of their rollup rows' counts, exact after every write. */
-export async function countFromRollup(db: Db, q: RollupQuery): Promise<number> {
-  const r = await sql<{ n: unknown }>`select coalesce(sum(received), 0) as n
-    from ${sql.table(ROLLUP_TABLES[q.level].table)} where ${rollupWhere(q)}`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
 }

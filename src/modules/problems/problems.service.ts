@@ -33,8 +33,9 @@ import {
   type Status,
 } from './problems.lifecycle.ts';
 import { canSee, roleDenial, visibilityOf, type ProblemFacts } from './problems.policy.ts';
-import { countFromRollup, rollupQueryOf } from './problems.rollup.ts';
+import { rollupQueryOf } from './problems.rollup.ts';
 import {
+  countFromRollup,
   problemsRepository,
   type ActionRow,
   type FilterContext,

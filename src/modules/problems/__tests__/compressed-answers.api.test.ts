@@ -15,6 +15,15 @@ describe('compressed answers', () => {
   afterAll(() => t.close());
 
   const gz = { 'accept-encoding': 'gzip, deflate, br' };
+  /** A road problem reported by the supervisor. */
+  const report = (title: string, description: string) =>
+    sup.post('/api/problems', {
+      categoryCode: 'roads',
+      title,
+      description,
+      villageCode: '430202001001',
+      fields: { hazard: '一般' },
+    });
   const LIST = '/api/problems?pageSize=50&sort=-createdAt';
 
   it('sends the same JSON compressed and plain, with Vary', async () => {
@@ -45,13 +54,7 @@ describe('compressed answers', () => {
 
   it('is exact right after a write, compressed too', async () => {
     const before = JSON.parse(gunzipSync((await sup.get(LIST, gz)).raw).toString('utf8'));
-    const created = await sup.post('/api/problems', {
-      categoryCode: 'roads',
-      title: '压缩后的答案也要最新',
-      description: '写入之后立即读取列表',
-      villageCode: '430202001001',
-      fields: { hazard: '一般' },
-    });
+    const created = await report('压缩后的答案也要最新', '写入之后立即读取列表');
     expect(created.status).toBe(201);
     const after = JSON.parse(gunzipSync((await sup.get(LIST, gz)).raw).toString('utf8'));
     expect(after.total).toBe(before.total + 1);
@@ -75,13 +78,7 @@ describe('compressed answers', () => {
     expect(direct.totals.received).toBeGreaterThan(0);
     const before = (await sup.get('/api/stats/summary?groupBy=month', gz)).raw;
     const received = JSON.parse(gunzipSync(before).toString('utf8')).totals.received;
-    const created = await sup.post('/api/problems', {
-      categoryCode: 'roads',
-      title: '写入之后统计立即更新',
-      description: '统计也要最新',
-      villageCode: '430202001001',
-      fields: { hazard: '一般' },
-    });
+    const created = await report('写入之后统计立即更新', '统计也要最新');
     expect(created.status).toBe(201);
     const after = (await sup.get('/api/stats/summary?groupBy=month', gz)).raw;
     expect(JSON.parse(gunzipSync(after).toString('utf8')).totals.received).toBe(received + 1);
