@@ -32,6 +32,10 @@ const duration = Number(opt('duration', quick ? '5' : '10'));
 const connections = Number(opt('connections', '32'));
 const pgAdmin = process.env.QINGDAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const cacheDir = path.join(root, 'bench', '.data');
+// `--only <regex>`: measure only the lines whose name matches (for working on one figure; the ceiling is always
+// measured). `--out <file>`: where the results go instead of bench/results/<date>.json.
+const only = args.includes('--only') ? new RegExp(opt('only', '.'), 'i') : null;
+const outFile = opt('out', '');
 
 interface Measure {
   name: string;
@@ -52,7 +56,8 @@ async function load(
   name: string,
   url: string,
   o: { method?: string; headers?: Record<string, string>; body?: string; paths?: () => string } = {},
-): Promise<Omit<Measure, 'ratio'>> {
+): Promise<Omit<Measure, 'ratio'> | null> {
+  if (only && !only.test(name) && !name.includes('(ceiling)')) return null;
   const result = await autocannon({
     url,
     connections,
@@ -150,7 +155,8 @@ async function summaryAfterWrite(
   base: string,
   headers: Record<string, string>,
   body: string,
-): Promise<Omit<Measure, 'ratio'>> {
+): Promise<Omit<Measure, 'ratio'> | null> {
+  if (only && !only.test('GET /api/stats/summary right after a write (sequential)')) return null;
   const lat: number[] = [];
   let errors = 0;
   for (let i = 0; i < 20; i++) {
@@ -190,7 +196,7 @@ async function ceiling(): Promise<Omit<Measure, 'ratio'>> {
   );
   try {
     await new Promise((r) => setTimeout(r, 500));
-    return await load('node:http hello-world (ceiling)', `http://127.0.0.1:${port}/`);
+    return (await load('node:http hello-world (ceiling)', `http://127.0.0.1:${port}/`))!;
   } finally {
     child.kill('SIGKILL');
   }
@@ -264,7 +270,8 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
     ).items.map((i) => i.id);
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
     // The server's peak resident memory so far, after each line: which requests raise it.
-    const add = (m: Omit<Measure, 'ratio'>) =>
+    const add = (m: Omit<Measure, 'ratio'> | null) =>
+      m &&
       rows.push({
         ...m,
         ratio: ceil ? Math.round((m.rps / ceil) * 1000) / 10 : null,
@@ -410,7 +417,7 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   const out = { date, machine, connections, duration, ceiling: ceil, runs, soak };
   fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-  const file = path.join(root, 'bench', 'results', `${date}.json`);
+  const file = outFile ? path.resolve(outFile) : path.join(root, 'bench', 'results', `${date}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2));
   for (const r of runs) {
     console.log(

@@ -15,7 +15,7 @@ import type { DialectAdapter } from './dialect/types.ts';
 import { sqliteAdapter } from './dialect/sqlite.ts';
 import { postgresAdapter } from './dialect/postgres.ts';
 import type { DB } from './schema.ts';
-import { WriteBatcher, type Durability, type WriteJob } from './writes.ts';
+import { WriteBatcher, type Durability, type GroupJob, type WriteJob } from './writes.ts';
 import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_results_index.ts';
 import * as m0003 from './migrations/0003_kpi_rollup.ts';
@@ -34,6 +34,11 @@ export interface Database {
    * own savepoint; see WriteBatcher). Use it for the writes that matter for throughput.
    */
   write<T>(fn: WriteJob<T>): Promise<T>;
+  /**
+   * A durable write of a kind that runs together with the others of its `key` in the same batch: `run` gets
+   * all their items at once (see WriteBatcher.writeGrouped). Each write still succeeds or fails alone.
+   */
+  writeGrouped<I, R>(key: string, item: I, run: GroupJob<I, R>): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -142,6 +147,7 @@ export function openDatabase(config: DatabaseConfig): Database {
       db,
       dialect: postgresAdapter(config.databaseUrl),
       write: (fn) => batcher.write(fn),
+      writeGrouped: (key, item, run) => batcher.writeGrouped(key, item, run),
       close: () => db.destroy(),
     };
   }
@@ -152,8 +158,7 @@ export function openDatabase(config: DatabaseConfig): Database {
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  // 16 MB of page cache: the operating system caches the file too, and the server's memory stays small.
-  raw.pragma('cache_size = -16384');
+  raw.pragma(`cache_size = -${Number(process.env.QINGDAN_SQLITE_CACHE_MB ?? 16) * 1024}`);
   raw.pragma('temp_store = MEMORY');
   const dialect = sqliteAdapter(raw);
   const db = new Kysely<DB>({
@@ -162,7 +167,13 @@ export function openDatabase(config: DatabaseConfig): Database {
     log: slowQueryLog(),
   });
   const batcher = new WriteBatcher(db, { durability: walSync(raw, file) });
-  return { db, dialect, write: (fn) => batcher.write(fn), close: () => db.destroy() };
+  return {
+    db,
+    dialect,
+    write: (fn) => batcher.write(fn),
+    writeGrouped: (key, item, run) => batcher.writeGrouped(key, item, run),
+    close: () => db.destroy(),
+  };
 }
 
 const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAdapter) => Promise<void> }> = {

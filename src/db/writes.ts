@@ -50,8 +50,16 @@ export function transactionMemo(db: Kysely<DB> | Transaction<DB>): Map<string, u
 /** A unit of work that must commit durably, alone or together with others. */
 export type WriteJob<T> = (trx: Transaction<DB>, batch: WriteBatch) => Promise<T>;
 
+/**
+ * Writes of one kind that run together: called once with the items of every queued write of its key in
+ * the batch, it returns one result per item, in order. See `WriteBatcher.writeGrouped`.
+ */
+export type GroupJob<I, R> = (trx: Transaction<DB>, items: I[], batch: WriteBatch) => Promise<R[]>;
+
 interface Queued {
   fn: WriteJob<unknown>;
+  /** Set for a grouped write: the key its kind runs under, its item and the function that runs them. */
+  group?: { key: string; item: unknown; run: GroupJob<unknown, unknown> };
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -109,6 +117,25 @@ export class WriteBatcher {
     });
   }
 
+  /**
+   * Runs a write of a kind that is cheaper together: the batch calls `run` once with the items of all its
+   * queued writes of this `key` (one counter update, one multi-row insert, instead of one of each per write),
+   * in one savepoint. If that fails, each item runs again alone in its own savepoint, so that only the
+   * failing ones fail, as with `write`. Resolves after the batch has committed durably.
+   */
+  writeGrouped<I, R>(key: string, item: I, run: GroupJob<I, R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const g = { key, item, run: run as GroupJob<unknown, unknown> };
+      this.queue.push({
+        fn: async (trx, batch) => (await g.run(trx, [item], batch))[0],
+        group: g,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      this.schedule();
+    });
+  }
+
   private schedule(): void {
     if (this.running || this.scheduled || this.queue.length === 0) return;
     this.scheduled = true;
@@ -143,7 +170,7 @@ export class WriteBatcher {
   }
 
   private async runBatch(conn: Kysely<DB>, jobs: Queued[]): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
+    let result: Outcome[] = [];
     const durability = this.options.durability;
     durability?.begin();
     let committed = false;
@@ -156,8 +183,13 @@ export class WriteBatcher {
         const deferred: Deferred[] = [];
         type Group = { run: (trx: Transaction<DB>, items: unknown[]) => Promise<void>; items: unknown[] };
         const groups = new Map<string, Group>();
-        for (const [i, job] of jobs.entries()) {
-          const name = `job${i}`;
+        let savepoints = 0;
+        /**
+         * Runs `fn` in its own savepoint: what it defers is kept if it succeeds, and everything it wrote is
+         * undone if it throws (then rethrown).
+         */
+        const inSavepoint = async <T>(fn: (batch: WriteBatch) => Promise<T>): Promise<T> => {
+          const name = `job${savepoints++}`;
           const mine: Deferred[] = [];
           const myItems: { key: string; item: unknown; run: Group['run'] }[] = [];
           const batch: WriteBatch = {
@@ -165,26 +197,68 @@ export class WriteBatcher {
             deferItem: (key, item, run) => void myItems.push({ key, item, run: run as Group['run'] }),
           };
           await sql.raw(`savepoint ${name}`).execute(conn);
+          let value: T;
           try {
-            outcomes.push({ ok: true, value: await job.fn(trx, batch) });
-            await sql.raw(`release ${name}`).execute(conn);
-            deferred.push(...mine);
-            for (const { key, item, run } of myItems) {
-              const g = groups.get(key) ?? { run, items: [] };
-              g.items.push(item);
-              groups.set(key, g);
-            }
+            value = await fn(batch);
           } catch (error) {
-            outcomes.push({ ok: false, error });
             memos.delete(conn);
             await sql.raw(`rollback to ${name}`).execute(conn);
             await sql.raw(`release ${name}`).execute(conn);
+            throw error;
+          }
+          await sql.raw(`release ${name}`).execute(conn);
+          deferred.push(...mine);
+          for (const { key, item, run } of myItems) {
+            const g = groups.get(key) ?? { run, items: [] };
+            g.items.push(item);
+            groups.set(key, g);
+          }
+          return value;
+        };
+        const runOne = async (job: Queued): Promise<Outcome> => {
+          try {
+            return { ok: true, value: await inSavepoint((batch) => job.fn(trx, batch)) };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        };
+        const outcomes: Outcome[] = new Array<Outcome>(jobs.length);
+        const grouped = new Set<string>();
+        for (const [i, job] of jobs.entries()) {
+          if (outcomes[i]) continue;
+          const key = job.group?.key;
+          if (key === undefined || grouped.has(key)) {
+            outcomes[i] = await runOne(job);
+            continue;
+          }
+          grouped.add(key);
+          // Every write of this kind in the batch, together.
+          const members = jobs.flatMap((j, k) => (j.group?.key === key ? [k] : []));
+          if (members.length === 1) {
+            outcomes[i] = await runOne(job);
+            continue;
+          }
+          try {
+            const values = await inSavepoint((batch) =>
+              job.group!.run(
+                trx,
+                members.map((k) => jobs[k]!.group!.item),
+                batch,
+              ),
+            );
+            if (values.length !== members.length)
+              throw new Error(`grouped write ${key} gave ${values.length} results for ${members.length}`);
+            members.forEach((k, n) => (outcomes[k] = { ok: true, value: values[n] }));
+          } catch {
+            // One of them failed: each runs again alone, so only the failing ones fail.
+            for (const k of members) outcomes[k] = await runOne(jobs[k]!);
           }
         }
         for (const d of deferred) await d(trx);
         for (const g of groups.values()) await g.run(trx, g.items);
         await sql.raw('commit').execute(conn);
         committed = true;
+        result = outcomes;
       } catch (error) {
         await sql
           .raw('rollback')
@@ -195,6 +269,6 @@ export class WriteBatcher {
     } finally {
       await durability?.end(committed);
     }
-    return outcomes;
+    return result;
   }
 }

@@ -71,6 +71,48 @@ describe('durable writes', () => {
     }
   });
 
+  it('keeps the good reports of a batch when one of them fails while being written', async () => {
+    const resident = await t.as('demo-resident');
+    // The attachment check runs inside the write: the report naming an unknown attachment fails there, after
+    // the batch's reports went in together, and must fail alone.
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        resident.post('/api/problems', {
+          categoryCode: 'jobs',
+          title: `同批${i}`,
+          description: '同批写入',
+          villageCode: '430202001001',
+          ...(i === 7 ? { attachmentIds: ['no-such-attachment'] } : {}),
+        }),
+      ),
+    );
+    expect(rs[7]!.status).toBe(400);
+    expect(rs[7]!.body.error.message).toMatch(/attachments/);
+    const good = rs.filter((_, i) => i !== 7);
+    expect(good.every((r) => r.status === 201)).toBe(true);
+    const numbers = good.map((r) => r.body.number as string);
+    expect(new Set(numbers).size).toBe(19);
+    const stored = await t.ctx.db
+      .selectFrom('problems')
+      .select(['number', 'title'])
+      .where('title', 'like', '同批%')
+      .execute();
+    expect(stored.map((r) => r.number).sort()).toEqual([...numbers].sort());
+    expect(stored.some((r) => r.title === '同批7')).toBe(false);
+    const logged = await t.ctx.db
+      .selectFrom('actions')
+      .select('problem_id')
+      .where(
+        'problem_id',
+        'in',
+        good.map((r) => r.body.id as string),
+      )
+      .execute();
+    expect(logged).toHaveLength(19);
+    const { verifyChains } = await import('../../modules/audit/index.ts');
+    expect((await verifyChains(t.ctx.db)).ok).toBe(true);
+  });
+
   it('runs deferred work at the end of the batch, only for the jobs that succeeded', async () => {
     const notice = (id: string) => ({
       jurisdiction_id: '430202',
@@ -191,5 +233,48 @@ describe('durable writes', () => {
     expect(await count('gf-')).toBe(0);
     // The batcher goes on after a failed batch.
     expect(await t.ctx.database.write(async () => 'next')).toBe('next');
+  });
+
+  it('runs grouped writes together once, and alone again when one of them fails, so only it fails', async () => {
+    const notice = (id: string) => ({
+      jurisdiction_id: '430202',
+      id,
+      title: id,
+      body: 'x',
+      published_at: new Date().toISOString(),
+      created_by: null,
+    });
+    const calls: number[] = [];
+    const run = async (trx: Parameters<Parameters<typeof t.ctx.database.write>[0]>[0], items: number[]) => {
+      calls.push(items.length);
+      for (const i of items) {
+        await trx
+          .insertInto('notices')
+          .values(notice(`gg-${i}`))
+          .execute();
+        if (i % 5 === 2) throw new Error(`item ${i} fails after writing`);
+      }
+      return items.map((i) => i * 10);
+    };
+    // All succeed: fewer runs than writes (they went together), every write gets its own result.
+    const ok = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.ctx.database.writeGrouped('gg-ok', i * 5, run)),
+    );
+    expect(ok).toEqual(Array.from({ length: 10 }, (_, i) => i * 50));
+    expect(calls.length).toBeLessThan(10);
+    expect(Math.max(...calls)).toBeGreaterThan(1);
+    expect(await count('gg-')).toBe(10);
+    // Some fail: the group is undone and each runs alone; only the failing ones fail, and nothing of theirs
+    // is kept, nor anything twice of the others.
+    calls.length = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => t.ctx.database.writeGrouped('gg-mixed', 1000 + i, run)),
+    );
+    for (const [i, r] of results.entries()) {
+      if ((1000 + i) % 5 === 2) expect(r.status).toBe('rejected');
+      else expect(r).toEqual({ status: 'fulfilled', value: (1000 + i) * 10 });
+    }
+    expect(await count('gg-100')).toBe(8);
+    expect(calls.filter((n) => n === 1).length).toBeGreaterThanOrEqual(10);
   });
 });

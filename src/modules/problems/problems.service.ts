@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { nextCounter } from '../../db/counters.ts';
-import { transactionMemo } from '../../db/writes.ts';
+import { transactionMemo, type WriteBatch } from '../../db/writes.ts';
 import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
@@ -305,14 +305,6 @@ export function validateFields(
   return errors;
 }
 
-/** The problem number, e.g. HT-2024-000123 (year in local time). */
-async function nextNumber(trx: Db, ctx: AppContext, jurisdictionId: string, at: Date): Promise<string> {
-  const prefix = ctx.jurisdictions.find((j) => j.id === jurisdictionId)?.numberPrefix ?? 'QD';
-  const year = new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
-  const n = await nextCounter(trx, jurisdictionId, `problem_number:${year}`);
-  return `${prefix}-${year}-${String(n).padStart(6, '0')}`;
-}
-
 /** Default channel by who reports. */
 function defaultChannel(p: Principal, input: CreateProblem): CreateProblem['channel'] & string {
   if (input.visitId) return 'visit';
@@ -320,6 +312,103 @@ function defaultChannel(p: Principal, input: CreateProblem): CreateProblem['chan
   if (hasRole(p, 'enterprise')) return 'enterprise';
   if (hasRole(p, 'resident')) return 'resident';
   return 'operator';
+}
+
+/** A problem ready to be written: validated, its row made, only its number still to take. */
+interface NewProblem {
+  ctx: AppContext;
+  p: Principal;
+  row: ProblemRow;
+  now: Date;
+  channel: string;
+  attachmentIds?: string[];
+  idempotency?: IdempotencyRef;
+}
+
+/**
+ * Writes the problems submitted together in one write batch (see Database.writeGrouped), each with its
+ * `submit` action: one counter update takes their numbers, one insert writes them, one counter update and
+ * one insert append their actions to the log; attachments and idempotency keys are per problem. Their
+ * search index entries go in with the batch's others at its end. Returns each one's action, in order.
+ */
+async function submitProblems(
+  trx: Transaction<DB>,
+  items: NewProblem[],
+  batch: WriteBatch,
+): Promise<ActionRow[]> {
+  const ctx = items[0]!.ctx;
+  // Numbers: one counter per jurisdiction and year.
+  const counters = new Map<string, NewProblem[]>();
+  for (const it of items) {
+    const year = new Date(it.now.getTime() + 8 * 3600_000).getUTCFullYear();
+    const key = `${it.row.jurisdiction_id}|${year}`;
+    counters.set(key, [...(counters.get(key) ?? []), it]);
+  }
+  for (const [key, group] of counters) {
+    const [jid, year] = key.split('|') as [string, string];
+    const prefix = ctx.jurisdictions.find((j) => j.id === jid)?.numberPrefix ?? 'QD';
+    // The problem number, e.g. HT-2024-000123 (year in local time).
+    const last = await nextCounter(trx, jid, `problem_number:${year}`, group.length);
+    group.forEach((it, i) => {
+      it.row.number = `${prefix}-${year}-${String(last - group.length + 1 + i).padStart(6, '0')}`;
+    });
+  }
+  if (items.length === 1) await problemsRepository.insert(trx, items[0]!.row);
+  else
+    await ctx.dialect.bulkInsert(
+      trx,
+      'problems',
+      items.map((it) => it.row),
+    );
+  for (const { row } of items) {
+    // Indexed at the end of the batch, with the batch's other new problems, in the same transaction (see
+    // WriteBatch.deferItem).
+    const tokens = searchText(row.number, row.title, row.description, row.address, row.enterprise_name);
+    batch.deferItem(
+      'search-index',
+      { jurisdictionId: row.jurisdiction_id, problemId: row.id, tokens },
+      (t, rows) => ctx.dialect.indexProblems(t, rows),
+    );
+  }
+  // The log: one append per jurisdiction, in the order the problems came.
+  const actions = new Map<NewProblem, ActionRow>();
+  const byJurisdiction = new Map<string, NewProblem[]>();
+  for (const it of items)
+    byJurisdiction.set(it.row.jurisdiction_id, [...(byJurisdiction.get(it.row.jurisdiction_id) ?? []), it]);
+  for (const [jid, group] of byJurisdiction) {
+    const rows = await appendActions(
+      trx,
+      jid,
+      group.map((it) => ({
+        problemId: it.row.id,
+        action: 'submit',
+        from: null,
+        to: 'submitted',
+        actor: actorOf(it.p),
+        note: null,
+        data: { channel: it.channel },
+        public: true,
+        at: it.row.created_at,
+      })),
+      group.length > 1 ? { dialect: ctx.dialect } : {},
+    );
+    group.forEach((it, i) => actions.set(it, rows[i]!));
+  }
+  for (const it of items) {
+    const action = actions.get(it)!;
+    if (it.attachmentIds?.length)
+      await linkAttachments(ctx, trx, it.p, it.attachmentIds, { problemId: it.row.id, actionId: action.id });
+    if (it.idempotency)
+      await idempotencyRepository.markCommitted(
+        trx,
+        it.row.jurisdiction_id,
+        it.idempotency.principal,
+        it.idempotency.key,
+        201,
+        it.row.id,
+      );
+  }
+  return items.map((it) => actions.get(it)!);
 }
 
 /** Submits a problem (提交): validated whole, written in one transaction with its first action. */
@@ -432,40 +521,11 @@ export async function createProblem(
     updated_at: at,
     version: 1,
   };
-  const submit = await ctx.database.write(async (trx, batch) => {
-    row.number = await nextNumber(trx, ctx, jid, now);
-    await problemsRepository.insert(trx, row);
-    // Indexed at the end of the batch, with the batch's other new problems, in the same transaction (see
-    // WriteBatch.deferItem).
-    const tokens = searchText(row.number, row.title, row.description, row.address, row.enterprise_name);
-    batch.deferItem('search-index', { jurisdictionId: jid, problemId: id, tokens }, (t, rows) =>
-      ctx.dialect.indexProblems(t, rows),
-    );
-    const action = await appendAction(trx, jid, {
-      problemId: id,
-      action: 'submit',
-      from: null,
-      to: 'submitted',
-      actor: actorOf(p),
-      note: null,
-      data: { channel },
-      public: true,
-      at,
-    });
-    if (input.attachmentIds?.length)
-      await linkAttachments(ctx, trx, p, input.attachmentIds, { problemId: id, actionId: action.id });
-    if (opts.idempotency) {
-      await idempotencyRepository.markCommitted(
-        trx,
-        jid,
-        opts.idempotency.principal,
-        opts.idempotency.key,
-        201,
-        id,
-      );
-    }
-    return action;
-  });
+  const submit = await ctx.database.writeGrouped<NewProblem, ActionRow>(
+    'submit-problem',
+    { ctx, p, row, now, channel, attachmentIds: input.attachmentIds, idempotency: opts.idempotency },
+    submitProblems,
+  );
   // The submitter gets its problem back even when it may not list problems (an integration key). Without
   // attachments everything it holds was just written: it is made from that instead of read back.
   if (input.attachmentIds?.length) return getProblem(ctx, p, id, true);
