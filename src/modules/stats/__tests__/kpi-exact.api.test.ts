@@ -227,6 +227,46 @@ describe('KPIs stay exact after every write', () => {
     expect(rollupQueryOf(monthStart, null)?.fromMonth).toBe('2026-03');
   });
 
+  it('reports written together, and many rows inserted or deleted in one statement, move the rollup exactly', async () => {
+    const rebuilt = async () => {
+      const kept = await rollupRows();
+      await t.ctx.db.transaction().execute(async (trx) => {
+        for (const s of rebuildRollupStatements(t.ctx.dialect)) await sql.raw(s).execute(trx);
+      });
+      expect(await rollupRows()).toEqual(kept);
+      return kept;
+    };
+    const before = await rebuilt();
+    // Concurrent reports: a write batch inserts them in one statement.
+    const rs = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        resident.post('/api/problems', {
+          categoryCode: i % 2 ? 'jobs' : 'roads',
+          title: `同时${i}`,
+          description: '同时提交',
+          villageCode: i % 3 ? '430202001001' : '430202002002',
+          fields: i % 2 ? {} : { hazard: '一般' },
+        }),
+      ),
+    );
+    expect(rs.map((r) => (r.status === 201 ? 201 : r.body))).toEqual(rs.map(() => 201));
+    const afterReports = await rebuilt();
+    expect(afterReports).not.toEqual(before);
+    // Copies of every problem in one insert, then all of them deleted in one statement.
+    const source = await t.ctx.db.selectFrom('problems').selectAll().execute();
+    const copies = source.map((row) => ({ ...row, id: `${row.id}-many`, number: `${row.number}-many` }));
+    await t.ctx.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < copies.length; i += 100)
+        await trx
+          .insertInto('problems')
+          .values(copies.slice(i, i + 100) as never)
+          .execute();
+    });
+    expect(await rebuilt()).not.toEqual(afterReports);
+    await t.ctx.db.deleteFrom('problems').where('id', 'like', '%-many').execute();
+    expect(await rebuilt()).toEqual(afterReports);
+  });
+
   it('a bulk load without the triggers leaves the same rollup as the triggers would', async () => {
     const before = await rollupRows();
     const db = t.ctx.db;
