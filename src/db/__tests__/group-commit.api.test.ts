@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../test/harness.ts';
+import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 
 /** Concurrent writes share commits (SQLite) without one failing write undoing or leaking into another. */
 describe('durable writes', () => {
@@ -48,18 +48,38 @@ describe('durable writes', () => {
     }
   });
 
-  it('keeps 100 concurrent reports, each with its own number and log entry', async () => {
-    const resident = await t.as('demo-resident');
-    const rs = await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        resident.post('/api/problems', {
+  /** A notice row: the test jobs write these. */
+  const notice = (id: string) => ({
+    jurisdiction_id: '430202',
+    id,
+    title: id,
+    body: 'x',
+    published_at: new Date().toISOString(),
+    created_by: null,
+  });
+
+  /** `n` reports sent at once, titled `${prefix}${i}`, with what `extra` adds to each. */
+  const reportAtOnce = (
+    client: Client,
+    n: number,
+    prefix: string,
+    extra: (i: number) => Record<string, unknown> = () => ({}),
+  ) =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        client.post('/api/problems', {
           categoryCode: 'jobs',
-          title: `并发${i}`,
-          description: '并发写入',
+          title: `${prefix}${i}`,
+          description: '同时写入',
           villageCode: '430202001001',
+          ...extra(i),
         }),
       ),
     );
+
+  it('keeps 100 concurrent reports, each with its own number and log entry', async () => {
+    const resident = await t.as('demo-resident');
+    const rs = await reportAtOnce(resident, 100, '并发');
     expect(rs.every((r) => r.status === 201)).toBe(true);
     expect(new Set(rs.map((r) => r.body.number)).size).toBe(100);
     const { verifyChains } = await import('../../modules/audit/index.ts');
@@ -75,16 +95,8 @@ describe('durable writes', () => {
     const resident = await t.as('demo-resident');
     // The attachment check runs inside the write: the report naming an unknown attachment fails there, after
     // the batch's reports went in together, and must fail alone.
-    const rs = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        resident.post('/api/problems', {
-          categoryCode: 'jobs',
-          title: `同批${i}`,
-          description: '同批写入',
-          villageCode: '430202001001',
-          ...(i === 7 ? { attachmentIds: ['no-such-attachment'] } : {}),
-        }),
-      ),
+    const rs = await reportAtOnce(resident, 20, '同批', (i) =>
+      i === 7 ? { attachmentIds: ['no-such-attachment'] } : {},
     );
     expect(rs[7]!.status).toBe(400);
     expect(rs[7]!.body.error.message).toMatch(/attachments/);
@@ -114,14 +126,6 @@ describe('durable writes', () => {
   });
 
   it('runs deferred work at the end of the batch, only for the jobs that succeeded', async () => {
-    const notice = (id: string) => ({
-      jurisdiction_id: '430202',
-      id,
-      title: id,
-      body: 'x',
-      published_at: new Date().toISOString(),
-      created_by: null,
-    });
     const order: string[] = [];
     const jobs = Array.from({ length: 20 }, (_, i) =>
       t.ctx.database.write(async (trx, batch) => {
@@ -236,14 +240,6 @@ describe('durable writes', () => {
   });
 
   it('runs grouped writes together once, and alone again when one of them fails, so only it fails', async () => {
-    const notice = (id: string) => ({
-      jurisdiction_id: '430202',
-      id,
-      title: id,
-      body: 'x',
-      published_at: new Date().toISOString(),
-      created_by: null,
-    });
     const calls: number[] = [];
     const run = async (trx: Parameters<Parameters<typeof t.ctx.database.write>[0]>[0], items: number[]) => {
       calls.push(items.length);

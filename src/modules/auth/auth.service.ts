@@ -138,9 +138,31 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
   return principal;
 }
 
+/**
+ * API keys resolved in the last moments, by hash, like sessions: an integration sends many requests a second
+ * and each would otherwise read its key (and its user) again. Revoking a key here forgets them all; a key
+ * revoked by another process stops working within the same two seconds.
+ */
+const apiKeyCache = new Map<string, { at: number; principal: Principal }>();
+
 /** Resolves an API key to a principal acting as an integration (an Open311 client, the hotline). */
 export async function principalFromApiKey(ctx: AppContext, key: string): Promise<Principal | null> {
-  const row = await authRepository.findApiKey(ctx.db, sha256Hex(key));
+  const hash = sha256Hex(key);
+  const now = ctx.clock.now().getTime();
+  const hit = apiKeyCache.get(hash);
+  if (hit && now - hit.at < SESSION_CACHE_MS && now >= hit.at) return hit.principal;
+  const principal = await readApiKey(ctx, hash);
+  if (!principal) {
+    apiKeyCache.delete(hash);
+    return null;
+  }
+  apiKeyCache.set(hash, { at: now, principal });
+  if (apiKeyCache.size > 1_000) apiKeyCache.delete(apiKeyCache.keys().next().value!);
+  return principal;
+}
+
+async function readApiKey(ctx: AppContext, hash: string): Promise<Principal | null> {
+  const row = await authRepository.findApiKey(ctx.db, hash);
   if (!row || row.revoked_at) return null;
   if (row.user_id) {
     const user = await usersRepository.findById(ctx.db, row.jurisdiction_id, row.user_id);
@@ -174,6 +196,7 @@ export async function logout(ctx: AppContext, p: Principal, everywhere: boolean)
 /** Forgets cached sessions of a user (after a change of roles, scope, password or activity). */
 export function forgetUserSessions(userId: string): void {
   for (const [id, e] of sessionCache) if (e.principal.userId === userId) sessionCache.delete(id);
+  for (const [hash, e] of apiKeyCache) if (e.principal.userId === userId) apiKeyCache.delete(hash);
 }
 
 /** Creates an API key; the key itself is shown once and stored only as a hash. */
@@ -217,7 +240,7 @@ export async function revokeApiKey(
   idOrPrefix: string,
   actorUserId: string | null,
 ): Promise<boolean> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const revoked = await ctx.db.transaction().execute(async (trx) => {
     const r = await authRepository.revokeApiKey(
       trx,
       jurisdictionId,
@@ -235,6 +258,9 @@ export async function revokeApiKey(
       });
     return done;
   });
+  // After the commit: a request resolving the key in between would otherwise keep it a little longer.
+  apiKeyCache.clear();
+  return revoked;
 }
 
 /** Lists API keys (never the keys themselves). */
