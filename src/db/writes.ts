@@ -239,15 +239,17 @@ export class WriteBatcher {
             continue;
           }
           try {
-            const values = await inSavepoint((batch) =>
-              job.group!.run(
+            const values = await inSavepoint(async (batch) => {
+              const v = await job.group!.run(
                 trx,
                 members.map((k) => jobs[k]!.group!.item),
                 batch,
-              ),
-            );
-            if (values.length !== members.length)
-              throw new Error(`grouped write ${key} gave ${values.length} results for ${members.length}`);
+              );
+              // Checked inside the savepoint: a wrong count undoes the group's writes before they run alone.
+              if (v.length !== members.length)
+                throw new Error(`grouped write ${key} gave ${v.length} results for ${members.length}`);
+              return v;
+            });
             members.forEach((k, n) => (outcomes[k] = { ok: true, value: values[n] }));
           } catch {
             // One of them failed: each runs again alone, so only the failing ones fail.

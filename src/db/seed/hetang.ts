@@ -707,6 +707,8 @@ export async function seedHetang(
     .where('jurisdiction_id', '=', jid)
     .where('status', '=', 'in_progress')
     .where('campaign_id', 'is', null)
+    // The same problem on every database: without an order the row `limit 1` returns is the database's choice.
+    .orderBy('number')
     .limit(1)
     .executeTakeFirst();
   if (open) {
