@@ -337,6 +337,27 @@ async function submitProblems(
   batch: WriteBatch,
 ): Promise<ActionRow[]> {
   const ctx = items[0]!.ctx;
+  // The reporter's name and phone from the account where the report did not give them: one read a batch.
+  const byUser = items.filter(
+    (it) => it.p.userId && (it.row.reporter_name === null || it.row.reporter_phone === null),
+  );
+  for (const jid of new Set(byUser.map((it) => it.row.jurisdiction_id))) {
+    const mine = byUser.filter((it) => it.row.jurisdiction_id === jid);
+    const users = await trx
+      .selectFrom('users')
+      .select(['id', 'display_name', 'phone'])
+      .where('jurisdiction_id', '=', jid)
+      .where('id', 'in', [...new Set(mine.map((it) => it.p.userId!))])
+      .execute();
+    const byId = new Map(users.map((u) => [u.id, u]));
+    for (const it of mine) {
+      const user = byId.get(it.p.userId!);
+      it.row.reporter_name ??= user?.display_name ?? (it.p.via === 'api_key' ? null : it.p.displayName);
+      it.row.reporter_phone ??= user?.phone ?? null;
+    }
+  }
+  for (const it of items)
+    if (!it.p.userId) it.row.reporter_name ??= it.p.via === 'api_key' ? null : it.p.displayName;
   // Numbers: one counter per jurisdiction and year.
   const counters = new Map<string, NewProblem[]>();
   for (const it of items) {
@@ -465,14 +486,6 @@ export async function createProblem(
   const now = ctx.clock.now();
   const at = now.toISOString();
   const id = uuidv7();
-  const user = p.userId
-    ? await ctx.db
-        .selectFrom('users')
-        .select(['display_name', 'phone'])
-        .where('jurisdiction_id', '=', jid)
-        .where('id', '=', p.userId)
-        .executeTakeFirst()
-    : undefined;
   const channel = (opts.channel ?? input.channel ?? defaultChannel(p, input)) as string;
   const row: ProblemRow = {
     jurisdiction_id: jid,
@@ -485,8 +498,9 @@ export async function createProblem(
     title: input.title,
     description: input.description,
     reporter_user_id: p.userId,
-    reporter_name: input.reporter?.name ?? user?.display_name ?? (p.via === 'api_key' ? null : p.displayName),
-    reporter_phone: input.reporter?.phone ?? user?.phone ?? null,
+    // What the report does not say is filled from the reporter's account as the problem is written.
+    reporter_name: input.reporter?.name ?? null,
+    reporter_phone: input.reporter?.phone ?? null,
     enterprise_name: input.enterprise?.name ?? null,
     enterprise_uscc: input.enterprise?.uscc ? validateUscc(input.enterprise.uscc).normalized : null,
     township_code: ref.townshipOf(input.villageCode),
