@@ -2,6 +2,18 @@ import { spawn } from 'node:child_process';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { DialectAdapter } from './types.ts';
+import { LEVELS } from '../migrations/0003_kpi_rollup.ts';
+
+/**
+ * See DialectAdapter.tidyRollups. A full vacuum: a plain one frees the dead rows but keeps their pages, which
+ * every summary still scans (56 MB for 2,768 live rows). The tables hold only their live rows, a few
+ * thousand to tens of thousands, so rewriting them takes a moment, and that is how long the lock holds
+ * writes and summaries back.
+ */
+async function tidyRollups(db: Kysely<DB>): Promise<void> {
+  const tables = [...LEVELS.flatMap((l) => [l.table, l.indicators]), 'problem_close_hours'];
+  await sql.raw(`vacuum (full, analyze) ${tables.join(', ')}`).execute(db);
+}
 
 /** Rows per statement of a bulk insert. */
 const BULK_ROWS = 5000;
@@ -76,8 +88,10 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
       };
     },
     async analyze(db) {
+      await tidyRollups(db);
       await sql`analyze`.execute(db);
     },
+    tidyRollups,
     async bulkInsert(trx, table, rows) {
       if (rows.length === 0) return;
       // One array parameter per column, unnested into rows: a statement of a few dozen parameters whatever

@@ -1150,5 +1150,7 @@ export async function importLedger(
     }
     await loadProblems(ctx, trx, jid, actor, problems);
   });
+  // The load updated each rollup row once a chunk: their old versions go now, not at the next autovacuum.
+  await ctx.dialect.tidyRollups?.(ctx.db);
   return { imported: problems.length };
 }
