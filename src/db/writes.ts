@@ -223,17 +223,12 @@ export class WriteBatcher {
           }
         };
         const outcomes: Outcome[] = new Array<Outcome>(jobs.length);
-        const grouped = new Set<string>();
         for (const [i, job] of jobs.entries()) {
+          // Settled already: a grouped write that went with the first of its kind.
           if (outcomes[i]) continue;
           const key = job.group?.key;
-          if (key === undefined || grouped.has(key)) {
-            outcomes[i] = await runOne(job);
-            continue;
-          }
-          grouped.add(key);
-          // Every write of this kind in the batch, together.
-          const members = jobs.flatMap((j, k) => (j.group?.key === key ? [k] : []));
+          // Every write of this kind in the batch, together (the later ones are settled with this one).
+          const members = key === undefined ? [i] : jobs.flatMap((j, k) => (j.group?.key === key ? [k] : []));
           if (members.length === 1) {
             outcomes[i] = await runOne(job);
             continue;

@@ -99,18 +99,34 @@ export async function login(ctx: AppContext, username: string, password: string)
 const sessionCache = new Map<string, { at: number; principal: Principal }>();
 const SESSION_CACHE_MS = 2000;
 
+/** The principal kept under `key` if it was resolved less than two seconds ago (and not in the future). */
+function keptPrincipal(
+  cache: Map<string, { at: number; principal: Principal }>,
+  key: string,
+  now: number,
+): Principal | undefined {
+  const hit = cache.get(key);
+  return hit && now - hit.at < SESSION_CACHE_MS && now >= hit.at ? hit.principal : undefined;
+}
+
+/** Keeps a resolved principal, dropping the oldest entry beyond `max`. */
+function keepPrincipal(
+  cache: Map<string, { at: number; principal: Principal }>,
+  key: string,
+  now: number,
+  principal: Principal,
+  max: number,
+): void {
+  cache.set(key, { at: now, principal });
+  if (cache.size > max) cache.delete(cache.keys().next().value!);
+}
+
 /** Resolves a session cookie to a principal, enforcing idle and absolute timeouts. */
 export async function principalFromSession(ctx: AppContext, token: string): Promise<Principal | null> {
   const id = sha256Hex(token);
   const now = ctx.clock.now();
-  const hit = sessionCache.get(id);
-  if (
-    hit &&
-    hit.principal.jurisdictionId &&
-    now.getTime() - hit.at < SESSION_CACHE_MS &&
-    now.getTime() >= hit.at
-  )
-    return hit.principal;
+  const hit = keptPrincipal(sessionCache, id, now.getTime());
+  if (hit?.jurisdictionId) return hit;
   const s = await authRepository.findSession(ctx.db, id);
   if (!s) {
     sessionCache.delete(id);
@@ -133,8 +149,7 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
     sessionId: id,
     csrfToken: s.csrf_token,
   };
-  sessionCache.set(id, { at: now.getTime(), principal });
-  if (sessionCache.size > 10_000) sessionCache.delete(sessionCache.keys().next().value!);
+  keepPrincipal(sessionCache, id, now.getTime(), principal, 10_000);
   return principal;
 }
 
@@ -149,15 +164,14 @@ const apiKeyCache = new Map<string, { at: number; principal: Principal }>();
 export async function principalFromApiKey(ctx: AppContext, key: string): Promise<Principal | null> {
   const hash = sha256Hex(key);
   const now = ctx.clock.now().getTime();
-  const hit = apiKeyCache.get(hash);
-  if (hit && now - hit.at < SESSION_CACHE_MS && now >= hit.at) return hit.principal;
+  const hit = keptPrincipal(apiKeyCache, hash, now);
+  if (hit) return hit;
   const principal = await readApiKey(ctx, hash);
   if (!principal) {
     apiKeyCache.delete(hash);
     return null;
   }
-  apiKeyCache.set(hash, { at: now, principal });
-  if (apiKeyCache.size > 1_000) apiKeyCache.delete(apiKeyCache.keys().next().value!);
+  keepPrincipal(apiKeyCache, hash, now, principal, 1_000);
   return principal;
 }
 

@@ -23,6 +23,7 @@ import { actionHashRecord } from '../audit/index.ts';
 import type { ReferenceData } from '../reference/reference.service.ts';
 import type { Category } from '../reference/reference.schema.ts';
 import { linkAttachments, attachmentsOf } from '../attachments/index.ts';
+import { usersRepository } from '../users/users.repository.ts';
 import {
   ACTIONS,
   RATING_LABELS,
@@ -314,6 +315,18 @@ function defaultChannel(p: Principal, input: CreateProblem): CreateProblem['chan
   return 'operator';
 }
 
+/** The items by key, each group in the items' order. */
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 /** A problem ready to be written: validated, its row made, only its number still to take. */
 interface NewProblem {
   ctx: AppContext;
@@ -337,38 +350,28 @@ async function submitProblems(
   batch: WriteBatch,
 ): Promise<ActionRow[]> {
   const ctx = items[0]!.ctx;
-  // The reporter's name and phone from the account where the report did not give them: one read a batch.
-  const byUser = items.filter(
-    (it) => it.p.userId && (it.row.reporter_name === null || it.row.reporter_phone === null),
-  );
-  for (const jid of new Set(byUser.map((it) => it.row.jurisdiction_id))) {
-    const mine = byUser.filter((it) => it.row.jurisdiction_id === jid);
-    const users = await trx
-      .selectFrom('users')
-      .select(['id', 'display_name', 'phone'])
-      .where('jurisdiction_id', '=', jid)
-      .where('id', 'in', [...new Set(mine.map((it) => it.p.userId!))])
-      .execute();
+  // The reporter's name and phone from the account where the report did not give them: one read a
+  // jurisdiction for the whole batch.
+  for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id)) {
+    const ids = group.flatMap((it) =>
+      it.p.userId && (it.row.reporter_name === null || it.row.reporter_phone === null) ? [it.p.userId] : [],
+    );
+    const users = ids.length ? await usersRepository.contacts(trx, jid, [...new Set(ids)]) : [];
     const byId = new Map(users.map((u) => [u.id, u]));
-    for (const it of mine) {
-      const user = byId.get(it.p.userId!);
+    for (const it of group) {
+      const user = it.p.userId ? byId.get(it.p.userId) : undefined;
       it.row.reporter_name ??= user?.display_name ?? (it.p.via === 'api_key' ? null : it.p.displayName);
       it.row.reporter_phone ??= user?.phone ?? null;
     }
   }
-  for (const it of items)
-    if (!it.p.userId) it.row.reporter_name ??= it.p.via === 'api_key' ? null : it.p.displayName;
-  // Numbers: one counter per jurisdiction and year.
-  const counters = new Map<string, NewProblem[]>();
-  for (const it of items) {
-    const year = new Date(it.now.getTime() + 8 * 3600_000).getUTCFullYear();
-    const key = `${it.row.jurisdiction_id}|${year}`;
-    counters.set(key, [...(counters.get(key) ?? []), it]);
-  }
-  for (const [key, group] of counters) {
+  // Numbers: one counter per jurisdiction and year (local time), e.g. HT-2024-000123.
+  const byYear = groupBy(
+    items,
+    (it) => `${it.row.jurisdiction_id}|${new Date(it.now.getTime() + 8 * 3600_000).getUTCFullYear()}`,
+  );
+  for (const [key, group] of byYear) {
     const [jid, year] = key.split('|') as [string, string];
     const prefix = ctx.jurisdictions.find((j) => j.id === jid)?.numberPrefix ?? 'QD';
-    // The problem number, e.g. HT-2024-000123 (year in local time).
     const last = await nextCounter(trx, jid, `problem_number:${year}`, group.length);
     group.forEach((it, i) => {
       it.row.number = `${prefix}-${year}-${String(last - group.length + 1 + i).padStart(6, '0')}`;
@@ -393,10 +396,7 @@ async function submitProblems(
   }
   // The log: one append per jurisdiction, in the order the problems came.
   const actions = new Map<NewProblem, ActionRow>();
-  const byJurisdiction = new Map<string, NewProblem[]>();
-  for (const it of items)
-    byJurisdiction.set(it.row.jurisdiction_id, [...(byJurisdiction.get(it.row.jurisdiction_id) ?? []), it]);
-  for (const [jid, group] of byJurisdiction) {
+  for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id)) {
     const rows = await appendActions(
       trx,
       jid,

@@ -9,6 +9,15 @@ export const usersRepository = {
   findByUsername(db: Db, username: string) {
     return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   },
+  /** Names and phones of the given users of one jurisdiction (the reporters of a batch of reports). */
+  contacts(db: Db, jurisdictionId: string, ids: string[]) {
+    return db
+      .selectFrom('users')
+      .select(['id', 'display_name', 'phone'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', 'in', ids)
+      .execute();
+  },
   findById(db: Db, jurisdictionId: string, id: string) {
     return db
       .selectFrom('users')
