@@ -6,6 +6,15 @@ import type { DialectAdapter } from './types.ts';
 const BULK_CACHE_KIB = 512 * 1024;
 
 /**
+ * The full-text table: contentless (the text lives in problems), rows deletable, tokens made by the
+ * application. `detail=none`: a query matches documents holding all of its tokens (never a phrase or a
+ * distance between them), so positions would be written and never read; without them the index is about a
+ * third of the size and a bulk load writes it about a quarter faster (migration 0007).
+ */
+export const SEARCH_TABLE_SQL =
+  "create virtual table problem_search using fts5(tokens, content='', contentless_delete=1, detail=none, tokenize='unicode61')";
+
+/**
  * SQLite: FTS5 for Chinese full-text (tokens made in the application, one per bigram or word), a map
  * table with an explicit INTEGER PRIMARY KEY so that FTS rowids survive VACUUM, strftime for months.
  * The map table is the documented dialect-only exception to "jurisdiction_id in every key".
@@ -40,9 +49,7 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         jurisdiction_id text not null,
         problem_id text not null,
         unique (jurisdiction_id, problem_id))`.execute(db);
-      await sql`create virtual table problem_search using fts5(tokens, content='', contentless_delete=1, tokenize='unicode61')`.execute(
-        db,
-      );
+      await sql.raw(SEARCH_TABLE_SQL).execute(db);
     },
     async indexProblem(trx, jurisdictionId, problemId, tokens) {
       await this.indexProblems(trx, [{ jurisdictionId, problemId, tokens }]);
