@@ -13,7 +13,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
   await sql`drop table problem_search`.execute(db);
   await sql.raw(SEARCH_TABLE_SQL).execute(db);
   const per = 2000;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = (
       await sql<{
         rowid: number;
@@ -29,7 +29,8 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
     if (rows.length === 0) break;
     await sql`insert into problem_search (rowid, tokens) values ${sql.join(
       rows.map(
-        (r) => sql`(${r.rowid}, ${searchText(r.number, r.title, r.description, r.address, r.enterprise_name)})`,
+        (r) =>
+          sql`(${r.rowid}, ${searchText(r.number, r.title, r.description, r.address, r.enterprise_name)})`,
       ),
     )}`.execute(db);
     after = rows[rows.length - 1]!.rowid;
