@@ -20,7 +20,7 @@ export async function createContext(
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (opts.migrate !== false) await migrate(database);
   // Fresh planner statistics: without them a large imported table is read with the wrong index.
-  if (opts.migrate !== false) await database.dialect.analyze(database.db);
+  if (opts.migrate !== false) await database.dialect.analyze(database.db, { staleOnly: true });
   const ctx: AppContext = {
     config,
     database,

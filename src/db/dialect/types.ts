@@ -73,8 +73,11 @@ export interface DialectAdapter {
   readDataVersion?(jurisdictionId: string): number | undefined;
   /** Forgets data versions remembered by readDataVersion (called before every writing statement). */
   forgetDataVersions?(): void;
-  /** Refreshes the planner's statistics (after a bulk import, and at start-up). */
-  analyze(db: Kysely<DB>): Promise<void>;
+  /**
+   * Refreshes the planner's statistics (after a bulk import, and at start-up). With `staleOnly` (start-up)
+   * only where the database counts enough changes since the last refresh, or none was ever made.
+   */
+  analyze(db: Kysely<DB>, opts?: { staleOnly?: boolean }): Promise<void>;
   /**
    * Reclaims the old row versions of the rollup tables, outside any transaction (PostgreSQL: every write
    * updates their rows, and a bulk load updates each of them once a chunk; where autovacuum is off or behind,
