@@ -8,8 +8,8 @@ const BULK_CACHE_KIB = 512 * 1024;
 /**
  * The full-text table: contentless (the text lives in problems), rows deletable, tokens made by the
  * application. `detail=none`: a query matches documents holding all of its tokens (never a phrase or a
- * distance between them), so positions would be written and never read; without them the index is about a
- * third of the size and a bulk load writes it about a quarter faster (migration 0007).
+ * distance between them), so positions would be written and never read. Without them a million problems'
+ * index is 125 MB instead of 334 MB, and its share of a million-problem load went 58 -> 15 s (migration 0007).
  */
 export const SEARCH_TABLE_SQL =
   "create virtual table problem_search using fts5(tokens, content='', contentless_delete=1, detail=none, tokenize='unicode61')";
