@@ -143,7 +143,7 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
       // write batch's savepoint a statement that fires triggers keeps a statement journal of every page it
       // changes, and a problem's row, its indexes and its rollup rows share most pages with the next
       // report's. At a million problems a report's row went from about 110 to 60 µs.
-      for (let i = 0; i < rows.length; ) {
+      for (let i = 0; i < rows.length;) {
         let n = BULK_RUN;
         while (n > rows.length - i) n >>= 1;
         const values: unknown[] = [];
