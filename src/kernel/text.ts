@@ -150,6 +150,20 @@ export function tokenize(text: string): string[] {
   return [...out];
 }
 
+/** The fields of a problem row that full-text search covers. */
+export interface SearchableProblem {
+  number: string;
+  title: string;
+  description: string;
+  address: string | null;
+  enterprise_name: string | null;
+}
+
+/** The text to index for a problem: its number, title, description, address and enterprise name. */
+export function problemSearchText(p: SearchableProblem): string {
+  return searchText(p.number, p.title, p.description, p.address, p.enterprise_name);
+}
+
 /** The text to index for a record: the tokens of all parts joined by single spaces. */
 export function searchText(...parts: (string | null | undefined)[]): string {
   // A newline between parts keeps a run from crossing from one field into the next.

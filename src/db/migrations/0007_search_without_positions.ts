@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect/types.ts';
 import { SEARCH_TABLE_SQL } from '../dialect/sqlite.ts';
-import { searchText } from '../../kernel/text.ts';
+import { problemSearchText } from '../../kernel/text.ts';
 
 /**
  * SQLite: the full-text table is made again without token positions (`detail=none`, see SEARCH_TABLE_SQL)
@@ -28,10 +28,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectAdapter): Promise<
     ).rows;
     if (rows.length === 0) break;
     await sql`insert into problem_search (rowid, tokens) values ${sql.join(
-      rows.map(
-        (r) =>
-          sql`(${r.rowid}, ${searchText(r.number, r.title, r.description, r.address, r.enterprise_name)})`,
-      ),
+      rows.map((r) => sql`(${r.rowid}, ${problemSearchText(r)})`),
     )}`.execute(db);
     after = rows[rows.length - 1]!.rowid;
   }

@@ -13,7 +13,7 @@ import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import { searchText } from '../../kernel/text.ts';
+import { problemSearchText } from '../../kernel/text.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest } from '../../server/errors.ts';
 import {
@@ -1000,7 +1000,7 @@ export async function beginBulkLoad(
         search.push({
           jurisdictionId: jid,
           problemId: id,
-          tokens: searchText(number, row.title, row.description, row.address, row.enterprise_name),
+          tokens: problemSearchText(row),
         });
       }
 

@@ -7,7 +7,7 @@ import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
-import { searchText } from '../../kernel/text.ts';
+import { problemSearchText } from '../../kernel/text.ts';
 import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
 import { idempotencyRepository } from '../../server/idempotency.repository.ts';
 
@@ -387,7 +387,7 @@ async function submitProblems(
   for (const { row } of items) {
     // Indexed at the end of the batch, with the batch's other new problems, in the same transaction (see
     // WriteBatch.deferItem).
-    const tokens = searchText(row.number, row.title, row.description, row.address, row.enterprise_name);
+    const tokens = problemSearchText(row);
     batch.deferItem(
       'search-index',
       { jurisdictionId: row.jurisdiction_id, problemId: row.id, tokens },
