@@ -93,7 +93,8 @@ function statementCache(raw: SqliteDatabase.Database, beforeWrite: () => void) {
  * `synchronous=NORMAL` (in WAL mode SQLite then writes the log but does not sync it, and stays
  * corruption-safe), then the log file is synced on the thread pool; the batch is acknowledged only after
  * that sync, and the connection stays held until then, so no statement reads what is not yet on disk.
- * Every other transaction keeps `synchronous=FULL`.
+ * The next batch of writes may run meanwhile (see WriteBatcher): it is acknowledged after its own sync and
+ * every earlier one. Every other transaction keeps `synchronous=FULL`.
  */
 function walSync(raw: SqliteDatabase.Database, file: string): Durability {
   const wal = `${file}-wal`;
@@ -110,15 +111,16 @@ function walSync(raw: SqliteDatabase.Database, file: string): Durability {
     begin() {
       raw.pragma('synchronous = NORMAL');
     },
-    async end(committed) {
-      raw.pragma('synchronous = FULL');
-      if (!committed) return;
+    async sync() {
       await syncFile(wal);
       if (!dirSynced) {
         // The log file's own directory entry, once (SQLite syncs it when it creates the file in FULL mode).
         await syncFile(path.dirname(file));
         dirSynced = true;
       }
+    },
+    end() {
+      raw.pragma('synchronous = FULL');
     },
   };
 }

@@ -65,14 +65,18 @@ interface Queued {
 }
 
 /**
- * How a batch's commit is made durable. `begin` runs before the transaction starts, `end` after it has
- * committed or rolled back, while the connection is still held: a batch is acknowledged only after `end`
- * has resolved, and no other statement runs on the connection in between (so nothing reads what is not
- * yet on disk).
+ * How a batch's commit is made durable when the commit itself does not wait for the disk (SQLite commits
+ * with `synchronous=NORMAL` and syncs the log afterwards, off the event loop). `begin` runs before the first
+ * transaction of a run of batches; `sync` after each batch has committed, resolving when that commit is on
+ * disk (the next batch of the run may write meanwhile); `end` after every sync of the run has settled,
+ * while the connection is still held. A batch is acknowledged only after its own sync and every earlier
+ * one of its run have resolved, and no other statement runs on the connection until the run ends (so
+ * nothing reads what is not yet on disk).
  */
 export interface Durability {
   begin(): void;
-  end(committed: boolean): Promise<void>;
+  sync(): Promise<void>;
+  end(): void;
 }
 
 export interface WriteBatcherOptions {
@@ -81,6 +85,11 @@ export interface WriteBatcherOptions {
   /** The statement that opens a batch's transaction. */
   beginSql?: string;
   durability?: Durability;
+  /**
+   * Most batches one hold of the connection runs while earlier ones are still syncing (with `durability`):
+   * reads wait for the whole run, so it stays short.
+   */
+  maxRun?: number;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -92,7 +101,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  *
  * A batch starts from `setImmediate`, after the event loop has read every request that is waiting on a
  * socket, and the next batch likewise: the requests that arrived while a batch ran join the next one
- * instead of each paying for its own sync.
+ * instead of each paying for its own sync. Where the sync comes after the commit (`durability`), the next
+ * batch starts while it runs, up to `maxRun` batches a hold of the connection.
  */
 export class WriteBatcher {
   private queue: Queued[] = [];
@@ -148,124 +158,164 @@ export class WriteBatcher {
   private async drain(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const jobs = this.queue.splice(0, this.maxBatch);
     try {
-      let outcomes: Outcome[];
-      try {
-        outcomes = await this.db.connection().execute((conn) => this.runBatch(conn, jobs));
-      } catch (error) {
-        // The batch did not commit: nothing in it is acknowledged.
-        for (const job of jobs) job.reject(error);
-        return;
-      }
-      jobs.forEach((job, i) => {
-        const o = outcomes[i]!;
-        if (o.ok) job.resolve(o.value);
-        else job.reject(o.error);
-      });
+      await this.db
+        .connection()
+        .execute((conn) => this.runBatches(conn))
+        .catch((error: unknown) => {
+          // The connection could not be had: nothing queued ran.
+          for (const job of this.queue.splice(0, this.maxBatch)) job.reject(error);
+        });
     } finally {
       this.running = false;
       this.schedule();
     }
   }
 
-  private async runBatch(conn: Kysely<DB>, jobs: Queued[]): Promise<Outcome[]> {
-    let result: Outcome[] = [];
+  /**
+   * Runs batches on one held connection: one, or with `durability` a short run of them, each starting
+   * while the commits before it are still being synced (the disk's wait overlaps the next batch's work
+   * instead of leaving the event loop idle). Each batch's jobs are settled when it is durable.
+   */
+  private async runBatches(conn: Kysely<DB>): Promise<void> {
     const durability = this.options.durability;
+    const maxRun = durability ? (this.options.maxRun ?? 4) : 1;
+    const settling: Promise<void>[] = [];
+    // Resolves when every commit so far in this run is on disk.
+    let durable: Promise<void> = Promise.resolve();
+    let syncFailed = false;
     durability?.begin();
-    let committed = false;
     try {
-      await sql.raw(this.beginSql).execute(conn);
-      try {
-        // The connection is held for the whole batch: the jobs run on it as their transaction.
-        const trx = conn as unknown as Transaction<DB>;
-        batchConnections.add(conn);
-        const deferred: Deferred[] = [];
-        type Group = { run: (trx: Transaction<DB>, items: unknown[]) => Promise<void>; items: unknown[] };
-        const groups = new Map<string, Group>();
-        let savepoints = 0;
-        /**
-         * Runs `fn` in its own savepoint: what it defers is kept if it succeeds, and everything it wrote is
-         * undone if it throws (then rethrown).
-         */
-        const inSavepoint = async <T>(fn: (batch: WriteBatch) => Promise<T>): Promise<T> => {
-          const name = `job${savepoints++}`;
-          const mine: Deferred[] = [];
-          const myItems: { key: string; item: unknown; run: Group['run'] }[] = [];
-          const batch: WriteBatch = {
-            defer: (d) => void mine.push(d),
-            deferItem: (key, item, run) => void myItems.push({ key, item, run: run as Group['run'] }),
-          };
-          await sql.raw(`savepoint ${name}`).execute(conn);
-          let value: T;
-          try {
-            value = await fn(batch);
-          } catch (error) {
-            memos.delete(conn);
-            await sql.raw(`rollback to ${name}`).execute(conn);
-            await sql.raw(`release ${name}`).execute(conn);
-            throw error;
-          }
-          await sql.raw(`release ${name}`).execute(conn);
-          deferred.push(...mine);
-          for (const { key, item, run } of myItems) {
-            const g = groups.get(key) ?? { run, items: [] };
-            g.items.push(item);
-            groups.set(key, g);
-          }
-          return value;
-        };
-        const runOne = async (job: Queued): Promise<Outcome> => {
-          try {
-            return { ok: true, value: await inSavepoint((batch) => job.fn(trx, batch)) };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        };
-        const outcomes: Outcome[] = new Array<Outcome>(jobs.length);
-        for (const [i, job] of jobs.entries()) {
-          // Settled already: a grouped write that went with the first of its kind.
-          if (outcomes[i]) continue;
-          const key = job.group?.key;
-          // Every write of this kind in the batch, together (the later ones are settled with this one).
-          const members = key === undefined ? [i] : jobs.flatMap((j, k) => (j.group?.key === key ? [k] : []));
-          if (members.length === 1) {
-            outcomes[i] = await runOne(job);
-            continue;
-          }
-          try {
-            const values = await inSavepoint(async (batch) => {
-              const v = await job.group!.run(
-                trx,
-                members.map((k) => jobs[k]!.group!.item),
-                batch,
-              );
-              // Checked inside the savepoint: a wrong count undoes the group's writes before they run alone.
-              if (v.length !== members.length)
-                throw new Error(`grouped write ${key} gave ${v.length} results for ${members.length}`);
-              return v;
-            });
-            members.forEach((k, n) => (outcomes[k] = { ok: true, value: values[n] }));
-          } catch {
-            // One of them failed: each runs again alone, so only the failing ones fail.
-            for (const k of members) outcomes[k] = await runOne(jobs[k]!);
-          }
+      for (let run = 0; run < maxRun; run++) {
+        if (run > 0) {
+          // One turn of the event loop: the requests that came meanwhile join this batch, and the answers
+          // of the batches already on disk go out.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.queue.length === 0 || syncFailed) break;
         }
-        for (const d of deferred) await d(trx);
-        for (const g of groups.values()) await g.run(trx, g.items);
-        await sql.raw('commit').execute(conn);
-        committed = true;
-        result = outcomes;
-      } catch (error) {
-        await sql
-          .raw('rollback')
-          .execute(conn)
-          .catch(() => undefined);
-        throw error;
+        const jobs = this.queue.splice(0, this.maxBatch);
+        let outcomes: Outcome[];
+        try {
+          outcomes = await this.runBatch(conn, jobs);
+        } catch (error) {
+          // The batch did not commit: nothing in it is acknowledged, and the run ends.
+          for (const job of jobs) job.reject(error);
+          break;
+        }
+        // Durable once its own sync and every earlier one have resolved (the log is written in order).
+        const before = durable;
+        durable = durability
+          ? Promise.all([before, durability.sync()]).then(() => undefined)
+          : Promise.resolve();
+        settling.push(
+          durable.then(
+            () =>
+              jobs.forEach((job, i) => {
+                const o = outcomes[i]!;
+                if (o.ok) job.resolve(o.value);
+                else job.reject(o.error);
+              }),
+            (error: unknown) => {
+              for (const job of jobs) job.reject(error);
+            },
+          ),
+        );
+        // A failed sync ends the run (its jobs and every later one's are rejected above).
+        durable.catch(() => (syncFailed = true));
       }
     } finally {
-      await durability?.end(committed);
+      await Promise.all(settling);
+      durability?.end();
     }
-    return result;
+  }
+
+  private async runBatch(conn: Kysely<DB>, jobs: Queued[]): Promise<Outcome[]> {
+    await sql.raw(this.beginSql).execute(conn);
+    try {
+      // The connection is held for the whole batch: the jobs run on it as their transaction.
+      const trx = conn as unknown as Transaction<DB>;
+      batchConnections.add(conn);
+      const deferred: Deferred[] = [];
+      type Group = { run: (trx: Transaction<DB>, items: unknown[]) => Promise<void>; items: unknown[] };
+      const groups = new Map<string, Group>();
+      let savepoints = 0;
+      /**
+       * Runs `fn` in its own savepoint: what it defers is kept if it succeeds, and everything it wrote is
+       * undone if it throws (then rethrown).
+       */
+      const inSavepoint = async <T>(fn: (batch: WriteBatch) => Promise<T>): Promise<T> => {
+        const name = `job${savepoints++}`;
+        const mine: Deferred[] = [];
+        const myItems: { key: string; item: unknown; run: Group['run'] }[] = [];
+        const batch: WriteBatch = {
+          defer: (d) => void mine.push(d),
+          deferItem: (key, item, run) => void myItems.push({ key, item, run: run as Group['run'] }),
+        };
+        await sql.raw(`savepoint ${name}`).execute(conn);
+        let value: T;
+        try {
+          value = await fn(batch);
+        } catch (error) {
+          memos.delete(conn);
+          await sql.raw(`rollback to ${name}`).execute(conn);
+          await sql.raw(`release ${name}`).execute(conn);
+          throw error;
+        }
+        await sql.raw(`release ${name}`).execute(conn);
+        deferred.push(...mine);
+        for (const { key, item, run } of myItems) {
+          const g = groups.get(key) ?? { run, items: [] };
+          g.items.push(item);
+          groups.set(key, g);
+        }
+        return value;
+      };
+      const runOne = async (job: Queued): Promise<Outcome> => {
+        try {
+          return { ok: true, value: await inSavepoint((batch) => job.fn(trx, batch)) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      };
+      const outcomes: Outcome[] = new Array<Outcome>(jobs.length);
+      for (const [i, job] of jobs.entries()) {
+        // Settled already: a grouped write that went with the first of its kind.
+        if (outcomes[i]) continue;
+        const key = job.group?.key;
+        // Every write of this kind in the batch, together (the later ones are settled with this one).
+        const members = key === undefined ? [i] : jobs.flatMap((j, k) => (j.group?.key === key ? [k] : []));
+        if (members.length === 1) {
+          outcomes[i] = await runOne(job);
+          continue;
+        }
+        try {
+          const values = await inSavepoint(async (batch) => {
+            const v = await job.group!.run(
+              trx,
+              members.map((k) => jobs[k]!.group!.item),
+              batch,
+            );
+            // Checked inside the savepoint: a wrong count undoes the group's writes before they run alone.
+            if (v.length !== members.length)
+              throw new Error(`grouped write ${key} gave ${v.length} results for ${members.length}`);
+            return v;
+          });
+          members.forEach((k, n) => (outcomes[k] = { ok: true, value: values[n] }));
+        } catch {
+          // One of them failed: each runs again alone, so only the failing ones fail.
+          for (const k of members) outcomes[k] = await runOne(jobs[k]!);
+        }
+      }
+      for (const d of deferred) await d(trx);
+      for (const g of groups.values()) await g.run(trx, g.items);
+      await sql.raw('commit').execute(conn);
+      return outcomes;
+    } catch (error) {
+      await sql
+        .raw('rollback')
+        .execute(conn)
+        .catch(() => undefined);
+      throw error;
+    }
   }
 }
