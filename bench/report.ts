@@ -56,7 +56,7 @@ const data = JSON.parse(fs.readFileSync(file, 'utf8')) as {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
   connections: number;
   duration: number;
-  ceiling: Row;
+  ceiling: Row & { samples?: number[] };
   runs: Run[];
 };
 const out: string[] = [];
@@ -65,7 +65,10 @@ out.push(
 );
 out.push('');
 out.push(
-  `Ceiling (bare node:http hello-world, same load generator): **${data.ceiling.rps.toLocaleString('en')} requests/s**, p99 ${data.ceiling.p99} ms.`,
+  `Ceiling (bare node:http hello-world, same load generator): **${data.ceiling.rps.toLocaleString('en')} requests/s**, p99 ${data.ceiling.p99} ms` +
+    (data.ceiling.samples && data.ceiling.samples.length > 1
+      ? `; the median of ${data.ceiling.samples.length} measurements in the run (${data.ceiling.samples.map((n) => n.toLocaleString('en')).join(', ')}), at its start and before each database and size. Every ratio is to it.`
+      : '.'),
 );
 for (const r of data.runs) {
   out.push('');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createContext, reloadJurisdictions } from '../server/bootstrap.ts';
-import { serve } from '../server/serve.ts';
+import { keepHeapLean, serve } from '../server/serve.ts';
 import { DEMO_USERS, HETANG, seedHetang } from '../db/seed/hetang.ts';
 import { hetangDivisions, initJurisdiction, nationalDivisions } from '../db/seed/reference.ts';
 import { createUser } from '../modules/users/index.ts';
@@ -87,6 +87,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('start')
     .description('build the web app if needed, migrate, seed the Hetang demo on an empty database, and serve')
     .action(async () => {
+      keepHeapLean();
       buildWebIfNeeded();
       const ctx = await createContext(loadConfig());
       if (ctx.jurisdictions.length === 0) {
@@ -117,6 +118,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('serve')
     .description('serve the API, Open311 and the built web app')
     .action(async () => {
+      keepHeapLean();
       const ctx = await createContext(loadConfig());
       const { url } = await serve(ctx);
       console.log(`Qingdan listening at ${url} (${ctx.dialect.name})`);

@@ -1,9 +1,25 @@
+import v8 from 'node:v8';
 import type { AppContext } from './context.ts';
 import { buildApp } from './app.ts';
 import { startDeadlineScheduler } from '../modules/problems/deadlineScheduler.ts';
 
 /** How long requests in flight may take to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 25_000;
+
+/**
+ * How far V8 lets the heap grow past what the last full collection kept, in percent. By default it lets a
+ * server's heap grow up to about four times its live data between full collections: at a million problems
+ * about 40 MB live grew to 150 MB of heap under load, and the process to 285-310 MB resident. At 50 % the
+ * process peaked at about 186 MB with the same throughput within a few percent (more frequent, smaller
+ * full collections). A `--heap-growing-percent` given to node itself wins.
+ */
+const HEAP_GROWING_PERCENT = 50;
+
+/** Makes V8 keep the server's heap close to its live data (see HEAP_GROWING_PERCENT); before serving. */
+export function keepHeapLean(): void {
+  if (process.execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return;
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
 
 /** Serves HTTP until SIGINT/SIGTERM, then finishes requests in flight and closes the database. */
 export async function serve(ctx: AppContext): Promise<{ url: string; close: () => Promise<void> }> {
