@@ -449,7 +449,10 @@ async function main() {
   for (const db of dbs)
     for (const size of sizes) runs.push(await measureServer(db, size, await measureCeiling()));
   const sorted = [...ceilings].sort((a, b) => a.rps - b.rps);
-  const ceil = { ...sorted[Math.floor((sorted.length - 1) / 2)]!, samples: ceilings.map((c) => c.rps) };
+  const mid = sorted.length >> 1;
+  const median =
+    sorted.length % 2 ? sorted[mid]!.rps : Math.round((sorted[mid - 1]!.rps + sorted[mid]!.rps) / 2);
+  const ceil = { ...sorted[mid]!, rps: median, samples: ceilings.map((c) => c.rps) };
   console.log(
     `ceiling: median ${ceil.rps} requests/s of ${ceilings.length} measurements (${sorted[0]!.rps}-${sorted.at(-1)!.rps})`,
   );
