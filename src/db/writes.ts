@@ -158,13 +158,15 @@ export class WriteBatcher {
   private async drain(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const first = this.queue.splice(0, this.maxBatch);
     try {
       await this.db
         .connection()
-        .execute((conn) => this.runBatches(conn))
+        .execute((conn) => this.runBatches(conn, first))
         .catch((error: unknown) => {
-          // The connection could not be had: nothing queued ran.
-          for (const job of this.queue.splice(0, this.maxBatch)) job.reject(error);
+          // The connection could not be had, or the run could not start: the first batch is not
+          // acknowledged (jobs already settled stay as they are).
+          for (const job of first) job.reject(error);
         });
     } finally {
       this.running = false;
@@ -177,7 +179,7 @@ export class WriteBatcher {
    * while the commits before it are still being synced (the disk's wait overlaps the next batch's work
    * instead of leaving the event loop idle). Each batch's jobs are settled when it is durable.
    */
-  private async runBatches(conn: Kysely<DB>): Promise<void> {
+  private async runBatches(conn: Kysely<DB>, first: Queued[]): Promise<void> {
     const durability = this.options.durability;
     const maxRun = durability ? (this.options.maxRun ?? 4) : 1;
     const settling: Promise<void>[] = [];
@@ -187,13 +189,14 @@ export class WriteBatcher {
     durability?.begin();
     try {
       for (let run = 0; run < maxRun; run++) {
+        let jobs = first;
         if (run > 0) {
           // One turn of the event loop: the requests that came meanwhile join this batch, and the answers
           // of the batches already on disk go out.
           await new Promise((resolve) => setImmediate(resolve));
           if (this.queue.length === 0 || syncFailed) break;
+          jobs = this.queue.splice(0, this.maxBatch);
         }
-        const jobs = this.queue.splice(0, this.maxBatch);
         let outcomes: Outcome[];
         try {
           outcomes = await this.runBatch(conn, jobs);

@@ -106,7 +106,7 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
           // A load that rebuilt the indexes at least doubled the data: its full-text entries went in as many
           // segments, which FTS5 would otherwise go on merging, a little at each later write, into the
           // segments of the load. After a million-problem load the first 5,000 reports' commits took about
-          // 3 ms each instead of 0.1 ms. One merge into a single segment now (about 3 s at a million).
+          // 3 ms each instead of 0.1 ms. One merge into a single segment now (3-5 s at a million).
           if (rebuildIndexes) raw.exec(`insert into problem_search (problem_search) values ('optimize')`);
           raw.pragma(`cache_size = ${cacheSize}`);
         },
