@@ -187,9 +187,17 @@ function histogramUpsert(dialect: DialectAdapter, r: string, sign: 1 | -1): stri
     on conflict (jurisdiction_id, hour) do update set n = problem_close_hours.n + excluded.n`;
 }
 
+/** The temporary tables holding a grouped pass over the problems, from which every level is summed. */
+const BASE = 'qd_rollup_base';
+const INDICATOR_BASE = 'qd_rollup_indicator_base';
+
 /**
  * Statements adding the problems matching `where` (over `problems x`) to every rollup, grouped; as upserts
- * when rows may exist already.
+ * when rows may exist already. The problems are read once: grouped at the union of the levels' grains into
+ * a temporary table (a fifth to a tenth of the rows), from which each level is summed; each level reading
+ * the problems again cost three times the expressions and sorts (6.5 s at 300k problems on SQLite, against
+ * about 2 s). `scan`: read the whole table rather than through an index (SQLite; when the condition selects
+ * most of it).
  */
 function aggregateStatements(
   dialect: DialectAdapter,
@@ -197,37 +205,52 @@ function aggregateStatements(
   upsert: boolean,
   levels: readonly Level[] = LEVELS,
   histogram = true,
+  scan = false,
 ): string[] {
+  const from = `problems x${scan && dialect.name === 'sqlite' ? ' not indexed' : ''}`;
   const cond = (extra: string | null) =>
     [where, extra].filter(Boolean).length ? `where ${[where, extra].filter(Boolean).join(' and ')}` : '';
   const onConflict = (key: string[], set: string) =>
     upsert ? ` on conflict (${key.join(', ')}) do update set ${set}` : '';
-  const out: string[] = [];
+  // The union of the levels' grains, each column with its expression over the problem row.
+  const union = new Map<string, string>();
+  for (const level of levels) for (const [c, e] of grain(dialect, 'x', level)) union.set(c, e);
+  const ue = [...union].map(([c, e]) => `${e} as ${c}`).join(', ');
+  const ug = [...union.values()].join(', ');
+  const m = measures(dialect, 'x');
+  const out: string[] = [
+    `drop table if exists ${BASE}`,
+    `drop table if exists ${INDICATOR_BASE}`,
+    `create temporary table ${BASE} as
+      select x.jurisdiction_id, ${ue}, ${m.map(([c, e]) => `sum(${e}) as ${c}`).join(', ')}
+      from ${from} ${cond(null)} group by x.jurisdiction_id, ${ug}`,
+    `create temporary table ${INDICATOR_BASE} as
+      select x.jurisdiction_id, ${ue}, ri.code, sum(ri.value_scaled) as total
+      from ${from} join result_indicators ri on ri.jurisdiction_id = x.jurisdiction_id and ri.problem_id = x.id
+      ${cond('x.resolved = 1')} group by x.jurisdiction_id, ${ug}, ri.code`,
+  ];
   for (const level of levels) {
-    const g = grain(dialect, 'x', level);
-    const m = measures(dialect, 'x');
-    const gc = g.map(([c]) => c).join(', ');
-    const ge = g.map(([, e]) => e).join(', ');
+    const gc = level.grain.join(', ');
     out.push(
       `insert into ${level.table} (jurisdiction_id, ${gc}, ${m.map(([c]) => c).join(', ')})
-        select x.jurisdiction_id, ${ge}, ${m.map(([, e]) => `sum(${e})`).join(', ')}
-        from problems x ${cond(null)} group by x.jurisdiction_id, ${ge}${onConflict(
+        select jurisdiction_id, ${gc}, ${m.map(([c]) => `sum(${c})`).join(', ')}
+        from ${BASE} group by jurisdiction_id, ${gc}${onConflict(
           keyOf(level),
           m.map(([c]) => `${c} = ${level.table}.${c} + excluded.${c}`).join(', '),
         )}`,
       `insert into ${level.indicators} (jurisdiction_id, ${gc}, code, total)
-        select x.jurisdiction_id, ${ge}, ri.code, sum(ri.value_scaled)
-        from problems x join result_indicators ri on ri.jurisdiction_id = x.jurisdiction_id and ri.problem_id = x.id
-        ${cond('x.resolved = 1')} group by x.jurisdiction_id, ${ge}, ri.code${onConflict(
+        select jurisdiction_id, ${gc}, code, sum(total)
+        from ${INDICATOR_BASE} group by jurisdiction_id, ${gc}, code${onConflict(
           [...keyOf(level), 'code'],
           `total = ${level.indicators}.total + excluded.total`,
         )}`,
     );
   }
+  out.push(`drop table ${BASE}`, `drop table ${INDICATOR_BASE}`);
   if (histogram)
     out.push(
       `insert into problem_close_hours (jurisdiction_id, hour, n)
-      select x.jurisdiction_id, ${hourOf(dialect, 'x')}, count(*) from problems x
+      select x.jurisdiction_id, ${hourOf(dialect, 'x')}, count(*) from ${from}
       ${cond('x.close_hours is not null')} group by x.jurisdiction_id, ${hourOf(dialect, 'x')}${onConflict(
         ['jurisdiction_id', 'hour'],
         'n = problem_close_hours.n + excluded.n',
@@ -245,11 +268,19 @@ export function rebuildRollupStatements(dialect: DialectAdapter, jurisdictionId?
   const tables = [...LEVELS.flatMap((l) => [l.table, l.indicators]), 'problem_close_hours'];
   return [
     ...tables.map((t) => `delete from ${t}${lit ? ` where jurisdiction_id = ${lit}` : ''}`),
-    ...aggregateStatements(dialect, lit ? `x.jurisdiction_id = ${lit}` : null, false),
+    ...aggregateStatements(dialect, lit ? `x.jurisdiction_id = ${lit}` : null, false, LEVELS, true, true),
   ];
 }
 
-/** The SQLite triggers that keep the rollups: [name, create statement]. */
+/** Rebuilds every rollup of one jurisdiction from its problems, inside the caller's transaction. */
+export async function rebuildRollups(
+  trx: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  dialect: DialectAdapter,
+  jurisdictionId: string,
+): Promise<void> {
+  for (const s of rebuildRollupStatements(dialect, jurisdictionId)) await sql.raw(s).execute(trx);
+}
+
 /** What a trigger runs for one problem row or one indicator row (`r` is NEW or OLD), times sign. */
 function triggerBodies(dialect: DialectAdapter) {
   return {
@@ -265,6 +296,7 @@ function triggerBodies(dialect: DialectAdapter) {
   };
 }
 
+/** The SQLite triggers that keep the rollups: [name, create statement]. */
 function sqliteTriggers(dialect: DialectAdapter): [string, string][] {
   const { onProblem, onIndicator } = triggerBodies(dialect);
   const changed = WATCHED.map((c) => `old.${c} is not new.${c}`).join(' or ');
@@ -475,7 +507,10 @@ export async function addToRollup(
   const per = 5000;
   for (let i = 0; i < problemIds.length; i += per) {
     const ids = problemIds.slice(i, i + per);
+    // Only the grouped pass over the problems takes the parameters; the levels are summed from its table.
     for (const s of bulkRollup.addStatements(dialect))
-      await trx.executeQuery(CompiledQuery.raw(s, [jurisdictionId, JSON.stringify(ids)]));
+      await trx.executeQuery(
+        CompiledQuery.raw(s, s.includes('?') ? [jurisdictionId, JSON.stringify(ids)] : []),
+      );
   }
 }

@@ -8,7 +8,7 @@ import type ExcelJS from 'exceljs';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { nextCounter } from '../../db/counters.ts';
-import { addToRollup, runBulkRollup } from '../../db/migrations/0003_kpi_rollup.ts';
+import { addToRollup, rebuildRollups, runBulkRollup } from '../../db/migrations/0003_kpi_rollup.ts';
 import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
@@ -838,6 +838,8 @@ export interface BulkLoadOptions {
    * How many problems the whole load brings (default: unknown). A load at least INDEX_REBUILD_MIN large and
    * at least as large as the problems table drops the table's non-unique indexes and builds them again at
    * the end, in the same transaction: sorting once is far cheaper than a random insert per row and index.
+   * Such a load also counts the jurisdiction's KPI rollups again from its problems at the end, instead of
+   * adding each chunk's problems to them.
    */
   expected?: number;
 }
@@ -910,6 +912,10 @@ export async function beginBulkLoad(
   const session = await ctx.dialect.beginBulkLoad(trx, { tables: ['problems'], rebuildIndexes });
   // The KPI rollups: no trigger per row; each chunk's problems are added with a few grouped statements.
   await runBulkRollup(trx, ctx.dialect, 'suspend');
+  // A load at least as large as what is there counts the rollups once at its end, from all the problems of
+  // the jurisdiction (at most twice the load): one grouped pass instead of looking up every chunk's problems
+  // again (about 28 µs a problem on SQLite at 300k, against about 4 µs).
+  const recountRollups = rebuildIndexes;
 
   // The end of the chain so far, once this load has written to it.
   let chain: { nextSeq: number; hash: string } | null = null;
@@ -1054,7 +1060,7 @@ export async function beginBulkLoad(
       await ctx.dialect.bulkInsert(trx, 'actions', actions);
       await ctx.dialect.indexNewProblems(trx, search);
     }
-    await addToRollup(trx, ctx.dialect, jid, ids);
+    if (!recountRollups) await addToRollup(trx, ctx.dialect, jid, ids);
     chain = { nextSeq: seq, hash: prev };
     return ids;
   }
@@ -1063,6 +1069,8 @@ export async function beginBulkLoad(
     add,
     async finish() {
       // ---- End of a bulk load: rebuild what the start suspended. ----
+      // The rollups before the secondary indexes come back: the grouped pass reads the table in order.
+      if (recountRollups) await rebuildRollups(trx, ctx.dialect, jid);
       await session.end();
       await runBulkRollup(trx, ctx.dialect, 'resume');
     },
