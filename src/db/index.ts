@@ -23,7 +23,7 @@ import * as m0004 from './migrations/0004_geo_cells.ts';
 import * as m0005 from './migrations/0005_status_rollup.ts';
 import * as m0006 from './migrations/0006_lean_rollup_trigger.ts';
 import * as m0007 from './migrations/0007_search_without_positions.ts';
-import * as m0008 from './migrations/0008_partial_indexes.ts';
+import * as m0008 from './migrations/0008_lean_indexes.ts';
 
 export type { DB } from './schema.ts';
 export type { DialectAdapter } from './dialect/types.ts';
@@ -191,7 +191,7 @@ const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAda
   '0005_status_rollup': m0005,
   '0006_lean_rollup_trigger': m0006,
   '0007_search_without_positions': m0007,
-  '0008_partial_indexes': m0008,
+  '0008_lean_indexes': m0008,
 };
 
 /** Runs every pending migration; throws with the failing migration's name. */

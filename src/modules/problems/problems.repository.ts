@@ -33,6 +33,25 @@ export interface FilterContext {
   mineUserId?: string | null;
 }
 
+/**
+ * The problems one of these units leads or supports: their ids, read from the index of each unit's problems
+ * (`problem_units`, which holds the lead unit too: dispatch writes the lead and the supporting units together,
+ * as an import does). A condition per problem row ("its lead unit is one of these, or one of these is among
+ * its units") read every problem of the jurisdiction to count a unit's list: 0.4-0.6 s at 300k problems,
+ * against about 40 ms for a unit with 20,000.
+ */
+function ofUnits(eb: ExpressionBuilder<DB, 'problems'>, jid: string, unitIds: string[]): Expression<SqlBool> {
+  return eb(
+    'problems.id',
+    'in',
+    eb
+      .selectFrom('problem_units as pu')
+      .select('pu.problem_id')
+      .where('pu.jurisdiction_id', '=', jid)
+      .where('pu.unit_id', 'in', unitIds),
+  );
+}
+
 function visibilityCondition(
   eb: ExpressionBuilder<DB, 'problems'>,
   jid: string,
@@ -41,19 +60,7 @@ function visibilityCondition(
   if (v.all) return sql<boolean>`1 = 1`;
   const ors: Expression<SqlBool>[] = [];
   if (v.townships.length) ors.push(eb('problems.township_code', 'in', v.townships));
-  if (v.unitIds.length) {
-    ors.push(eb('problems.lead_unit_id', 'in', v.unitIds));
-    ors.push(
-      eb.exists(
-        eb
-          .selectFrom('problem_units as pu')
-          .select(sql`1`.as('one'))
-          .where('pu.jurisdiction_id', '=', jid)
-          .whereRef('pu.problem_id', '=', 'problems.id')
-          .where('pu.unit_id', 'in', v.unitIds),
-      ),
-    );
-  }
+  if (v.unitIds.length) ors.push(ofUnits(eb, jid, v.unitIds));
   if (v.reporterId) ors.push(eb('problems.reporter_user_id', '=', v.reporterId));
   if (v.topicLeadId) {
     ors.push(
@@ -95,19 +102,7 @@ export function applyFilters<O>(
   if (f.village) q = q.where('problems.village_code', '=', f.village);
   if (f.unit) {
     const unit = f.unit;
-    q = q.where((eb) =>
-      eb.or([
-        eb('problems.lead_unit_id', '=', unit),
-        eb.exists(
-          eb
-            .selectFrom('problem_units as pu2')
-            .select(sql`1`.as('one'))
-            .where('pu2.jurisdiction_id', '=', jid)
-            .whereRef('pu2.problem_id', '=', 'problems.id')
-            .where('pu2.unit_id', '=', unit),
-        ),
-      ]),
-    );
+    q = q.where((eb) => ofUnits(eb, jid, [unit]));
   }
   if (f.campaign) q = q.where('problems.campaign_id', '=', f.campaign);
   if (f.topic) q = q.where('problems.topic_id', '=', f.topic);

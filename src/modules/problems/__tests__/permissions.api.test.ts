@@ -160,6 +160,41 @@ describe('who may do what', () => {
     );
   });
 
+  it('shows a unit the problems it leads or supports, in its list, its total and the unit filter', async () => {
+    const other = (await c['demo-admin'].get('/api/units?q=住房')).body[0].id as string;
+    expect(other).toBeTruthy();
+    const led = await newProblem();
+    const supported = await newProblem();
+    const elsewhere = await newProblem();
+    const undispatched = await newProblem();
+    expect((await act('demo-supervisor', led, 'dispatch', { leadUnitId: hr })).status).toBe(200);
+    expect(
+      (await act('demo-supervisor', supported, 'dispatch', { leadUnitId: other, supportingUnitIds: [hr] }))
+        .status,
+    ).toBe(200);
+    expect((await act('demo-supervisor', elsewhere, 'dispatch', { leadUnitId: other })).status).toBe(200);
+    // Re-dispatched away from the unit: no longer its problem.
+    const moved = await newProblem();
+    await act('demo-supervisor', moved, 'dispatch', { leadUnitId: hr });
+    await act('demo-unit', moved, 'bounce', { reason: '不属于本单位职责' });
+    expect((await act('demo-supervisor', moved, 'dispatch', { leadUnitId: other })).status).toBe(200);
+
+    const list = await c['demo-unit'].get('/api/problems?pageSize=500');
+    const ids = list.body.items.map((i: { id: string }) => i.id);
+    expect(ids).toEqual(expect.arrayContaining([led, supported]));
+    for (const id of [elsewhere, undispatched, moved]) expect(ids).not.toContain(id);
+    expect(list.body.total).toBe(ids.length);
+    // The supervisor's unit filter: what the unit leads or supports, with the same total.
+    const filtered = await c['demo-supervisor'].get(`/api/problems?pageSize=500&unit=${hr}`);
+    expect(filtered.body.items.map((i: { id: string }) => i.id).sort()).toEqual([...ids].sort());
+    expect(filtered.body.total).toBe(ids.length);
+    const theirs = await c['demo-supervisor'].get(`/api/problems?pageSize=500&unit=${other}`);
+    const theirIds = theirs.body.items.map((i: { id: string }) => i.id);
+    expect(theirIds).toEqual(expect.arrayContaining([supported, elsewhere, moved]));
+    expect(theirIds).not.toContain(led);
+    expect(theirs.body.total).toBe(theirIds.length);
+  });
+
   it('refuses anonymous writes and cookie writes without the CSRF token', async () => {
     const anon = t.client();
     expect((await anon.post('/api/problems', {})).status).toBe(401);
