@@ -290,6 +290,11 @@ export const problemsRepository = {
     return r?.lead_official_id ?? null;
   },
 
+  /**
+   * A page of problems in the given order (ties broken by id), `offset` rows in, or, with `after`, right
+   * after that problem's place in the order (keyset: as fast at the millionth row as at the first). Problems
+   * without a deadline come last in both directions of the deadline order, on both databases.
+   */
   async list(
     db: Db,
     fc: FilterContext,
@@ -297,25 +302,41 @@ export const problemsRepository = {
     desc: boolean,
     limit: number,
     offset: number,
+    after?: { value: string | null; id: string },
   ) {
     const col = SORT_COLUMNS[sort];
     const dir = desc ? 'desc' : 'asc';
+    const nullable = sort === 'closeDueAt';
+    const order = <Q extends SelectQueryBuilder<DB, 'problems', object>>(q: Q): Q =>
+      (nullable
+        ? q.orderBy(col, (ob) => (desc ? ob.desc() : ob.asc()).nullsLast())
+        : q.orderBy(col, dir)
+      ).orderBy('problems.id', dir) as Q;
+    let filtered = applyFilters(db.selectFrom('problems'), fc);
+    if (after) {
+      const beyond = desc ? '<' : '>';
+      filtered = filtered.where((eb) =>
+        after.value === null
+          ? eb.and([eb(col, 'is', null), eb('problems.id', beyond, after.id)])
+          : eb.or([
+              eb(col, beyond, after.value),
+              eb.and([eb(col, '=', after.value), eb('problems.id', beyond, after.id)]),
+              ...(nullable ? [eb(col, 'is', null)] : []),
+            ]),
+      );
+    }
     // The page's ids first (answered from an index alone where one covers the filters and the order),
     // then their rows: whole rows are read only for the page, never for the candidates being sorted.
-    const page = applyFilters(db.selectFrom('problems'), fc)
-      .select('problems.id')
-      .orderBy(col, dir)
-      .orderBy('problems.id', dir)
+    const page = order(filtered.select('problems.id'))
       .limit(limit)
-      .offset(offset);
-    return db
-      .selectFrom('problems')
-      .selectAll('problems')
-      .where('problems.jurisdiction_id', '=', fc.jurisdictionId)
-      .where('problems.id', 'in', page)
-      .orderBy(col, dir)
-      .orderBy('problems.id', dir)
-      .execute();
+      .offset(after ? 0 : offset);
+    return order(
+      db
+        .selectFrom('problems')
+        .selectAll('problems')
+        .where('problems.jurisdiction_id', '=', fc.jurisdictionId)
+        .where('problems.id', 'in', page),
+    ).execute();
   },
 
   async count(db: Db, fc: FilterContext): Promise<number> {

@@ -40,6 +40,7 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
             total: z.number(),
             page: z.number(),
             pageSize: z.number(),
+            nextCursor: z.string().nullable(),
           }),
         },
       },

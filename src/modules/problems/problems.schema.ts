@@ -138,7 +138,13 @@ export const ListProblemsQuery = ProblemFilters.extend({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(20),
   sort: z.enum(SORTS).default('-createdAt'),
-  cursor: z.string().max(200).optional(),
+  cursor: z
+    .string()
+    .max(400)
+    .optional()
+    .describe(
+      "the previous page's nextCursor: the page right after it in the same order (no page number with it)",
+    ),
 });
 export type ListProblemsQuery = z.infer<typeof ListProblemsQuery>;
 

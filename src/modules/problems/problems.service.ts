@@ -712,10 +712,11 @@ export async function listProblems(
   ctx: AppContext,
   p: Principal,
   query: ListProblemsQuery,
-): Promise<{ items: Problem[]; total: number; page: number; pageSize: number }> {
+): Promise<{ items: Problem[]; total: number; page: number; pageSize: number; nextCursor: string | null }> {
   const fc = filterContext(ctx, p, query);
   const desc = query.sort.startsWith('-');
-  const sort = query.sort.replace(/^-/, '') as 'createdAt';
+  const sort = query.sort.replace(/^-/, '') as SortKey;
+  const after = query.cursor ? cursorPosition(query.cursor, query.sort, query.page) : undefined;
   const { page: _page, pageSize: _size, sort: _sort, cursor: _cursor, ...filters } = query;
   const timeDependent = !!(query.overdue || query.dueState);
   const countKey = JSON.stringify([p.jurisdictionId, filters, fc.visibility, fc.mineUserId]);
@@ -726,7 +727,7 @@ export async function listProblems(
   const rollup = timeDependent ? null : rollupQueryOf({ ...fc, filters });
   const count = () => (rollup ? countFromRollup(ctx.db, rollup) : problemsRepository.count(ctx.db, fc));
   const [items, total] = await Promise.all([
-    problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize),
+    problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize, after),
     timeDependent ? count() : countCache.getOrCompute(countKey, version, count),
   ]);
   const ref = await ctx.reference.get(p.jurisdictionId);
@@ -740,7 +741,46 @@ export async function listProblems(
     total,
     page: query.page,
     pageSize: query.pageSize,
+    // A full page may have more after it: where to go on from its last problem.
+    nextCursor: items.length === query.pageSize ? cursorOf(query.sort, items[items.length - 1]!, sort) : null,
   };
+}
+
+type SortKey = 'createdAt' | 'updatedAt' | 'closeDueAt' | 'number';
+const SORT_FIELD = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  closeDueAt: 'close_due_at',
+  number: 'number',
+} as const satisfies Record<SortKey, keyof ProblemRow>;
+
+/** The cursor after a row: the order it belongs to, the row's value in that order, and its id. */
+function cursorOf(order: string, row: ProblemRow, sort: SortKey): string {
+  return Buffer.from(JSON.stringify([order, row[SORT_FIELD[sort]], row.id])).toString('base64url');
+}
+
+/** Where a cursor points, for the order it must have been made in; 400 for anything else. */
+function cursorPosition(cursor: string, order: string, page: number): { value: string | null; id: string } {
+  if (page !== 1) throw badRequest('cursor: a cursor continues a list by itself; it takes no page');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    typeof parsed[0] !== 'string' ||
+    (parsed[1] !== null && typeof parsed[1] !== 'string') ||
+    typeof parsed[2] !== 'string'
+  )
+    throw badRequest('cursor: not a cursor this list gave (use the nextCursor of the previous page)');
+  if (parsed[0] !== order)
+    throw badRequest(
+      `cursor: it continues the order ${parsed[0]}, not ${order}; ask with sort=${parsed[0]} or start again without a cursor`,
+    );
+  return { value: parsed[1] as string | null, id: parsed[2] as string };
 }
 
 function deadlines(ref: ReferenceData, categoryCode: string, urgency: string, from: Date) {
