@@ -315,15 +315,18 @@ export const problemsRepository = {
     let filtered = applyFilters(db.selectFrom('problems'), fc);
     if (after) {
       const beyond = desc ? '<' : '>';
-      filtered = filtered.where((eb) =>
-        after.value === null
-          ? eb.and([eb(col, 'is', null), eb('problems.id', beyond, after.id)])
-          : eb.or([
-              eb(col, beyond, after.value),
-              eb.and([eb(col, '=', after.value), eb('problems.id', beyond, after.id)]),
-              ...(nullable ? [eb(col, 'is', null)] : []),
-            ]),
-      );
+      const from = desc ? '<=' : '>=';
+      // A range on the order's column the index can seek to, then the tie on it broken by id. (Written as
+      // "beyond the value, or equal and beyond the id", SQLite read every row beyond the value through two
+      // index scans and sorted them: 733 ms instead of 1.5 ms for a page at 300k.)
+      filtered = filtered.where((eb) => {
+        if (after.value === null) return eb.and([eb(col, 'is', null), eb('problems.id', beyond, after.id)]);
+        const next = eb.and([
+          eb(col, from, after.value),
+          eb.or([eb(col, beyond, after.value), eb('problems.id', beyond, after.id)]),
+        ]);
+        return nullable ? eb.or([next, eb(col, 'is', null)]) : next;
+      });
     }
     // The page's ids first (answered from an index alone where one covers the filters and the order),
     // then their rows: whole rows are read only for the page, never for the candidates being sorted.
