@@ -179,15 +179,30 @@ describe('who may do what', () => {
     await act('demo-unit', moved, 'bounce', { reason: '不属于本单位职责' });
     expect((await act('demo-supervisor', moved, 'dispatch', { leadUnitId: other })).status).toBe(200);
 
+    // The handler's own report, not dispatched: his to see as its reporter, not as the unit's.
+    const own = await c['demo-unit'].post('/api/problems', {
+      categoryCode: 'roads',
+      title: '单位门口路灯不亮',
+      description: '晚上看不见路',
+      villageCode: village,
+      fields: { hazard: '一般' },
+    });
+    expect(own.status).toBe(201);
+
     const list = await c['demo-unit'].get('/api/problems?pageSize=500');
     const ids = list.body.items.map((i: { id: string }) => i.id);
-    expect(ids).toEqual(expect.arrayContaining([led, supported]));
+    expect(ids).toEqual(expect.arrayContaining([led, supported, own.body.id]));
     for (const id of [elsewhere, undispatched, moved]) expect(ids).not.toContain(id);
     expect(list.body.total).toBe(ids.length);
+    // The same scope counted by the statistics.
+    const stats = await c['demo-unit'].get('/api/stats/summary');
+    expect(stats.status).toBe(200);
+    expect(stats.body.totals.received).toBe(ids.length);
     // The supervisor's unit filter: what the unit leads or supports, with the same total.
     const filtered = await c['demo-supervisor'].get(`/api/problems?pageSize=500&unit=${hr}`);
-    expect(filtered.body.items.map((i: { id: string }) => i.id).sort()).toEqual([...ids].sort());
-    expect(filtered.body.total).toBe(ids.length);
+    const unitIds = ids.filter((id: string) => id !== own.body.id);
+    expect(filtered.body.items.map((i: { id: string }) => i.id).sort()).toEqual([...unitIds].sort());
+    expect(filtered.body.total).toBe(unitIds.length);
     const theirs = await c['demo-supervisor'].get(`/api/problems?pageSize=500&unit=${other}`);
     const theirIds = theirs.body.items.map((i: { id: string }) => i.id);
     expect(theirIds).toEqual(expect.arrayContaining([supported, elsewhere, moved]));
