@@ -51,12 +51,24 @@ function ofUnits(
   unitIds: string[],
   form: 'set' | 'row',
 ): Expression<SqlBool> {
-  const units = eb
+  if (form === 'set') return eb('problems.id', 'in', unitProblemIds(eb, jid, unitIds));
+  return eb.exists(
+    eb
+      .selectFrom('problem_units as pu')
+      .select(sql`1`.as('one'))
+      .where('pu.jurisdiction_id', '=', jid)
+      .where('pu.unit_id', 'in', unitIds)
+      .whereRef('pu.problem_id', '=', 'problems.id'),
+  );
+}
+
+/** The ids of the problems these units lead or support, from the index of each unit's problems. */
+function unitProblemIds(eb: ExpressionBuilder<DB, 'problems'>, jid: string, unitIds: string[]) {
+  return eb
     .selectFrom('problem_units as pu')
+    .select('pu.problem_id')
     .where('pu.jurisdiction_id', '=', jid)
     .where('pu.unit_id', 'in', unitIds);
-  if (form === 'set') return eb('problems.id', 'in', units.select('pu.problem_id'));
-  return eb.exists(units.select(sql`1`.as('one')).whereRef('pu.problem_id', '=', 'problems.id'));
 }
 
 function visibilityCondition(
@@ -66,52 +78,37 @@ function visibilityCondition(
   unitForm: 'set' | 'row',
 ): Expression<SqlBool> {
   if (v.all) return sql<boolean>`1 = 1`;
-  const topics = (q: ExpressionBuilder<DB, 'problems'>) =>
-    q
+  const topics = () =>
+    eb
       .selectFrom('topics')
       .select('topics.id')
       .where('topics.jurisdiction_id', '=', jid)
       .where('topics.lead_official_id', '=', v.topicLeadId);
+  // The scope's conditions on a problem row other than its units, over `problems` or an alias of it.
+  const rowConditions = (p: string): Expression<SqlBool>[] => [
+    ...(v.townships.length ? [eb(sql.ref(`${p}.township_code`), 'in', v.townships)] : []),
+    ...(v.reporterId ? [eb(sql.ref(`${p}.reporter_user_id`), '=', v.reporterId)] : []),
+    ...(v.topicLeadId ? [eb(sql.ref(`${p}.topic_id`), 'in', topics())] : []),
+  ];
   if (unitForm === 'set' && v.unitIds.length) {
     // One set of ids for the whole scope: a unit handler also sees his own reports, and "in the unit's set,
     // or reported by him" made SQLite count every problem of the jurisdiction (728 ms at 1M) where the union
     // of the two sets takes 86 ms.
-    let ids = eb
-      .selectFrom('problem_units as pu')
-      .select('pu.problem_id as id')
-      .where('pu.jurisdiction_id', '=', jid)
-      .where('pu.unit_id', 'in', v.unitIds);
-    if (v.townships.length)
-      ids = ids.unionAll(
-        eb
-          .selectFrom('problems as t')
-          .select('t.id')
-          .where('t.jurisdiction_id', '=', jid)
-          .where('t.township_code', 'in', v.townships),
-      );
-    if (v.reporterId)
-      ids = ids.unionAll(
-        eb
-          .selectFrom('problems as r')
-          .select('r.id')
-          .where('r.jurisdiction_id', '=', jid)
-          .where('r.reporter_user_id', '=', v.reporterId),
-      );
-    if (v.topicLeadId)
-      ids = ids.unionAll(
-        eb
-          .selectFrom('problems as tp')
-          .select('tp.id')
-          .where('tp.jurisdiction_id', '=', jid)
-          .where('tp.topic_id', 'in', topics(eb)),
-      );
+    const others = rowConditions('o');
+    const units = unitProblemIds(eb, jid, v.unitIds);
+    const ids = others.length
+      ? units.unionAll(
+          eb
+            .selectFrom('problems as o')
+            .select('o.id as problem_id')
+            .where('o.jurisdiction_id', '=', jid)
+            .where(eb.or(others)),
+        )
+      : units;
     return eb('problems.id', 'in', ids);
   }
-  const ors: Expression<SqlBool>[] = [];
-  if (v.townships.length) ors.push(eb('problems.township_code', 'in', v.townships));
+  const ors = rowConditions('problems');
   if (v.unitIds.length) ors.push(ofUnits(eb, jid, v.unitIds, unitForm));
-  if (v.reporterId) ors.push(eb('problems.reporter_user_id', '=', v.reporterId));
-  if (v.topicLeadId) ors.push(eb('problems.topic_id', 'in', topics(eb)));
   if (ors.length === 0) return sql<boolean>`1 = 0`;
   return eb.or(ors);
 }
@@ -205,12 +202,14 @@ export function applyFilters<O>(
   return q;
 }
 
-const SORT_COLUMNS = {
-  createdAt: 'problems.created_at',
-  updatedAt: 'problems.updated_at',
-  closeDueAt: 'problems.close_due_at',
-  number: 'problems.number',
-} as const;
+/** The orders a list can take: each sort key's column of `problems`. */
+export const SORT_FIELDS = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  closeDueAt: 'close_due_at',
+  number: 'number',
+} as const satisfies Record<string, keyof ProblemRow>;
+export type SortKey = keyof typeof SORT_FIELDS;
 
 /** All SQL about problems, their units, actions, results and notifications. */
 /** Version queries sent in this turn of the event loop, per database and jurisdiction. */
@@ -340,13 +339,13 @@ export const problemsRepository = {
   async list(
     db: Db,
     fc: FilterContext,
-    sort: keyof typeof SORT_COLUMNS,
+    sort: SortKey,
     desc: boolean,
     limit: number,
     offset: number,
     after?: { value: string | null; id: string },
   ) {
-    const col = SORT_COLUMNS[sort];
+    const col = `problems.${SORT_FIELDS[sort]}` as const;
     const dir = desc ? 'desc' : 'asc';
     const nullable = sort === 'closeDueAt';
     const order = <Q extends SelectQueryBuilder<DB, 'problems', object>>(q: Q): Q =>

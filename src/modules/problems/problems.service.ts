@@ -38,9 +38,11 @@ import { rollupQueryOf } from './problems.rollup.ts';
 import {
   countFromRollup,
   problemsRepository,
+  SORT_FIELDS,
   type ActionRow,
   type FilterContext,
   type ProblemRow,
+  type SortKey,
 } from './problems.repository.ts';
 import {
   ActionBodies,
@@ -746,17 +748,9 @@ export async function listProblems(
   };
 }
 
-type SortKey = 'createdAt' | 'updatedAt' | 'closeDueAt' | 'number';
-const SORT_FIELD = {
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  closeDueAt: 'close_due_at',
-  number: 'number',
-} as const satisfies Record<SortKey, keyof ProblemRow>;
-
 /** The cursor after a row: the order it belongs to, the row's value in that order, and its id. */
 function cursorOf(order: string, row: ProblemRow, sort: SortKey): string {
-  return Buffer.from(JSON.stringify([order, row[SORT_FIELD[sort]], row.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([order, row[SORT_FIELDS[sort]], row.id])).toString('base64url');
 }
 
 /** Where a cursor points, for the order it must have been made in; 400 for anything else. */
