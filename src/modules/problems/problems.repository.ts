@@ -39,11 +39,11 @@ export interface FilterContext {
  * - `set`, for counts, statistics and exports: the ids, read from the index of each unit's problems. As a
  *   condition tested on every problem row, the total of a unit's list read the whole jurisdiction (0.4-0.6 s
  *   at 300k); as a set it took about 40 ms for a unit with 20,000 problems;
- * - `row`, for a page in some order: the condition tested row by row while the order's index is walked,
- *   which stops at the page's end. At 1M on SQLite the newest 50 of a unit with 218,000 problems took 42 ms
- *   this way and 366 ms from the set (which reads and sorts them all); a unit with 3,700 took 165 ms this
- *   way and 14 ms from the set. The database cannot tell the two apart (its statistics do not know how many
- *   problems a unit has), so a page keeps the form whose worst case is the smaller, which it had before.
+ * - `row`, for a page in some order over units with many problems: the condition tested row by row while the
+ *   order's index is walked, which stops at the page's end. At 1M on SQLite the newest 50 of a unit with
+ *   218,000 problems took 42 ms this way and 366 ms from the set (which reads and sorts them all); a unit
+ *   with 3,700 took 165 ms this way and 14 ms from the set. The database cannot tell the two apart (its
+ *   statistics do not know how many problems a unit has), so a page asks first (see `unitPageForm`).
  */
 function ofUnits(
   eb: ExpressionBuilder<DB, 'problems'>,
@@ -114,15 +114,54 @@ function visibilityCondition(
 }
 
 /**
- * Applies the shared filters to any query over `problems`. `page`: the query reads a page in some order
- * (see ofUnits).
+ * The most problems a unit scope may hold for a page in some order to read it as a set (see ofUnits). The
+ * two forms' costs cross near here at a million problems: a set costs about 4 µs a problem of the units,
+ * the walk about 12 µs a problem passed over on the way to the page's end.
+ */
+export const UNIT_SET_PAGE_MAX = 10_000;
+
+/**
+ * How a page in some order should read the units of its filters and scope (see ofUnits): as a set when
+ * one of them holds at most `setMax` problems, counted from the index of each unit's problems and no
+ * further than that; row by row otherwise.
+ */
+export async function unitPageForm(
+  db: Db,
+  fc: FilterContext,
+  setMax = UNIT_SET_PAGE_MAX,
+): Promise<'set' | 'row'> {
+  const v = fc.visibility;
+  const groups = [
+    ...(v && !v.all && v.unitIds.length ? [v.unitIds] : []),
+    ...(fc.filters.unit ? [[fc.filters.unit]] : []),
+  ];
+  for (const unitIds of groups) {
+    const r = await db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('problem_units')
+          .select(sql`1`.as('one'))
+          .where('jurisdiction_id', '=', fc.jurisdictionId)
+          .where('unit_id', 'in', unitIds)
+          .limit(setMax + 1)
+          .as('u'),
+      )
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(r.n) <= setMax) return 'set';
+  }
+  return 'row';
+}
+
+/**
+ * Applies the shared filters to any query over `problems`. `unitForm`: how the units of the filters and of
+ * the scope are read (see ofUnits); `row` only for a page in some order over units with many problems.
  */
 export function applyFilters<O>(
   qb: SelectQueryBuilder<DB, 'problems', O>,
   fc: FilterContext,
-  page = false,
+  unitForm: 'set' | 'row' = 'set',
 ): SelectQueryBuilder<DB, 'problems', O> {
-  const unitForm = page ? 'row' : 'set';
   const f = fc.filters;
   const jid = fc.jurisdictionId;
   let q = qb.where('problems.jurisdiction_id', '=', jid);
@@ -344,6 +383,7 @@ export const problemsRepository = {
     limit: number,
     offset: number,
     after?: { value: string | null; id: string },
+    unitSetMax = UNIT_SET_PAGE_MAX,
   ) {
     const col = `problems.${SORT_FIELDS[sort]}` as const;
     const dir = desc ? 'desc' : 'asc';
@@ -353,7 +393,7 @@ export const problemsRepository = {
         ? q.orderBy(col, (ob) => (desc ? ob.desc() : ob.asc()).nullsLast())
         : q.orderBy(col, dir)
       ).orderBy('problems.id', dir) as Q;
-    let filtered = applyFilters(db.selectFrom('problems'), fc, true);
+    let filtered = applyFilters(db.selectFrom('problems'), fc, await unitPageForm(db, fc, unitSetMax));
     if (after) {
       const beyond = desc ? '<' : '>';
       const from = desc ? '<=' : '>=';

@@ -1,6 +1,15 @@
 import { DEMO_USERS } from '../../../db/seed/hetang.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+import type { Visibility } from '../problems.policy.ts';
+import {
+  problemsRepository,
+  SORT_FIELDS,
+  unitPageForm,
+  type FilterContext,
+  type SortKey,
+} from '../problems.repository.ts';
+import type { ProblemFilters } from '../problems.schema.ts';
 
 const USERS = DEMO_USERS;
 type U = (typeof USERS)[number];
@@ -208,6 +217,54 @@ describe('who may do what', () => {
     expect(theirIds).toEqual(expect.arrayContaining([supported, elsewhere, moved]));
     expect(theirIds).not.toContain(led);
     expect(theirs.body.total).toBe(theirIds.length);
+
+    // A page reads a small unit's problems as a set and a big one's row by row (unitPageForm): both forms give
+    // the same pages, in every order, for the handler's scope and for the unit filter.
+    const me = (await c['demo-unit'].get('/api/auth/me')).body.user;
+    const scope: Visibility = {
+      all: false,
+      townships: [],
+      unitIds: [hr],
+      reporterId: me.id,
+      topicLeadId: null,
+    };
+    const fc = (filters: ProblemFilters, visibility: Visibility | null): FilterContext => ({
+      jurisdictionId: t.ctx.jurisdictions[0]!.id,
+      filters,
+      visibility,
+      now: t.ctx.clock.now().toISOString(),
+      dialect: t.ctx.dialect,
+    });
+    for (const [filters, visibility, expected] of [
+      [{}, scope, ids],
+      [{ unit: hr }, null, unitIds],
+    ] as const) {
+      expect(await unitPageForm(t.ctx.db, fc(filters, visibility))).toBe('set');
+      expect(await unitPageForm(t.ctx.db, fc(filters, visibility), 1)).toBe('row');
+      for (const sort of Object.keys(SORT_FIELDS) as SortKey[])
+        for (const desc of [false, true]) {
+          const walk = async (setMax: number) => {
+            const out: string[] = [];
+            for (let offset = 0; ; offset += 7) {
+              const rows = await problemsRepository.list(
+                t.ctx.db,
+                fc(filters, visibility),
+                sort,
+                desc,
+                7,
+                offset,
+                undefined,
+                setMax,
+              );
+              out.push(...rows.map((r) => r.id));
+              if (rows.length < 7) return out;
+            }
+          };
+          const byRow = await walk(1);
+          expect([...byRow].sort()).toEqual([...expected].sort());
+          expect(await walk(1_000)).toEqual(byRow);
+        }
+    }
   });
 
   it('refuses anonymous writes and cookie writes without the CSRF token', async () => {
