@@ -31,6 +31,12 @@ export interface FilterContext {
   dialect: DialectAdapter;
   /** Restrict to problems reported by this user (the `mine` filter). */
   mineUserId?: string | null;
+  /**
+   * Only the problems none of these units leads; the units of the scope and of the `unit` filter then count
+   * only as supporting units. The part of a unit's problems that the KPI rollup cannot sum (see the
+   * statistics' `unitSplitOf`).
+   */
+  notLedBy?: string[];
 }
 
 /**
@@ -50,25 +56,36 @@ function ofUnits(
   jid: string,
   unitIds: string[],
   form: 'set' | 'row',
+  supportingOnly = false,
 ): Expression<SqlBool> {
-  if (form === 'set') return eb('problems.id', 'in', unitProblemIds(eb, jid, unitIds));
-  return eb.exists(
-    eb
-      .selectFrom('problem_units as pu')
-      .select(sql`1`.as('one'))
-      .where('pu.jurisdiction_id', '=', jid)
-      .where('pu.unit_id', 'in', unitIds)
-      .whereRef('pu.problem_id', '=', 'problems.id'),
-  );
+  if (form === 'set') return eb('problems.id', 'in', unitProblemIds(eb, jid, unitIds, supportingOnly));
+  let units = eb
+    .selectFrom('problem_units as pu')
+    .select(sql`1`.as('one'))
+    .where('pu.jurisdiction_id', '=', jid)
+    .where('pu.unit_id', 'in', unitIds)
+    .whereRef('pu.problem_id', '=', 'problems.id');
+  if (supportingOnly) units = units.where(sql<boolean>`pu.role = 'supporting'`);
+  return eb.exists(units);
 }
 
-/** The ids of the problems these units lead or support, from the index of each unit's problems. */
-function unitProblemIds(eb: ExpressionBuilder<DB, 'problems'>, jid: string, unitIds: string[]) {
-  return eb
+/**
+ * The ids of the problems these units lead or support, from the index of each unit's problems; or only
+ * those they support, from the index of supporting units (its condition written out, not a parameter, so
+ * that both databases can use that partial index).
+ */
+function unitProblemIds(
+  eb: ExpressionBuilder<DB, 'problems'>,
+  jid: string,
+  unitIds: string[],
+  supportingOnly = false,
+) {
+  const ids = eb
     .selectFrom('problem_units as pu')
     .select('pu.problem_id')
     .where('pu.jurisdiction_id', '=', jid)
     .where('pu.unit_id', 'in', unitIds);
+  return supportingOnly ? ids.where(sql<boolean>`pu.role = 'supporting'`) : ids;
 }
 
 function visibilityCondition(
@@ -76,6 +93,7 @@ function visibilityCondition(
   jid: string,
   v: Visibility,
   unitForm: 'set' | 'row',
+  supportingOnly: boolean,
 ): Expression<SqlBool> {
   if (v.all) return sql<boolean>`1 = 1`;
   const topics = () =>
@@ -95,7 +113,7 @@ function visibilityCondition(
     // or reported by him" made SQLite count every problem of the jurisdiction (728 ms at 1M) where the union
     // of the two sets takes 86 ms.
     const others = rowConditions('o');
-    const units = unitProblemIds(eb, jid, v.unitIds);
+    const units = unitProblemIds(eb, jid, v.unitIds, supportingOnly);
     const ids = others.length
       ? units.unionAll(
           eb
@@ -108,7 +126,7 @@ function visibilityCondition(
     return eb('problems.id', 'in', ids);
   }
   const ors = rowConditions('problems');
-  if (v.unitIds.length) ors.push(ofUnits(eb, jid, v.unitIds, unitForm));
+  if (v.unitIds.length) ors.push(ofUnits(eb, jid, v.unitIds, unitForm, supportingOnly));
   if (ors.length === 0) return sql<boolean>`1 = 0`;
   return eb.or(ors);
 }
@@ -164,11 +182,16 @@ export function applyFilters<O>(
 ): SelectQueryBuilder<DB, 'problems', O> {
   const f = fc.filters;
   const jid = fc.jurisdictionId;
+  const notLedBy = fc.notLedBy;
   let q = qb.where('problems.jurisdiction_id', '=', jid);
   if (fc.visibility) {
     const v = fc.visibility;
-    q = q.where((eb) => visibilityCondition(eb, jid, v, unitForm));
+    q = q.where((eb) => visibilityCondition(eb, jid, v, unitForm, !!notLedBy));
   }
+  if (notLedBy)
+    q = q.where((eb) =>
+      eb.or([eb('problems.lead_unit_id', 'is', null), eb('problems.lead_unit_id', 'not in', notLedBy)]),
+    );
   if (fc.mineUserId) q = q.where('problems.reporter_user_id', '=', fc.mineUserId);
   if (f.ids) q = q.where('problems.id', 'in', f.ids.split(',').slice(0, 1000));
   if (f.status?.length) q = q.where('problems.status', 'in', f.status);
@@ -180,7 +203,7 @@ export function applyFilters<O>(
   if (f.village) q = q.where('problems.village_code', '=', f.village);
   if (f.unit) {
     const unit = f.unit;
-    q = q.where((eb) => ofUnits(eb, jid, [unit], unitForm));
+    q = q.where((eb) => ofUnits(eb, jid, [unit], unitForm, !!notLedBy));
   }
   if (f.campaign) q = q.where('problems.campaign_id', '=', f.campaign);
   if (f.topic) q = q.where('problems.topic_id', '=', f.topic);

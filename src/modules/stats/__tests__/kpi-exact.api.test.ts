@@ -14,8 +14,9 @@ import {
   type FilterContext,
   type ProblemFilters,
 } from '../../problems/index.ts';
+import type { Visibility } from '../../problems/problems.policy.ts';
 import { rollupRepository, statsRepository, type GroupKey } from '../stats.repository.ts';
-import { rollupQueryOf } from '../stats.service.ts';
+import { kpiSums, rollupQueryOf, unitSplitOf } from '../stats.service.ts';
 import { GROUP_BY } from '../stats.schema.ts';
 
 /** The KPIs (cached per data version) equal a direct count of the rows after every one of many random writes. */
@@ -225,6 +226,97 @@ describe('KPIs stay exact after every write', () => {
     expect(rollupQueryOf(midMonth, null)).toBeNull();
     const monthStart = fcOf({ from: '2026-03-01T00:00:00+08:00' });
     expect(rollupQueryOf(monthStart, null)?.fromMonth).toBe('2026-03');
+  });
+
+  it("sums a unit's problems from the rollup for those it leads and from the rows for the rest, exactly", async () => {
+    const other = (await supervisor.get('/api/units?q=住房')).body[0].id as string;
+    const report = async (c: Client, title: string) => {
+      const r = await c.post('/api/problems', {
+        categoryCode: 'jobs',
+        title,
+        description: '单位统计',
+        villageCode: '430202002002',
+      });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    const dispatch = async (id: string, leadUnitId: string, supportingUnitIds: string[] = []) =>
+      expect(
+        (await supervisor.post(`/api/problems/${id}/actions/dispatch`, { leadUnitId, supportingUnitIds }))
+          .status,
+      ).toBe(200);
+    // Supported by the unit and led by another; the handler's own reports: not dispatched, led by another
+    // and supported by his unit, led by his unit; one that is none of his unit's business.
+    await dispatch(await report(resident, '协办问题'), other, [hr]);
+    await report(unit, '本单位人员反映');
+    await dispatch(await report(unit, '本人反映协办'), other, [hr]);
+    await dispatch(await report(unit, '本人反映主办'), hr);
+    await dispatch(await report(resident, '他单位问题'), other);
+    // Dispatched to the unit as the lead, sent back by it, then dispatched to another with it supporting.
+    const redispatched = await report(resident, '改派');
+    await dispatch(redispatched, hr);
+    expect(
+      (await unit.post(`/api/problems/${redispatched}/actions/bounce`, { reason: '不属于本单位职责' }))
+        .status,
+    ).toBe(200);
+    await dispatch(redispatched, other, [hr]);
+
+    const me = (await unit.get('/api/auth/me')).body.user.id as string;
+    const scope: Visibility = { all: false, townships: [], unitIds: [hr], reporterId: me, topicLeadId: null };
+    const fcOf = (filters: ProblemFilters, visibility: Visibility | null): FilterContext => ({
+      jurisdictionId: t.ctx.jurisdictions[0]!.id,
+      filters,
+      visibility,
+      now: new Date().toISOString(),
+      dialect: t.ctx.dialect,
+    });
+    const cases: [ProblemFilters, Visibility | null][] = [
+      [{}, scope],
+      [{ township: '430202002' }, scope],
+      [{ domain: 'livelihood,economy', kind: ['resident'] }, scope],
+      [{ channel: ['resident'] }, scope],
+      [{ unit: hr }, null],
+      [{ unit: other }, null],
+      [{ unit: hr, township: '430202001' }, null],
+    ];
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows
+        .map((r) =>
+          JSON.stringify(
+            Object.fromEntries(
+              Object.entries(r).map(([k, v]) => [
+                k,
+                k === 'key' || k === 'code' ? v : Math.round(Number(v ?? 0) * 1000) / 1000,
+              ]),
+            ),
+          ),
+        )
+        .sort();
+    for (const [filters, visibility] of cases) {
+      const fc = fcOf(filters, visibility);
+      expect(unitSplitOf(fc)).not.toBeNull();
+      const whole = (await statsRepository.aggregates(t.ctx.db, fc, null))[0]!;
+      expect(Number(whole.received)).toBeGreaterThan(0);
+      for (const g of [null, ...GROUP_BY]) {
+        const sums = await kpiSums(t.ctx.db, fc, g, g);
+        expect(norm(sums.rows as never)).toEqual(
+          norm((await statsRepository.aggregates(t.ctx.db, fc, g)) as never),
+        );
+        expect(norm(sums.indicators as never)).toEqual(
+          norm((await statsRepository.indicatorSums(t.ctx.db, fc, g)) as never),
+        );
+      }
+    }
+    // What the split cannot answer goes to the rows: a status filter, a scope with townships, both a unit
+    // scope and a unit filter.
+    expect(unitSplitOf(fcOf({ status: ['closed'] }, scope))).toBeNull();
+    expect(unitSplitOf(fcOf({}, { ...scope, townships: ['430202002'] }))).toBeNull();
+    expect(unitSplitOf(fcOf({ unit: other }, scope))).toBeNull();
+    // The handler's summary through the API: the same count as his list.
+    const list = (await unit.get('/api/problems?pageSize=1')).body;
+    const summary = (await unit.get('/api/stats/summary?groupBy=category')).body;
+    expect(summary.totals.received).toBe(list.total);
+    expect(summary.groups.reduce((n: number, g: { received: number }) => n + g.received, 0)).toBe(list.total);
   });
 
   it('reports written together, and many rows inserted or deleted in one statement, move the rollup exactly', async () => {
