@@ -108,6 +108,49 @@ export const statsRepository = {
     return rows.reduce((s, r) => s + Number(r.close_hours), 0) / rows.length;
   },
 
+  /** The close times of the problems in `fc`, in order (for the few problems of a unit split's rest). */
+  async closeHours(db: Db, fc: FilterContext): Promise<number[]> {
+    const rows = await applyFilters(db.selectFrom('problems'), fc)
+      .where('problems.close_hours', 'is not', null)
+      .select('problems.close_hours')
+      .orderBy('problems.close_hours')
+      .execute();
+    return rows.map((r) => Number(r.close_hours));
+  },
+
+  /** How many problems these units lead have a close time, from the index of their close times. */
+  async ledClosedCount(db: Db, jurisdictionId: string, unitIds: string[]): Promise<number> {
+    const r = await db
+      .selectFrom('problems')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('lead_unit_id', 'in', unitIds)
+      .where('close_hours', 'is not', null)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+
+  /** The close times at positions `offset`, `offset + 1` … in the order of those of the problems these units lead. */
+  async ledCloseHoursAt(
+    db: Db,
+    jurisdictionId: string,
+    unitIds: string[],
+    offset: number,
+    limit: number,
+  ): Promise<number[]> {
+    const rows = await db
+      .selectFrom('problems')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('lead_unit_id', 'in', unitIds)
+      .where('close_hours', 'is not', null)
+      .select('close_hours')
+      .orderBy('close_hours')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((r) => Number(r.close_hours));
+  },
+
   async results(db: Db, fc: FilterContext, limit: number, offset: number) {
     const base = applyFilters(db.selectFrom('problems'), fc)
       .where('problems.status', '=', 'closed')

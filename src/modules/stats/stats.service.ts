@@ -160,7 +160,9 @@ export function rollupQueryOf(fc: FilterContext, groupBy: GroupKey | null): Roll
  * unit, a scope of townships or topics as well, both a unit scope and a unit filter, or filters the full
  * rollup does not keep.
  */
-export function unitSplitOf(fc: FilterContext): { led: RollupQuery; rest: FilterContext } | null {
+export function unitSplitOf(
+  fc: FilterContext,
+): { unitIds: string[]; led: RollupQuery; rest: FilterContext } | null {
   const v = fc.visibility;
   const scoped = !!v && !v.all && v.unitIds.length > 0;
   const { unit, ...others } = fc.filters;
@@ -171,6 +173,7 @@ export function unitSplitOf(fc: FilterContext): { led: RollupQuery; rest: Filter
   const full = rollupQueryForFilters({ ...fc, filters: others, visibility: null }, false);
   if (!full || full.level !== 'full') return null;
   return {
+    unitIds,
     led: { ...full, where: [...full.where, { column: 'lead_unit_id', values: unitIds }] },
     rest: { ...fc, notLedBy: unitIds },
   };
@@ -258,6 +261,52 @@ export async function kpiSums(
   return { rows, indicators };
 }
 
+/**
+ * The median time to close of a unit's problems without other filters, exactly as the rows give it
+ * (`statsRepository.medianHours`), without reading the rows of the problems the units lead: the close times
+ * of the rest are few and read whole, those of the led problems are read at a few positions of their index.
+ * The middle of the two ordered lists together is found by halving how many of the rest come before it.
+ */
+export async function splitMedianHours(
+  db: AppContext['db'],
+  jurisdictionId: string,
+  split: { unitIds: string[]; rest: FilterContext },
+  closedCount: number,
+): Promise<number | null> {
+  if (closedCount === 0) return null;
+  const rest = await statsRepository.closeHours(db, split.rest);
+  const led = await statsRepository.ledClosedCount(db, jurisdictionId, split.unitIds);
+  const k = Math.floor((closedCount - 1) / 2);
+  if (k >= led + rest.length) return null;
+  // The first k + 1 close times: j of the rest and k + 1 - j of the led problems, where the largest of
+  // each part is no larger than the next of the other.
+  let lo = Math.max(0, k + 1 - led);
+  let hi = Math.min(k + 1, rest.length);
+  for (;;) {
+    const j = (lo + hi) >> 1;
+    const i = k + 1 - j;
+    const around = await statsRepository.ledCloseHoursAt(
+      db,
+      jurisdictionId,
+      split.unitIds,
+      Math.max(0, i - 1),
+      2,
+    );
+    const ledLast = i > 0 ? around[0]! : -Infinity;
+    const ledNext = i < led ? around[i > 0 ? 1 : 0]! : Infinity;
+    const restLast = j > 0 ? rest[j - 1]! : -Infinity;
+    const restNext = j < rest.length ? rest[j]! : Infinity;
+    if (restLast > ledNext) hi = j - 1;
+    else if (ledLast > restNext) lo = j + 1;
+    else {
+      const middle = Math.max(restLast, ledLast);
+      const next = Math.min(restNext, ledNext);
+      // As the rows give it: the k-th, or with an even count the mean of it and the next where there is one.
+      return closedCount % 2 === 0 && next !== Infinity ? (middle + next) / 2 : middle;
+    }
+  }
+}
+
 async function computeSummary(
   ctx: AppContext,
   jid: string,
@@ -273,9 +322,13 @@ async function computeSummary(
   ]);
   const totals = kpisOf(total.rows[0] ?? ({} as AggregateRow), indicatorList(ref, total.indicators));
   const whole = rq && rq.where.length === 0 && !rq.fromMonth && !rq.toMonth;
+  const split = rq ? null : unitSplitOf(fc);
+  const unitAlone = split && split.led.where.length === 1 && !split.led.fromMonth && !split.led.toMonth;
   totals.medianHoursToClose = whole
     ? await rollupRepository.medianHours(ctx.db, jid, totals.closed)
-    : await statsRepository.medianHours(ctx.db, fc, totals.closed);
+    : unitAlone
+      ? await splitMedianHours(ctx.db, jid, split, totals.closed)
+      : await statsRepository.medianHours(ctx.db, fc, totals.closed);
   const groups = grouped.rows
     .map((r) => ({
       key: r.key,

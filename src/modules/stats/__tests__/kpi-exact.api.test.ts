@@ -16,7 +16,7 @@ import {
 } from '../../problems/index.ts';
 import type { Visibility } from '../../problems/problems.policy.ts';
 import { rollupRepository, statsRepository, type GroupKey } from '../stats.repository.ts';
-import { kpiSums, rollupQueryOf, unitSplitOf } from '../stats.service.ts';
+import { kpiSums, rollupQueryOf, splitMedianHours, unitSplitOf } from '../stats.service.ts';
 import { GROUP_BY } from '../stats.schema.ts';
 
 /** The KPIs (cached per data version) equal a direct count of the rows after every one of many random writes. */
@@ -247,9 +247,11 @@ describe('KPIs stay exact after every write', () => {
       ).toBe(200);
     // Supported by the unit and led by another; the handler's own reports: not dispatched, led by another
     // and supported by his unit, led by his unit; one that is none of his unit's business.
-    await dispatch(await report(resident, '协办问题'), other, [hr]);
-    await report(unit, '本单位人员反映');
-    await dispatch(await report(unit, '本人反映协办'), other, [hr]);
+    const supported = await report(resident, '协办问题');
+    await dispatch(supported, other, [hr]);
+    const own = await report(unit, '本单位人员反映');
+    const ownSupported = await report(unit, '本人反映协办');
+    await dispatch(ownSupported, other, [hr]);
     await dispatch(await report(unit, '本人反映主办'), hr);
     await dispatch(await report(resident, '他单位问题'), other);
     // Dispatched to the unit as the lead, sent back by it, then dispatched to another with it supporting.
@@ -307,6 +309,43 @@ describe('KPIs stay exact after every write', () => {
         );
       }
     }
+    // The median time to close: the led problems' close times from their index, merged with the rest's.
+    // Some of the rest closed too (written straight to the rows), one at a close time a led problem has.
+    const open = await t.ctx.db
+      .selectFrom('problems')
+      .select('id')
+      .where('lead_unit_id', '=', hr)
+      .where('close_hours', 'is', null)
+      .orderBy('id')
+      .limit(5)
+      .execute();
+    expect(open.length).toBe(5);
+    for (const [id, hours] of [
+      ...open.map((r, i): [string, number] => [r.id, [3, 5, 7.5, 7.5, 40][i]!]),
+      [supported, 0.001],
+      [own, 7.5],
+      [ownSupported, 1e6],
+    ] as const)
+      await t.ctx.db
+        .updateTable('problems')
+        .set({ status: 'closed', close_hours: hours, closed_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .execute();
+    for (const [filters, visibility] of [
+      [{}, scope],
+      [{ unit: hr }, null],
+      [{ unit: other }, null],
+    ] as const) {
+      const fc = fcOf(filters, visibility);
+      const split = unitSplitOf(fc)!;
+      const closed = Number((await statsRepository.aggregates(t.ctx.db, fc, null))[0]!.closed);
+      expect(closed).toBeGreaterThan(0);
+      for (let n = 1; n <= closed + 1; n++)
+        expect(await splitMedianHours(t.ctx.db, fc.jurisdictionId, split, n)).toBe(
+          await statsRepository.medianHours(t.ctx.db, fc, n),
+        );
+    }
+
     // What the split cannot answer goes to the rows: a status filter, a scope with townships, both a unit
     // scope and a unit filter.
     expect(unitSplitOf(fcOf({ status: ['closed'] }, scope))).toBeNull();
