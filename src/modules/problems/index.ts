@@ -51,6 +51,7 @@ export {
   ROLLUP_TABLES,
   monthStart,
   rollupQueryOf,
+  unitSplitOf,
   type RollupLevel,
   type RollupQuery,
 } from './problems.rollup.ts';

@@ -105,3 +105,32 @@ export function rollupQueryOf(fc: FilterContext, coreGroup = true): RollupQuery 
     toMonth: f.to ? monthStart(f.to) : null,
   };
 }
+
+/**
+ * The problems of some units — a unit handler's scope, or the `unit` filter — split in two for counts and
+ * statistics: those the units lead, summed from the full rollup (its grain keeps the lead unit), and the
+ * rest, read from their rows — the problems the units only support and, for a handler, his own reports led
+ * by no unit of his. Together they are the scope exactly, since a problem's lead unit is always among its
+ * units (dispatch and imports write both). A handler of a unit with 65,000 problems at a million waited
+ * about 0.4 s for each of the summary's sums read from the rows, and for his list's total after each write. Null where the split does not apply: no
+ * unit, a scope of townships or topics as well, both a unit scope and a unit filter, or filters the full
+ * rollup does not keep.
+ */
+export function unitSplitOf(
+  fc: FilterContext,
+): { unitIds: string[]; led: RollupQuery; rest: FilterContext } | null {
+  const v = fc.visibility;
+  const scoped = !!v && !v.all && v.unitIds.length > 0;
+  const { unit, ...others } = fc.filters;
+  if (scoped === !!unit) return null;
+  if (scoped && (v.townships.length > 0 || v.topicLeadId)) return null;
+  const unitIds = scoped ? v.unitIds : [unit!];
+  // The full level answers every grouping; with the other filters over the whole jurisdiction.
+  const full = rollupQueryOf({ ...fc, filters: others, visibility: null }, false);
+  if (!full || full.level !== 'full') return null;
+  return {
+    unitIds,
+    led: { ...full, where: [...full.where, { column: 'lead_unit_id', values: unitIds }] },
+    rest: { ...fc, notLedBy: unitIds },
+  };
+}

@@ -34,7 +34,7 @@ import {
   type Status,
 } from './problems.lifecycle.ts';
 import { canSee, roleDenial, visibilityOf, type ProblemFacts } from './problems.policy.ts';
-import { rollupQueryOf } from './problems.rollup.ts';
+import { rollupQueryOf, unitSplitOf } from './problems.rollup.ts';
 import {
   countFromRollup,
   problemsRepository,
@@ -725,9 +725,19 @@ export async function listProblems(
   const version = timeDependent
     ? -1
     : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
-  // The total from the rollup by status when the filters are on its grain (a few hundred rows), else counted.
+  // The total from the rollup by status when the filters are on its grain (a few hundred rows); a unit's
+  // problems from the full rollup for those it leads and counted for the rest (see unitSplitOf); else counted.
   const rollup = timeDependent ? null : rollupQueryOf({ ...fc, filters });
-  const count = () => (rollup ? countFromRollup(ctx.db, rollup) : problemsRepository.count(ctx.db, fc));
+  const split = timeDependent || rollup ? null : unitSplitOf({ ...fc, filters });
+  const count = async () => {
+    if (rollup) return countFromRollup(ctx.db, rollup);
+    if (!split) return problemsRepository.count(ctx.db, fc);
+    const [led, rest] = await Promise.all([
+      countFromRollup(ctx.db, split.led),
+      problemsRepository.count(ctx.db, split.rest),
+    ]);
+    return led + rest;
+  };
   const [items, total] = await Promise.all([
     problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize, after),
     timeDependent ? count() : countCache.getOrCompute(countKey, version, count),

@@ -11,6 +11,7 @@ import {
   type ProblemFilters,
   type RollupQuery,
   rollupQueryOf as rollupQueryForFilters,
+  unitSplitOf,
 } from '../problems/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { rollupRepository, statsRepository, type AggregateRow, type GroupKey } from './stats.repository.ts';
@@ -148,35 +149,6 @@ const CORE_GROUPS: (GroupKey | null)[] = [null, 'month', 'township', 'category',
 /** The rollup query answering these filters and this grouping, or null (see problems' rollupQueryOf). */
 export function rollupQueryOf(fc: FilterContext, groupBy: GroupKey | null): RollupQuery | null {
   return rollupQueryForFilters(fc, CORE_GROUPS.includes(groupBy));
-}
-
-/**
- * The problems of some units — a unit handler's scope, or the `unit` filter — split in two for the
- * statistics: those the units lead, summed from the full rollup (its grain keeps the lead unit), and the
- * rest, read from their rows — the problems the units only support and, for a handler, his own reports led
- * by no unit of his. Together they are the scope exactly, since a problem's lead unit is always among its
- * units (dispatch and imports write both). A handler of a unit with 65,000 problems at a million waited
- * about 0.4 s for each of the summary's sums read from the rows. Null where the split does not apply: no
- * unit, a scope of townships or topics as well, both a unit scope and a unit filter, or filters the full
- * rollup does not keep.
- */
-export function unitSplitOf(
-  fc: FilterContext,
-): { unitIds: string[]; led: RollupQuery; rest: FilterContext } | null {
-  const v = fc.visibility;
-  const scoped = !!v && !v.all && v.unitIds.length > 0;
-  const { unit, ...others } = fc.filters;
-  if (scoped === !!unit) return null;
-  if (scoped && (v.townships.length > 0 || v.topicLeadId)) return null;
-  const unitIds = scoped ? v.unitIds : [unit!];
-  // The full level answers every grouping; with the other filters over the whole jurisdiction.
-  const full = rollupQueryForFilters({ ...fc, filters: others, visibility: null }, false);
-  if (!full || full.level !== 'full') return null;
-  return {
-    unitIds,
-    led: { ...full, where: [...full.where, { column: 'lead_unit_id', values: unitIds }] },
-    rest: { ...fc, notLedBy: unitIds },
-  };
 }
 
 /** Sums rows of the same key (and code) from the two parts of a split. */

@@ -11,12 +11,13 @@ import {
   countFromRollup,
   problemsRepository,
   rollupQueryOf as rollupQueryForFilters,
+  unitSplitOf,
   type FilterContext,
   type ProblemFilters,
 } from '../../problems/index.ts';
 import type { Visibility } from '../../problems/problems.policy.ts';
 import { rollupRepository, statsRepository, type GroupKey } from '../stats.repository.ts';
-import { kpiSums, rollupQueryOf, splitMedianHours, unitSplitOf } from '../stats.service.ts';
+import { kpiSums, rollupQueryOf, splitMedianHours } from '../stats.service.ts';
 import { GROUP_BY } from '../stats.schema.ts';
 
 /** The KPIs (cached per data version) equal a direct count of the rows after every one of many random writes. */
