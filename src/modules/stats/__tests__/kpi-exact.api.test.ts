@@ -20,6 +20,21 @@ import { rollupRepository, statsRepository, type GroupKey } from '../stats.repos
 import { kpiSums, rollupQueryOf, splitMedianHours } from '../stats.service.ts';
 import { GROUP_BY } from '../stats.schema.ts';
 
+/** Aggregate rows in a stable order, numbers rounded alike whichever database or path they came from. */
+const norm = (rows: Record<string, unknown>[]) =>
+  rows
+    .map((r) =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            k === 'key' || k === 'code' ? v : Math.round(Number(v ?? 0) * 1000) / 1000,
+          ]),
+        ),
+      ),
+    )
+    .sort();
+
 /** The KPIs (cached per data version) equal a direct count of the rows after every one of many random writes. */
 describe('KPIs stay exact after every write', () => {
   let t: TestApp;
@@ -174,19 +189,6 @@ describe('KPIs stay exact after every write', () => {
         to: '2030-01-01T00:00:00+08:00',
       },
     ];
-    const norm = (rows: Record<string, unknown>[]) =>
-      rows
-        .map((r) =>
-          JSON.stringify(
-            Object.fromEntries(
-              Object.entries(r).map(([k, v]) => [
-                k,
-                k === 'key' ? v : Math.round(Number(v ?? 0) * 1000) / 1000,
-              ]),
-            ),
-          ),
-        )
-        .sort();
     for (const filters of filterSets) {
       const fc = fcOf(filters);
       // A list's total for these filters: the rollup's count equals counting the rows.
@@ -282,19 +284,6 @@ describe('KPIs stay exact after every write', () => {
       [{ unit: other }, null],
       [{ unit: hr, township: '430202001' }, null],
     ];
-    const norm = (rows: Record<string, unknown>[]) =>
-      rows
-        .map((r) =>
-          JSON.stringify(
-            Object.fromEntries(
-              Object.entries(r).map(([k, v]) => [
-                k,
-                k === 'key' || k === 'code' ? v : Math.round(Number(v ?? 0) * 1000) / 1000,
-              ]),
-            ),
-          ),
-        )
-        .sort();
     for (const [filters, visibility] of cases) {
       const fc = fcOf(filters, visibility);
       expect(unitSplitOf(fc)).not.toBeNull();
