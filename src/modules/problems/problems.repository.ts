@@ -58,15 +58,9 @@ function ofUnits(
   form: 'set' | 'row',
   supportingOnly = false,
 ): Expression<SqlBool> {
-  if (form === 'set') return eb('problems.id', 'in', unitProblemIds(eb, jid, unitIds, supportingOnly));
-  let units = eb
-    .selectFrom('problem_units as pu')
-    .select(sql`1`.as('one'))
-    .where('pu.jurisdiction_id', '=', jid)
-    .where('pu.unit_id', 'in', unitIds)
-    .whereRef('pu.problem_id', '=', 'problems.id');
-  if (supportingOnly) units = units.where(sql<boolean>`pu.role = 'supporting'`);
-  return eb.exists(units);
+  const ids = unitProblemIds(eb, jid, unitIds, supportingOnly);
+  if (form === 'set') return eb('problems.id', 'in', ids);
+  return eb.exists(ids.whereRef('pu.problem_id', '=', 'problems.id'));
 }
 
 /**

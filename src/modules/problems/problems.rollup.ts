@@ -112,9 +112,9 @@ export function rollupQueryOf(fc: FilterContext, coreGroup = true): RollupQuery 
  * rest, read from their rows — the problems the units only support and, for a handler, his own reports led
  * by no unit of his. Together they are the scope exactly, since a problem's lead unit is always among its
  * units (dispatch and imports write both). A handler of a unit with 65,000 problems at a million waited
- * about 0.4 s for each of the summary's sums read from the rows, and for his list's total after each write. Null where the split does not apply: no
- * unit, a scope of townships or topics as well, both a unit scope and a unit filter, or filters the full
- * rollup does not keep.
+ * about 0.4 s for each of the summary's sums read from the rows, and for his list's total after each write.
+ * Null where the split does not apply: no unit, a scope of townships or topics as well, both a unit scope
+ * and a unit filter, or filters the full rollup does not keep.
  */
 export function unitSplitOf(
   fc: FilterContext,

@@ -37,6 +37,15 @@ export interface AggregateRow {
   hours_sum: unknown;
 }
 
+/** The problems these units lead that have a close time: the rows of the index of close times by lead unit. */
+function ledClosed(db: Db, jurisdictionId: string, unitIds: string[]) {
+  return db
+    .selectFrom('problems')
+    .where('jurisdiction_id', '=', jurisdictionId)
+    .where('lead_unit_id', 'in', unitIds)
+    .where('close_hours', 'is not', null);
+}
+
 /** All SQL of the statistics. */
 export const statsRepository = {
   async aggregates(db: Db, fc: FilterContext, groupBy: GroupKey | null): Promise<AggregateRow[]> {
@@ -120,11 +129,7 @@ export const statsRepository = {
 
   /** How many problems these units lead have a close time, from the index of their close times. */
   async ledClosedCount(db: Db, jurisdictionId: string, unitIds: string[]): Promise<number> {
-    const r = await db
-      .selectFrom('problems')
-      .where('jurisdiction_id', '=', jurisdictionId)
-      .where('lead_unit_id', 'in', unitIds)
-      .where('close_hours', 'is not', null)
+    const r = await ledClosed(db, jurisdictionId, unitIds)
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n);
@@ -138,11 +143,7 @@ export const statsRepository = {
     offset: number,
     limit: number,
   ): Promise<number[]> {
-    const rows = await db
-      .selectFrom('problems')
-      .where('jurisdiction_id', '=', jurisdictionId)
-      .where('lead_unit_id', 'in', unitIds)
-      .where('close_hours', 'is not', null)
+    const rows = await ledClosed(db, jurisdictionId, unitIds)
       .select('close_hours')
       .orderBy('close_hours')
       .limit(limit)
