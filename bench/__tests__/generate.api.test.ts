@@ -1,6 +1,39 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChains } from '../../src/modules/audit/index.ts';
 import { multipart, startTestApp, type TestApp } from '../../src/test/harness.ts';
 import { generate } from '../generate.ts';
+
+/** What a generated load wrote, apart from the random ids (units by name) and the hashes that cover them. */
+async function written(app: TestApp) {
+  const problems = await sql<
+    Record<string, unknown>
+  >`select number, title, description, status, category_code,
+      township_code, village_code, lat, lng,
+      (select name from units where units.id = problems.lead_unit_id) as lead_unit, created_at, closed_at, close_hours, close_due_at, rating
+    from problems order by number`.execute(app.ctx.db);
+  const actions = await sql<Record<string, unknown>>`select a.seq, p.number, a.action, a.from_status,
+      a.to_status, a.actor_name, a.note, a.data, a.is_public, a.created_at
+    from actions a join problems p on p.id = a.problem_id order by a.seq`.execute(app.ctx.db);
+  const counters = await sql<Record<string, unknown>>`select name, value from counters
+    where name = 'action_seq' or name like 'problem_number:%' order by name`.execute(app.ctx.db);
+  const units = await sql<Record<string, unknown>>`select p.number, n.name, u.role
+    from problem_units u join problems p on p.id = u.problem_id join units n on n.id = u.unit_id
+    order by p.number, u.role, n.name`.execute(app.ctx.db);
+  const results = await sql<Record<string, unknown>>`select p.number, r.summary, i.code, i.value_scaled
+    from results r join problems p on p.id = r.problem_id
+    left join result_indicators i on i.problem_id = r.problem_id
+    order by p.number, i.code`.execute(app.ctx.db);
+  const plain = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => Object.values(r).map((v) => (typeof v === 'string' || v === null ? v : Number(v))));
+  return {
+    problems: plain(problems.rows),
+    actions: plain(actions.rows),
+    counters: plain(counters.rows),
+    units: plain(units.rows),
+    results: plain(results.rows),
+  };
+}
 
 /** The generator writes through the bulk-import path, and what it writes passes a real ledger import. */
 describe('synthetic data generator', () => {
@@ -12,6 +45,37 @@ describe('synthetic data generator', () => {
   afterAll(async () => {
     await a.close();
     await b.close();
+  });
+
+  it('writes the same load whether a worker thread or the writing thread prepares it', async () => {
+    const now = Date.parse('2026-06-01T04:00:00Z');
+    // The load's own time (each problem's import action) from the same clock in both.
+    const c = await startTestApp({ seed: 'reference', clock: new Date(now) });
+    const d = await startTestApp({ seed: 'reference', clock: new Date(now) });
+    try {
+      // Chunks of 70: several chunks, the last one short, and more than AHEAD of them waiting on the writer.
+      await generate(c.ctx, { problems: 500, seed: 11, batch: 70, now });
+      await generate(d.ctx, { problems: 500, seed: 11, batch: 70, now, thread: false });
+      const [threaded, inline] = [await written(c), await written(d)];
+      expect(threaded.problems).toHaveLength(500);
+      expect(threaded.actions.length).toBeGreaterThan(1000);
+      expect(threaded).toEqual(inline);
+      for (const app of [c, d]) {
+        const report = await verifyChains(app.ctx.db);
+        expect(report.ok, JSON.stringify(report.broken)).toBe(true);
+        expect(report.checked.actions).toBe(threaded.actions.length);
+        // Searchable from the first chunk to the last.
+        const sup = await app.as('demo-supervisor');
+        for (const row of [threaded.problems[0]!, threaded.problems[499]!]) {
+          const hits = (await sup.get(`/api/problems?q=${encodeURIComponent(String(row[0]))}&pageSize=5`))
+            .body;
+          expect(hits.items.map((i: { number: string }) => i.number)).toContain(row[0]);
+        }
+      }
+    } finally {
+      await c.close();
+      await d.close();
+    }
   });
 
   it('generates a realistic mix that exports and re-imports whole through the ledger validation', async () => {

@@ -109,16 +109,26 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
     tidyRollups,
     async bulkInsert(trx, table, rows) {
       if (rows.length === 0) return;
+      const cols = Object.keys(rows[0]!);
+      const values: unknown[] = [];
+      for (const row of rows as Record<string, unknown>[]) for (const c of cols) values.push(row[c] ?? null);
+      await this.bulkInsertRows(trx, table, { cols, values });
+    },
+    async bulkInsertRows(trx, table, { cols, values }) {
+      if (values.length === 0) return;
       // One array parameter per column, unnested into rows: a statement of a few dozen parameters whatever
       // the number of rows, instead of one parameter per value to parse and bind.
-      const cols = Object.keys(rows[0]!);
+      const width = cols.length;
+      const count = values.length / width;
       const types = await columnTypesOf(trx, table);
-      for (let i = 0; i < rows.length; i += BULK_ROWS) {
-        const chunk = rows.slice(i, i + BULK_ROWS) as Record<string, unknown>[];
-        const arrays = cols.map((c) => {
+      for (let i = 0; i < count; i += BULK_ROWS) {
+        const end = Math.min(count, i + BULK_ROWS);
+        const arrays = cols.map((c, j) => {
           const type = types.get(c);
           if (!type) throw new Error(`bulkInsert: no column ${table}.${c}`);
-          return sql`${chunk.map((r) => r[c] ?? null)}::${sql.raw(`${type}[]`)}`;
+          const column: unknown[] = [];
+          for (let r = i; r < end; r++) column.push(values[r * width + j] ?? null);
+          return sql`${column}::${sql.raw(`${type}[]`)}`;
         });
         await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
           select * from unnest(${sql.join(arrays)})`.execute(trx);

@@ -66,6 +66,12 @@ export interface DialectAdapter {
     table: T,
     rows: Insertable<DB[T]>[],
   ): Promise<void>;
+  /** bulkInsert of rows given row-major (RowSet: `cols.length` values a row, in the order of `cols`). */
+  bulkInsertRows(
+    trx: Kysely<DB> | Transaction<DB>,
+    table: keyof DB & string,
+    rows: { cols: readonly string[]; values: readonly unknown[] },
+  ): Promise<void>;
   /**
    * The data version of a jurisdiction read without the query builder (the hot path of every cached
    * answer), or undefined where the dialect has no faster way than a query, or not now.

@@ -6,16 +6,22 @@ export {
   validateLedger,
   loadProblems,
   beginBulkLoad,
-  problemRowOf,
-  actionHashText,
   INDEX_REBUILD_MIN,
   type BulkLoad,
   type BulkLoadOptions,
   parseLedgerDate,
   XLSX_MIME,
-  type ImportActor,
   type LedgerTargets,
 } from './ledger.service.ts';
+export {
+  actionHashText,
+  ChunkPreparer,
+  problemRowOf,
+  type ImportActor,
+  type LoadPlan,
+  type PreparedChunk,
+  type RowSet,
+} from './bulk.prepare.ts';
 export { briefing, formatYuan } from './briefing.ts';
 export { ledgerRepository } from './ledger.repository.ts';
 export {

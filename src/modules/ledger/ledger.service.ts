@@ -2,7 +2,6 @@
  * The problem ledger (台账) in and out: export of any filtered list to .xlsx in the ledger layout,
  * and import of a filled ledger, validated row by row and written all-or-nothing.
  */
-import crypto from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { Kysely, Transaction } from 'kysely';
@@ -10,10 +9,8 @@ import type { DB } from '../../db/schema.ts';
 import { nextCounter } from '../../db/counters.ts';
 import { addToRollup, rebuildRollups, runBulkRollup } from '../../db/migrations/0003_kpi_rollup.ts';
 import { GENESIS_HASH } from '../../kernel/chain.ts';
-import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import { problemSearchText } from '../../kernel/text.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest } from '../../server/errors.ts';
 import {
@@ -25,15 +22,21 @@ import {
   RECTIFICATION_LABELS,
   RECTIFICATION_TYPES,
   resultOf,
-  RUNNING_STATUSES,
   STATUS_LABELS,
   STATUSES,
-  type ActionRow,
   type ProblemFilters,
   type ProblemRow,
   type Status,
 } from '../problems/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
+import {
+  ChunkPreparer,
+  localInstant,
+  yearsOf,
+  type ImportActor,
+  type LoadPlan,
+  type PreparedChunk,
+} from './bulk.prepare.ts';
 import { ledgerRepository } from './ledger.repository.ts';
 import {
   HEADER_ROWS,
@@ -66,11 +69,6 @@ const TZ_OFFSET_MS = 8 * 3600_000;
 function localDate(iso: string | null): string {
   if (!iso) return '';
   return new Date(Date.parse(iso) + TZ_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The ISO timestamp of a local date at a local time of day. */
-function localInstant(date: string, time = '00:00:00'): string {
-  return new Date(`${date}T${time}+08:00`).toISOString();
 }
 
 /** A number without exponent or float noise, as a ledger shows it. */
@@ -754,83 +752,9 @@ export function validateLedger(
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The problems row of one problem to load: what a ledger (or a bulk load's extra fields) says, with the
- * derived dates and flags. Shared by the import and the benchmark's raw-insert ceiling.
- */
-export function problemRowOf(
-  jid: string,
-  p: ImportProblem,
-  id: string,
-  number: string,
-  at: string,
-): ProblemRow {
-  const x = p.extra ?? {};
-  const createdAt = x.createdAt ?? localInstant(p.foundOn);
-  const dispatched =
-    ['assigned', 'bounced', 'in_progress', 'closure_requested', 'closed'].includes(p.status) &&
-    !!p.leadUnitId;
-  const responded = ['in_progress', 'closure_requested', 'closed'].includes(p.status) && !!p.leadUnitId;
-  const running = (RUNNING_STATUSES as string[]).includes(p.status);
-  return {
-    jurisdiction_id: jid,
-    id,
-    number,
-    kind: p.kind,
-    domain: p.domain,
-    category_code: p.categoryCode,
-    channel: p.channel,
-    title: p.title,
-    description: p.description,
-    reporter_user_id: null,
-    reporter_name: p.reporterName,
-    reporter_phone: p.reporterPhone,
-    enterprise_name: p.enterpriseName,
-    enterprise_uscc: null,
-    township_code: p.townshipCode,
-    village_code: p.villageCode,
-    address: p.address,
-    lat: x.lat ?? null,
-    lng: x.lng ?? null,
-    campaign_id: p.campaignId,
-    topic_id: p.topicId,
-    visit_id: null,
-    lead_unit_id: p.leadUnitId,
-    rectification_type: p.rectificationType,
-    urgency: x.urgency ?? 'normal',
-    status: p.status,
-    due_state: running ? (p.closeDueAt && p.closeDueAt < at ? 'overdue' : 'normal') : 'none',
-    respond_due_at: x.respondDueAt ?? null,
-    close_due_at: p.closeDueAt,
-    dispatched_at: x.dispatchedAt !== undefined ? x.dispatchedAt : dispatched ? createdAt : null,
-    responded_at: x.respondedAt !== undefined ? x.respondedAt : responded ? createdAt : null,
-    closed_at: p.closedAt,
-    close_hours: p.closedAt ? Math.max(0, (Date.parse(p.closedAt) - Date.parse(createdAt)) / 3600_000) : null,
-    resolved: p.status === 'closed' && p.result ? 1 : 0,
-    rating: p.rating,
-    merged_into_id: null,
-    pending_extension: null,
-    bounce_count: x.bounceCount ?? 0,
-    press_count: x.pressCount ?? 0,
-    reopen_count: x.reopenCount ?? 0,
-    fields: '{}',
-    found_on: p.foundOn,
-    created_at: createdAt,
-    updated_at: at,
-    version: 1,
-  };
-}
-
-/** Who an import is recorded as in the action log. */
-export interface ImportActor {
-  userId: string | null;
-  name: string;
-  unitId: string | null;
-}
-
 /** Options of a bulk load. */
 export interface BulkLoadOptions {
-  /** Problems written per round of statements (default 1000). */
+  /** Problems prepared and written per round of statements by `add` (default 1000). */
   batchSize?: number;
   /** The note of each problem's `import` action. */
   note?: string;
@@ -847,10 +771,23 @@ export interface BulkLoadOptions {
 /**
  * A bulk load in progress inside the caller's transaction: started by `beginBulkLoad`, fed any number of
  * chunks by `add`, ended by `finish`. Nothing of it is visible before the transaction commits.
+ *
+ * A caller that prepares its chunks elsewhere (a worker thread: see bench/generate.ts) reserves the years
+ * of its numbers, takes the `plan`, gives it to a ChunkPreparer there, and passes each prepared chunk to
+ * `write` in order. Preparing is then off the thread that writes; what is written is the same.
  */
 export interface BulkLoad {
   /** Writes a chunk of validated problems; returns their ids in order. */
   add(problems: ImportProblem[]): Promise<string[]>;
+  /**
+   * Takes the number counters of these years (creating them at 0) for the rest of the load, as they stand;
+   * on PostgreSQL their rows stay locked until the transaction ends.
+   */
+  reserveYears(years: string[]): Promise<void>;
+  /** Where the load stands now, for a ChunkPreparer elsewhere. */
+  plan(): LoadPlan;
+  /** Writes a chunk prepared from `plan()`, in order after the chunks written before it. */
+  write(chunk: PreparedChunk): Promise<void>;
   /** Ends the load (rebuilds what the start suspended). Must run before the transaction commits. */
   finish(): Promise<void>;
   /** Gives up a load whose transaction will roll back: restores the connection's settings. */
@@ -860,28 +797,12 @@ export interface BulkLoad {
 /** The smallest load that rebuilds the problems table's indexes instead of maintaining them row by row. */
 export const INDEX_REBUILD_MIN = 20_000;
 
-const json = JSON.stringify;
-
-/**
- * The text an action row's hash covers: exactly `canonicalJson(actionHashRecord(row))` (keys in sorted
- * order, numbers as numbers), written out field by field because a bulk load hashes millions of rows.
- */
-export function actionHashText(r: Omit<ActionRow, 'hash' | 'prev_hash'>): string {
-  return (
-    `{"action":${json(r.action)},"actor_name":${json(r.actor_name)},"actor_unit_id":${json(r.actor_unit_id)}` +
-    `,"actor_user_id":${json(r.actor_user_id)},"created_at":${json(r.created_at)},"data":${json(r.data)}` +
-    `,"from_status":${json(r.from_status)},"id":${json(r.id)},"is_public":${json(Number(r.is_public))}` +
-    `,"jurisdiction_id":${json(r.jurisdiction_id)},"note":${json(r.note)},"problem_id":${json(r.problem_id)}` +
-    `,"seq":${json(Number(r.seq))},"to_status":${json(r.to_status)}}`
-  );
-}
-
 /**
  * Starts a bulk load of problems into one jurisdiction inside the caller's transaction: problems, units,
  * results and indicators, their log (the history given with each problem, then one `import` action each,
  * hash-chained in order after the jurisdiction's last action), the full-text index, and the number
  * counters raised past every imported number. The real ledger import (`loadProblems`) and the synthetic
- * data generator both load through here.
+ * data generator both load through here; the rows are made by a ChunkPreparer (bulk.prepare.ts).
  *
  * Everything that must happen once before the first row of a load is written happens in this function,
  * and everything that must happen once after the last row in `finish`.
@@ -896,12 +817,7 @@ export async function beginBulkLoad(
   const jid = jurisdictionId;
   const ref = await ctx.reference.get(jid);
   const prefix = ctx.jurisdictions.find((j) => j.id === jid)?.numberPrefix ?? 'QD';
-  const numbered = new RegExp(`^${prefix.replace(/[^\w]/g, '\\$&')}-(\\d{4})-(\\d+)$`);
-  const at = ctx.clock.now().toISOString();
   const batchSize = opts.batchSize ?? 1000;
-  const importNote = opts.note ?? '台账导入';
-  const unitNames = new Map([...ref.units.values()].map((u) => [u.id, u.name]));
-  const scaleOf = new Map([...ref.indicators.values()].map((i) => [i.code, i.scale]));
 
   // ---- Start of a bulk load: suspend what is cheaper to rebuild once at the end. ----
   const expected = opts.expected ?? 0;
@@ -917,156 +833,97 @@ export async function beginBulkLoad(
   // again (about 28 µs a problem on SQLite at 300k, against about 4 µs).
   const recountRollups = rebuildIndexes;
 
-  // The end of the chain so far, once this load has written to it.
-  let chain: { nextSeq: number; hash: string } | null = null;
+  // Where the log stands: its counter taken (and on PostgreSQL its row locked) for the whole load, so
+  // that the load's actions follow on without a gap and nothing else writes between them.
+  const lastSeq = await nextCounter(trx, jid, 'action_seq', 0);
+  const start: LoadPlan = {
+    jurisdictionId: jid,
+    prefix,
+    at: ctx.clock.now().toISOString(),
+    note: opts.note ?? '台账导入',
+    actor,
+    unitNames: [...ref.units.values()].map((u) => [u.id, u.name]),
+    scales: [...ref.indicators.values()].map((i) => [i.code, i.scale]),
+    nextSeq: lastSeq + 1,
+    prevHash:
+      lastSeq === 0
+        ? GENESIS_HASH
+        : ((await problemsRepository.actionHashAt(trx, jid, lastSeq)) ?? GENESIS_HASH),
+    numberCounters: {},
+  };
+  const preparer = new ChunkPreparer(start);
+  // What has been written: the next chunk must start here.
+  let written = { nextSeq: start.nextSeq, hash: start.prevHash };
+  const counters = start.numberCounters;
 
-  async function add(problems: ImportProblem[]): Promise<string[]> {
-    // Numbers: keep the given ones and raise the counters past them; one counter update per year reserves
-    // the numbers of the unnumbered problems of this chunk.
-    const highest = new Map<string, number>();
-    const need = new Map<string, number>();
-    for (const p of problems) {
-      const m = p.number ? numbered.exec(p.number) : null;
-      if (m) highest.set(m[1]!, Math.max(highest.get(m[1]!) ?? 0, Number(m[2])));
-      if (!p.number) need.set(p.foundOn.slice(0, 4), (need.get(p.foundOn.slice(0, 4)) ?? 0) + 1);
+  async function reserveYears(years: string[]): Promise<void> {
+    const fresh: Record<string, number> = {};
+    for (const year of years)
+      if (!(year in counters))
+        counters[year] = fresh[year] = await nextCounter(trx, jid, `problem_number:${year}`, 0);
+    for (const [year, value] of Object.entries(fresh)) stored.numbers.set(year, value);
+    preparer.reserved(fresh);
+  }
+
+  async function writeRows(chunk: PreparedChunk): Promise<void> {
+    if (chunk.firstSeq !== written.nextSeq || chunk.firstPrevHash !== written.hash)
+      throw new Error(
+        `bulk load: a chunk starting at action ${chunk.firstSeq} was written after action ${written.nextSeq - 1}`,
+      );
+    await ctx.dialect.bulkInsertRows(trx, 'problems', chunk.problems);
+    await ctx.dialect.bulkInsertRows(trx, 'problem_units', chunk.units);
+    await ctx.dialect.bulkInsertRows(trx, 'results', chunk.results);
+    await ctx.dialect.bulkInsertRows(trx, 'result_indicators', chunk.indicators);
+    await ctx.dialect.bulkInsertRows(trx, 'actions', chunk.actions);
+    const search = chunk.search;
+    await ctx.dialect.indexNewProblems(
+      trx,
+      search.ids.map((problemId, i) => ({ jurisdictionId: jid, problemId, tokens: search.tokens[i]! })),
+    );
+    written = { nextSeq: chunk.nextSeq, hash: chunk.lastHash };
+    Object.assign(counters, chunk.numberCounters);
+  }
+
+  // The counters raised to what the chunks took, after the rows (each statement that writes between
+  // batches also makes SQLite's full-text index flush its pending terms).
+  const stored = { seq: lastSeq, numbers: new Map<string, number>() };
+  async function raiseCounters(): Promise<void> {
+    if (written.nextSeq - 1 > stored.seq) {
+      stored.seq = written.nextSeq - 1;
+      await ledgerRepository.raiseCounter(trx, jid, 'action_seq', stored.seq);
     }
-    for (const [year, n] of highest)
-      await ledgerRepository.raiseCounter(trx, jid, `problem_number:${year}`, n);
-    const nextNumber = new Map<string, number>();
-    for (const [year, n] of need)
-      nextNumber.set(year, (await nextCounter(trx, jid, `problem_number:${year}`, n)) - n + 1);
-
-    // The log: one counter update reserves the sequence numbers of the whole chunk (each statement that
-    // writes between batches also makes SQLite's full-text index flush its pending terms); the hashes
-    // chain on from the last action before them, kept in memory from this load's previous chunk when
-    // nothing came between.
-    let actionCount = 0;
-    for (const p of problems) actionCount += (p.extra?.history?.length ?? 0) + 1;
-    const last = await nextCounter(trx, jid, 'action_seq', actionCount);
-    let seq = last - actionCount + 1;
-    let prev =
-      chain && chain.nextSeq === seq
-        ? chain.hash
-        : seq === 1
-          ? GENESIS_HASH
-          : ((await problemsRepository.actionHashAt(trx, jid, seq - 1)) ?? GENESIS_HASH);
-
-    const ids: string[] = [];
-    for (let start = 0; start < problems.length; start += batchSize) {
-      const batch = problems.slice(start, start + batchSize);
-      const rows: ProblemRow[] = [];
-      const units: { jurisdiction_id: string; problem_id: string; unit_id: string; role: string }[] = [];
-      const results: {
-        jurisdiction_id: string;
-        problem_id: string;
-        summary: string;
-        mechanism: string | null;
-        created_at: string;
-      }[] = [];
-      const indicators: {
-        jurisdiction_id: string;
-        problem_id: string;
-        code: string;
-        value_scaled: number;
-      }[] = [];
-      const search: { jurisdictionId: string; problemId: string; tokens: string }[] = [];
-      for (const p of batch) {
-        const id = uuidv7();
-        ids.push(id);
-        let number = p.number;
-        if (!number) {
-          const year = p.foundOn.slice(0, 4);
-          const n = nextNumber.get(year)!;
-          nextNumber.set(year, n + 1);
-          number = `${prefix}-${year}-${String(n).padStart(6, '0')}`;
-        }
-        const row = problemRowOf(jid, p, id, number, at);
-        rows.push(row);
-        if (p.leadUnitId) {
-          units.push({ jurisdiction_id: jid, problem_id: id, unit_id: p.leadUnitId, role: 'lead' });
-          for (const u of p.supportingUnitIds)
-            units.push({ jurisdiction_id: jid, problem_id: id, unit_id: u, role: 'supporting' });
-        }
-        if (p.result) {
-          results.push({
-            jurisdiction_id: jid,
-            problem_id: id,
-            summary: p.result.summary,
-            mechanism: p.result.mechanism,
-            created_at: p.closedAt ?? at,
-          });
-          for (const i of p.result.indicators)
-            indicators.push({
-              jurisdiction_id: jid,
-              problem_id: id,
-              code: i.code,
-              value_scaled: Math.round(i.value * (scaleOf.get(i.code) ?? 1)),
-            });
-        }
-        search.push({
-          jurisdictionId: jid,
-          problemId: id,
-          tokens: problemSearchText(row),
-        });
+    for (const [year, value] of Object.entries(counters))
+      if (value > (stored.numbers.get(year) ?? 0)) {
+        stored.numbers.set(year, value);
+        await ledgerRepository.raiseCounter(trx, jid, `problem_number:${year}`, value);
       }
-
-      const actions: ActionRow[] = [];
-      const push = (r: ActionRow) => {
-        r.prev_hash = prev;
-        r.hash = prev = crypto.hash('sha256', `${prev}|${actionHashText(r)}`);
-        actions.push(r);
-      };
-      batch.forEach((p, i) => {
-        const row = rows[i]!;
-        for (const h of p.extra?.history ?? [])
-          push({
-            jurisdiction_id: jid,
-            id: uuidv7(),
-            problem_id: row.id,
-            seq: seq++,
-            action: h.action,
-            from_status: h.from,
-            to_status: h.to,
-            actor_user_id: null,
-            actor_name: h.unitId ? (unitNames.get(h.unitId) ?? actor.name) : actor.name,
-            actor_unit_id: h.unitId,
-            note: h.note ?? null,
-            data: '{}',
-            is_public: h.public ? 1 : 0,
-            created_at: h.at,
-            prev_hash: '',
-            hash: '',
-          });
-        push({
-          jurisdiction_id: jid,
-          id: uuidv7(),
-          problem_id: row.id,
-          seq: seq++,
-          action: 'import',
-          from_status: null,
-          to_status: row.status,
-          actor_user_id: actor.userId,
-          actor_name: actor.name,
-          actor_unit_id: actor.unitId,
-          note: importNote,
-          data: json({ number: row.number, progress: p.progress }),
-          is_public: 0,
-          created_at: at,
-          prev_hash: '',
-          hash: '',
-        });
-      });
-      await ledgerRepository.insertProblems(trx, ctx.dialect, { problems: rows, units, results, indicators });
-      await ctx.dialect.bulkInsert(trx, 'actions', actions);
-      await ctx.dialect.indexNewProblems(trx, search);
-    }
-    if (!recountRollups) await addToRollup(trx, ctx.dialect, jid, ids);
-    chain = { nextSeq: seq, hash: prev };
-    return ids;
   }
 
   return {
-    add,
+    async add(problems) {
+      await reserveYears(yearsOf(prefix, problems));
+      const ids: string[] = [];
+      for (let i = 0; i < problems.length; i += batchSize) {
+        const chunk = preparer.prepare(problems.slice(i, i + batchSize));
+        await writeRows(chunk);
+        ids.push(...chunk.ids);
+      }
+      await raiseCounters();
+      if (!recountRollups) await addToRollup(trx, ctx.dialect, jid, ids);
+      return ids;
+    },
+    reserveYears,
+    plan: () => ({
+      ...start,
+      nextSeq: written.nextSeq,
+      prevHash: written.hash,
+      numberCounters: { ...counters },
+    }),
+    async write(chunk) {
+      await writeRows(chunk);
+      await raiseCounters();
+      if (!recountRollups) await addToRollup(trx, ctx.dialect, jid, chunk.ids);
+    },
     async finish() {
       // ---- End of a bulk load: rebuild what the start suspended. ----
       // The rollups before the secondary indexes come back: the grouped pass reads the table in order.

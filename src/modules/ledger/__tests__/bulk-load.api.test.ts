@@ -10,7 +10,13 @@ import { HETANG } from '../../../db/seed/hetang.ts';
 import { LEVELS, rebuildRollupStatements } from '../../../db/migrations/0003_kpi_rollup.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { actionHashRecord, verifyChains } from '../../audit/index.ts';
-import { actionHashText, beginBulkLoad, INDEX_REBUILD_MIN, type ImportProblem } from '../index.ts';
+import {
+  actionHashText,
+  beginBulkLoad,
+  ChunkPreparer,
+  INDEX_REBUILD_MIN,
+  type ImportProblem,
+} from '../index.ts';
 
 const actor = { userId: null, name: '测试导入', unitId: null };
 
@@ -219,5 +225,46 @@ describe('bulk load', () => {
     expect(await count()).toBe(before.problems);
     expect(await problemIndexes(app)).toEqual(before.indexes);
     expect((await verifyChains(app.ctx.db)).ok).toBe(true);
+  });
+
+  it('writes chunks prepared elsewhere from its plan, in order only', async () => {
+    const jid = app.ctx.jurisdictions[0]!.id;
+    const ids = await app.ctx.db.transaction().execute(async (trx) => {
+      const load = await beginBulkLoad(app.ctx, trx, jid, actor);
+      await load.reserveYears(['2024']);
+      // As a worker thread would: a preparer of its own, given the plan.
+      const preparer = new ChunkPreparer(load.plan());
+      expect(() => preparer.prepare([problem(1, { foundOn: '2019-03-01' })])).toThrow(/2019.*not reserved/);
+      const first = preparer.prepare([problem(200), problem(201)]);
+      const second = preparer.prepare([problem(202)]);
+      await expect(load.write(second)).rejects.toThrow(/written after/);
+      await load.write(first);
+      await expect(load.write(first)).rejects.toThrow(/written after/);
+      await load.write(second);
+      await load.finish();
+      return [...first.ids, ...second.ids];
+    });
+    const rows = await app.ctx.db
+      .selectFrom('problems')
+      .select(['id', 'number'])
+      .where('id', 'in', ids)
+      .orderBy('number')
+      .execute();
+    // After the 35 of the first load (the failed one took none).
+    expect(rows.map((r) => r.number)).toEqual([36, 37, 38].map((n) => `${HETANG.prefix}-2024-0000${n}`));
+    const report = await verifyChains(app.ctx.db);
+    expect(report.ok, JSON.stringify(report.broken)).toBe(true);
+    expect(report.checked.actions).toBe(76);
+    const counters = await app.ctx.db
+      .selectFrom('counters')
+      .select(['name', 'value'])
+      .where('jurisdiction_id', '=', jid)
+      .where('name', 'in', ['action_seq', 'problem_number:2024'])
+      .orderBy('name')
+      .execute();
+    expect(counters.map((c) => [c.name, Number(c.value)])).toEqual([
+      ['action_seq', 76],
+      ['problem_number:2024', 38],
+    ]);
   });
 });
