@@ -426,18 +426,47 @@ export const problemsRepository = {
         return nullable ? eb.or([next, eb(col, 'is', null)]) : next;
       });
     }
+    const rowsOf = (ids: string[] | SelectQueryBuilder<DB, 'problems', { id: string }>) =>
+      order(
+        db
+          .selectFrom('problems')
+          .selectAll('problems')
+          .where('problems.jurisdiction_id', '=', fc.jurisdictionId)
+          .where('problems.id', 'in', ids),
+      ).execute();
+    if (nullable && (after || offset === 0)) {
+      // The deadline order as two parts, each in an order the deadline index gives in either direction:
+      // the problems with a deadline, then those without. (A PostgreSQL index keeps one place for nulls,
+      // so "latest deadline first, none last" as one order was a sort of every problem: 622 ms at 1M.)
+      const ids: string[] = [];
+      if (!after || after.value !== null) {
+        const dated = await filtered
+          .select('problems.id')
+          .where(col, 'is not', null)
+          .orderBy(col, dir)
+          .orderBy('problems.id', dir)
+          .limit(limit)
+          .execute();
+        ids.push(...dated.map((r) => r.id));
+      }
+      if (ids.length < limit) {
+        const undated = await filtered
+          .select('problems.id')
+          .where(col, 'is', null)
+          .orderBy('problems.id', dir)
+          .limit(limit - ids.length)
+          .execute();
+        ids.push(...undated.map((r) => r.id));
+      }
+      return ids.length ? rowsOf(ids) : [];
+    }
     // The page's ids first (answered from an index alone where one covers the filters and the order),
     // then their rows: whole rows are read only for the page, never for the candidates being sorted.
-    const page = order(filtered.select('problems.id'))
-      .limit(limit)
-      .offset(after ? 0 : offset);
-    return order(
-      db
-        .selectFrom('problems')
-        .selectAll('problems')
-        .where('problems.jurisdiction_id', '=', fc.jurisdictionId)
-        .where('problems.id', 'in', page),
-    ).execute();
+    return rowsOf(
+      order(filtered.select('problems.id'))
+        .limit(limit)
+        .offset(after ? 0 : offset),
+    );
   },
 
   async count(db: Db, fc: FilterContext): Promise<number> {

@@ -73,11 +73,24 @@ describe('list pages by cursor', () => {
       expect(new Set(ids).size).toBe(total);
       expect(pages).toBe(Math.ceil(total / 7) + (total % 7 === 0 ? 1 : 0));
     }
-    // Deadlines: the problems without one come after the others in both directions.
+    // Deadlines: the problems without one come after the others in both directions, each part in the
+    // order asked for, ties by id; the second page by number (one sorted query) continues the first (two
+    // parts) where a single page of all leaves it.
     for (const sort of ['closeDueAt', '-closeDueAt']) {
       const items = (await sup.get(`/api/problems?sort=${sort}&pageSize=500`)).body.items as Page['items'];
+      const sign = sort.startsWith('-') ? -1 : 1;
+      const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      const sorted = [...items].sort((a, b) =>
+        !a.closeDueAt || !b.closeDueAt
+          ? Number(!a.closeDueAt) - Number(!b.closeDueAt) || sign * cmp(a.id, b.id)
+          : sign * (cmp(a.closeDueAt, b.closeDueAt) || cmp(a.id, b.id)),
+      );
+      expect(items.map((i) => i.id)).toEqual(sorted.map((i) => i.id));
       const firstEmpty = items.findIndex((i) => !i.closeDueAt);
-      expect(items.slice(firstEmpty).every((i) => !i.closeDueAt)).toBe(true);
+      expect(firstEmpty).toBeGreaterThan(0);
+      const size = firstEmpty + 2;
+      const second = (await sup.get(`/api/problems?sort=${sort}&pageSize=${size}&page=2`)).body.items;
+      expect(second.map((i: { id: string }) => i.id)).toEqual(items.slice(size, 2 * size).map((i) => i.id));
     }
   });
 
