@@ -3,7 +3,8 @@
  * benchmarks and demos. Categories follow a long-tailed frequency, townships and villages are weighted by
  * population, reports cluster in space around villages and in time by hour, weekday and season, texts are
  * varied Chinese, and every lifecycle state appears in plausible proportions with its log, results and
- * ratings. It writes through the product's bulk-import path (`loadProblems`, the code a ledger import uses).
+ * ratings. It writes through the product's bulk-import path (`beginBulkLoad`, the code a ledger import uses),
+ * with the problems made and their rows prepared on a worker thread (generate.worker.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
