@@ -18,7 +18,8 @@ import {
   type PreparedChunk,
 } from '../src/modules/ledger/index.ts';
 import { referenceRepository } from '../src/modules/reference/index.ts';
-import { contextOf, makeProblem, random, yearsOf } from './synth.ts';
+import { random } from '../src/kernel/random.ts';
+import { contextOf, makeProblem, yearsOf } from './synth.ts';
 import type { WorkerInput } from './generate.worker.ts';
 
 /** Chunks a worker thread may prepare ahead of the one being written. */
@@ -51,6 +52,8 @@ export async function generate(
   const rows = await referenceRepository.loadAll(ctx.db, jid);
   const now = opts.now ?? Date.now();
   const batch = opts.batch ?? 5000;
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new Error(`batch: a whole number of at least 1, not ${batch}`);
   const actor = { userId: null, name: '数据生成器', unitId: null };
   const t0 = process.hrtime.bigint();
   let done = 0;
@@ -112,8 +115,9 @@ async function writeFromWorker(
     failed = err;
     signal();
   });
+  // Node delivers a worker's messages before its exit event: a worker gone with chunks missing has failed.
   worker.on('exit', (code) => {
-    if (code !== 0) failed ??= new Error(`the generator's worker thread stopped (exit code ${code})`);
+    failed ??= new Error(`the generator's worker thread stopped (exit code ${code}) before its last chunk`);
     signal();
   });
   try {
@@ -121,7 +125,7 @@ async function writeFromWorker(
     let written = 0;
     while (written < input.total) {
       while (ready.length === 0 && !failed) await new Promise<void>((resolve) => (wake = resolve));
-      if (failed) throw failed;
+      if (ready.length === 0) throw failed!;
       const chunk = ready.shift()!;
       worker.postMessage(1);
       await load.write(chunk);

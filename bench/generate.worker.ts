@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChunkPreparer, type LoadPlan } from '../src/modules/ledger/bulk.prepare.ts';
-import { contextOf, makeProblem, random, type ReferenceRows } from './synth.ts';
+import { random } from '../src/kernel/random.ts';
+import { contextOf, makeProblem, type ReferenceRows } from './synth.ts';
 
 export interface WorkerInput {
   plan: LoadPlan;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
+import { rowSetOf } from './rowSet.ts';
 import type { DialectAdapter } from './types.ts';
 import { LEVELS } from '../migrations/0003_kpi_rollup.ts';
 
@@ -108,11 +109,7 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
     },
     tidyRollups,
     async bulkInsert(trx, table, rows) {
-      if (rows.length === 0) return;
-      const cols = Object.keys(rows[0]!);
-      const values: unknown[] = [];
-      for (const row of rows as Record<string, unknown>[]) for (const c of cols) values.push(row[c] ?? null);
-      await this.bulkInsertRows(trx, table, { cols, values });
+      await this.bulkInsertRows(trx, table, rowSetOf(rows));
     },
     async bulkInsertRows(trx, table, { cols, values }) {
       if (values.length === 0) return;

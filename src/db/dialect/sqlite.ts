@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import { rowSetOf } from './rowSet.ts';
 import type { DialectAdapter } from './types.ts';
 
 /** The most rows one insert statement of a bulk insert writes (see bulkInsert). */
@@ -139,11 +140,7 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
       raw.exec('ANALYZE');
     },
     async bulkInsert(trx, table, rows) {
-      if (rows.length === 0) return;
-      const cols = Object.keys(rows[0]!);
-      const values: unknown[] = [];
-      for (const row of rows as Record<string, unknown>[]) for (const c of cols) values.push(row[c] ?? null);
-      await this.bulkInsertRows(trx, table, { cols, values });
+      await this.bulkInsertRows(trx, table, rowSetOf(rows));
     },
     async bulkInsertRows(_trx, table, { cols, values }) {
       if (values.length === 0) return;

@@ -1,5 +1,6 @@
 import type { Expression, Insertable, Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
+import type { RowSet } from './rowSet.ts';
 
 /** Column types used by migrations, spelled per dialect. */
 export interface ColumnTypes {
@@ -67,11 +68,7 @@ export interface DialectAdapter {
     rows: Insertable<DB[T]>[],
   ): Promise<void>;
   /** bulkInsert of rows given row-major (RowSet: `cols.length` values a row, in the order of `cols`). */
-  bulkInsertRows(
-    trx: Kysely<DB> | Transaction<DB>,
-    table: keyof DB & string,
-    rows: { cols: readonly string[]; values: readonly unknown[] },
-  ): Promise<void>;
+  bulkInsertRows(trx: Kysely<DB> | Transaction<DB>, table: keyof DB & string, rows: RowSet): Promise<void>;
   /**
    * The data version of a jurisdiction read without the query builder (the hot path of every cached
    * answer), or undefined where the dialect has no faster way than a query, or not now.

@@ -6,6 +6,7 @@
  */
 import { ManualClock } from '../../kernel/clock.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
+import { random } from '../../kernel/random.ts';
 import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../server/context.ts';
 import { createApiKey, principalOf } from '../../modules/auth/auth.service.ts';
@@ -34,23 +35,6 @@ export const DEMO_USERS = [
   'demo-resident',
   'demo-enterprise',
 ] as const;
-
-/** A small deterministic random generator, so the demo is the same on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
-  };
-}
 
 const DEPARTMENTS = [
   ['office', '区委督查室'],
@@ -257,7 +241,7 @@ export async function seedHetang(
 ): Promise<{ problems: number }> {
   const clock = new ManualClock(new Date('2023-02-20T01:00:00Z'));
   const ctx: AppContext = { ...base, clock };
-  const r = rng(20240115);
+  const r = random(20240115);
   await initJurisdiction(ctx, {
     id: HETANG.id,
     name: '荷塘区',

@@ -9,17 +9,9 @@ import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problemSearchText } from '../../kernel/text.ts';
 import { RUNNING_STATUSES } from '../problems/problems.lifecycle.ts';
+import type { RowSet } from '../../db/dialect/rowSet.ts';
 import type { ActionRow, ProblemRow } from '../problems/index.ts';
 import type { ImportProblem } from './ledger.schema.ts';
-
-/**
- * Rows of one table, row-major: `values` holds `cols.length` values per row, in the order of `cols`. A
- * flat array of plain values is several times cheaper to pass to another thread than as many objects.
- */
-export interface RowSet {
-  cols: string[];
-  values: unknown[];
-}
 
 /** Who an import is recorded as in the action log. */
 export interface ImportActor {

@@ -20,8 +20,8 @@ export {
   type ImportActor,
   type LoadPlan,
   type PreparedChunk,
-  type RowSet,
 } from './bulk.prepare.ts';
+export type { RowSet } from '../../db/dialect/rowSet.ts';
 export { briefing, formatYuan } from './briefing.ts';
 export { ledgerRepository } from './ledger.repository.ts';
 export {
