@@ -469,6 +469,18 @@ export const problemsRepository = {
     );
   },
 
+  /** How many problems these units lead in these states: from the index of lead units by status alone. */
+  async countLed(db: Db, jurisdictionId: string, unitIds: string[], statuses: string[]): Promise<number> {
+    const r = await db
+      .selectFrom('problems')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('lead_unit_id', 'in', unitIds)
+      .where('status', 'in', statuses)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+
   async count(db: Db, fc: FilterContext): Promise<number> {
     const r = await applyFilters(db.selectFrom('problems'), fc)
       .select((eb) => eb.fn.countAll<number>().as('n'))

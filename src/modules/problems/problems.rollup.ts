@@ -119,18 +119,44 @@ export function rollupQueryOf(fc: FilterContext, coreGroup = true): RollupQuery 
 export function unitSplitOf(
   fc: FilterContext,
 ): { unitIds: string[]; led: RollupQuery; rest: FilterContext } | null {
+  const scope = unitScopeOf(fc);
+  if (!scope) return null;
+  // The full level answers every grouping; with the other filters over the whole jurisdiction.
+  const full = rollupQueryOf({ ...fc, filters: scope.others, visibility: null }, false);
+  if (!full || full.level !== 'full') return null;
+  return {
+    unitIds: scope.unitIds,
+    led: { ...full, where: [...full.where, { column: 'lead_unit_id', values: scope.unitIds }] },
+    rest: { ...fc, notLedBy: scope.unitIds },
+  };
+}
+
+/**
+ * The same split for a unit's list filtered by status and nothing else, which no rollup level keeps together
+ * with the lead unit: the problems the units lead are counted from the index of lead units by status
+ * (`problems_lead_unit`), the rest as in unitSplitOf. A handler's tab of problems in progress, for a unit
+ * with 65,000 problems at a million, was counted from the rows: 0.3 s warm, 2.7 s cold.
+ */
+export function unitStatusSplitOf(
+  fc: FilterContext,
+): { unitIds: string[]; statuses: string[]; rest: FilterContext } | null {
+  if (fc.mineUserId) return null;
+  const scope = unitScopeOf(fc);
+  if (!scope) return null;
+  const { status, ...others } = scope.others;
+  const set = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && !v.length);
+  if (!status?.length || Object.values(others).some(set)) return null;
+  return { unitIds: scope.unitIds, statuses: status, rest: { ...fc, notLedBy: scope.unitIds } };
+}
+
+/** A scope of units (a handler's units, or the `unit` filter, not both) and the filters besides it. */
+function unitScopeOf(
+  fc: FilterContext,
+): { unitIds: string[]; others: Omit<FilterContext['filters'], 'unit'> } | null {
   const v = fc.visibility;
   const scoped = !!v && !v.all && v.unitIds.length > 0;
   const { unit, ...others } = fc.filters;
   if (scoped === !!unit) return null;
   if (scoped && (v.townships.length > 0 || v.topicLeadId)) return null;
-  const unitIds = scoped ? v.unitIds : [unit!];
-  // The full level answers every grouping; with the other filters over the whole jurisdiction.
-  const full = rollupQueryOf({ ...fc, filters: others, visibility: null }, false);
-  if (!full || full.level !== 'full') return null;
-  return {
-    unitIds,
-    led: { ...full, where: [...full.where, { column: 'lead_unit_id', values: unitIds }] },
-    rest: { ...fc, notLedBy: unitIds },
-  };
+  return { unitIds: scoped ? v.unitIds : [unit!], others };
 }

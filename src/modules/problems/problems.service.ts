@@ -34,7 +34,7 @@ import {
   type Status,
 } from './problems.lifecycle.ts';
 import { canSee, roleDenial, visibilityOf, type ProblemFacts } from './problems.policy.ts';
-import { rollupQueryOf, unitSplitOf } from './problems.rollup.ts';
+import { rollupQueryOf, unitSplitOf, unitStatusSplitOf } from './problems.rollup.ts';
 import {
   countFromRollup,
   problemsRepository,
@@ -729,8 +729,17 @@ export async function listProblems(
   // problems from the full rollup for those it leads and counted for the rest (see unitSplitOf); else counted.
   const rollup = timeDependent ? null : rollupQueryOf({ ...fc, filters });
   const split = timeDependent || rollup ? null : unitSplitOf({ ...fc, filters });
+  // A unit's list by status alone: those it leads counted from the index of lead units by status.
+  const byStatus = timeDependent || rollup || split ? null : unitStatusSplitOf({ ...fc, filters });
   const count = async () => {
     if (rollup) return countFromRollup(ctx.db, rollup);
+    if (byStatus) {
+      const [led, rest] = await Promise.all([
+        problemsRepository.countLed(ctx.db, p.jurisdictionId, byStatus.unitIds, byStatus.statuses),
+        problemsRepository.count(ctx.db, byStatus.rest),
+      ]);
+      return led + rest;
+    }
     if (!split) return problemsRepository.count(ctx.db, fc);
     const [led, rest] = await Promise.all([
       countFromRollup(ctx.db, split.led),

@@ -217,6 +217,18 @@ describe('who may do what', () => {
     expect(theirIds).toEqual(expect.arrayContaining([supported, elsewhere, moved]));
     expect(theirIds).not.toContain(led);
     expect(theirs.body.total).toBe(theirIds.length);
+    // By status alone, the problems a unit leads are counted from the index of lead units by status and the
+    // rest (supported, his own report) from the rows: the totals are still what the lists hold.
+    const assigned = await c['demo-unit'].get('/api/problems?pageSize=500&status=assigned');
+    expect(assigned.body.items.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining([led, supported]),
+    );
+    for (const status of ['assigned', 'submitted', 'assigned,in_progress,submitted', 'closed']) {
+      const mine = await c['demo-unit'].get(`/api/problems?pageSize=500&status=${status}`);
+      expect(mine.body.total, status).toBe(mine.body.items.length);
+      const byUnit = await c['demo-supervisor'].get(`/api/problems?pageSize=500&unit=${hr}&status=${status}`);
+      expect(byUnit.body.total, status).toBe(byUnit.body.items.length);
+    }
 
     // A page reads a small unit's problems as a set and a big one's row by row (unitPageForm): both forms give
     // the same pages, in every order, for the handler's scope and for the unit filter.
