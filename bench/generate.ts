@@ -6,6 +6,7 @@
  * ratings. It writes through the product's bulk-import path (`beginBulkLoad`, the code a ledger import uses),
  * with the problems made and their rows prepared on a worker thread (generate.worker.ts).
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { AppContext } from '../src/server/context.ts';
@@ -64,7 +65,12 @@ export async function generate(
   // One bulk load in one transaction, as a ledger import is, fed chunk by chunk so that the generated
   // problems never all sit in memory at once.
   await ctx.db.transaction().execute(async (trx) => {
-    const load = await beginBulkLoad(ctx, trx, jid, actor, { note: '批量导入', expected: opts.problems });
+    const load = await beginBulkLoad(ctx, trx, jid, actor, {
+      note: '批量导入',
+      expected: opts.problems,
+      // A process of its own: up to a quarter of the memory for the end of the load, at most 2 GiB.
+      endCacheMiB: Math.min(2048, Math.floor(os.totalmem() / 4 / 2 ** 20)),
+    });
     try {
       await load.reserveYears(yearsOf(now));
       if (opts.thread === false) {

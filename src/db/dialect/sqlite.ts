@@ -84,7 +84,7 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
       const fts = stmt('insert into problem_search (rowid, tokens) values (?, ?)');
       for (const r of rows) fts.run(map.run(r.jurisdictionId, r.problemId).lastInsertRowid, r.tokens);
     },
-    async beginBulkLoad(_trx, { tables, rebuildIndexes }) {
+    async beginBulkLoad(_trx, { tables, rebuildIndexes, endCacheMiB }) {
       requireTransaction();
       // A page cache large enough for the indexes being written: the server's small cache would evict
       // and re-read index pages (and spill them to the log) once per batch.
@@ -103,6 +103,10 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
       return {
         async end() {
           requireTransaction();
+          // Each rebuilt index reads the whole table; a cache that holds it reads it once (see
+          // BulkLoadOptions.endCacheMiB).
+          if (endCacheMiB && endCacheMiB * 1024 > BULK_CACHE_KIB)
+            raw.pragma(`cache_size = -${endCacheMiB * 1024}`);
           for (const i of dropped) raw.exec(i.sql);
           // A load that rebuilt the indexes at least doubled the data: its full-text entries went in as many
           // segments, which FTS5 would otherwise go on merging, a little at each later write, into the

@@ -45,10 +45,11 @@ export interface DialectAdapter {
    * after the last row) finishes it. With `rebuildIndexes` the tables' non-unique secondary indexes are
    * dropped at the start and built again by `end()` (unique ones stay and refuse duplicates as rows come).
    * `abort()` instead of `end()` when the transaction is to roll back (which brings the indexes back).
+   * `endCacheMiB`: on SQLite, the page cache while `end()` rebuilds (see BulkLoadOptions.endCacheMiB).
    */
   beginBulkLoad(
     trx: Kysely<DB> | Transaction<DB>,
-    opts: { tables: string[]; rebuildIndexes: boolean },
+    opts: { tables: string[]; rebuildIndexes: boolean; endCacheMiB?: number },
   ): Promise<{ end(): Promise<void>; abort(): Promise<void> }>;
   /** A condition on `problems.id` matching all the given query tokens. */
   problemSearchCondition(jurisdictionId: string, tokens: string[]): Expression<SqlBool>;

@@ -118,11 +118,19 @@ describe('bulk load', () => {
   it('loads in chunks with the indexes rebuilt, the log chained, search and counters complete', async () => {
     const jid = app.ctx.jurisdictions[0]!.id;
     const before = await problemIndexes(app);
+    const cacheSize = async () =>
+      app.ctx.dialect.name === 'sqlite'
+        ? Number(
+            (await sql<{ cache_size: number }>`pragma cache_size`.execute(app.ctx.db)).rows[0]!.cache_size,
+          )
+        : null;
+    const cacheBefore = await cacheSize();
     // `expected` large enough to take the rebuild path, on a table far smaller than that.
     const ids = await app.ctx.db.transaction().execute(async (trx) => {
       const load = await beginBulkLoad(app.ctx, trx, jid, actor, {
         expected: INDEX_REBUILD_MIN,
         batchSize: 7,
+        endCacheMiB: 1024,
       });
       const out = [
         ...(await load.add(Array.from({ length: 20 }, (_, i) => problem(i)))),
@@ -133,6 +141,8 @@ describe('bulk load', () => {
     });
     expect(ids).toHaveLength(35);
     expect(await problemIndexes(app)).toEqual(before);
+    // The connection's own page cache again after the load's larger one.
+    expect(await cacheSize()).toBe(cacheBefore);
     const report = await verifyChains(app.ctx.db);
     expect(report.ok, JSON.stringify(report.broken)).toBe(true);
     const actions = await app.ctx.db
