@@ -864,9 +864,9 @@ export async function beginBulkLoad(
     numberCounters: {},
   };
   const preparer = new ChunkPreparer(start);
-  // What has been written: the next chunk must start here.
+  // What has been written: the next chunk must start here; and the number counters of the reserved years.
   let written = { nextSeq: start.nextSeq, hash: start.prevHash };
-  const counters = start.numberCounters;
+  const counters: Record<string, number> = {};
 
   async function reserveYears(years: string[]): Promise<void> {
     const fresh: Record<string, number> = {};

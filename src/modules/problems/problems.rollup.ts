@@ -40,6 +40,11 @@ export function monthStart(value: string): string | null {
   return local.toISOString().slice(0, 7);
 }
 
+/** Whether a filter's value asks for anything (not left out, not empty). */
+function isSet(value: unknown): boolean {
+  return !(value === undefined || value === '' || (Array.isArray(value) && value.length === 0));
+}
+
 /**
  * The rollup query answering these filters, or null when no level can (a filter on something the rollups do
  * not keep: village, unit, free text, place, dates inside a month, due state …; status together with
@@ -56,7 +61,7 @@ export function rollupQueryOf(fc: FilterContext, coreGroup = true): RollupQuery 
   let byStatus = false;
   const list = (s: string | undefined) => (s ? s.split(',').filter(Boolean) : []);
   for (const [key, value] of Object.entries(f)) {
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+    if (!isSet(value)) continue;
     switch (key) {
       case 'status':
         where.push({ column: 'status', values: value as string[] });
@@ -144,8 +149,7 @@ export function unitStatusSplitOf(
   const scope = unitScopeOf(fc);
   if (!scope) return null;
   const { status, ...others } = scope.others;
-  const set = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && !v.length);
-  if (!status?.length || Object.values(others).some(set)) return null;
+  if (!status?.length || Object.values(others).some(isSet)) return null;
   return { unitIds: scope.unitIds, statuses: status, rest: { ...fc, notLedBy: scope.unitIds } };
 }
 

@@ -731,21 +731,17 @@ export async function listProblems(
   const split = timeDependent || rollup ? null : unitSplitOf({ ...fc, filters });
   // A unit's list by status alone: those it leads counted from the index of lead units by status.
   const byStatus = timeDependent || rollup || split ? null : unitStatusSplitOf({ ...fc, filters });
+  const led = split
+    ? () => countFromRollup(ctx.db, split.led)
+    : byStatus
+      ? () => problemsRepository.countLed(ctx.db, p.jurisdictionId, byStatus.unitIds, byStatus.statuses)
+      : null;
+  const rest = split?.rest ?? byStatus?.rest;
   const count = async () => {
     if (rollup) return countFromRollup(ctx.db, rollup);
-    if (byStatus) {
-      const [led, rest] = await Promise.all([
-        problemsRepository.countLed(ctx.db, p.jurisdictionId, byStatus.unitIds, byStatus.statuses),
-        problemsRepository.count(ctx.db, byStatus.rest),
-      ]);
-      return led + rest;
-    }
-    if (!split) return problemsRepository.count(ctx.db, fc);
-    const [led, rest] = await Promise.all([
-      countFromRollup(ctx.db, split.led),
-      problemsRepository.count(ctx.db, split.rest),
-    ]);
-    return led + rest;
+    if (!led || !rest) return problemsRepository.count(ctx.db, fc);
+    const [a, b] = await Promise.all([led(), problemsRepository.count(ctx.db, rest)]);
+    return a + b;
   };
   const [items, total] = await Promise.all([
     problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize, after),
