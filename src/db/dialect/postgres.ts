@@ -7,7 +7,7 @@ import { LEVELS } from '../migrations/0003_kpi_rollup.ts';
 
 /**
  * See DialectAdapter.tidyRollups. A full vacuum: a plain one frees the dead rows but keeps their pages, which
- * every summary still scans (56 MB for 2,768 live rows). The tables hold only their live rows, a few
+ * every summary still scans (many times the live rows' size). The tables hold only their live rows, a few
  * thousand to tens of thousands, so rewriting them takes a moment, and that is how long the lock holds
  * writes and summaries back.
  */
@@ -95,9 +95,8 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
         return;
       }
       // The tables never analyzed, or changed since by more than autovacuum's own threshold (50 rows and a
-      // tenth of the table): a restart of a server over a million problems need not read them all again
-      // (5-6 s each time at 1M, 49 s the first). The counts are lost after a crash, and then everything
-      // counts as never analyzed.
+      // tenth of the table): a restart of a server over a large jurisdiction need not read every table
+      // again. The counts are lost after a crash, and then everything counts as never analyzed.
       const stale = (
         await sql<{ relname: string }>`select relname from pg_stat_user_tables
           where schemaname = current_schema()

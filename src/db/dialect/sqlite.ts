@@ -12,8 +12,8 @@ const BULK_CACHE_KIB = 512 * 1024;
 /**
  * The full-text table: contentless (the text lives in problems), rows deletable, tokens made by the
  * application. `detail=none`: a query matches documents holding all of its tokens (never a phrase or a
- * distance between them), so positions would be written and never read. Without them a million problems'
- * index is 125 MB instead of 334 MB, and its share of a million-problem load went 58 -> 15 s (migration 0007).
+ * distance between them), so positions would be written and never read; without them the index is smaller
+ * and quicker to fill (migration 0007).
  */
 export const SEARCH_TABLE_SQL =
   "create virtual table problem_search using fts5(tokens, content='', contentless_delete=1, detail=none, tokenize='unicode61')";
@@ -109,9 +109,9 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
             raw.pragma(`cache_size = -${endCacheMiB * 1024}`);
           for (const i of dropped) raw.exec(i.sql);
           // A load that rebuilt the indexes at least doubled the data: its full-text entries went in as many
-          // segments, which FTS5 would otherwise go on merging, a little at each later write, into the
-          // segments of the load. After a million-problem load the first 5,000 reports' commits took about
-          // 3 ms each instead of 0.1 ms. One merge into a single segment now (3-5 s at a million).
+          // segments, which FTS5 would otherwise go on merging, a little at each later write, so the first
+          // thousands of reports after the load would each pay for it. One merge into a single segment now,
+          // while the load holds the database anyway.
           if (rebuildIndexes) raw.exec(`insert into problem_search (problem_search) values ('optimize')`);
           raw.pragma(`cache_size = ${cacheSize}`);
         },
@@ -155,7 +155,7 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
       // Several rows a statement, in runs of 32, 16 … 1 (a few prepared statements per table): inside the
       // write batch's savepoint a statement that fires triggers keeps a statement journal of every page it
       // changes, and a problem's row, its indexes and its rollup rows share most pages with the next
-      // report's. At a million problems a report's row went from about 110 to 60 µs.
+      // report's: written together, those pages are journalled once.
       const count = values.length / width;
       for (let i = 0; i < count;) {
         let n = BULK_RUN;

@@ -85,7 +85,7 @@ export interface DialectAdapter {
   /**
    * Reclaims the old row versions of the rollup tables, outside any transaction (PostgreSQL: every write
    * updates their rows, and a bulk load updates each of them once a chunk; where autovacuum is off or behind,
-   * a table of 2,768 rows held 306,923 dead ones after a million-problem load, and every summary scanned
+   * a small rollup table gathers far more dead rows than live ones, and every summary scans
    * them). Undefined where the database reuses the space itself.
    */
   tidyRollups?(db: Kysely<DB>): Promise<void>;

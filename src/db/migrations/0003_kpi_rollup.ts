@@ -194,9 +194,8 @@ const INDICATOR_BASE = 'qd_rollup_indicator_base';
 /**
  * Statements adding the problems matching `where` (over `problems x`) to every rollup, grouped; as upserts
  * when rows may exist already. The problems are read once: grouped at the union of the levels' grains into
- * a temporary table (a fifth to a tenth of the rows), from which each level is summed; each level reading
- * the problems again cost three times the expressions and sorts (6.5 s at 300k problems on SQLite, against
- * about 2 s). `scan`: read the whole table rather than through an index (SQLite; when the condition selects
+ * a temporary table (a fifth to a tenth of the rows), from which each level is summed, so the expressions
+ * and the sort are paid once rather than once per level. `scan`: read the whole table rather than through an index (SQLite; when the condition selects
  * most of it).
  */
 function aggregateStatements(
@@ -372,8 +371,7 @@ const PENDING = 'bulk_rollup_pending';
  * SQLite adds each chunk as it comes. PostgreSQL notes the chunk's problems in a temporary table and adds
  * them all once, at `resume`: every upsert of a rollup row leaves a row version that nothing can reclaim
  * before the load's one transaction commits, and each chunk's upserts walked all the versions the earlier
- * chunks left, so the rollups' share grew with the square of the load (81 ms a chunk at 100k, 195 ms at
- * 300k).
+ * chunks left, so the rollups' share would grow with the square of the load.
  */
 export const bulkRollup = {
   suspendStatements(dialect: DialectAdapter): string[] {

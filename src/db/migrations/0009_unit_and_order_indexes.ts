@@ -13,10 +13,9 @@ import type { DialectAdapter } from '../dialect/types.ts';
  *   median time to close of a unit's problems reads a few entries of it at the middle instead of every row.
  *
  * The lists' orders, each with the id that breaks its ties, as a page reads them:
- * - by deadline: no index had the deadline, so a page in that order sorted every matching problem (3.2 s
- *   for the whole jurisdiction at a million on SQLite, 7.5 s for a unit's problems);
+ * - by deadline: no index had the deadline, so a page in that order sorted every matching problem;
  * - by creation and by last change: a ledger import gives every problem it loads the same time of last
- *   change, and a page in that order sorted all of them by id (0.6-0.8 s after a million-problem load).
+ *   change, and a page in that order sorted all of them by id.
  */
 export async function up(db: Kysely<unknown>, _dialect: DialectAdapter): Promise<void> {
   await sql`create index problem_units_supporting on problem_units (jurisdiction_id, unit_id, problem_id) where role = 'supporting'`.execute(

@@ -768,10 +768,9 @@ export interface BulkLoadOptions {
   expected?: number;
   /**
    * The SQLite page cache, in MiB, while the end of a load that rebuilds the indexes runs (default: the
-   * load's own, 512 MiB). Each of the problems table's 21 secondary indexes reads the whole table, most of
-   * which a load has pushed out of a smaller cache: at a million problems the rebuild and the full-text merge
-   * took 56 s with 512 MiB and 38 s with 2 GiB, in a process then 2.5 GB resident instead of 1.3 GB. For an
-   * offline load in a process of its own (the data generator), not a server's.
+   * load's own, 512 MiB). Each of the problems table's secondary indexes reads the whole table, most of
+   * which a load has pushed out of a smaller cache, so a larger one shortens the rebuild at the price of a
+   * process that holds it. For an offline load in a process of its own (the data generator), not a server's.
    */
   endCacheMiB?: number;
 }
@@ -841,8 +840,8 @@ export async function beginBulkLoad(
   // The KPI rollups: no trigger per row; each chunk's problems are added with a few grouped statements.
   await runBulkRollup(trx, ctx.dialect, 'suspend');
   // A load at least as large as what is there counts the rollups once at its end, from all the problems of
-  // the jurisdiction (at most twice the load): one grouped pass instead of looking up every chunk's problems
-  // again (about 28 µs a problem on SQLite at 300k, against about 4 µs).
+  // the jurisdiction (at most twice the load): one grouped pass costs less than looking up every chunk's
+  // problems again.
   const recountRollups = rebuildIndexes;
 
   // Where the log stands: its counter taken (and on PostgreSQL its row locked) for the whole load, so
