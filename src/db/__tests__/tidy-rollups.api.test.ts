@@ -4,8 +4,8 @@ import { startTestApp, TEST_DB, type TestApp } from '../../test/harness.ts';
 
 /**
  * PostgreSQL keeps the old versions of the rollup rows that every write updates; where autovacuum is off or
- * behind they pile up (after a million-problem load, 306,923 dead rows beside 2,768 live ones) and every
- * summary reads them. Start-up, the generator and a ledger import reclaim them.
+ * behind they pile up, far outnumbering the live rows after a bulk load, and every summary reads them.
+ * Start-up, the generator and a ledger import reclaim them.
  */
 describe.skipIf(TEST_DB !== 'postgres')('rollup tables are vacuumed after bulk work', () => {
   let t: TestApp;
