@@ -3,8 +3,6 @@ export {
   getProblem,
   listProblems,
   act,
-  appendAction,
-  appendActions,
   queues,
   mapPoints,
   similarProblems,
@@ -15,6 +13,7 @@ export {
   filterContext,
   validateFields,
 } from './problems.service.ts';
+export { appendAction, appendActions } from './problems.log.ts';
 export {
   problemsRepository,
   applyFilters,

@@ -145,6 +145,13 @@ export const TRANSITIONS: Record<ActionName, Transition> = {
   press: { from: OPEN_STATUSES, to: null, who: ['supervisor'], public: false, label: '督办' },
 };
 
+/** Entries of the log that are not actions of the table: creation, a ledger import, the deadline scan's marks. */
+export const LOG_ONLY_LABELS: Record<string, string> = {
+  submit: '提交',
+  import: '台账导入',
+  due_state: '时限预警',
+};
+
 /** The result of asking whether an action may start from a status. */
 export function transitionFrom(action: ActionName, status: Status): Status | 'not_allowed' {
   const t = TRANSITIONS[action];

@@ -314,6 +314,37 @@ export const problemsRepository = {
       .execute();
   },
 
+  /**
+   * Running problems the deadline scan may have to mark: not yet overdue, and closing before `soon` or
+   * unsigned past their response deadline at `at`.
+   */
+  dueCandidates(db: Db, jurisdictionId: string, at: string, soon: string) {
+    return db
+      .selectFrom('problems')
+      .select([
+        'jurisdiction_id',
+        'id',
+        'version',
+        'number',
+        'title',
+        'status',
+        'due_state',
+        'close_due_at',
+        'respond_due_at',
+        'lead_unit_id',
+      ])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('status', 'in', RUNNING_STATUSES)
+      .where('due_state', '!=', 'overdue')
+      .where((eb) =>
+        eb.or([
+          eb('close_due_at', '<', soon),
+          eb.and([eb('status', '=', 'assigned'), eb('respond_due_at', '<', at)]),
+        ]),
+      )
+      .execute();
+  },
+
   /** Updates a problem only if nobody changed it since it was read. */
   async update(
     db: Db,

@@ -1,9 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { nextCounter } from '../../db/counters.ts';
-import { transactionMemo, type WriteBatch } from '../../db/writes.ts';
-import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
+import type { WriteBatch } from '../../db/writes.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
@@ -19,13 +17,13 @@ export interface IdempotencyRef {
 import { validateUscc } from '../../kernel/identifiers.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../server/errors.ts';
-import { actionHashRecord } from '../audit/index.ts';
 import type { ReferenceData } from '../reference/reference.service.ts';
 import type { Category } from '../reference/reference.schema.ts';
 import { linkAttachments, attachmentsOf } from '../attachments/index.ts';
 import { usersRepository } from '../users/users.repository.ts';
 import {
   ACTIONS,
+  LOG_ONLY_LABELS,
   RATING_LABELS,
   STATUS_LABELS,
   TRANSITIONS,
@@ -34,6 +32,8 @@ import {
   type Status,
 } from './problems.lifecycle.ts';
 import { canSee, roleDenial, visibilityOf, type ProblemFacts } from './problems.policy.ts';
+import { changeProblem, ConcurrentChange, insertProblems } from './problems.changes.ts';
+import { actorOf, SYSTEM, type Actor } from './problems.log.ts';
 import { rollupQueryOf, unitSplitOf, unitStatusSplitOf } from './problems.rollup.ts';
 import {
   countFromRollup,
@@ -56,19 +56,6 @@ import {
 } from './problems.schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
-
-/** The actor of an action: a principal, or the system (scheduler, automatic reopen, merge closure). */
-export interface Actor {
-  userId: string | null;
-  name: string;
-  unitId: string | null;
-}
-
-const SYSTEM: Actor = { userId: null, name: '系统', unitId: null };
-
-function actorOf(p: Principal): Actor {
-  return { userId: p.userId, name: p.displayName, unitId: p.unitId };
-}
 
 /** Whether the viewer may see the reporter's full phone number. */
 function seesContact(viewer: Principal | null, row: ProblemRow): boolean {
@@ -148,9 +135,7 @@ export function problemFromRow(
 
 /** Maps an action row to the API's action. */
 export function actionFromRow(r: ActionRow, ref: ReferenceData): Action {
-  const name = r.action as ActionName | 'submit' | 'import';
-  const label =
-    name === 'submit' ? '提交' : name === 'import' ? '台账导入' : (TRANSITIONS[name]?.label ?? name);
+  const label = TRANSITIONS[r.action as ActionName]?.label ?? LOG_ONLY_LABELS[r.action] ?? r.action;
   return {
     id: r.id,
     seq: Number(r.seq),
@@ -190,77 +175,6 @@ async function factsOf(
       ? await problemsRepository.topicLead(db, row.jurisdiction_id, row.topic_id)
       : null,
   };
-}
-
-/** What an action records; the log adds its number and hashes. */
-export interface NewAction {
-  problemId: string;
-  action: string;
-  from: string | null;
-  to: string;
-  actor: Actor;
-  note?: string | null;
-  data?: unknown;
-  public: boolean;
-  at: string;
-}
-
-/** Appends one action to the hash-chained log, inside the caller's transaction. */
-export async function appendAction(trx: Db, jurisdictionId: string, a: NewAction): Promise<ActionRow> {
-  return (await appendActions(trx, jurisdictionId, [a]))[0]!;
-}
-
-/**
- * Appends actions to the hash-chained log in order, inside the caller's transaction: one counter update
- * reserves their sequence numbers, the hashes are chained in memory, and the rows go in multi-row inserts.
- */
-export async function appendActions(
-  trx: Db,
-  jurisdictionId: string,
-  items: NewAction[],
-  opts: { dialect?: DialectAdapter } = {},
-): Promise<ActionRow[]> {
-  if (items.length === 0) return [];
-  const last = await nextCounter(trx, jurisdictionId, 'action_seq', items.length);
-  const first = last - items.length + 1;
-  // The hash before the first: remembered from this transaction's previous append when that ended exactly
-  // there (a write batch forgets it when a job rolls back), else read.
-  const memo = transactionMemo(trx);
-  const tip = memo?.get(`chain:${jurisdictionId}`) as { seq: number; hash: string } | undefined;
-  let prev =
-    first === 1
-      ? GENESIS_HASH
-      : tip && tip.seq === first - 1
-        ? tip.hash
-        : ((await problemsRepository.actionHashAt(trx, jurisdictionId, first - 1)) ?? GENESIS_HASH);
-  const rows = items.map((a, i): ActionRow => {
-    const base = {
-      jurisdiction_id: jurisdictionId,
-      id: uuidv7(),
-      problem_id: a.problemId,
-      seq: first + i,
-      action: a.action,
-      from_status: a.from,
-      to_status: a.to,
-      actor_user_id: a.actor.userId,
-      actor_name: a.actor.name,
-      actor_unit_id: a.actor.unitId,
-      note: a.note ?? null,
-      data: JSON.stringify(a.data ?? {}),
-      is_public: a.public ? 1 : 0,
-      created_at: a.at,
-    };
-    const hash = chainHash(prev, actionHashRecord(base));
-    const row = { ...base, prev_hash: prev, hash };
-    prev = hash;
-    return row;
-  });
-  if (opts.dialect) await opts.dialect.bulkInsert(trx, 'actions', rows);
-  else
-    for (let i = 0; i < rows.length; i += 500)
-      await problemsRepository.insertActions(trx, rows.slice(i, i + 500));
-  memo?.set(`chain:${jurisdictionId}`, { seq: last, hash: prev });
-  return rows;
 }
 
 /** Checks a problem's extra fields against its category's form. */
@@ -379,34 +293,15 @@ async function submitProblems(
       it.row.number = `${prefix}-${year}-${String(last - group.length + 1 + i).padStart(6, '0')}`;
     });
   }
-  if (items.length === 1) await problemsRepository.insert(trx, items[0]!.row);
-  else
-    await ctx.dialect.bulkInsert(
-      trx,
-      'problems',
-      items.map((it) => it.row),
-    );
-  for (const { row } of items) {
-    // Indexed at the end of the batch, with the batch's other new problems, in the same transaction (see
-    // WriteBatch.deferItem).
-    const tokens = problemSearchText(row);
-    batch.deferItem(
-      'search-index',
-      { jurisdictionId: row.jurisdiction_id, problemId: row.id, tokens },
-      (t, rows) => ctx.dialect.indexProblems(t, rows),
-    );
-  }
-  // The log: one append per jurisdiction, in the order the problems came.
+  // Written with their `submit` actions: one insert and one append per jurisdiction, in the order they came.
   const actions = new Map<NewProblem, ActionRow>();
   for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id)) {
-    const rows = await appendActions(
+    const rows = await insertProblems(
       trx,
       jid,
+      group.map((it) => it.row),
       group.map((it) => ({
-        problemId: it.row.id,
         action: 'submit',
-        from: null,
-        to: 'submitted',
         actor: actorOf(it.p),
         note: null,
         data: { channel: it.channel },
@@ -416,6 +311,16 @@ async function submitProblems(
       group.length > 1 ? { dialect: ctx.dialect } : {},
     );
     group.forEach((it, i) => actions.set(it, rows[i]!));
+  }
+  for (const { row } of items) {
+    // Indexed at the end of the batch, with the batch's other new problems, in the same transaction (see
+    // WriteBatch.deferItem).
+    const tokens = problemSearchText(row);
+    batch.deferItem(
+      'search-index',
+      { jurisdictionId: row.jurisdiction_id, problemId: row.id, tokens },
+      (t, rows) => ctx.dialect.indexProblems(t, rows),
+    );
   }
   for (const it of items) {
     const action = actions.get(it)!;
@@ -892,8 +797,6 @@ export async function act(
   return getProblem(ctx, p, id);
 }
 
-class ConcurrentChange extends Error {}
-
 async function applyAction(
   ctx: AppContext,
   trx: Db,
@@ -1161,13 +1064,8 @@ async function applyAction(
       break;
   }
 
-  const ok = await problemsRepository.update(trx, jid, row.id, row.version, patch);
-  if (!ok) throw new ConcurrentChange();
-  const actionRow = await appendAction(trx, jid, {
-    problemId: row.id,
+  const actionRow = await changeProblem(trx, row, patch, {
     action: name,
-    from: row.status,
-    to,
     actor: actorOf(p),
     note,
     data,
@@ -1214,12 +1112,8 @@ async function reopen(ctx: AppContext, trx: Db, row: ProblemRow, actor: Actor, r
   const ref = await ctx.reference.get(jid);
   const patch: Partial<ProblemRow> = {};
   await reopenPatch(ref, row, new Date(at), patch);
-  if (!(await problemsRepository.update(trx, jid, row.id, row.version, patch))) throw new ConcurrentChange();
-  await appendAction(trx, jid, {
-    problemId: row.id,
+  await changeProblem(trx, row, patch, {
     action: 'reopen',
-    from: row.status,
-    to: 'in_progress',
     actor,
     note: reason,
     data: { automatic: true },
@@ -1244,13 +1138,8 @@ async function closeMerged(ctx: AppContext, trx: Db, jid: string, primary: Probl
   const merged = await problemsRepository.mergedInto(trx, jid, primary.id);
   for (const m of merged) {
     if (m.status !== 'merged') continue;
-    if (!(await problemsRepository.update(trx, jid, m.id, m.version, closePatch(m, at, true))))
-      throw new ConcurrentChange();
-    await appendAction(trx, jid, {
-      problemId: m.id,
+    await changeProblem(trx, m, closePatch(m, at, true), {
       action: 'verify',
-      from: 'merged',
-      to: 'closed',
       actor: SYSTEM,
       note: `随主件 ${primary.number} 销号`,
       data: { primaryId: primary.id },
