@@ -4,6 +4,7 @@
  * Every function returns an Open311 document; failures are `Open311Error`s in the spec's shape.
  */
 import { randomToken, uuidv7 } from '../kernel/ids.ts';
+import { redactText } from '../kernel/redact.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
@@ -595,17 +596,17 @@ async function requestRecords(
     return {
       service_request_id: row.number,
       status: open311Status(row.status),
-      status_notes: statusNotes(latest.get(row.id)),
+      status_notes: redactText(statusNotes(latest.get(row.id))),
       service_name: ref.categories.get(row.category_code)?.name ?? row.category_code,
       service_code: row.category_code,
-      description: description || null,
+      description: redactText(description) || null,
       agency_responsible: row.lead_unit_id ? (ref.units.get(row.lead_unit_id)?.name ?? null) : null,
       service_notice:
         open311Status(row.status) === 'open' ? serviceNotice(ref, row.category_code, row.urgency) : null,
       requested_datetime: w3c(row.created_at),
       updated_datetime: w3c(row.updated_at),
       expected_datetime: open311Status(row.status) === 'open' ? w3c(row.close_due_at) : null,
-      address: row.address ?? divisionAddress(ref, row, county),
+      address: redactText(row.address) ?? divisionAddress(ref, row, county),
       address_id: row.village_code ?? row.township_code ?? null,
       zipcode: null,
       lat: row.lat === null ? null : Number(row.lat),
@@ -887,7 +888,7 @@ export async function listUpdates(
       service_request_id: a.number,
       status: open311Status(a.to_status),
       updated_datetime: w3c(a.created_at),
-      description: statusNotes(a) ?? '',
+      description: redactText(statusNotes(a)) ?? '',
       media_url: null,
     })),
   };

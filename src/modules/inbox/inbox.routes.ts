@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { uuidv7 } from '../../kernel/ids.ts';
+import { redactText } from '../../kernel/redact.ts';
 import type { AppContext } from '../../server/context.ts';
 import { notFound } from '../../server/errors.ts';
 import { requireAuth, requireRole } from '../../server/guards.ts';
@@ -67,7 +68,13 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
       .orderBy('published_at', 'desc')
       .limit(100)
       .execute();
-    return rows.map((r) => ({ id: r.id, title: r.title, body: r.body, publishedAt: r.published_at }));
+    // Public: personal numbers in a notice's text are masked (the author sees them in the console's form).
+    return rows.map((r) => ({
+      id: r.id,
+      title: redactText(r.title),
+      body: redactText(r.body),
+      publishedAt: r.published_at,
+    }));
   });
   app.post(
     '/api/notices',

@@ -10,6 +10,7 @@ import { nextCounter } from '../../db/counters.ts';
 import { addToRollup, rebuildRollups, runBulkRollup } from '../../db/migrations/0003_kpi_rollup.ts';
 import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { maskPhone } from '../../kernel/mask.ts';
+import { redactFields } from '../../kernel/redact.ts';
 import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../server/context.ts';
 import { AppError, badRequest } from '../../server/errors.ts';
@@ -22,6 +23,7 @@ import {
   RECTIFICATION_LABELS,
   RECTIFICATION_TYPES,
   resultOf,
+  seesPersonalData,
   STATUS_LABELS,
   STATUSES,
   type ProblemFilters,
@@ -84,9 +86,14 @@ function plainNumber(v: number): string {
 interface PageContext {
   ref: ReferenceData;
   topics: Map<string, { title: string; lead: string }>;
+  /** The exporter may read personal numbers in free text; else they are masked. */
+  personalData: boolean;
 }
 
-/** Turns one problem into the cells of its ledger row (phone numbers masked). */
+/** The columns of free text, where a personal number may have been typed. */
+const FREE_TEXT_COLUMNS = ['title', 'description', 'address', 'progress', 'result', 'mechanism'] as const;
+
+/** Turns one problem into the cells of its ledger row (phone numbers masked; free text unless allowed). */
 async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRow[], pc: PageContext) {
   const ids = rows.map((r) => r.id);
   const [supporting, results, actions] = await Promise.all([
@@ -106,6 +113,11 @@ async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRow[], pc
   }
   const unitName = (id: string) => pc.ref.units.get(id)?.name ?? id;
   return rows.map((r): Record<LedgerColumnKey, string> => {
+    const cells = ledgerCellsOf(r);
+    return pc.personalData ? cells : redactFields(cells, FREE_TEXT_COLUMNS)!;
+  });
+
+  function ledgerCellsOf(r: ProblemRow): Record<LedgerColumnKey, string> {
     const topic = r.topic_id ? pc.topics.get(r.topic_id) : undefined;
     const res = resultOf(
       pc.ref,
@@ -143,7 +155,7 @@ async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRow[], pc
       indicators: (res?.indicators ?? []).map((i) => `${i.name}:${plainNumber(i.value)}${i.unit}`).join('; '),
       mechanism: res?.mechanism ?? '',
     };
-  });
+  }
 }
 
 /**
@@ -177,7 +189,8 @@ export async function exportLedger(
   const stamp = new Date(now.getTime() + TZ_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
   const name = ctx.jurisdictions.find((j) => j.id === jid)?.name ?? '';
   const stream = new PassThrough();
-  void writeWorkbook(ctx, jid, fc, { ref, topics }, `${name}问题清单台账（导出时间 ${stamp}）`, stream).catch(
+  const pc = { ref, topics, personalData: seesPersonalData(p) };
+  void writeWorkbook(ctx, jid, fc, pc, `${name}问题清单台账（导出时间 ${stamp}）`, stream).catch(
     (err: unknown) => {
       ctx.log.error({ err }, 'ledger export failed');
       stream.destroy(err as Error);

@@ -44,7 +44,7 @@ export {
   type Problem,
   type ProblemDetail,
 } from './problems.schema.ts';
-export { visibilityOf, canSee } from './problems.policy.ts';
+export { visibilityOf, canSee, seesPersonalData } from './problems.policy.ts';
 export { runDeadlineScan } from './deadlineScheduler.ts';
 export {
   ROLLUP_TABLES,

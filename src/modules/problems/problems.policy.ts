@@ -77,3 +77,11 @@ export function roleDenial(p: Principal, f: ProblemFacts, action: ActionName): s
   }
   return null;
 }
+
+/**
+ * 查看个人信息: whether the principal reads personal numbers typed into free text unmasked in outputs
+ * that are redacted for everyone else (the ledger export): supervisors and administrators.
+ */
+export function seesPersonalData(p: Principal | null): boolean {
+  return hasRole(p, 'supervisor', 'admin');
+}

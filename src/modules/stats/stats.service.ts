@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
+import { redactFields, redactText } from '../../kernel/redact.ts';
 import type { AppContext } from '../../server/context.ts';
 import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
 import {
@@ -325,8 +326,8 @@ export type ResultsFilter = z.infer<typeof ResultsQuery>;
 const resultsCache = new VersionedCache<Awaited<ReturnType<typeof computeResults>>>(300);
 
 /**
- * The public results list (成效清单): resolved problems with their results, no personal data. The same
- * for every reader, so an answer is kept per data version.
+ * The public results list (成效清单): resolved problems with their results, no personal data (free text
+ * redacted). The same for every reader, so an answer is kept per data version.
  */
 export async function publicResults(ctx: AppContext, jid: string, q: ResultsFilter) {
   const version = await problemsRepository.dataVersion(ctx.db, jid, ctx.dialect);
@@ -355,8 +356,8 @@ async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
     items: items.map((r) => ({
       id: r.id,
       number: r.number,
-      title: r.title,
-      description: r.description,
+      title: redactText(r.title),
+      description: redactText(r.description),
       kind: r.kind,
       domain: r.domain,
       domainName: ref.domains.get(r.domain)?.name ?? r.domain,
@@ -367,10 +368,13 @@ async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
       createdAt: r.created_at,
       closedAt: r.closed_at,
       rating: r.rating,
-      result: resultOf(
-        ref,
-        res.results.find((x) => x.problem_id === r.id),
-        res.indicators.filter((x) => x.problem_id === r.id),
+      result: redactFields(
+        resultOf(
+          ref,
+          res.results.find((x) => x.problem_id === r.id),
+          res.indicators.filter((x) => x.problem_id === r.id),
+        ),
+        ['summary', 'mechanism'],
       ),
     })),
   };
@@ -385,7 +389,7 @@ export async function recentActions(ctx: AppContext, jid: string, limit: number)
     action: r.action,
     problemId: r.problem_id,
     number: r.number,
-    title: r.title,
+    title: redactText(r.title),
     toStatus: r.to_status,
     townshipName: ref.divisionName(r.township_code),
     unitName: r.actor_unit_id ? (ref.units.get(r.actor_unit_id)?.name ?? null) : null,
