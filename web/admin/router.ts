@@ -28,7 +28,7 @@ export const router = createRouter({
     },
     {
       path: '/',
-      component: () => import('./Layout.vue'),
+      component: () => import('./AdminLayout.vue'),
       children: [
         { path: '', name: 'home', component: () => import('./pages/HomePage.vue') },
         { path: 'problems', name: 'problems', component: () => import('./pages/ProblemsPage.vue') },
