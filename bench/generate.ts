@@ -9,9 +9,9 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
-import type { AppContext } from '../src/server/context.ts';
-import { reloadJurisdictions } from '../src/server/bootstrap.ts';
-import { HETANG, seedHetang } from '../src/db/seed/hetang.ts';
+import type { AppContext } from '../src/platform/context.ts';
+import { reloadJurisdictions } from '../src/platform/jurisdictions.ts';
+import { HETANG, seedHetang } from '../src/demo/hetang.ts';
 import {
   beginBulkLoad,
   problemRowOf,

@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import qs from 'qs';
-import type { AppContext } from '../server/context.ts';
-import { AppError } from '../server/errors.ts';
-import { acceptsGzip, COMPRESS_MIN_BYTES } from '../server/sendAnswer.ts';
-import type { App } from '../server/types.ts';
+import type { AppContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
+import { acceptsGzip, COMPRESS_MIN_BYTES } from '../platform/sendAnswer.ts';
+import type { App } from '../platform/types.ts';
 import {
   CONTENT_TYPES,
   formatOfUrl,

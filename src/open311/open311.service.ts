@@ -6,8 +6,8 @@
 import { randomToken, uuidv7 } from '../kernel/ids.ts';
 import { redactText } from '../kernel/redact.ts';
 import type { Principal } from '../kernel/roles.ts';
-import type { AppContext } from '../server/context.ts';
-import { AppError } from '../server/errors.ts';
+import type { AppContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
 import { principalFromApiKey } from '../modules/auth/auth.service.ts';
 import {
   OPEN_STATUSES,

@@ -13,12 +13,12 @@ import {
   jsonSchemaTransform,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import type { AppContext } from './context.ts';
-import { AppError, badRequest } from './errors.ts';
-import type { App } from './types.ts';
+import type { AppContext } from '../platform/context.ts';
+import { AppError, badRequest } from '../platform/errors.ts';
+import type { App } from '../platform/types.ts';
 import { authHooks } from './hooks.ts';
 import { registerModules } from './modules.ts';
-import { SESSION_COOKIE } from './guards.ts';
+import { SESSION_COOKIE } from '../platform/guards.ts';
 import { permissionGate } from './permissions.ts';
 
 /** True when a string anywhere in the value (to a sane depth) holds a NUL character. */

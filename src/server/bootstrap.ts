@@ -4,7 +4,8 @@ import { migrate, openDatabase } from '../db/index.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
 import { loadFieldCipher } from '../kernel/secrets.ts';
 import { ReferenceService } from '../modules/reference/index.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
+import { reloadJurisdictions } from '../platform/jurisdictions.ts';
 
 /** Opens the database, runs migrations and assembles the context every service receives. */
 export async function createContext(
@@ -34,17 +35,4 @@ export async function createContext(
   };
   await reloadJurisdictions(ctx);
   return ctx;
-}
-
-/** Reads the jurisdictions this installation serves (after init or seed). */
-export async function reloadJurisdictions(ctx: AppContext): Promise<void> {
-  const rows = await ctx.db.selectFrom('jurisdictions').selectAll().orderBy('created_at').execute();
-  ctx.jurisdictions = rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    open311Id: r.open311_id,
-    numberPrefix: r.number_prefix,
-    divisionCode: r.division_code,
-  }));
-  await Promise.all(rows.map((r) => ctx.reference.invalidate(r.id)));
 }

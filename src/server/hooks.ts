@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { principalFromApiKey, principalFromSession } from '../modules/auth/auth.service.ts';
-import { idempotencyRepository } from './idempotency.repository.ts';
+import { idempotencyRepository } from '../platform/idempotency.repository.ts';
 import { getProblem } from '../modules/problems/problems.service.ts';
-import type { AppContext } from './context.ts';
-import { AppError, badRequest, forbidden, notFound, unauthorized } from './errors.ts';
-import type { App } from './types.ts';
+import type { AppContext } from '../platform/context.ts';
+import { AppError, badRequest, forbidden, notFound, unauthorized } from '../platform/errors.ts';
+import type { App } from '../platform/types.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** After this long a reservation without a commit belongs to a request that died. */

@@ -1,5 +1,5 @@
-import type { AppContext } from './context.ts';
-import type { App } from './types.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { App } from '../platform/types.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import { usersRoutes } from '../modules/users/users.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';

@@ -9,8 +9,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { hasRole, type Role } from '../kernel/roles.ts';
-import { forbidden, unauthorized } from './errors.ts';
-import type { App } from './types.ts';
+import { forbidden, unauthorized } from '../platform/errors.ts';
+import type { App } from '../platform/types.ts';
 
 /**
  * `public`: anyone, signed in or not. `signed-in`: any user or API key. `api-key`: an integration with

@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../platform/context.ts';
 import { buildApp } from './app.ts';
 import { startDeadlineScheduler } from '../modules/problems/deadlineScheduler.ts';
 

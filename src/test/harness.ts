@@ -11,10 +11,11 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../config.ts';
 import { ManualClock, type Clock } from '../kernel/clock.ts';
 import { buildApp } from '../server/app.ts';
-import { createContext, reloadJurisdictions } from '../server/bootstrap.ts';
-import type { AppContext } from '../server/context.ts';
-import type { App } from '../server/types.ts';
-import { HETANG, seedHetang } from '../db/seed/hetang.ts';
+import { createContext } from '../server/bootstrap.ts';
+import { reloadJurisdictions } from '../platform/jurisdictions.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { App } from '../platform/types.ts';
+import { HETANG, seedHetang } from '../demo/hetang.ts';
 
 export const TEST_DB = (process.env.QINGDAN_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
 const PG_ADMIN_URL = process.env.QINGDAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

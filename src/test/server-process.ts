@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../config.ts';
-import { HETANG, seedHetang } from '../db/seed/hetang.ts';
+import { HETANG, seedHetang } from '../demo/hetang.ts';
 import { createContext } from '../server/bootstrap.ts';
 import { freshPgDatabase, TEST_DB } from './harness.ts';
 

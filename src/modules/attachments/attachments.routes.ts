@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { AppContext } from '../../server/context.ts';
-import { badRequest, notFound } from '../../server/errors.ts';
-import { requireAuth } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
+import { requireAuth } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
 import { getProblem } from '../problems/index.ts';
 import { readAttachment, storeAttachment } from './attachments.service.ts';
 

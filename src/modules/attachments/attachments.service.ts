@@ -6,8 +6,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import type { AppContext } from '../../server/context.ts';
-import { badRequest, AppError } from '../../server/errors.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest, AppError } from '../../platform/errors.ts';
 import { attachmentsRepository } from './attachments.repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ActionTable, DB } from '../../db/schema.ts';
 import { nextCounter } from '../../db/counters.ts';
 import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
-import type { AppContext } from '../../server/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { auditRepository } from './audit.repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AppContext } from '../../server/context.ts';
-import { requireAuth, requireRole } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
-import { SESSION_COOKIE } from '../../server/guards.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { requireAuth, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
+import { SESSION_COOKIE } from '../../platform/guards.ts';
 import {
   createApiKey,
   listApiKeys,
@@ -14,7 +14,7 @@ import {
 } from './auth.service.ts';
 import { usersRepository } from '../users/users.repository.ts';
 import { userFromRow } from '../users/users.service.ts';
-import { notFound } from '../../server/errors.ts';
+import { notFound } from '../../platform/errors.ts';
 
 const tags = ['auth'];
 

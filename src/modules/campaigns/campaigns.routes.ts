@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AppContext } from '../../server/context.ts';
-import { requireAuth, requireRole } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { requireAuth, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
 import { CampaignInput, TopicInput, VisitInput } from './campaigns.schema.ts';
 import {
   createCampaign,

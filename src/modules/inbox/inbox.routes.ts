@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { redactText } from '../../kernel/redact.ts';
-import type { AppContext } from '../../server/context.ts';
-import { notFound } from '../../server/errors.ts';
-import { requireAuth, requireRole } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { notFound } from '../../platform/errors.ts';
+import { requireAuth, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
 
 /** The in-app inbox (notifications to a user, a unit or a role) and public notices (公告). */
 export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {

@@ -4,8 +4,8 @@
  * 盘活闲置土地34.23亩……". Every figure comes from the statistics module, never from constants.
  */
 import type { Principal } from '../../kernel/roles.ts';
-import type { AppContext } from '../../server/context.ts';
-import { notFound } from '../../server/errors.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { notFound } from '../../platform/errors.ts';
 // The stats module has no index.ts yet; its service is the public surface used here.
 import { summary } from '../stats/stats.service.ts';
 import { ledgerRepository } from './ledger.repository.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AppContext } from '../../server/context.ts';
-import { badRequest } from '../../server/errors.ts';
-import { requireAuth, requireRole } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest } from '../../platform/errors.ts';
+import { requireAuth, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
 import { briefing } from './briefing.ts';
 import { Briefing, BriefingQuery, ExportQuery, ImportResult } from './ledger.schema.ts';
 import { exportLedger, importLedger, XLSX_MIME } from './ledger.service.ts';

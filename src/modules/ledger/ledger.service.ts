@@ -12,8 +12,8 @@ import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import { redactFields } from '../../kernel/redact.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import type { AppContext } from '../../server/context.ts';
-import { AppError, badRequest } from '../../server/errors.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { AppError, badRequest } from '../../platform/errors.ts';
 import {
   CHANNEL_LABELS,
   CHANNELS,

@@ -1,5 +1,5 @@
 import { uuidv7 } from '../../kernel/ids.ts';
-import type { AppContext } from '../../server/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { changeProblem, ConcurrentChange } from './problems.changes.ts';
 import { SYSTEM } from './problems.log.ts';
 import { problemsRepository } from './problems.repository.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AppContext } from '../../server/context.ts';
-import { requireAuth, requireRole } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { requireAuth, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
 import { ACTIONS } from './problems.lifecycle.ts';
 import {
   CreateProblem,
@@ -20,8 +20,8 @@ import {
   queues,
   similarProblems,
 } from './problems.service.ts';
-import { AppError } from '../../server/errors.ts';
-import { sendAnswer } from '../../server/sendAnswer.ts';
+import { AppError } from '../../platform/errors.ts';
+import { sendAnswer } from '../../platform/sendAnswer.ts';
 
 const tags = ['problems'];
 const idParam = z.object({ id: z.string().min(1).max(64) });

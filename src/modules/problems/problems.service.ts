@@ -7,7 +7,7 @@ import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { problemSearchText } from '../../kernel/text.ts';
 import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
-import { idempotencyRepository } from '../../server/idempotency.repository.ts';
+import { idempotencyRepository } from '../../platform/idempotency.repository.ts';
 
 /** The Idempotency-Key of the request a write serves, recorded in the write's own transaction. */
 export interface IdempotencyRef {
@@ -15,8 +15,8 @@ export interface IdempotencyRef {
   key: string;
 }
 import { validateUscc } from '../../kernel/identifiers.ts';
-import type { AppContext } from '../../server/context.ts';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../server/errors.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import type { ReferenceData } from '../reference/reference.service.ts';
 import type { Category } from '../reference/reference.schema.ts';
 import { linkAttachments, attachmentsOf } from '../attachments/index.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { uuidv7 } from '../../kernel/ids.ts';
-import type { AppContext } from '../../server/context.ts';
-import { badRequest, notFound, preconditionFailed } from '../../server/errors.ts';
-import { ifMatchVersion, requireRole } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest, notFound, preconditionFailed } from '../../platform/errors.ts';
+import { ifMatchVersion, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
 import { recordAudit } from '../audit/index.ts';
 import { referenceRepository } from './reference.repository.ts';
 import { CalendarDay, CategoryInput, TimeRuleInput, UnitInput } from './reference.schema.ts';

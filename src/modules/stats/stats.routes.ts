@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AppContext } from '../../server/context.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { App } from '../../platform/types.ts';
 import { ResultsQuery, Summary, SummaryQuery } from './stats.schema.ts';
-import { sendAnswer } from '../../server/sendAnswer.ts';
+import { sendAnswer } from '../../platform/sendAnswer.ts';
 import { publicResults, recentActions, summaryAnswer } from './stats.service.ts';
 
 /** KPIs, the public results list and the live feed. */

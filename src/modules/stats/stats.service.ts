@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { redactFields, redactText } from '../../kernel/redact.ts';
-import type { AppContext } from '../../server/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
 import {
   filterContext,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AppContext } from '../../server/context.ts';
-import { ifMatchVersion, requireRole } from '../../server/guards.ts';
-import type { App } from '../../server/types.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { ifMatchVersion, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
 import { usersRepository } from './users.repository.ts';
 import { UserInput } from './users.schema.ts';
 import { createUser, updateUser, userFromRow } from './users.service.ts';

@@ -9,7 +9,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { expect } from 'vitest';
-import type { App } from '../../server/types.ts';
+import type { App } from '../../platform/types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const official = (name: string) =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
-import { initJurisdiction } from '../../db/seed/reference.ts';
-import { reloadJurisdictions } from '../../server/bootstrap.ts';
+import { initJurisdiction } from '../../modules/reference/index.ts';
+import { reloadJurisdictions } from '../../platform/jurisdictions.ts';
 import { parseW3c, w3c } from '../open311.format.ts';
 import { call, expectValid, form, jsonOf, xmlErrors } from './open311.helpers.ts';
 

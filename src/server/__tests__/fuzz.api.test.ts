@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HETANG } from '../../db/seed/hetang.ts';
+import { HETANG } from '../../demo/hetang.ts';
 import type { DB } from '../../db/schema.ts';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import { random } from '../../kernel/random.ts';

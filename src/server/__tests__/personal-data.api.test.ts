@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, HETANG } from '../../db/seed/hetang.ts';
+import { DEMO_USERS, HETANG } from '../../demo/hetang.ts';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 
 const PHONE = '13812345678';

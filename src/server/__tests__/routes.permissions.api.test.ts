@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, HETANG } from '../../db/seed/hetang.ts';
+import { DEMO_USERS, HETANG } from '../../demo/hetang.ts';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 import { PERMISSIONS, passes, permissionOf, routeKey } from '../permissions.ts';
 import type { Principal } from '../../kernel/roles.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HETANG } from '../../../db/seed/hetang.ts';
+import { HETANG } from '../../../demo/hetang.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { LOCKOUT, OTP } from '../auth.service.ts';
 

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../kernel/chain.ts';
-import { HETANG } from '../../../db/seed/hetang.ts';
+import { HETANG } from '../../../demo/hetang.ts';
 import { LEVELS, rebuildRollupStatements } from '../../../db/migrations/0003_kpi_rollup.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { actionHashRecord, verifyChains } from '../../audit/index.ts';

@@ -9,7 +9,7 @@ import { startTestApp, type Client, type TestApp } from '../../../test/harness.t
 import { verifyChains } from '../../audit/index.ts';
 import { exportLedger, LEDGER_COLUMNS, XLSX_MIME } from '../index.ts';
 import type { Principal } from '../../../kernel/roles.ts';
-import type { AppError } from '../../../server/errors.ts';
+import type { AppError } from '../../../platform/errors.ts';
 
 // After the demo's last problem (late 2024), so every ledger date lies in the past.
 const CLOCK = new Date('2025-01-06T02:00:00Z');

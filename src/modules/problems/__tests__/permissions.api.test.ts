@@ -1,4 +1,4 @@
-import { DEMO_USERS } from '../../../db/seed/hetang.ts';
+import { DEMO_USERS } from '../../../demo/hetang.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
 import type { Visibility } from '../problems.policy.ts';

@@ -7,6 +7,7 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Principal } from '../kernel/roles.ts';
+import type { AppContext } from './context.ts';
 
 /** The Fastify instance every module registers its routes on. */
 export type App = FastifyInstance<
@@ -31,3 +32,6 @@ declare module 'fastify' {
     idempotency?: { principal: string; key: string };
   }
 }
+
+/** A module's door to HTTP: registers its routes on the app (the module registry in the server lists these). */
+export type RegisterRoutes = (app: App, ctx: AppContext) => Promise<void>;

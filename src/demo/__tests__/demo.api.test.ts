@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../test/harness.ts';
-import { verifyChains } from '../../../modules/audit/index.ts';
+import { startTestApp, type TestApp } from '../../test/harness.ts';
+import { verifyChains } from '../../modules/audit/index.ts';
 import { DEMO_USERS } from '../hetang.ts';
-import { STATUSES } from '../../../modules/problems/index.ts';
+import { STATUSES } from '../../modules/problems/index.ts';
 
 /** The Hetang demo reproduces the article's figures through the dashboard's own API. */
 describe('Hetang demo', () => {

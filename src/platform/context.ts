@@ -6,7 +6,7 @@ import type { DB } from '../db/schema.ts';
 import type { DialectAdapter } from '../db/dialect/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { FieldCipher } from '../kernel/secrets.ts';
-import type { ReferenceService } from '../modules/reference/reference.service.ts';
+import type { ReferenceService } from '../modules/reference/index.ts';
 
 /** What every service needs, built once at start-up and passed down explicitly. */
 export interface AppContext {

@@ -4,16 +4,16 @@
  * log, deadline and figure is what the product itself would have produced. The campaign's resolved
  * counts and indicator sums are exactly the article's: 15 / 36 / 53; 3 firms, 35,000,000 yuan; 34.23 亩.
  */
-import { ManualClock } from '../../kernel/clock.ts';
-import { uuidv7 } from '../../kernel/ids.ts';
-import { random } from '../../kernel/random.ts';
-import type { Principal } from '../../kernel/roles.ts';
-import type { AppContext } from '../../server/context.ts';
-import { createApiKey, principalOf } from '../../modules/auth/auth.service.ts';
-import { act, createProblem } from '../../modules/problems/index.ts';
-import { createUser, usersRepository } from '../../modules/users/index.ts';
-import { referenceRepository } from '../../modules/reference/index.ts';
-import { hetangDivisions, initJurisdiction } from './reference.ts';
+import { ManualClock } from '../kernel/clock.ts';
+import { uuidv7 } from '../kernel/ids.ts';
+import { random } from '../kernel/random.ts';
+import type { Principal } from '../kernel/roles.ts';
+import type { AppContext } from '../platform/context.ts';
+import { createApiKey, principalOf } from '../modules/auth/auth.service.ts';
+import { act, createProblem } from '../modules/problems/index.ts';
+import { createUser, usersRepository } from '../modules/users/index.ts';
+import { referenceRepository } from '../modules/reference/index.ts';
+import { hetangDivisions, initJurisdiction } from '../modules/reference/index.ts';
 
 export const HETANG = {
   id: '430202',
@@ -343,7 +343,7 @@ export async function seedHetang(
     extra: Parameters<typeof mk>[3] = {},
   ) {
     const p = await mk(username, name, roles, { ...extra, password: false });
-    const { hashPassword } = await import('../../modules/users/index.ts');
+    const { hashPassword } = await import('../modules/users/index.ts');
     await usersRepository.update(ctx.db, jid, p.userId!, {
       password_hash: await hashPassword(HETANG.password),
     });

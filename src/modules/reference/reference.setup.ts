@@ -7,11 +7,11 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { AppContext } from '../../server/context.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { CN_OFFICIAL_CALENDAR } from '../../kernel/workdays.ts';
-import { reloadJurisdictions } from '../../server/bootstrap.ts';
-import { referenceRepository } from '../../modules/reference/index.ts';
-import type { CategoryField } from '../../modules/reference/index.ts';
+import { reloadJurisdictions } from '../../platform/jurisdictions.ts';
+import { referenceRepository } from './reference.repository.ts';
+import type { CategoryField } from './reference.schema.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
