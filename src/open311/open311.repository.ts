@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { applyFilters, type FilterContext } from '../modules/problems/index.ts';
+import { applyFilters, PUBLISHED_STATUSES, type FilterContext } from '../modules/problems/index.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -89,7 +89,7 @@ export const open311Repository = {
     return out;
   },
 
-  /** Public actions after submission (the updates of mySociety's extension), in time order. */
+  /** Public actions after submission of published problems (mySociety's updates), in time order. */
   updates(
     db: Db,
     jurisdictionId: string,
@@ -113,7 +113,8 @@ export const open311Repository = {
       ])
       .where('actions.jurisdiction_id', '=', jurisdictionId)
       .where('actions.is_public', '=', 1)
-      .where('actions.action', '!=', 'submit');
+      .where('actions.action', '!=', 'submit')
+      .where('problems.status', 'in', PUBLISHED_STATUSES);
     if (opts.from) q = q.where('actions.created_at', '>=', opts.from);
     if (opts.to) q = q.where('actions.created_at', '<', opts.to);
     const ids = opts.ids;

@@ -207,10 +207,13 @@ export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
       );
       get('/requests', async (req) => {
         const params = paramsOf(req);
-        return listRequests(ctx, resolveJurisdiction(ctx, params), params);
+        return listRequests(ctx, resolveJurisdiction(ctx, params), req.principal, params);
       });
       post('/requests', async (req) => createRequest(ctx, req.principal, paramsOf(req)));
-      getOne('/requests', async (req, id) => getRequest(ctx, resolveJurisdiction(ctx, paramsOf(req)), id));
+      getOne('/requests', async (req, id) => {
+        const params = paramsOf(req);
+        return getRequest(ctx, resolveJurisdiction(ctx, params), req.principal, params, id);
+      });
       getOne('/tokens', async (req, token) =>
         tokenLookup(ctx, resolveJurisdiction(ctx, paramsOf(req)), token),
       );

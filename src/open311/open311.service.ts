@@ -10,7 +10,7 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { principalFromApiKey } from '../modules/auth/auth.service.ts';
 import {
-  OPEN_STATUSES,
+  PUBLISHED_STATUSES,
   TRANSITIONS,
   appendAction,
   createProblem,
@@ -706,13 +706,12 @@ function requestsQuery(ctx: AppContext, params: Params) {
   const { limit, offset } = paging(params, errors);
   throwIfAny(errors);
 
-  const wanted = new Set(statuses ?? []);
-  const status: Status[] = [];
-  if (wanted.has('open')) status.push(...OPEN_STATUSES);
-  if (wanted.has('closed')) status.push(...CLOSED_STATUSES);
+  const wanted = new Set(statuses ?? ['open', 'closed']);
+  // Only published problems are listed: a report 待审核 or refused is not public.
+  const status = PUBLISHED_STATUSES.filter((s) => wanted.has(open311Status(s)));
   const filters = {
     category: list(params, 'service_code')?.join(','),
-    status: status.length ? status : undefined,
+    status,
     from: span.from,
     to: span.to,
     updatedAfter: updatedAfter?.toISOString(),
@@ -785,13 +784,14 @@ function keepListing(key: string, entry: KeptListing): void {
 export async function listRequests(
   ctx: AppContext,
   jurisdictionId: string,
+  principal: Principal | null,
   params: Params,
 ): Promise<Document | Rendered> {
   const ids = list(params, 'service_request_id');
   if (ids) {
     const rows = await open311Repository.requestsByIds(
       ctx.db,
-      publicFilterContext(ctx, jurisdictionId, {} as ProblemFilters),
+      publicFilterContext(ctx, jurisdictionId, await byIdFilters(ctx, jurisdictionId, principal, params)),
       ids.slice(0, MAX_REQUESTS),
     );
     return { root: 'service_requests', body: await requestRecords(ctx, jurisdictionId, rows) };
@@ -855,11 +855,31 @@ async function computeListing(
   return { jurisdictionId, version, ref, from: at, until, answer };
 }
 
+/**
+ * What a read by id may return: published requests to anyone; also those still 待审核 to a client calling
+ * with an API key of the jurisdiction (the integrations that submit requests read back their own).
+ */
+async function byIdFilters(
+  ctx: AppContext,
+  jurisdictionId: string,
+  principal: Principal | null,
+  params: Params,
+): Promise<ProblemFilters> {
+  const p = await authenticate(ctx, jurisdictionId, principal, params, 'read').catch(() => null);
+  return (p ? {} : { status: PUBLISHED_STATUSES }) as ProblemFilters;
+}
+
 /** GET Service Request. */
-export async function getRequest(ctx: AppContext, jurisdictionId: string, id: string): Promise<Document> {
+export async function getRequest(
+  ctx: AppContext,
+  jurisdictionId: string,
+  principal: Principal | null,
+  params: Params,
+  id: string,
+): Promise<Document> {
   const rows = await open311Repository.requestsByIds(
     ctx.db,
-    publicFilterContext(ctx, jurisdictionId, {} as ProblemFilters),
+    publicFilterContext(ctx, jurisdictionId, await byIdFilters(ctx, jurisdictionId, principal, params)),
     [id],
   );
   if (rows.length === 0) throw new Open311Error(404, [err(404, `service_request_id '${id}' was not found`)]);

@@ -26,6 +26,18 @@ export const OPEN_STATUSES: Status[] = [
   'in_progress',
   'closure_requested',
 ];
+/**
+ * Statuses in which a problem is public (受理后公开): once the supervisor has accepted it. A report still
+ * 待审核 (submitted, returned) or refused (rejected) is seen only by its reporter and the staff.
+ */
+export const PUBLISHED_STATUSES: Status[] = [
+  'assigned',
+  'bounced',
+  'in_progress',
+  'closure_requested',
+  'closed',
+  'merged',
+];
 /** Statuses after dispatch and before closure: the deadline clock runs. */
 export const RUNNING_STATUSES: Status[] = ['assigned', 'in_progress', 'closure_requested'];
 

@@ -13,7 +13,7 @@ import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { insertRow } from '../../db/fastInsert.ts';
 import { boundingBox, cellsOfBox } from '../../kernel/geo.ts';
 import { queryTokens } from '../../kernel/text.ts';
-import { RUNNING_STATUSES } from './problems.lifecycle.ts';
+import { PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
 import type { Visibility } from './problems.policy.ts';
 import type { ProblemFilters } from './problems.schema.ts';
 import { ROLLUP_TABLES, type RollupQuery } from './problems.rollup.ts';
@@ -563,6 +563,7 @@ export const problemsRepository = {
       .execute();
   },
 
+  /** The latest public actions of published problems (the big screen's feed), newest first. */
   recentPublicActions(db: Db, jurisdictionId: string, limit: number) {
     return db
       .selectFrom('actions')
@@ -584,6 +585,7 @@ export const problemsRepository = {
       ])
       .where('actions.jurisdiction_id', '=', jurisdictionId)
       .where('actions.is_public', '=', 1)
+      .where('problems.status', 'in', PUBLISHED_STATUSES)
       .orderBy('actions.seq', 'desc')
       .limit(limit)
       .execute();

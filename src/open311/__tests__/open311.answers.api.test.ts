@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 import { toXml, type Document, type Node } from '../open311.format.ts';
-import { call, form, jsonOf, xmlOf } from './open311.helpers.ts';
+import { acceptPending, call, form, jsonOf, xmlOf } from './open311.helpers.ts';
 
 const KEY = 'demo-open311-key';
 const BASE = '/open311/v2';
@@ -63,7 +63,7 @@ describe('Open311 XML writer', () => {
 /** Answers kept for every caller (service list, request listings) stay exact after each kind of change. */
 describe('Open311 answers kept per version', () => {
   let t: TestApp;
-  let admin: Client;
+  let admin: Client, supervisor: Client;
   const get = (path: string) => call(t.app, 'GET', `${BASE}${path}`);
   const report = async (description: string) => {
     const r = await call(
@@ -80,6 +80,8 @@ describe('Open311 answers kept per version', () => {
       ]),
     );
     expect(r.status).toBe(200);
+    // Public once accepted.
+    await acceptPending(supervisor);
     return (r.json as { service_request_id: string }[])[0]!.service_request_id;
   };
   type Item = { service_request_id: string; service_name: string; description: string };
@@ -90,6 +92,7 @@ describe('Open311 answers kept per version', () => {
     process.env.QINGDAN_OPEN311_WRITE_LIMIT = '100000';
     t = await startTestApp({ seed: 'reference' });
     admin = await t.as('demo-admin');
+    supervisor = await t.as('demo-supervisor');
   });
   afterAll(() => t.close());
 

@@ -10,6 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { expect } from 'vitest';
 import type { App } from '../../platform/types.ts';
+import type { Client } from '../../test/harness.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const official = (name: string) =>
@@ -227,4 +228,14 @@ export function form(pairs: [string, string | number][]): string {
         `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(String(v))}`,
     )
     .join('&');
+}
+
+/** Accepts (dispatches) every report still 待审核, as the supervisor does: only then is it public. */
+export async function acceptPending(supervisor: Client): Promise<void> {
+  const unitId = (await supervisor.get('/api/units')).body[0].id as string;
+  const pending = await supervisor.get('/api/problems?status=submitted&pageSize=500');
+  for (const p of pending.body.items as { id: string }[]) {
+    const r = await supervisor.post(`/api/problems/${p.id}/actions/dispatch`, { leadUnitId: unitId });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  }
 }
