@@ -92,7 +92,7 @@ describe('main journey', () => {
     const resCtx = await newContext(browser, PHONE);
     const res = log.watch(await resCtx.newPage(), 'resident');
     await res.goto(`${server.url}/m/login`);
-    await res.locator('input[name=phone]').fill('13812345678');
+    await res.locator('input[name=phone]').fill('13907330012');
     await res.locator('button', { hasText: '获取验证码' }).click();
     const hint = res.locator('.dev-code');
     await hint.waitFor();

@@ -27,7 +27,6 @@ function baseEnv(dataDir: string): NodeJS.ProcessEnv {
     QINGDAN_DATA: dataDir,
     DATABASE_URL: '',
     QINGDAN_SCHEDULER: '0',
-    QINGDAN_DEV_CODES: '1',
     // Kept in memory only; shown when the server goes away during a test.
     LOG_LEVEL: 'info',
   };

@@ -7,10 +7,17 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   logLevel: string;
-  /** 'console' logs one-time codes (the default provider); anything else must be wired in. */
+  /** The SMS adapter: 'console' (the default) writes messages to the log, 'recording' keeps them (tests). */
   smsProvider: string;
-  /** Return one-time codes in the API answer (demo and tests only). */
-  exposeDevCodes: boolean;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed
+   * (`QINGDAN_TRUSTED_PROXIES`, comma-separated); none by default, so a client cannot choose its address.
+   */
+  trustedProxies: string[];
+  /** The append-only file of signed audit checkpoints (`QINGDAN_AUDIT_CHECKPOINTS`). */
+  auditCheckpointFile: string;
+  /** Minutes between checkpoints written by the scheduler. */
+  auditCheckpointMinutes: number;
   tileUrl: string | null;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
@@ -24,14 +31,18 @@ export interface Config {
 
 /** Reads the configuration from environment variables, with the documented defaults. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  return {
+  const config: Omit<Config, 'auditCheckpointFile'> & Partial<Config> = {
     host: env.HOST ?? '127.0.0.1',
     port: Number(env.PORT ?? 3000),
     dataDir: path.resolve(env.QINGDAN_DATA ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     smsProvider: env.QINGDAN_SMS ?? 'console',
-    exposeDevCodes: (env.QINGDAN_DEV_CODES ?? (env.NODE_ENV === 'production' ? '0' : '1')) === '1',
+    trustedProxies: (env.QINGDAN_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    auditCheckpointMinutes: Number(env.QINGDAN_AUDIT_CHECKPOINT_MINUTES ?? 5),
     tileUrl: env.QINGDAN_TILE_URL || null,
     sessionIdleMinutes: Number(env.QINGDAN_SESSION_IDLE_MINUTES ?? 30),
     sessionAbsoluteHours: Number(env.QINGDAN_SESSION_ABSOLUTE_HOURS ?? 12),
@@ -41,4 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     version: '0.1.0',
     ...overrides,
   };
+  // Beside the data by default; a deployment points it at storage the database's users cannot write.
+  const auditCheckpointFile =
+    overrides.auditCheckpointFile ??
+    path.resolve(env.QINGDAN_AUDIT_CHECKPOINTS ?? path.join(config.dataDir, 'audit-checkpoints.jsonl'));
+  return { ...config, auditCheckpointFile };
 }

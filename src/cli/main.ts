@@ -12,7 +12,7 @@ import { hetangDivisions, initJurisdiction, nationalDivisions } from '../modules
 import { createUser } from '../modules/users/index.ts';
 import { UserInput } from '../modules/users/users.schema.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../modules/auth/auth.service.ts';
-import { verifyChains } from '../modules/audit/index.ts';
+import { verifyChains, writeCheckpoints } from '../modules/audit/index.ts';
 import { backupDatabase, restoreDatabase } from '../db/backup.ts';
 import { runDeadlineScan } from '../modules/problems/index.ts';
 import type { AppContext } from '../platform/context.ts';
@@ -248,13 +248,17 @@ export async function main(argv: string[]): Promise<void> {
   const audit = program.command('audit').description('the tamper-evident logs');
   audit
     .command('verify')
-    .description('check the hash chains of the action log and the audit log')
+    .description(
+      'check the hash chains, their lengths against the counters, the signed checkpoints and every user grant',
+    )
     .action(() =>
       withContext(async (ctx) => {
-        const r = await verifyChains(ctx.db);
+        const r = await verifyChains(ctx.db, { file: ctx.config.auditCheckpointFile, cipher: ctx.cipher });
+        for (const w of r.warnings) console.warn(`warning: ${w}`);
         if (r.ok)
           console.log(
-            `audit chains intact: ${r.checked.actions} actions, ${r.checked.audit} administrative records`,
+            `audit chains intact: ${r.checked.actions} actions, ${r.checked.audit} administrative records, ` +
+              `${r.checked.checkpoints} signed checkpoints, ${r.checked.users} user grants`,
           );
         else {
           console.error(
@@ -262,6 +266,17 @@ export async function main(argv: string[]): Promise<void> {
           );
           process.exitCode = 1;
         }
+      }),
+    );
+  audit
+    .command('checkpoint')
+    .description(
+      'sign the current head of every chain into the checkpoint file (the server does it every few minutes)',
+    )
+    .action(() =>
+      withContext(async (ctx) => {
+        const n = await writeCheckpoints(ctx.db, ctx.config.auditCheckpointFile, ctx.cipher, ctx.clock.now());
+        console.log(`${n} chain heads signed into the checkpoint file`);
       }),
     );
 

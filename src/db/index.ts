@@ -25,6 +25,7 @@ import * as m0006 from './migrations/0006_lean_rollup_trigger.ts';
 import * as m0007 from './migrations/0007_search_without_positions.ts';
 import * as m0008 from './migrations/0008_lean_indexes.ts';
 import * as m0009 from './migrations/0009_unit_and_order_indexes.ts';
+import * as m0010 from './migrations/0010_guard_counters.ts';
 
 export type { DB } from './schema.ts';
 export type { DialectAdapter } from './dialect/types.ts';
@@ -194,6 +195,7 @@ const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAda
   '0007_search_without_positions': m0007,
   '0008_lean_indexes': m0008,
   '0009_unit_and_order_indexes': m0009,
+  '0010_guard_counters': m0010,
 };
 
 /** Runs every pending migration; throws with the failing migration's name. */

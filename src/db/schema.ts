@@ -339,6 +339,14 @@ export interface AuditTable {
   hash: string;
 }
 
+/** A counter that guards (code requests per phone or address) within a time window. */
+export interface GuardCounterTable {
+  jurisdiction_id: string;
+  key: string;
+  count: number;
+  window_end: string;
+}
+
 export interface Open311TokenTable {
   jurisdiction_id: string;
   token: string;
@@ -375,4 +383,5 @@ export interface DB {
   counters: CounterTable;
   audit_log: AuditTable;
   open311_tokens: Open311TokenTable;
+  guard_counters: GuardCounterTable;
 }

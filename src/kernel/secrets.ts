@@ -40,6 +40,27 @@ export class FieldCipher {
     return !value.startsWith(`${this.currentKeyId}:`);
   }
 
+  /** A MAC of `data` for one purpose, with a subkey of the current key: `keyId:hex`. */
+  mac(purpose: string, data: string): string {
+    return `${this.currentKeyId}:${this.macWith(this.currentKeyId, purpose, data)}`;
+  }
+
+  /** Whether `mac` was made by `mac(purpose, data)` with any known key (so rotation keeps old MACs valid). */
+  verifyMac(purpose: string, data: string, mac: string): boolean {
+    const [keyId, hex] = mac.split(':', 2);
+    if (!keyId || !hex || !this.keys.has(keyId)) return false;
+    const want = Buffer.from(this.macWith(keyId, purpose, data), 'hex');
+    const got = Buffer.from(hex, 'hex');
+    return got.length === want.length && crypto.timingSafeEqual(got, want);
+  }
+
+  private macWith(keyId: string, purpose: string, data: string): string {
+    const sub = Buffer.from(
+      crypto.hkdfSync('sha256', this.keys.get(keyId)!, Buffer.alloc(0), `qingdan:${purpose}`, 32),
+    );
+    return crypto.createHmac('sha256', sub).update(data).digest('hex');
+  }
+
   /** A keyed hash for exact lookup (same input → same output, useless without the key). */
   lookupHash(plain: string): string {
     const key = this.keys.get(this.lookupKeyId)!;

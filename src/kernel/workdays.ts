@@ -31,6 +31,16 @@ function parseDay(date: string): number {
   return ms / DAY_MS;
 }
 
+/** Whether a string is a real calendar date in the form YYYY-MM-DD (2025-02-30 is not). */
+export function isCalendarDate(date: string): boolean {
+  try {
+    parseDay(date);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** YYYY-MM-DD for a day number (days since 1970-01-01). */
 function formatDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);

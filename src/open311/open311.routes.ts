@@ -74,9 +74,14 @@ function sendError(reply: FastifyReply, format: Format, e: Open311Error) {
   );
 }
 
-/** Any failure as the spec's `errors` document: 403 for keys, 404 for what does not exist, 400 otherwise. */
-function toOpen311Error(error: unknown, req: FastifyRequest): Open311Error {
+/**
+ * Any failure as the spec's `errors` document: 403 for keys, 404 for what does not exist, 400 for other
+ * faults of the request, 503 when the database cannot serve, 500 for a fault of ours.
+ */
+function toOpen311Error(error: unknown, req: FastifyRequest, ctx: AppContext): Open311Error {
   if (error instanceof Open311Error) return error;
+  if (error instanceof AppError && error.statusCode >= 500)
+    return new Open311Error(error.statusCode, [{ code: error.statusCode, description: error.message }]);
   if (error instanceof AppError) {
     // The server's hook refuses an unknown Bearer key with 401; Open311 says 403.
     const status =
@@ -93,9 +98,15 @@ function toOpen311Error(error: unknown, req: FastifyRequest): Open311Error {
       { code: fe.statusCode, description: fe.message ?? 'bad request' },
     ]);
   }
+  if (ctx.dialect.isUnavailable(error)) {
+    req.log.error({ err: error }, 'open311: database unavailable');
+    return new Open311Error(503, [
+      { code: 503, description: 'Service temporarily unavailable; try again later' },
+    ]);
+  }
   req.log.error({ err: error }, 'open311: unhandled error');
-  return new Open311Error(400, [
-    { code: 400, description: 'General service error: the request could not be processed; please tell us' },
+  return new Open311Error(500, [
+    { code: 500, description: 'General service error: the request could not be processed; please tell us' },
   ]);
 }
 
@@ -121,7 +132,7 @@ export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
         },
       );
       o311.setErrorHandler((error, req, reply) =>
-        sendError(reply, formatOfUrl(req.url), toOpen311Error(error, req)),
+        sendError(reply, formatOfUrl(req.url), toOpen311Error(error, req, ctx)),
       );
       o311.setNotFoundHandler((req, reply) =>
         sendError(

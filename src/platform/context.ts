@@ -7,6 +7,7 @@ import type { DialectAdapter } from '../db/dialect/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { FieldCipher } from '../kernel/secrets.ts';
 import type { ReferenceService } from '../modules/reference/index.ts';
+import type { SmsSender } from '../adapters/sms/index.ts';
 
 /** What every service needs, built once at start-up and passed down explicitly. */
 export interface AppContext {
@@ -18,6 +19,8 @@ export interface AppContext {
   log: Logger;
   cipher: FieldCipher;
   reference: ReferenceService;
+  /** The SMS adapter (one-time codes, notices to reporters and account owners). */
+  sms: SmsSender;
   /** The jurisdictions this installation serves; the first is the default for anonymous requests. */
   jurisdictions: {
     id: string;

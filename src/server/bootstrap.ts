@@ -6,6 +6,7 @@ import { loadFieldCipher } from '../kernel/secrets.ts';
 import { ReferenceService } from '../modules/reference/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { reloadJurisdictions } from '../platform/jurisdictions.ts';
+import { createSmsSender } from '../adapters/sms/index.ts';
 
 /** Opens the database, runs migrations and assembles the context every service receives. */
 export async function createContext(
@@ -30,7 +31,10 @@ export async function createContext(
     clock: opts.clock ?? systemClock,
     log,
     cipher: loadFieldCipher(config.dataDir),
-    reference: new ReferenceService(database.db),
+    reference: new ReferenceService(database.db, undefined, (jurisdictionId, issues) =>
+      log.warn({ jurisdictionId, issues }, 'reference data: rows skipped'),
+    ),
+    sms: createSmsSender(config.smsProvider, log),
     jurisdictions: [],
   };
   await reloadJurisdictions(ctx);

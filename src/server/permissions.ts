@@ -102,7 +102,10 @@ export const PERMISSIONS: Record<string, Permission> = {
   'GET /api/topics': { access: 'public' },
   'POST /api/topics': { access: SUPERVISION },
   'GET /api/visits': { access: ['official', 'supervisor', 'leader', 'admin'] },
-  'GET /api/visits/:id': { access: 'signed-in', note: 'topic team, supervision, leaders' },
+  'GET /api/visits/:id': {
+    access: ['official', 'supervisor', 'leader', 'admin'],
+    note: 'the topic lead or the official who logged it; supervision, leaders',
+  },
   'POST /api/visits': {
     access: ['official', 'supervisor', 'admin'],
     note: 'an official only on a topic he leads',

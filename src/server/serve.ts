@@ -2,6 +2,7 @@ import v8 from 'node:v8';
 import type { AppContext } from '../platform/context.ts';
 import { buildApp } from './app.ts';
 import { startDeadlineScheduler } from '../modules/problems/deadlineScheduler.ts';
+import { writeCheckpoints } from '../modules/audit/index.ts';
 
 /** How long requests in flight may take to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -21,15 +22,35 @@ export function keepHeapLean(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
+/** Signs the chains' heads into the checkpoint file; a failure is logged, never fatal to serving. */
+async function signHeads(ctx: AppContext): Promise<void> {
+  try {
+    await writeCheckpoints(ctx.db, ctx.config.auditCheckpointFile, ctx.cipher, ctx.clock.now());
+  } catch (err) {
+    ctx.log.error({ err }, 'audit checkpoint not written');
+  }
+}
+
+/** Signs the chains' heads every `auditCheckpointMinutes`, so a later rewrite of the logs is caught. */
+function startCheckpoints(ctx: AppContext): () => void {
+  const timer = setInterval(() => void signHeads(ctx), ctx.config.auditCheckpointMinutes * 60_000);
+  timer.unref();
+  void signHeads(ctx);
+  return () => clearInterval(timer);
+}
+
 /** Serves HTTP until SIGINT/SIGTERM, then finishes requests in flight and closes the database. */
 export async function serve(ctx: AppContext): Promise<{ url: string; close: () => Promise<void> }> {
   const app = await buildApp(ctx);
   const stopScheduler = ctx.config.scheduler ? startDeadlineScheduler(ctx) : () => undefined;
+  const stopCheckpoints = ctx.config.scheduler ? startCheckpoints(ctx) : () => undefined;
   const url = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       stopScheduler();
+      stopCheckpoints();
+      await signHeads(ctx);
       // Connections that finish their last request while we close would otherwise stay open until the
       // client's keep-alive ends; close them as soon as they are idle, and give up on stragglers after
       // the grace period.

@@ -127,7 +127,7 @@ export async function startTestApp(
       databaseUrl,
       logLevel: 'silent',
       scheduler: false,
-      exposeDevCodes: true,
+      smsProvider: 'recording',
       sessionIdleMinutes: 10 ** 7,
       sessionAbsoluteHours: 10 ** 6,
       ...opts.config,

@@ -30,10 +30,10 @@ export async function login(username: string, password: string): Promise<User> {
   return r.user;
 }
 
-/** Resident sign-in, step 1: ask for a one-time code. In the demo the answer carries `devCode`. */
-export async function requestOtp(phone: string): Promise<{ devCode?: string }> {
+/** Resident sign-in, step 1: ask for a one-time code. In the demo the answer carries `demoCode`. */
+export async function requestOtp(phone: string): Promise<{ demoCode?: string }> {
   resetCsrf();
-  return api.post<{ devCode?: string }>('/api/auth/otp', { phone });
+  return api.post<{ demoCode?: string }>('/api/auth/otp', { phone });
 }
 
 /** Resident sign-in, step 2: check the code. */

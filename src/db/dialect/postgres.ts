@@ -40,6 +40,19 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
   return {
     name: 'postgres',
     types: { text: 'text', bigint: 'bigint', int: 'integer', real: 'double precision' },
+    isUnavailable(err: unknown) {
+      const e = err as { code?: unknown; message?: unknown } | null;
+      const code = typeof e?.code === 'string' ? e.code : '';
+      // Connection failures (08…), operator intervention / shutdown (57P…), insufficient resources (53…),
+      // and the client's own errors when no connection can be had.
+      return (
+        /^(08|57P|53)/.test(code) ||
+        ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(code) ||
+        /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+          String(e?.message ?? ''),
+        )
+      );
+    },
     async createProblemSearchIndex(db: Kysely<unknown>) {
       await sql`create table problem_search (
         jurisdiction_id text not null,

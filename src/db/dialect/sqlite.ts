@@ -47,6 +47,17 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
   return {
     name: 'sqlite',
     types: { text: 'text', bigint: 'integer', int: 'integer', real: 'real' },
+    isUnavailable(err: unknown) {
+      const code = (err as { code?: unknown } | null)?.code;
+      // Busy or locked past the timeout, I/O errors, a full disk, a file that cannot be opened, a closed
+      // connection.
+      return (
+        (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code)) ||
+        /The database connection is not open/.test(
+          String((err as { message?: unknown } | null)?.message ?? ''),
+        )
+      );
+    },
     async createProblemSearchIndex(db: Kysely<unknown>) {
       await sql`create table problem_search_map (
         rowid integer primary key,

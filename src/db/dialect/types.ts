@@ -91,4 +91,9 @@ export interface DialectAdapter {
   tidyRollups?(db: Kysely<DB>): Promise<void>;
   /** Takes an online, consistent copy of the database into the given file or folder. */
   backup(target: string): Promise<void>;
+  /**
+   * Whether an error means the database cannot serve now (down, unreachable, busy, out of disk), which the
+   * server answers with 503 and no driver text, rather than a fault of the request or of the code.
+   */
+  isUnavailable(err: unknown): boolean;
 }

@@ -3,7 +3,10 @@ import type { ActionTable, DB } from '../../db/schema.ts';
 import { nextCounter } from '../../db/counters.ts';
 import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
 import type { AppContext } from '../../platform/context.ts';
+import type { FieldCipher } from '../../kernel/secrets.ts';
 import { auditRepository } from './audit.repository.ts';
+import { readCheckpoints } from './audit.checkpoints.ts';
+import { userGrantDigest } from './audit.grants.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -66,15 +69,57 @@ export function actionHashRecord(
 /** The outcome of a verification: intact, or the first broken link. */
 export interface VerifyReport {
   ok: boolean;
-  checked: { actions: number; audit: number };
-  broken?: { log: 'actions' | 'audit_log'; jurisdictionId: string; seq: number; id: string; reason: string };
+  checked: { actions: number; audit: number; users: number; checkpoints: number };
+  broken?: {
+    log: 'actions' | 'audit_log' | 'users' | 'checkpoints';
+    jurisdictionId: string;
+    seq: number;
+    id: string;
+    reason: string;
+  };
+  /** Things to look at that do not prove tampering (no checkpoint written yet, say). */
+  warnings: string[];
 }
 
-/** Walks both chains of every jurisdiction and names the first broken link. */
-export async function verifyChains(db: Db): Promise<VerifyReport> {
-  const checked = { actions: 0, audit: 0 };
+/** Where `audit verify` finds the signed checkpoints, and the keys that signed them. */
+export interface CheckpointSource {
+  file: string;
+  cipher: FieldCipher;
+}
+
+/**
+ * Verifies every jurisdiction: each chain link by link; each chain's length against its counter (the last
+ * records cannot be cut off); each signed checkpoint against the record at its sequence (a chain recomputed
+ * after an edit no longer matches the head that was signed outside the database); and each user's grant
+ * (roles, scope, unit, activity, password) against the last digest the administrative chain recorded for
+ * him. Names the first thing that does not hold.
+ */
+export async function verifyChains(db: Db, checkpoints?: CheckpointSource): Promise<VerifyReport> {
+  const checked = { actions: 0, audit: 0, users: 0, checkpoints: 0 };
+  const warnings: string[] = [];
+  const signed = checkpoints ? readCheckpoints(checkpoints.file, checkpoints.cipher) : null;
+  const fail = (broken: NonNullable<VerifyReport['broken']>): VerifyReport => ({
+    ok: false,
+    checked,
+    broken,
+    warnings,
+  });
+  if (signed?.forged) {
+    const f = signed.forged;
+    return fail({
+      log: 'checkpoints',
+      jurisdictionId: f.jurisdictionId,
+      seq: f.line,
+      id: String(f.line),
+      reason: f.reason,
+    });
+  }
   for (const { id: jid } of await auditRepository.jurisdictionIds(db)) {
     for (const log of ['actions', 'audit_log'] as const) {
+      const hashes = new Map<number, string>();
+      const wanted = new Set(
+        (signed?.entries ?? []).filter((c) => c.jurisdictionId === jid && c.log === log).map((c) => c.seq),
+      );
       let prev = GENESIS_HASH;
       let expectedSeq = 1;
       let after = 0;
@@ -87,21 +132,18 @@ export async function verifyChains(db: Db): Promise<VerifyReport> {
         for (const r of rows) {
           const seq = Number(r.seq);
           const id = 'id' in r ? r.id : String(seq);
-          const fail = (reason: string): VerifyReport => ({
-            ok: false,
-            checked,
-            broken: { log, jurisdictionId: jid, seq, id, reason },
-          });
+          const broken = (reason: string) => fail({ log, jurisdictionId: jid, seq, id, reason });
           if (seq !== expectedSeq)
-            return fail(`sequence gap: expected ${expectedSeq}, found ${seq} (a record was deleted)`);
-          if (r.prev_hash !== prev) return fail('prev_hash does not match the previous record');
+            return broken(`sequence gap: expected ${expectedSeq}, found ${seq} (a record was deleted)`);
+          if (r.prev_hash !== prev) return broken('prev_hash does not match the previous record');
           const { hash, prev_hash: _p, ...rest } = r;
           const record =
             log === 'actions'
               ? actionHashRecord(rest as Omit<Selectable<ActionTable>, 'hash' | 'prev_hash'>)
               : { ...rest, seq };
           if (chainHash(prev, record) !== hash)
-            return fail('content does not match its hash (the record was edited)');
+            return broken('content does not match its hash (the record was edited)');
+          if (wanted.has(seq)) hashes.set(seq, hash);
           prev = hash;
           expectedSeq++;
           after = seq;
@@ -109,7 +151,50 @@ export async function verifyChains(db: Db): Promise<VerifyReport> {
           else checked.audit++;
         }
       }
+      const last = expectedSeq - 1;
+      const counter = await auditRepository.counter(db, jid, log === 'actions' ? 'action_seq' : 'audit_seq');
+      if (counter > last)
+        return fail({
+          log,
+          jurisdictionId: jid,
+          seq: last + 1,
+          id: String(last + 1),
+          reason: `the chain ends at ${last} but ${counter} records were written (the last ${counter - last} were deleted)`,
+        });
+      for (const c of (signed?.entries ?? []).filter((x) => x.jurisdictionId === jid && x.log === log)) {
+        checked.checkpoints++;
+        if (c.seq > last)
+          return fail({
+            log,
+            jurisdictionId: jid,
+            seq: c.seq,
+            id: String(c.seq),
+            reason: `a checkpoint signed at ${c.at} saw record ${c.seq}, the chain now ends at ${last} (records were deleted)`,
+          });
+        if (hashes.get(c.seq) !== c.hash)
+          return fail({
+            log,
+            jurisdictionId: jid,
+            seq: c.seq,
+            id: String(c.seq),
+            reason: `record ${c.seq} differs from the head signed at ${c.at} (the chain was rewritten)`,
+          });
+      }
+      if (signed && last > 0 && !signed.entries.some((c) => c.jurisdictionId === jid && c.log === log))
+        warnings.push(`${jid} ${log}: no signed checkpoint yet (run \`qingdan audit checkpoint\`)`);
+    }
+    const grants = await auditRepository.lastGrants(db, jid);
+    for (const u of await auditRepository.userGrants(db, jid)) {
+      checked.users++;
+      const recorded = grants.get(u.id);
+      const reason =
+        recorded === undefined
+          ? 'no record of this account in the audit log (created outside the application)'
+          : recorded !== userGrantDigest(u)
+            ? 'roles, scope, activity or password differ from the audit log (changed outside the application)'
+            : null;
+      if (reason) return fail({ log: 'users', jurisdictionId: jid, seq: 0, id: u.username, reason });
     }
   }
-  return { ok: true, checked };
+  return { ok: true, checked, warnings };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ApiKeyTable, DB, SessionTable } from '../../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -60,15 +60,57 @@ export const authRepository = {
       .where('phone', '=', phone)
       .executeTakeFirst();
   },
-  upsertOtp(
+  /**
+   * Counts one more event under `key` in the window ending at `windowEnd` and returns the count, in one
+   * atomic upsert (a counter whose window has ended starts again at 1).
+   */
+  async countGuard(db: Db, jurisdictionId: string, key: string, now: string, windowEnd: string) {
+    const row = await db
+      .insertInto('guard_counters')
+      .values({ jurisdiction_id: jurisdictionId, key, count: 1, window_end: windowEnd })
+      .onConflict((oc) =>
+        oc.columns(['jurisdiction_id', 'key']).doUpdateSet({
+          count: sql<number>`case when guard_counters.window_end <= ${now} then 1 else guard_counters.count + 1 end`,
+          window_end: sql<string>`case when guard_counters.window_end <= ${now} then ${windowEnd} else guard_counters.window_end end`,
+        }),
+      )
+      .returning('count')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  },
+  /** The phones the demo seeded in a jurisdiction (its settings' `demo.codePhones`); none elsewhere. */
+  async demoCodePhones(db: Db, jurisdictionId: string): Promise<string[]> {
+    const r = await db
+      .selectFrom('jurisdictions')
+      .select('settings')
+      .where('id', '=', jurisdictionId)
+      .executeTakeFirst();
+    try {
+      const phones = (JSON.parse(r?.settings ?? '{}') as { demo?: { codePhones?: unknown } }).demo
+        ?.codePhones;
+      return Array.isArray(phones) ? phones.filter((p): p is string => typeof p === 'string') : [];
+    } catch {
+      return [];
+    }
+  },
+  /** Forgets counters whose window ended before `now`. */
+  pruneGuards(db: Db, now: string) {
+    return db.deleteFrom('guard_counters').where('window_end', '<', now).execute();
+  },
+  /**
+   * Stores a new code unless one was sent less than the resend interval ago (`since`), atomically:
+   * false when a recent code stands.
+   */
+  async putOtpUnlessRecent(
     db: Db,
     jurisdictionId: string,
     phone: string,
     codeHash: string,
     expiresAt: string,
     createdAt: string,
+    since: string,
   ) {
-    return db
+    const r = await db
       .insertInto('otp_codes')
       .values({
         jurisdiction_id: jurisdictionId,
@@ -81,23 +123,31 @@ export const authRepository = {
       .onConflict((oc) =>
         oc
           .columns(['jurisdiction_id', 'phone'])
-          .doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: createdAt }),
+          .doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: createdAt })
+          .where('otp_codes.created_at', '<=', since),
       )
-      .execute();
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   },
-  bumpOtpAttempts(db: Db, jurisdictionId: string, phone: string) {
-    return db
+  /** Takes one try at a code atomically; the number of this try, or null when there is no code. */
+  async takeOtpAttempt(db: Db, jurisdictionId: string, phone: string) {
+    const row = await db
       .updateTable('otp_codes')
       .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('phone', '=', phone)
-      .execute();
+      .returning(['attempts', 'code_hash', 'expires_at'])
+      .executeTakeFirst();
+    return row ? { attempt: Number(row.attempts), codeHash: row.code_hash, expiresAt: row.expires_at } : null;
   },
-  deleteOtp(db: Db, jurisdictionId: string, phone: string) {
-    return db
+  /** Deletes the code if it is still the one that was checked (a code opens one session, once). */
+  async consumeOtp(db: Db, jurisdictionId: string, phone: string, codeHash: string) {
+    const r = await db
       .deleteFrom('otp_codes')
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('phone', '=', phone)
-      .execute();
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
   },
 };

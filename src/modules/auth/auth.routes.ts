@@ -60,7 +60,7 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     '/api/auth/otp',
     { schema: { tags, body: z.object({ phone: z.string().max(20) }) }, config: { rateLimit: signInLimit } },
     async (req) => {
-      const r = await requestOtp(ctx, req.jurisdictionId, req.body.phone);
+      const r = await requestOtp(ctx, req.jurisdictionId, req.body.phone, req.ip);
       return { sent: true, ...r };
     },
   );

@@ -5,14 +5,20 @@ import { isMobile } from '../../kernel/identifiers.ts';
 import type { Principal, Role } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError, badRequest, unauthorized } from '../../platform/errors.ts';
-import { recordAudit } from '../audit/index.ts';
-import { usersRepository, type UserRow } from '../users/users.repository.ts';
+import { recordAudit, userGrantDigest } from '../audit/index.ts';
+import { usersRepository, type UserRow } from '../users/index.ts';
 import { authRepository } from './auth.repository.ts';
 
 /** Failed sign-ins before the account is locked, and for how long. */
 export const LOCKOUT = { attempts: 5, minutes: 15 };
-/** One-time codes: valid for 5 minutes, 5 tries, one new code a minute per phone. */
-export const OTP = { ttlMinutes: 5, maxAttempts: 5, resendSeconds: 60 };
+/** One-time codes: valid for 5 minutes, 5 tries, one a minute and five an hour per phone, ten per address in 10 minutes. */
+export const OTP = {
+  ttlMinutes: 5,
+  maxAttempts: 5,
+  resendSeconds: 60,
+  perPhonePerHour: 5,
+  perAddressPer10Minutes: 10,
+};
 
 // A fixed hash to verify against when the user does not exist, so timing does not reveal user names.
 let dummyHash: Promise<string> | null = null;
@@ -49,46 +55,77 @@ async function openSession(ctx: AppContext, row: UserRow) {
   return { token, csrfToken: session.csrf_token };
 }
 
-/** Password sign-in with lockout after repeated failures. */
+/** The one answer to every refused sign-in: wrong password, unknown name, disabled or locked account. */
+const refused = () => unauthorized('用户名或密码错误 / wrong user name or password');
+
+/** Spends the time of a real password check, so a refusal takes as long whatever its reason. */
+async function spendVerifyTime(password: string): Promise<void> {
+  dummyHash ??= argon2.hash('not-a-real-password', {
+    type: argon2.argon2id,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+  });
+  await argon2.verify(await dummyHash, password).catch(() => false);
+}
+
+/**
+ * Password sign-in with a lockout that holds under concurrency: each attempt takes a number from the
+ * account's counter in one statement before the password is checked, so at most `LOCKOUT.attempts`
+ * passwords are ever checked per lock window however many arrive at once. A locked account answers like a
+ * wrong password; its owner hears of the lock by SMS and in the audit log.
+ */
 export async function login(ctx: AppContext, username: string, password: string) {
   const row = await usersRepository.findByUsername(ctx.db, username);
   const now = ctx.clock.now();
+  const nowIso = now.toISOString();
   if (!row || !row.password_hash || row.active !== 1) {
-    dummyHash ??= argon2.hash('not-a-real-password', {
-      type: argon2.argon2id,
-      memoryCost: 19456,
-      timeCost: 2,
-      parallelism: 1,
-    });
-    await argon2.verify(await dummyHash, password).catch(() => false);
-    throw unauthorized('用户名或密码错误 / wrong user name or password');
+    await spendVerifyTime(password);
+    throw refused();
   }
-  if (row.locked_until && row.locked_until > now.toISOString()) {
-    throw new AppError(
-      423,
-      'locked',
-      `账号已锁定，请于 ${LOCKOUT.minutes} 分钟后重试 / account locked after repeated failures until ${row.locked_until}`,
-    );
+  const take = await usersRepository.takeLoginAttempt(ctx.db, row.jurisdiction_id, row.id, nowIso);
+  const until = new Date(now.getTime() + LOCKOUT.minutes * 60_000).toISOString();
+  if (!take || (take.lockedUntil !== null && take.lockedUntil > nowIso) || take.attempt > LOCKOUT.attempts) {
+    // Past the limit without a lock (a process stopped between counting and locking): lock now, so the
+    // account is refused for one window and then starts again, never for ever.
+    if (take && take.lockedUntil === null) await lockAccount(ctx, row, nowIso, until);
+    await spendVerifyTime(password);
+    throw refused();
   }
   const ok = await argon2.verify(row.password_hash, password).catch(() => false);
   if (!ok) {
-    const failed = row.failed_logins + 1;
-    const locked =
-      failed >= LOCKOUT.attempts ? new Date(now.getTime() + LOCKOUT.minutes * 60_000).toISOString() : null;
-    await usersRepository.update(ctx.db, row.jurisdiction_id, row.id, {
-      failed_logins: locked ? 0 : failed,
-      locked_until: locked,
-    });
-    throw unauthorized('用户名或密码错误 / wrong user name or password');
+    if (take.attempt >= LOCKOUT.attempts) await lockAccount(ctx, row, nowIso, until);
+    throw refused();
   }
-  if (row.failed_logins || row.locked_until) {
-    await usersRepository.update(ctx.db, row.jurisdiction_id, row.id, {
-      failed_logins: 0,
-      locked_until: null,
-    });
-  }
+  if (take.attempt > 1 || row.locked_until)
+    await usersRepository.clearLoginFailures(ctx.db, row.jurisdiction_id, row.id);
   const s = await openSession(ctx, row);
   return { ...s, principal: await principalOf(ctx, row, 'session') };
+}
+
+/** Locks an account for one window; the call that locks it tells the owner and the audit log. */
+async function lockAccount(ctx: AppContext, row: UserRow, nowIso: string, until: string): Promise<void> {
+  const locked = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await usersRepository.lock(trx, row.jurisdiction_id, row.id, nowIso, until))) return false;
+    await recordAudit(ctx, trx, row.jurisdiction_id, {
+      kind: 'auth.locked',
+      refId: row.id,
+      actorUserId: null,
+      summary: `账号 ${row.username} 因连续 ${LOCKOUT.attempts} 次密码错误锁定至 ${until}`,
+      data: { until },
+    });
+    return true;
+  });
+  if (locked && row.phone) {
+    await ctx.sms
+      .send({
+        to: row.phone,
+        template: 'account_locked',
+        params: { username: row.username, minutes: String(LOCKOUT.minutes) },
+        jurisdictionId: row.jurisdiction_id,
+      })
+      .catch((err: unknown) => ctx.log.warn({ err, userId: row.id }, 'lock notice not sent'));
+  }
 }
 
 /**
@@ -289,75 +326,141 @@ export async function listApiKeys(ctx: AppContext, jurisdictionId: string) {
   }));
 }
 
-/** Sends a one-time code by SMS (the console provider logs it). */
+/**
+ * Sends a one-time code through the SMS adapter, and only there. Limits, each counted atomically in the
+ * database: one code a minute per phone, `OTP.perPhonePerHour` per phone, `OTP.perAddressPer10Minutes` per
+ * client address. The answer carries the code only for the demo's own seeded phones in a jurisdiction the
+ * demo seeded (`demoCodePhones`), so a demo can be tried without a phone.
+ */
 export async function requestOtp(
   ctx: AppContext,
   jurisdictionId: string,
   phone: string,
-): Promise<{ devCode?: string }> {
+  clientAddress: string,
+): Promise<{ demoCode?: string }> {
   if (!isMobile(phone))
     throw badRequest('phone: 请输入11位手机号 / an 11-digit mobile number', [
       { path: 'phone', message: '手机号格式不正确' },
     ]);
   const now = ctx.clock.now();
-  const existing = await authRepository.findOtp(ctx.db, jurisdictionId, phone);
-  if (existing && now.getTime() - Date.parse(existing.created_at) < OTP.resendSeconds * 1000) {
-    throw new AppError(
+  const nowIso = now.toISOString();
+  const tooMany = () =>
+    new AppError(
       429,
       'too_many_requests',
-      `请 ${OTP.resendSeconds} 秒后再获取验证码 / wait before asking for another code`,
+      '验证码请求过于频繁，请稍后再试 / too many code requests, try later',
     );
-  }
+  const windowEnd = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+  await authRepository.pruneGuards(ctx.db, nowIso);
+  const byAddress = await authRepository.countGuard(
+    ctx.db,
+    jurisdictionId,
+    `otp:address:${clientAddress}`,
+    nowIso,
+    windowEnd(10),
+  );
+  if (byAddress > OTP.perAddressPer10Minutes) throw tooMany();
+  const byPhone = await authRepository.countGuard(
+    ctx.db,
+    jurisdictionId,
+    `otp:phone:${phone}`,
+    nowIso,
+    windowEnd(60),
+  );
+  if (byPhone > OTP.perPhonePerHour) throw tooMany();
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
-  await authRepository.upsertOtp(
+  const stored = await authRepository.putOtpUnlessRecent(
     ctx.db,
     jurisdictionId,
     phone,
     sha256Hex(`${phone}:${code}`),
     new Date(now.getTime() + OTP.ttlMinutes * 60_000).toISOString(),
-    now.toISOString(),
+    nowIso,
+    new Date(now.getTime() - OTP.resendSeconds * 1000).toISOString(),
   );
-  if (ctx.config.smsProvider === 'console')
-    ctx.log.info({ otpFor: phone.slice(0, 3) + '****' + phone.slice(7) }, `one-time code ${code}`);
-  return ctx.config.exposeDevCodes ? { devCode: code } : {};
+  if (!stored)
+    throw new AppError(
+      429,
+      'too_many_requests',
+      `请 ${OTP.resendSeconds} 秒后再获取验证码 / wait before asking for another code`,
+    );
+  try {
+    await ctx.sms.send({
+      to: phone,
+      template: 'otp',
+      params: { code, minutes: String(OTP.ttlMinutes) },
+      jurisdictionId,
+    });
+  } catch (err) {
+    ctx.log.warn({ err }, 'one-time code not sent');
+    await authRepository.consumeOtp(ctx.db, jurisdictionId, phone, sha256Hex(`${phone}:${code}`));
+    throw new AppError(
+      503,
+      'sms_unavailable',
+      '短信发送失败，请稍后再试 / the text message could not be sent',
+    );
+  }
+  const demo = await authRepository.demoCodePhones(ctx.db, jurisdictionId);
+  return demo.includes(phone) ? { demoCode: code } : {};
 }
 
-/** Checks a one-time code and signs the resident in, creating the account on first use. */
+/** Roles whose accounts may sign in by a one-time code: the public, never staff. */
+export const CODE_SIGN_IN_ROLES: readonly Role[] = ['resident', 'enterprise'];
+
+/**
+ * Checks a one-time code and signs in the resident or enterprise account of that phone, creating a
+ * resident account on first use. Staff accounts never open by a code: a staff member's phone gets a
+ * separate resident account. Each try is counted atomically and a code opens one session, once.
+ */
 export async function verifyOtp(ctx: AppContext, jurisdictionId: string, phone: string, code: string) {
-  const otp = await authRepository.findOtp(ctx.db, jurisdictionId, phone);
   const now = ctx.clock.now();
-  if (!otp || otp.expires_at < now.toISOString())
+  const take = await authRepository.takeOtpAttempt(ctx.db, jurisdictionId, phone);
+  if (!take || take.expiresAt < now.toISOString())
     throw unauthorized('验证码已失效，请重新获取 / the code has expired');
-  if (otp.attempts >= OTP.maxAttempts)
+  if (take.attempt > OTP.maxAttempts)
     throw new AppError(429, 'too_many_requests', '尝试次数过多，请重新获取验证码 / too many attempts');
-  if (otp.code_hash !== sha256Hex(`${phone}:${code}`)) {
-    await authRepository.bumpOtpAttempts(ctx.db, jurisdictionId, phone);
-    throw unauthorized('验证码错误 / wrong code');
-  }
-  await authRepository.deleteOtp(ctx.db, jurisdictionId, phone);
-  let row = await usersRepository.findByPhone(ctx.db, jurisdictionId, phone);
-  if (!row) {
-    row = {
-      jurisdiction_id: jurisdictionId,
-      id: uuidv7(),
-      username: `m${phone}`,
-      display_name: `居民${phone.slice(-4)}`,
-      password_hash: null,
-      phone,
-      id_number_enc: null,
-      id_number_hash: null,
-      unit_id: null,
-      roles: JSON.stringify(['resident']),
-      scope_kind: 'own',
-      scope_ref: null,
-      active: 1,
-      failed_logins: 0,
-      locked_until: null,
-      created_at: now.toISOString(),
-      version: 1,
-    };
-    await usersRepository.insert(ctx.db, row);
-  }
+  if (take.codeHash !== sha256Hex(`${phone}:${code}`)) throw unauthorized('验证码错误 / wrong code');
+  if (!(await authRepository.consumeOtp(ctx.db, jurisdictionId, phone, take.codeHash)))
+    throw unauthorized('验证码已失效，请重新获取 / the code has expired');
+  const row =
+    (await usersRepository.findPublicByPhone(ctx.db, jurisdictionId, phone, CODE_SIGN_IN_ROLES)) ??
+    (await signUpResident(ctx, jurisdictionId, phone));
+  if (row.active !== 1) throw unauthorized('账号已停用 / the account is disabled');
   const s = await openSession(ctx, row);
   return { ...s, principal: await principalOf(ctx, row, 'session') };
+}
+
+/** Creates the resident account of a phone signing in for the first time, named without the number. */
+async function signUpResident(ctx: AppContext, jurisdictionId: string, phone: string): Promise<UserRow> {
+  const now = ctx.clock.now().toISOString();
+  const row: UserRow = {
+    jurisdiction_id: jurisdictionId,
+    id: uuidv7(),
+    username: `r-${randomToken(9).toLowerCase()}`,
+    display_name: `居民${phone.slice(-4)}`,
+    password_hash: null,
+    phone,
+    id_number_enc: null,
+    id_number_hash: null,
+    unit_id: null,
+    roles: JSON.stringify(['resident']),
+    scope_kind: 'own',
+    scope_ref: null,
+    active: 1,
+    failed_logins: 0,
+    locked_until: null,
+    created_at: now,
+    version: 1,
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    await usersRepository.insert(trx, row);
+    await recordAudit(ctx, trx, jurisdictionId, {
+      kind: 'user.signup',
+      refId: row.id,
+      actorUserId: row.id,
+      summary: `居民 ${row.username} 以验证码注册`,
+      data: { username: row.username, roles: ['resident'], grant: userGrantDigest(row) },
+    });
+  });
+  return row;
 }

@@ -65,7 +65,8 @@ export const campaignsRepository = {
   insertTopic(db: Db, row: Selectable<TopicTable>) {
     return db.insertInto('topics').values(row).execute();
   },
-  visits(db: Db, jid: string, topicId: string | undefined, limit: number) {
+  /** Visits, newest first; for `officialId`, only those he logged or of topics he leads. */
+  visits(db: Db, jid: string, topicId: string | undefined, limit: number, officialId: string | null = null) {
     let q = db
       .selectFrom('visits')
       .selectAll('visits')
@@ -79,6 +80,21 @@ export const campaignsRepository = {
       )
       .where('visits.jurisdiction_id', '=', jid);
     if (topicId) q = q.where('visits.topic_id', '=', topicId);
+    if (officialId)
+      q = q.where((eb) =>
+        eb.or([
+          eb('visits.created_by', '=', officialId),
+          eb(
+            'visits.topic_id',
+            'in',
+            eb
+              .selectFrom('topics')
+              .select('topics.id')
+              .where('topics.jurisdiction_id', '=', jid)
+              .where('topics.lead_official_id', '=', officialId),
+          ),
+        ]),
+      );
     return q.orderBy('visits.visited_at', 'desc').limit(limit).execute();
   },
   visit(db: Db, jid: string, id: string) {

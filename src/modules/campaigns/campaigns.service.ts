@@ -8,6 +8,7 @@ import { badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { linkAttachments } from '../attachments/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import type { Campaign, Topic, Visit, VisitInput } from './campaigns.schema.ts';
+import { canReadVisit, seesAllVisits } from './campaigns.policy.ts';
 import { campaignsRepository } from './campaigns.repository.ts';
 import type { z } from 'zod';
 import type { CampaignInput, TopicInput } from './campaigns.schema.ts';
@@ -143,7 +144,13 @@ export async function listVisits(
   topicId: string | undefined,
 ): Promise<Visit[]> {
   const ref = await ctx.reference.get(p.jurisdictionId);
-  const rows = await campaignsRepository.visits(ctx.db, p.jurisdictionId, topicId, 500);
+  const rows = await campaignsRepository.visits(
+    ctx.db,
+    p.jurisdictionId,
+    topicId,
+    500,
+    seesAllVisits(p) ? null : p.userId,
+  );
   return rows.map((r) => visitFromRow(r, ref));
 }
 
@@ -195,6 +202,8 @@ export async function createVisit(ctx: AppContext, p: Principal, input: VisitInp
 export async function getVisit(ctx: AppContext, p: Principal, id: string): Promise<Visit> {
   const ref = await ctx.reference.get(p.jurisdictionId);
   const row = await campaignsRepository.visit(ctx.db, p.jurisdictionId, id);
-  if (!row) throw notFound('visit');
+  // Outside the caller's work a visit does not exist for him (404, as problems), so ids do not leak.
+  const topic = row ? await campaignsRepository.topic(ctx.db, p.jurisdictionId, row.topic_id) : undefined;
+  if (!row || !canReadVisit(p, row, topic)) throw notFound('visit');
   return visitFromRow(row, ref);
 }

@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { requireAuth, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
+import { inboxRepository } from './inbox.repository.ts';
 
 /** The in-app inbox (notifications to a user, a unit or a role) and public notices (公告). */
 export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
@@ -21,19 +22,7 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
     },
     async (req) => {
       const p = requireAuth(req);
-      let q = ctx.db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('jurisdiction_id', '=', p.jurisdictionId)
-        .where((eb) =>
-          eb.or([
-            ...(p.userId ? [eb('user_id', '=', p.userId)] : []),
-            ...(p.unitIds.length ? [eb('unit_id', 'in', p.unitIds)] : []),
-            ...(p.roles.length ? [eb('role', 'in', p.roles)] : []),
-          ]),
-        );
-      if (req.query.unread) q = q.where('read_at', 'is', null);
-      const rows = await q.orderBy('created_at', 'desc').limit(req.query.limit).execute();
+      const rows = await inboxRepository.list(ctx.db, p, !!req.query.unread, req.query.limit);
       return rows.map((r) => ({
         id: r.id,
         kind: r.kind,
@@ -50,13 +39,9 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
     { schema: { tags: ['inbox'], params: z.object({ id: z.string() }) } },
     async (req) => {
       const p = requireAuth(req);
-      const r = await ctx.db
-        .updateTable('notifications')
-        .set({ read_at: ctx.clock.now().toISOString() })
-        .where('jurisdiction_id', '=', p.jurisdictionId)
-        .where('id', '=', req.params.id)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0) throw notFound('notification');
+      // Someone else's notification does not exist for the caller.
+      if (!(await inboxRepository.markRead(ctx.db, p, req.params.id, ctx.clock.now().toISOString())))
+        throw notFound('notification');
       return { ok: true };
     },
   );

@@ -85,6 +85,11 @@ const dateOrTime = z
   .transform((s) => new Date(s).toISOString());
 
 /** The filters shared by the list, the export, the map and the statistics. */
+/** A decimal number as coordinates are written (`27.86`, `-113`); `.` or `1.2.3` are not numbers. */
+const DECIMAL = String.raw`-?\d{1,3}(?:\.\d{1,12})?`;
+/** Whether a finite number lies within ±limit. */
+const inRange = (x: number, limit: number) => Number.isFinite(x) && Math.abs(x) <= limit;
+
 export const ProblemFilters = z.object({
   status: csv(STATUSES).optional(),
   kind: csv(KINDS).optional(),
@@ -112,11 +117,19 @@ export const ProblemFilters = z.object({
   updatedBefore: dateOrTime.optional(),
   bbox: z
     .string()
-    .regex(/^-?[\d.]+,-?[\d.]+,-?[\d.]+,-?[\d.]+$/, 'bbox: minLng,minLat,maxLng,maxLat')
+    .regex(new RegExp(`^${DECIMAL}(,${DECIMAL}){3}$`), 'bbox: minLng,minLat,maxLng,maxLat')
+    .refine((v) => {
+      const [minLng, minLat, maxLng, maxLat] = v.split(',').map(Number) as [number, number, number, number];
+      return inRange(minLat, 90) && inRange(maxLat, 90) && inRange(minLng, 180) && inRange(maxLng, 180);
+    }, 'bbox: 经纬度超出范围 / coordinates out of range')
     .optional(),
   near: z
     .string()
-    .regex(/^-?[\d.]+,-?[\d.]+$/, 'near: lat,lng')
+    .regex(new RegExp(`^${DECIMAL},${DECIMAL}$`), 'near: lat,lng')
+    .refine((v) => {
+      const [lat, lng] = v.split(',').map(Number) as [number, number];
+      return inRange(lat, 90) && inRange(lng, 180);
+    }, 'near: 经纬度超出范围 / coordinates out of range')
     .optional(),
   radius: z.coerce.number().positive().max(50_000).optional(),
   mine: z.enum(['1', 'true']).optional(),

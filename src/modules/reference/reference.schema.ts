@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../kernel/workdays.ts';
 import { z } from 'zod';
 
 export const KINDS = ['enterprise', 'resident', 'other'] as const;
@@ -133,7 +134,10 @@ export type TimeRule = z.infer<typeof TimeRule>;
 export const TimeRuleInput = TimeRule.omit({ id: true, version: true });
 
 export const CalendarDay = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD'),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD')
+    .refine(isCalendarDate, '日期不存在 / not a real date'),
   isWorkday: z.boolean(),
   name: z.string().min(1).max(40),
 });

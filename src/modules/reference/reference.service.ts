@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { WorkCalendar } from '../../kernel/workdays.ts';
+import { isCalendarDate, WorkCalendar } from '../../kernel/workdays.ts';
 import { referenceRepository } from './reference.repository.ts';
 import type {
   Category,
@@ -51,14 +51,26 @@ export class ReferenceData {
     for (const d of data.domains) this.domains.set(d.code, d);
     for (const i of data.indicators) this.indicators.set(i.code, i);
     this.timeRules = data.timeRules;
-    this.calendarDays = data.calendar;
+    // One bad row (written before dates were checked, or by hand) must not stop the server: it is skipped
+    // and reported to the admin (`issues`, shown by /api/health and the console's home).
+    const issues: string[] = [];
+    this.calendarDays = data.calendar.filter((c) => {
+      if (isCalendarDate(c.date)) return true;
+      issues.push(
+        `日历中的 ${c.date} 不是有效日期，已忽略 / calendar day ${c.date} is not a real date and was skipped`,
+      );
+      return false;
+    });
+    this.issues = issues;
     this.calendar = new WorkCalendar(
-      data.calendar.map((c) => ({ date: c.date, isWorkday: c.isWorkday, name: c.name })),
+      this.calendarDays.map((c) => ({ date: c.date, isWorkday: c.isWorkday, name: c.name })),
     );
   }
 
   readonly timeRules: TimeRule[];
   readonly calendarDays: CalendarDay[];
+  /** Rows of reference data that could not be used, in words for the admin. */
+  readonly issues: string[];
 
   /** Divisions directly below a code. */
   divisionChildren(parent: string): Division[] {
@@ -115,6 +127,8 @@ export class ReferenceService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly ttlMs = 30_000,
+    /** Told of rows that had to be skipped at each load (the server logs them). */
+    private readonly onIssues: (jurisdictionId: string, issues: string[]) => void = () => undefined,
   ) {}
 
   /** The reference data of a jurisdiction (loaded on first use, refreshed in the background after). */
@@ -136,6 +150,7 @@ export class ReferenceService {
   private reload(jurisdictionId: string): Promise<ReferenceData> {
     const p = referenceRepository.loadAll(this.db, jurisdictionId).then((d) => {
       const data = new ReferenceData(jurisdictionId, d);
+      if (data.issues.length) this.onIssues(jurisdictionId, data.issues);
       this.cache.set(jurisdictionId, { at: Date.now(), data, refreshing: null });
       this.loading.delete(jurisdictionId);
       return data;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { redactFields, redactText } from '../../kernel/redact.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { forbidden } from '../../platform/errors.ts';
 import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
 import {
   filterContext,
@@ -23,6 +24,9 @@ const num = z.coerce
   .nullable()
   .transform((v) => v ?? 0);
 const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
+
+/** Roles that may narrow statistics by free text. */
+const STATS_SEARCH_ROLES = ['admin', 'supervisor', 'leader', 'unit_handler', 'official'] as const;
 
 /** Statistics are public aggregates, but staff with a limited scope see only their part. */
 function statsFilterContext(
@@ -134,6 +138,10 @@ export async function summaryAnswer(
   jid: string,
   query: SummaryQuery,
 ): Promise<Answer> {
+  // Free text reads descriptions nobody outside the office may see (reports not yet accepted, personal
+  // details): counting its matches would answer "does any report say X?" to anyone.
+  if (query.q && !(p && hasRole(p, ...STATS_SEARCH_ROLES)))
+    throw forbidden('按文字检索统计仅限工作人员 / searching statistics by text is for staff only');
   if (query.overdue || query.dueState) return new Answer(JSON.stringify(await summary(ctx, p, jid, query)));
   const { groupBy: _groupBy, ...filters } = query;
   const fc = statsFilterContext(ctx, p, jid, filters);

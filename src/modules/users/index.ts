@@ -1,3 +1,3 @@
 export { createUser, updateUser, userFromRow, hashPassword } from './users.service.ts';
-export { usersRepository } from './users.repository.ts';
+export { usersRepository, type UserRow } from './users.repository.ts';
 export { UserInput, type User } from './users.schema.ts';

@@ -5,7 +5,7 @@ import { validateIdNumber } from '../../kernel/identifiers.ts';
 import { hasRole, type Principal, type Role } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, conflict, notFound, preconditionFailed } from '../../platform/errors.ts';
-import { recordAudit } from '../audit/index.ts';
+import { recordAudit, userGrantDigest } from '../audit/index.ts';
 import { forgetUserSessions } from '../auth/auth.service.ts';
 import { usersRepository, type UserRow } from './users.repository.ts';
 import type { User, UserInput } from './users.schema.ts';
@@ -98,7 +98,13 @@ export async function createUser(
       refId: row.id,
       actorUserId: actor?.userId ?? null,
       summary: `创建用户 ${row.username}`,
-      data: { username: row.username, roles: input.roles, unitId: row.unit_id, scope },
+      data: {
+        username: row.username,
+        roles: input.roles,
+        unitId: row.unit_id,
+        scope,
+        grant: userGrantDigest(row),
+      },
     });
   });
   return userFromRow(ctx, row, actor, input.unitId ? ref.units.get(input.unitId)?.name : null);
@@ -144,7 +150,11 @@ export async function updateUser(
       refId: id,
       actorUserId: actor.userId,
       summary: `修改用户 ${existing.username}`,
-      data: { ...logged, passwordChanged: !!input.password },
+      data: {
+        ...logged,
+        passwordChanged: !!input.password,
+        grant: userGrantDigest({ ...existing, ...patch }),
+      },
     });
   });
   forgetUserSessions(id);

@@ -1,0 +1,44 @@
+/**
+ * The SMS adapter: what the product asks of an SMS provider. Real providers (e.g. Aliyun, Tencent Cloud)
+ * send a registered template by id with named parameters, never free text, so the interface does the same.
+ */
+
+/** One message to send: a template registered with the provider and its parameters. */
+export interface SmsMessage {
+  /** An 11-digit mainland mobile number. */
+  to: string;
+  /** The template's id in our catalogue (`SMS_TEMPLATES`); a provider maps it to its own template code. */
+  template: SmsTemplateId;
+  params: Record<string, string>;
+  /** The jurisdiction sending it (providers sign messages per jurisdiction). */
+  jurisdictionId: string;
+}
+
+/** A message the provider accepted. */
+export interface SmsReceipt {
+  id: string;
+  provider: string;
+}
+
+/** An SMS provider. `send` rejects when the provider refuses the message or cannot be reached. */
+export interface SmsSender {
+  readonly name: string;
+  send(message: SmsMessage): Promise<SmsReceipt>;
+}
+
+/** The templates the product sends, with the text a console or test provider renders. */
+export const SMS_TEMPLATES = {
+  /** 验证码: a one-time sign-in code. */
+  otp: '【清单】验证码 {code}，{minutes} 分钟内有效。请勿告诉他人。',
+  /** 账号锁定: the owner hears that his account was locked after repeated wrong passwords. */
+  account_locked:
+    '【清单】您的账号 {username} 因多次密码错误已锁定 {minutes} 分钟。如非本人操作，请联系管理员。',
+} as const;
+
+/** The id of a template in the catalogue. */
+export type SmsTemplateId = keyof typeof SMS_TEMPLATES;
+
+/** The text of a message as a provider would deliver it. */
+export function renderSms(message: Pick<SmsMessage, 'template' | 'params'>): string {
+  return SMS_TEMPLATES[message.template].replace(/\{(\w+)\}/g, (_, k: string) => message.params[k] ?? '');
+}
