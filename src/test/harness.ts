@@ -1,13 +1,14 @@
 /**
- * Test harness for API tests: a real application on a real, fresh database (SQLite in a temporary
- * folder, or a new PostgreSQL database when QINGDAN_TEST_DB=postgres), driven through Fastify's full
- * HTTP stack, with small helpers to sign in as a demo user.
+ * Test harness for API tests: a real application on a real database of its own (SQLite in a temporary
+ * folder, or a new PostgreSQL database when QINGDAN_TEST_DB=postgres), copied from the run's seeded
+ * template (src/test/template.ts), driven through Fastify's full HTTP stack, with small helpers to sign
+ * in as a demo user.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
+import { inject } from 'vitest';
 import { loadConfig, type Config } from '../config.ts';
 import { ManualClock, type Clock } from '../kernel/clock.ts';
 import { buildApp } from '../server/app.ts';
@@ -16,9 +17,23 @@ import { reloadJurisdictions } from '../platform/jurisdictions.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { App } from '../platform/types.ts';
 import { HETANG, seedHetang } from '../demo/hetang.ts';
+import { freshPgDatabase, TEST_DB } from './databases.ts';
+import { copyTemplate, seedsLikeTemplate } from './template.ts';
 
-export const TEST_DB = (process.env.QINGDAN_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
-const PG_ADMIN_URL = process.env.QINGDAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { freshPgDatabase, TEST_DB };
+
+/**
+ * The run whose seeded templates a test may copy, or null (seed afresh): outside a vitest run, when the
+ * test changes a setting the seed might read, or with QINGDAN_TEST_TEMPLATES=0.
+ */
+export function templateRun(config: Partial<Config> = {}): string | null {
+  if (process.env.QINGDAN_TEST_TEMPLATES === '0' || !seedsLikeTemplate(config)) return null;
+  try {
+    return inject('qingdanTemplateRun') ?? null;
+  } catch {
+    return null; // not inside a vitest worker
+  }
+}
 
 export interface TestApp {
   app: App;
@@ -88,34 +103,24 @@ export class Client {
   }
 }
 
-/** Creates an empty PostgreSQL database for one test; `drop` removes it. */
-export async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `qd_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
-
-/** Starts an application on a fresh database, seeded with the Hetang demo (all of it, or without problems). */
+/**
+ * Starts an application on a database of its own, seeded with the Hetang demo (all of it, or without
+ * problems): a copy of the run's template, or seeded here when the test changes a setting the seed might
+ * read (or QINGDAN_TEST_TEMPLATES=0).
+ */
 export async function startTestApp(
   opts: { seed?: 'demo' | 'reference'; clock?: Date | 'system'; config?: Partial<Config> } = {},
 ): Promise<TestApp> {
+  const seed = opts.seed ?? 'reference';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qingdan-test-'));
+  const runId = templateRun(opts.config);
   let dropPg: (() => Promise<void>) | null = null;
   let databaseUrl: string | undefined;
-  if (TEST_DB === 'postgres') {
+  if (runId) {
+    const copy = await copyTemplate(runId, seed, dataDir);
+    databaseUrl = copy.databaseUrl;
+    dropPg = copy.drop;
+  } else if (TEST_DB === 'postgres') {
     const db = await freshPgDatabase();
     databaseUrl = db.url;
     dropPg = db.drop;
@@ -137,7 +142,7 @@ export async function startTestApp(
     opts.clock === 'system' ? null : new ManualClock(opts.clock ?? new Date('2024-03-04T01:00:00Z'));
   const clock: Clock | undefined = manual ?? undefined;
   const ctx = await createContext(config, { clock, logger: pino({ level: 'silent' }) });
-  await seedHetang(ctx, { problems: opts.seed === 'demo' ? 'full' : 'none' });
+  if (!runId) await seedHetang(ctx, { problems: seed === 'demo' ? 'full' : 'none' });
   await reloadJurisdictions(ctx);
   const app = await buildApp(ctx);
   await app.ready();

@@ -12,7 +12,9 @@ import pino from 'pino';
 import { loadConfig } from '../config.ts';
 import { HETANG, seedHetang } from '../demo/hetang.ts';
 import { createContext } from '../server/bootstrap.ts';
-import { freshPgDatabase, TEST_DB } from './harness.ts';
+import { freshPgDatabase, TEST_DB } from './databases.ts';
+import { templateRun } from './harness.ts';
+import { copyTemplate } from './template.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin/qingdan.mjs');
@@ -25,27 +27,35 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates an empty database (and data folder) on the dialect under test, optionally seeded. */
+/** Creates a database (and data folder) on the dialect under test: a copy of the seeded template, or empty. */
 export async function prepareDatabase(
   opts: { seed?: boolean; dialect?: 'sqlite' | 'postgres' } = {},
 ): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qingdan-proc-'));
-  const pgDb = (opts.dialect ?? TEST_DB) === 'postgres' ? await freshPgDatabase() : null;
-  const env: Record<string, string> = { QINGDAN_DATA: dataDir };
-  if (pgDb) env.DATABASE_URL = pgDb.url;
-  if (opts.seed !== false) {
-    const ctx = await createContext(loadConfig({}, { dataDir, databaseUrl: pgDb?.url }), {
-      logger: pino({ level: 'silent' }),
-    });
-    await seedHetang(ctx, { problems: 'none' });
-    await ctx.database.close();
+  const dialect = opts.dialect ?? TEST_DB;
+  const runId = opts.seed !== false && dialect === TEST_DB ? templateRun() : null;
+  let databaseUrl: string | undefined;
+  let dropDb = async () => {};
+  if (runId) {
+    ({ databaseUrl, drop: dropDb } = await copyTemplate(runId, 'reference', dataDir));
+  } else {
+    if (dialect === 'postgres') ({ url: databaseUrl, drop: dropDb } = await freshPgDatabase());
+    if (opts.seed !== false) {
+      const ctx = await createContext(loadConfig({}, { dataDir, databaseUrl }), {
+        logger: pino({ level: 'silent' }),
+      });
+      await seedHetang(ctx, { problems: 'none' });
+      await ctx.database.close();
+    }
   }
+  const env: Record<string, string> = { QINGDAN_DATA: dataDir };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   return {
     dataDir,
-    databaseUrl: pgDb?.url,
+    databaseUrl,
     env,
     async drop() {
-      if (pgDb) await pgDb.drop();
+      await dropDb();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { verifyChains } from '../../modules/audit/index.ts';
+import { random } from '../../kernel/random.ts';
 import { createContext } from '../bootstrap.ts';
 import { TEST_DB } from '../../test/harness.ts';
 import {
@@ -15,6 +16,16 @@ import {
 /** Rounds of write, SIGKILL, restart: QINGDAN_CRASH_RUNS (20 in the full run of docs/RELIABILITY.md). */
 const ROUNDS = Number(process.env.QINGDAN_CRASH_RUNS ?? 3);
 const WORKERS = 16;
+
+/** The seed of the kill moments: printed by every run, QINGDAN_CRASH_SEED=<seed> replays that run's. */
+function crashSeed(value = process.env.QINGDAN_CRASH_SEED): number {
+  if (value === undefined || value === '') return Math.floor(Math.random() * 2 ** 31);
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new Error(`QINGDAN_CRASH_SEED must be a whole number: ${value}`);
+  return seed;
+}
+const SEED = crashSeed();
 
 /**
  * A real server process receives concurrent reports over loopback HTTP and is killed with SIGKILL at a
@@ -36,6 +47,8 @@ describe(`crash: SIGKILL under write load (${TEST_DB}, ${ROUNDS} rounds)`, () =>
   it(
     'keeps every acknowledged write through SIGKILL and restart',
     async () => {
+      console.log(`crash ${TEST_DB}: seed ${SEED}; replay with QINGDAN_CRASH_SEED=${SEED}`);
+      const draw = random(SEED);
       for (let round = 1; round <= ROUNDS; round++) {
         const server = await startServer(db);
         // Everything acknowledged before the previous kill is readable after the restart.
@@ -46,11 +59,11 @@ describe(`crash: SIGKILL under write load (${TEST_DB}, ${ROUNDS} rounds)`, () =>
           if (r.status !== 200 || r.body.title !== a.title || r.body.actions?.[0]?.action !== 'submit')
             missing.push(`${a.title}: ${r.status}`);
         }
-        expect(missing, `round ${round}: acknowledged writes lost`).toEqual([]);
+        expect(missing, `round ${round} (QINGDAN_CRASH_SEED=${SEED}): acknowledged writes lost`).toEqual([]);
 
         const resident = await new HttpClient(server.url).login('demo-resident');
         const load = writeLoad(resident, `crash-${round}`, WORKERS);
-        const killedAfterMs = 300 + Math.floor(Math.random() * 1200);
+        const killedAfterMs = 300 + Math.floor(draw.next() * 1200);
         await new Promise((res) => setTimeout(res, killedAfterMs));
         server.child.kill('SIGKILL');
         expect(await server.exited).toBe('SIGKILL');
@@ -93,7 +106,7 @@ describe(`crash: SIGKILL under write load (${TEST_DB}, ${ROUNDS} rounds)`, () =>
         const chains = await verifyChains(ctx.db);
         expect(chains.ok, JSON.stringify(chains.broken)).toBe(true);
         console.log(
-          `crash ${TEST_DB}: ${ROUNDS} rounds, ${acked.length} acknowledged writes, ${ids.size} problems, 0 lost, 0 half-written; ${JSON.stringify(stats)}`,
+          `crash ${TEST_DB} (seed ${SEED}): ${ROUNDS} rounds, ${acked.length} acknowledged writes, ${ids.size} problems, 0 lost, 0 half-written; ${JSON.stringify(stats)}`,
         );
       } finally {
         await ctx.database.close();
