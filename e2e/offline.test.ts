@@ -36,9 +36,10 @@ describe('offline visit', () => {
   });
 
   async function saved(request: APIRequestContext): Promise<{ visits: number; problems: string[] }> {
-    const visits = (await (await request.get(`${server.url}/api/visits`)).json()) as
-      { place: string; id: string }[] | { items: { place: string; id: string }[] };
-    const mine = (Array.isArray(visits) ? visits : visits.items).filter((v) => v.place === tag);
+    const visits = (await (await request.get(`${server.url}/api/visits`)).json()) as {
+      items: { place: string; id: string }[];
+    };
+    const mine = visits.items.filter((v) => v.place === tag);
     const r = await request.get(`${server.url}/api/problems`, { params: { q: tag, pageSize: 50 } });
     expect(r.status()).toBe(200);
     const problems = ((await r.json()) as { items: { title: string }[] }).items.map((p) => p.title).sort();

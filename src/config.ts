@@ -26,6 +26,10 @@ export interface Config {
   reportsPerMinute: number;
   /** Run the deadline scheduler in this process. */
   scheduler: boolean;
+  /** The campaign the big screen shows (an id); unset: the current campaign, else the newest. */
+  screenCampaignId: string | null;
+  /** Indicator codes the big screen headlines; empty: the first three the campaign has a value for. */
+  screenFigures: string[];
   version: string;
 }
 
@@ -49,6 +53,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxUploadBytes: Number(env.QINGDAN_MAX_UPLOAD_BYTES ?? 10 * 1024 * 1024),
     reportsPerMinute: Number(env.QINGDAN_REPORTS_PER_MINUTE ?? 60),
     scheduler: (env.QINGDAN_SCHEDULER ?? '1') === '1',
+    screenCampaignId: env.QINGDAN_SCREEN_CAMPAIGN || null,
+    screenFigures: (env.QINGDAN_SCREEN_FIGURES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     version: '0.1.0',
     ...overrides,
   };

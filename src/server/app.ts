@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
+import { z } from 'zod';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -184,13 +185,19 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       return { status: 'error', database: ctx.dialect.name, databaseUp: false, version: ctx.config.version };
     }
   });
-  app.get('/api/config', { schema: { tags: ['system'] } }, async (req) => {
+  const configAnswer = z.object({
+    jurisdiction: z.looseObject({ id: z.string(), name: z.string() }).nullable(),
+    tileUrl: z.string().nullable(),
+    center: z.tuple([z.number(), z.number()]),
+    zoom: z.number(),
+  });
+  app.get('/api/config', { schema: { tags: ['system'], response: { 200: configAnswer } } }, async (req) => {
     const ref = await ctx.reference.get(req.jurisdictionId);
     const county = [...ref.divisions.values()].find((d) => d.level === 'county');
     return {
       jurisdiction: ctx.jurisdictions.find((j) => j.id === req.jurisdictionId) ?? null,
       tileUrl: ctx.config.tileUrl,
-      center: [county?.lat ?? 27.859, county?.lng ?? 113.166],
+      center: [county?.lat ?? 27.859, county?.lng ?? 113.166] as [number, number],
       zoom: 12,
     };
   });

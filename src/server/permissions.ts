@@ -98,6 +98,7 @@ export const PERMISSIONS: Record<string, Permission> = {
 
   // Campaigns, topics, visits
   'GET /api/campaigns': { access: 'public' },
+  'GET /api/screen': { access: 'public', note: 'what the big screen shows: place, campaign, figures' },
   'POST /api/campaigns': { access: SUPERVISION },
   'GET /api/topics': { access: 'public' },
   'POST /api/topics': { access: SUPERVISION },

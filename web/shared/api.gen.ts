@@ -54,7 +54,21 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              jurisdiction:
+                | ({
+                    id: string;
+                    name: string;
+                  } & {
+                    [key: string]: unknown;
+                  })
+                | null;
+              tileUrl: string | null;
+              center: number[];
+              zoom: number;
+            };
+          };
         };
       };
     };
@@ -312,7 +326,19 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                prefix: string;
+                createdAt: string;
+                revokedAt: string | null;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -407,7 +433,33 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                username: string;
+                displayName: string;
+                phone: string | null;
+                idNumber: string | null;
+                unitId: string | null;
+                unitName?: string | null;
+                roles: (
+                  'resident' | 'enterprise' | 'official' | 'unit_handler' | 'supervisor' | 'leader' | 'admin'
+                )[];
+                scope: {
+                  /** @enum {string} */
+                  kind: 'jurisdiction' | 'township' | 'unit' | 'own';
+                  ref: string | null;
+                };
+                active: boolean;
+                locked: boolean;
+                createdAt: string;
+                version: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -536,7 +588,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                name: string;
+                level: string;
+                parentCode: string | null;
+                lat: number | null;
+                lng: number | null;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -573,7 +638,23 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                parentId: string | null;
+                name: string;
+                /** @enum {string} */
+                kind: 'department' | 'township' | 'village' | 'office';
+                divisionCode: string | null;
+                phone: string | null;
+                active: boolean;
+                version: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -690,7 +771,19 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                name: string;
+                nameEn: string;
+                /** @enum {string} */
+                kind: 'enterprise' | 'resident' | 'other';
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -727,7 +820,41 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                name: string;
+                nameEn: string;
+                /** @enum {string} */
+                kind: 'enterprise' | 'resident' | 'other';
+                domain: string;
+                domainName: string;
+                description: string;
+                keywords: string;
+                /** @enum {string} */
+                open311Type: 'realtime' | 'batch';
+                active: boolean;
+                fields: {
+                  code: string;
+                  label: string;
+                  labelEn?: string;
+                  /** @enum {string} */
+                  type: 'string' | 'number' | 'datetime' | 'text' | 'single' | 'multi';
+                  /** @default false */
+                  required: boolean;
+                  description?: string;
+                  options?: {
+                    value: string;
+                    label: string;
+                  }[];
+                }[];
+                version: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -834,7 +961,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                name: string;
+                nameEn: string;
+                unit: string;
+                scale: number;
+                domain: string | null;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -867,7 +1007,21 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                categoryCode: string | null;
+                /** @enum {string} */
+                urgency: 'normal' | 'urgent' | 'critical';
+                respondHours: number;
+                closeDays: number;
+                version: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -947,7 +1101,17 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                date: string;
+                isWorkday: boolean;
+                name: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -1334,6 +1498,7 @@ export interface paths {
                 size: number;
                 url: string;
                 kind: string;
+                actionId: string | null;
               }[];
               allowedActions: string[];
               mergedProblems: {
@@ -1431,7 +1596,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                number: string;
+                title: string;
+                lat: number;
+                lng: number;
+                status: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -1579,6 +1757,7 @@ export interface paths {
                 size: number;
                 url: string;
                 kind: string;
+                actionId: string | null;
               }[];
               allowedActions: string[];
               mergedProblems: {
@@ -1623,7 +1802,87 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                number: string;
+                kind: string;
+                domain: string;
+                domainName: string;
+                categoryCode: string;
+                categoryName: string;
+                channel: string;
+                title: string;
+                description: string;
+                /** @enum {string} */
+                status:
+                  | 'submitted'
+                  | 'returned'
+                  | 'rejected'
+                  | 'assigned'
+                  | 'bounced'
+                  | 'in_progress'
+                  | 'closure_requested'
+                  | 'closed'
+                  | 'merged';
+                statusLabel: string;
+                dueState: string;
+                urgency: string;
+                rectificationType: string | null;
+                reporter: {
+                  name: string | null;
+                  phone: string | null;
+                } | null;
+                enterprise: {
+                  name: string;
+                  uscc: string | null;
+                } | null;
+                townshipCode: string | null;
+                townshipName: string | null;
+                villageCode: string | null;
+                villageName: string | null;
+                address: string | null;
+                lat: number | null;
+                lng: number | null;
+                campaignId: string | null;
+                topicId: string | null;
+                visitId: string | null;
+                leadUnit: {
+                  id: string;
+                  name: string;
+                } | null;
+                supportingUnits: {
+                  id: string;
+                  name: string;
+                }[];
+                respondDueAt: string | null;
+                closeDueAt: string | null;
+                dispatchedAt: string | null;
+                respondedAt: string | null;
+                closedAt: string | null;
+                resolved: boolean;
+                rating: string | null;
+                mergedIntoId: string | null;
+                pendingExtension: {
+                  until: string;
+                  reason: string;
+                } | null;
+                pressCount: number;
+                reopenCount: number;
+                bounceCount: number;
+                fields: {
+                  [key: string]: unknown;
+                };
+                foundOn: string | null;
+                createdAt: string;
+                updatedAt: string;
+                version: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -1812,6 +2071,7 @@ export interface paths {
                 size: number;
                 url: string;
                 kind: string;
+                actionId: string | null;
               }[];
               allowedActions: string[];
               mergedProblems: {
@@ -1981,7 +2241,19 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                description: string;
+                startsOn: string;
+                endsOn: string | null;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -2021,6 +2293,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/screen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              place: string;
+              campaign: {
+                id: string;
+                name: string;
+                description: string;
+                startsOn: string;
+                endsOn: string | null;
+              } | null;
+              figures: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/topics': {
     parameters: {
       query?: never;
@@ -2045,7 +2362,25 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                campaignId: string;
+                title: string;
+                domain: string;
+                leadOfficialId: string | null;
+                leadOfficialName: string;
+                team: string[];
+                report: string;
+                problemCount?: number;
+                resolvedCount?: number;
+                visitCount?: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -2112,7 +2447,28 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                topicId: string;
+                visitedAt: string;
+                villageCode: string | null;
+                villageName: string | null;
+                place: string;
+                enterpriseName: string | null;
+                enterpriseUscc: string | null;
+                participants: string;
+                notes: string;
+                lat: number | null;
+                lng: number | null;
+                createdAt: string;
+                problemCount?: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -2329,7 +2685,41 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                number: string;
+                title: string;
+                description: string;
+                kind: string;
+                domain: string;
+                domainName: string;
+                categoryName: string;
+                townshipName: string | null;
+                villageName: string | null;
+                leadUnit: string | null;
+                createdAt: string;
+                closedAt: string | null;
+                rating: string | null;
+                result: {
+                  summary: string;
+                  mechanism: string | null;
+                  indicators: {
+                    code: string;
+                    name: string;
+                    unit: string;
+                    value: number;
+                  }[];
+                  createdAt: string;
+                } | null;
+              }[];
+              total: number;
+              nextCursor: string | null;
+              page: number;
+              pageSize: number;
+            };
+          };
         };
       };
     };
@@ -2364,7 +2754,23 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                action: string;
+                problemId: string;
+                number: string;
+                title: string;
+                toStatus: string;
+                townshipName: string | null;
+                unitName: string | null;
+                createdAt: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -2400,7 +2806,21 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                kind: string;
+                problemId: string | null;
+                title: string;
+                body: string;
+                createdAt: string;
+                read: boolean;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };
@@ -2468,7 +2888,18 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                title: string;
+                body: string;
+                publishedAt: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
         };
       };
     };

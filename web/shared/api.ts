@@ -189,6 +189,9 @@ export const api = {
   patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('PATCH', path, { ...opts, body: body ?? {} }),
   del: <T>(path: string) => request<T>('DELETE', path),
+  /** The items of a list answer (`{items, total, nextCursor}`), for lists read whole. */
+  list: async <T>(path: string, query?: Query): Promise<T[]> =>
+    (await request<{ items: T[] }>('GET', path, { query })).items,
   /** Uploads one file as multipart field `file`. */
   upload: <T>(path: string, file: Blob, name = 'file.jpg', opts: Omit<RequestOptions, 'body'> = {}) => {
     const fd = new FormData();

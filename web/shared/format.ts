@@ -40,6 +40,12 @@ export const statusColor: Record<ProblemStatus, string> = {
   merged: '#b1b3b8',
 };
 
+/** A status's colour; an unknown status (a newer server) gets the neutral blue. */
+export function colorOfStatus(status: string): string {
+  const colors: Record<string, string | undefined> = statusColor;
+  return colors[status] ?? '#409eff';
+}
+
 /** The status tag type used by Vant and Element Plus. */
 export function statusTagType(s: string): 'primary' | 'success' | 'warning' | 'danger' | 'info' {
   switch (s) {

@@ -2,26 +2,16 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './map.css';
 import { api } from './api';
-import { statusColor } from './format';
+import { colorOfStatus } from './format';
 import type { Division, MapConfig, MapPoint } from './types';
 
-const HETANG: MapConfig = { tileUrl: null, center: [27.859, 113.166], zoom: 13 };
+/** Where a map opens when the server cannot be asked (it always answers its county's centre). */
+const FALLBACK: MapConfig = { jurisdiction: null, tileUrl: null, center: [27.859, 113.166], zoom: 13 };
 let configPromise: Promise<MapConfig> | null = null;
 
-/** The map settings of this installation (`GET /api/config`), with Hetang as the fallback. */
+/** The map settings of this installation (`GET /api/config`). */
 export function mapConfig(): Promise<MapConfig> {
-  configPromise ??= api
-    .get<Partial<MapConfig> & { map?: Partial<MapConfig> }>('/api/config')
-    .then((c) => {
-      const m = { ...c, ...(c.map ?? {}) };
-      return {
-        tileUrl: m.tileUrl ?? null,
-        center: (m.center as [number, number]) ?? HETANG.center,
-        zoom: m.zoom ?? HETANG.zoom,
-        attribution: m.attribution,
-      };
-    })
-    .catch(() => HETANG);
+  configPromise ??= api.get<MapConfig>('/api/config').catch(() => FALLBACK);
   return configPromise;
 }
 
@@ -31,12 +21,13 @@ export function mapConfig(): Promise<MapConfig> {
  */
 export async function createMap(el: HTMLElement, opts: { dark?: boolean; zoomControl?: boolean } = {}) {
   const cfg = await mapConfig();
+  const center: L.LatLngTuple = [cfg.center[0], cfg.center[1]];
   const map = L.map(el, { zoomControl: opts.zoomControl ?? true, attributionControl: !!cfg.tileUrl }).setView(
-    cfg.center,
+    center,
     cfg.zoom,
   );
   if (cfg.tileUrl) {
-    L.tileLayer(cfg.tileUrl, { maxZoom: 18, attribution: cfg.attribution ?? '' }).addTo(map);
+    L.tileLayer(cfg.tileUrl, { maxZoom: 18 }).addTo(map);
   } else {
     el.classList.add(opts.dark ? 'qd-map-plain-dark' : 'qd-map-plain');
   }
@@ -107,7 +98,7 @@ export function clusterLayer(map: L.Map, onClick?: (p: MapPoint) => void, dark =
           radius: 7,
           color: '#fff',
           weight: 2,
-          fillColor: statusColor[p.status] ?? '#409eff',
+          fillColor: colorOfStatus(p.status),
           fillOpacity: 0.95,
         });
         if (onClick) m.on('click', () => onClick(p));

@@ -27,20 +27,14 @@ let indicators: Promise<Indicator[]> | null = null;
 
 /** Result indicators (`GET /api/indicators`) with their English names, fetched once per page load. */
 export function loadIndicators(): Promise<Indicator[]> {
-  indicators ??= api
-    .get<Indicator[] | { items: Indicator[] }>('/api/indicators')
-    .then((r) => (Array.isArray(r) ? r : r.items));
+  indicators ??= api.list<Indicator>('/api/indicators');
   indicators.catch(() => (indicators = null));
   return indicators;
 }
 
 /** Categories (`GET /api/categories`), fetched once per page load. */
 export function loadCategories(): Promise<Category[]> {
-  categories ??= cached('categories', () =>
-    api
-      .get<Category[] | { items: Category[] }>('/api/categories')
-      .then((r) => (Array.isArray(r) ? r : r.items)),
-  );
+  categories ??= cached('categories', () => api.list<Category>('/api/categories'));
   categories.catch(() => (categories = null));
   return categories;
 }
@@ -49,11 +43,7 @@ export function loadCategories(): Promise<Category[]> {
 export function loadDivisions(parent = ROOT_DIVISION): Promise<Division[]> {
   let p = divisionCache.get(parent);
   if (!p) {
-    p = cached(`divisions.${parent}`, () =>
-      api
-        .get<Division[] | { items: Division[] }>('/api/divisions', { parent })
-        .then((r) => (Array.isArray(r) ? r : r.items)),
-    );
+    p = cached(`divisions.${parent}`, () => api.list<Division>('/api/divisions', { parent }));
     p.catch(() => divisionCache.delete(parent));
     divisionCache.set(parent, p);
   }

@@ -63,5 +63,5 @@ export function hasRole(user: User | null | undefined, ...roles: string[]): bool
 
 /** The name to show for a user. */
 export function displayName(user: User | null | undefined): string {
-  return user?.displayName ?? user?.name ?? user?.username ?? '';
+  return user?.displayName || user?.username || '';
 }

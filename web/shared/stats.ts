@@ -8,6 +8,5 @@ export function loadSummary(groupBy: string, campaign?: string): Promise<StatsSu
 
 /** The campaigns, newest first as the server lists them. */
 export async function loadCampaigns(): Promise<Campaign[]> {
-  const r = await api.get<Campaign[] | { items: Campaign[] }>('/api/campaigns');
-  return Array.isArray(r) ? r : r.items;
+  return api.list<Campaign>('/api/campaigns');
 }

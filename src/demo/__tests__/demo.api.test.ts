@@ -14,7 +14,7 @@ describe('Hetang demo', () => {
 
   it('shows 15 / 36 / 53 resolved, 3 firms financed with 35,000,000 yuan and 34.23 亩 for the campaign', async () => {
     const anon = t.client();
-    const campaigns = (await anon.get('/api/campaigns')).body;
+    const campaigns = (await anon.get('/api/campaigns')).body.items;
     const campaign = campaigns.find((c: { name: string }) => c.name === '走基层、找问题、想办法、促发展');
     expect(campaign).toBeTruthy();
     const s = (await anon.get(`/api/stats/summary?campaign=${campaign.id}&groupBy=domain`)).body;
@@ -29,7 +29,7 @@ describe('Hetang demo', () => {
     expect(ind.financed_enterprises).toBe(3);
     expect(ind.financing_amount).toBe(35_000_000);
     expect(ind.idle_land_area).toBe(34.23);
-    expect((await anon.get('/api/topics')).body).toHaveLength(34);
+    expect((await anon.get('/api/topics')).body.items).toHaveLength(34);
   });
 
   it('has problems in every state, 7 townships, 62 villages, about 25 units and the demo users', async () => {
@@ -40,19 +40,20 @@ describe('Hetang demo', () => {
     }
     const all = await sup.get('/api/problems?pageSize=1');
     expect(all.body.total).toBeGreaterThanOrEqual(300);
-    const townships = (await sup.get('/api/divisions?parent=430202')).body;
+    const townships = (await sup.get('/api/divisions?parent=430202')).body.items;
     expect(townships).toHaveLength(7);
     let villages = 0;
-    for (const tw of townships) villages += (await sup.get(`/api/divisions?parent=${tw.code}`)).body.length;
+    for (const tw of townships)
+      villages += (await sup.get(`/api/divisions?parent=${tw.code}`)).body.items.length;
     expect(villages).toBe(62);
-    const units = (await sup.get('/api/units')).body;
+    const units = (await sup.get('/api/units')).body.items;
     expect(units.length).toBeGreaterThanOrEqual(20);
     expect(units.length).toBeLessThanOrEqual(30);
     for (const u of DEMO_USERS) {
       expect((await t.client().login(u)).status, u).toBe(200);
     }
     const official = await t.as('demo-official');
-    expect((await official.get('/api/topics?mine=1')).body).toHaveLength(1);
+    expect((await official.get('/api/topics?mine=1')).body.items).toHaveLength(1);
   });
 
   it('spreads the problems over 2023-2024 and keeps its logs intact', async () => {

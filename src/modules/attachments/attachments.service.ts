@@ -178,7 +178,7 @@ export async function attachmentsOf(
   ctx: AppContext,
   jurisdictionId: string,
   problemId: string,
-): Promise<AttachmentInfo[]> {
+): Promise<(AttachmentInfo & { actionId: string | null })[]> {
   const rows = await attachmentsRepository.ofProblem(ctx.db, jurisdictionId, problemId);
   return rows.map((r) => ({
     id: r.id,
@@ -187,6 +187,7 @@ export async function attachmentsOf(
     size: Number(r.size),
     kind: r.kind,
     url: `/api/attachments/${r.id}`,
+    actionId: r.action_id,
   }));
 }
 

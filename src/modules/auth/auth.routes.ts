@@ -15,8 +15,17 @@ import {
 import { usersRepository } from '../users/users.repository.ts';
 import { userFromRow } from '../users/users.service.ts';
 import { notFound } from '../../platform/errors.ts';
+import { listAnswer, listOf } from '../../platform/lists.ts';
 
 const tags = ['auth'];
+/** An API key as the admin sees it (never the secret itself). */
+const ApiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
 
 /** Sign-in, sign-out, CSRF token, one-time codes, API keys. */
 export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
@@ -107,9 +116,9 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     },
   );
 
-  app.get('/api/api-keys', { schema: { tags } }, async (req) => {
+  app.get('/api/api-keys', { schema: { tags, response: { 200: listOf(ApiKey) } } }, async (req) => {
     const p = requireRole(req, 'admin');
-    return listApiKeys(ctx, p.jurisdictionId);
+    return listAnswer(await listApiKeys(ctx, p.jurisdictionId));
   });
   app.post(
     '/api/api-keys',

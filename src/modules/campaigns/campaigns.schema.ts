@@ -8,6 +8,13 @@ export const Campaign = z.object({
   endsOn: z.string().nullable(),
 });
 export type Campaign = z.infer<typeof Campaign>;
+/** What the big screen (数据大屏) shows: the place, the campaign and the figures it headlines. */
+export const ScreenSettings = z.object({
+  place: z.string(),
+  campaign: Campaign.nullable(),
+  figures: z.array(z.string()),
+});
+export type ScreenSettings = z.infer<typeof ScreenSettings>;
 export const CampaignInput = z.object({
   name: z.string().trim().min(2).max(100),
   description: z.string().max(2000).default(''),

@@ -7,7 +7,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { linkAttachments } from '../attachments/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
-import type { Campaign, Topic, Visit, VisitInput } from './campaigns.schema.ts';
+import type { Campaign, ScreenSettings, Topic, Visit, VisitInput } from './campaigns.schema.ts';
 import { canReadVisit, seesAllVisits } from './campaigns.policy.ts';
 import { campaignsRepository } from './campaigns.repository.ts';
 import type { z } from 'zod';
@@ -69,6 +69,26 @@ export async function listCampaigns(ctx: AppContext, jid: string): Promise<Campa
     startsOn: r.starts_on,
     endsOn: r.ends_on,
   }));
+}
+
+/**
+ * What the big screen shows, from the configuration and the data (never from names written into the
+ * page): the configured campaign, else the one running today, else the newest.
+ */
+export async function screenSettings(ctx: AppContext, jid: string): Promise<ScreenSettings> {
+  const campaigns = await listCampaigns(ctx, jid); // newest first
+  const today = ctx.clock.now().toISOString().slice(0, 10);
+  const running = (c: Campaign) => c.startsOn <= today && (c.endsOn === null || c.endsOn >= today);
+  const campaign =
+    campaigns.find((c) => c.id === ctx.config.screenCampaignId) ??
+    campaigns.find(running) ??
+    campaigns[0] ??
+    null;
+  return {
+    place: ctx.jurisdictions.find((j) => j.id === jid)?.name ?? '',
+    campaign,
+    figures: ctx.config.screenFigures,
+  };
 }
 
 /** Creates a campaign (supervisor or admin). */

@@ -6,6 +6,20 @@ import { notFound } from '../../platform/errors.ts';
 import { requireAuth, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
 import { inboxRepository } from './inbox.repository.ts';
+import { listAnswer, listOf } from '../../platform/lists.ts';
+
+/** An item of a user's inbox. */
+const Notification = z.object({
+  id: z.string(),
+  kind: z.string(),
+  problemId: z.string().nullable(),
+  title: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  read: z.boolean(),
+});
+/** A public notice (公告). */
+const Notice = z.object({ id: z.string(), title: z.string(), body: z.string(), publishedAt: z.string() });
 
 /** The in-app inbox (notifications to a user, a unit or a role) and public notices (公告). */
 export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
@@ -18,20 +32,23 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
           unread: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: { 200: listOf(Notification) },
       },
     },
     async (req) => {
       const p = requireAuth(req);
       const rows = await inboxRepository.list(ctx.db, p, !!req.query.unread, req.query.limit);
-      return rows.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        problemId: r.problem_id,
-        title: r.title,
-        body: r.body,
-        createdAt: r.created_at,
-        read: r.read_at !== null,
-      }));
+      return listAnswer(
+        rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          problemId: r.problem_id,
+          title: r.title,
+          body: r.body,
+          createdAt: r.created_at,
+          read: r.read_at !== null,
+        })),
+      );
     },
   );
   app.post(
@@ -45,22 +62,28 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
       return { ok: true };
     },
   );
-  app.get('/api/notices', { schema: { tags: ['notices'] } }, async (req) => {
-    const rows = await ctx.db
-      .selectFrom('notices')
-      .selectAll()
-      .where('jurisdiction_id', '=', req.jurisdictionId)
-      .orderBy('published_at', 'desc')
-      .limit(100)
-      .execute();
-    // Public: personal numbers in a notice's text are masked (the author sees them in the console's form).
-    return rows.map((r) => ({
-      id: r.id,
-      title: redactText(r.title),
-      body: redactText(r.body),
-      publishedAt: r.published_at,
-    }));
-  });
+  app.get(
+    '/api/notices',
+    { schema: { tags: ['notices'], response: { 200: listOf(Notice) } } },
+    async (req) => {
+      const rows = await ctx.db
+        .selectFrom('notices')
+        .selectAll()
+        .where('jurisdiction_id', '=', req.jurisdictionId)
+        .orderBy('published_at', 'desc')
+        .limit(100)
+        .execute();
+      // Public: personal numbers in a notice's text are masked (the author sees them in the console's form).
+      return listAnswer(
+        rows.map((r) => ({
+          id: r.id,
+          title: redactText(r.title),
+          body: redactText(r.body),
+          publishedAt: r.published_at,
+        })),
+      );
+    },
+  );
   app.post(
     '/api/notices',
     {

@@ -6,6 +6,7 @@ import { ACTIONS } from './problems.lifecycle.ts';
 import {
   CreateProblem,
   ListProblemsQuery,
+  MapPoint,
   Problem,
   ProblemDetail,
   ProblemFilters,
@@ -22,6 +23,7 @@ import {
 } from './problems.service.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sendAnswer } from '../../platform/sendAnswer.ts';
+import { listAnswer, listOf } from '../../platform/lists.ts';
 
 const tags = ['problems'];
 const idParam = z.object({ id: z.string().min(1).max(64) });
@@ -63,8 +65,10 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
   );
 
   app.get('/api/problems/queues', { schema: { tags } }, async (req) => queues(ctx, requireAuth(req)));
-  app.get('/api/problems/map', { schema: { tags, querystring: ProblemFilters } }, async (req) =>
-    mapPoints(ctx, requireAuth(req), req.query),
+  app.get(
+    '/api/problems/map',
+    { schema: { tags, querystring: ProblemFilters, response: { 200: listOf(MapPoint) } } },
+    async (req) => listAnswer(await mapPoints(ctx, requireAuth(req), req.query)),
   );
 
   app.get(
@@ -73,8 +77,10 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
     async (req, reply) =>
       sendAnswer(req, reply, await getProblemJson(ctx, requireAuth(req), req.params.id)) as never,
   );
-  app.get('/api/problems/:id/similar', { schema: { tags, params: idParam } }, async (req) =>
-    similarProblems(ctx, requireRole(req, 'supervisor'), req.params.id),
+  app.get(
+    '/api/problems/:id/similar',
+    { schema: { tags, params: idParam, response: { 200: listOf(Problem) } } },
+    async (req) => listAnswer(await similarProblems(ctx, requireRole(req, 'supervisor'), req.params.id)),
   );
   app.get(
     '/api/problems/:id/deadline-preview',

@@ -263,6 +263,16 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
+/** A marker on the map of problems. */
+export const MapPoint = z.object({
+  id: z.string(),
+  number: z.string(),
+  title: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  status: z.string(),
+});
+
 export const Action = z.object({
   id: z.string(),
   seq: z.number(),
@@ -304,6 +314,8 @@ export const AttachmentRef = z.object({
   size: z.number(),
   url: z.string(),
   kind: z.string(),
+  /** The log entry that brought the file (a progress report, a closure request), if any. */
+  actionId: z.string().nullable(),
 });
 export type AttachmentRef = z.infer<typeof AttachmentRef>;
 

@@ -6,7 +6,19 @@ import { ifMatchVersion, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
 import { recordAudit } from '../audit/index.ts';
 import { referenceRepository } from './reference.repository.ts';
-import { CalendarDay, CategoryInput, TimeRuleInput, UnitInput } from './reference.schema.ts';
+import { listAnswer, listOf } from '../../platform/lists.ts';
+import {
+  CalendarDay,
+  Category,
+  CategoryInput,
+  Division,
+  Domain,
+  Indicator,
+  TimeRule,
+  TimeRuleInput,
+  Unit,
+  UnitInput,
+} from './reference.schema.ts';
 
 const tags = ['reference'];
 
@@ -25,12 +37,13 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
             .regex(/^\d{6,12}$/)
             .optional(),
         }),
+        response: { 200: listOf(Division) },
       },
     },
     async (req) => {
       const ref = await ctx.reference.get(req.jurisdictionId);
-      if (req.query.parent) return ref.divisionChildren(req.query.parent);
-      return [...ref.divisions.values()].filter((d) => d.level === 'county');
+      if (req.query.parent) return listAnswer(ref.divisionChildren(req.query.parent));
+      return listAnswer([...ref.divisions.values()].filter((d) => d.level === 'county'));
     },
   );
 
@@ -44,16 +57,19 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
           parent: z.string().optional(),
           kind: z.string().optional(),
         }),
+        response: { 200: listOf(Unit) },
       },
     },
     async (req) => {
       const ref = await ctx.reference.get(req.jurisdictionId);
       const q = req.query.q?.trim();
-      return [...ref.units.values()].filter(
-        (u) =>
-          (!q || u.name.includes(q)) &&
-          (!req.query.parent || u.parentId === req.query.parent) &&
-          (!req.query.kind || u.kind === req.query.kind),
+      return listAnswer(
+        [...ref.units.values()].filter(
+          (u) =>
+            (!q || u.name.includes(q)) &&
+            (!req.query.parent || u.parentId === req.query.parent) &&
+            (!req.query.kind || u.kind === req.query.kind),
+        ),
       );
     },
   );
@@ -110,9 +126,9 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
     },
   );
 
-  app.get('/api/domains', { schema: { tags } }, async (req) => [
-    ...(await ctx.reference.get(req.jurisdictionId)).domains.values(),
-  ]);
+  app.get('/api/domains', { schema: { tags, response: { 200: listOf(Domain) } } }, async (req) =>
+    listAnswer([...(await ctx.reference.get(req.jurisdictionId)).domains.values()]),
+  );
 
   app.get(
     '/api/categories',
@@ -124,15 +140,18 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
           domain: z.string().optional(),
           all: z.string().optional(),
         }),
+        response: { 200: listOf(Category) },
       },
     },
     async (req) => {
       const ref = await ctx.reference.get(req.jurisdictionId);
-      return [...ref.categories.values()].filter(
-        (c) =>
-          (req.query.all || c.active) &&
-          (!req.query.kind || c.kind === req.query.kind) &&
-          (!req.query.domain || c.domain === req.query.domain),
+      return listAnswer(
+        [...ref.categories.values()].filter(
+          (c) =>
+            (req.query.all || c.active) &&
+            (!req.query.kind || c.kind === req.query.kind) &&
+            (!req.query.domain || c.domain === req.query.domain),
+        ),
       );
     },
   );
@@ -175,19 +194,25 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
 
   app.get(
     '/api/indicators',
-    { schema: { tags, querystring: z.object({ domain: z.string().optional() }) } },
+    {
+      schema: {
+        tags,
+        querystring: z.object({ domain: z.string().optional() }),
+        response: { 200: listOf(Indicator) },
+      },
+    },
     async (req) => {
       const ref = await ctx.reference.get(req.jurisdictionId);
-      return [...ref.indicators.values()].filter(
-        (i) => !req.query.domain || !i.domain || i.domain === req.query.domain,
+      return listAnswer(
+        [...ref.indicators.values()].filter(
+          (i) => !req.query.domain || !i.domain || i.domain === req.query.domain,
+        ),
       );
     },
   );
 
-  app.get(
-    '/api/time-rules',
-    { schema: { tags } },
-    async (req) => (await ctx.reference.get(req.jurisdictionId)).timeRules,
+  app.get('/api/time-rules', { schema: { tags, response: { 200: listOf(TimeRule) } } }, async (req) =>
+    listAnswer((await ctx.reference.get(req.jurisdictionId)).timeRules),
   );
   app.put(
     '/api/time-rules/:id',
@@ -221,12 +246,13 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
       schema: {
         tags,
         querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
+        response: { 200: listOf(CalendarDay) },
       },
     },
     async (req) => {
       const ref = await ctx.reference.get(req.jurisdictionId);
       const year = String(req.query.year ?? new Date().getFullYear());
-      return ref.calendarDays.filter((d) => d.date.startsWith(year));
+      return listAnswer(ref.calendarDays.filter((d) => d.date.startsWith(year)));
     },
   );
   app.put(

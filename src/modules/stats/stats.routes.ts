@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/types.ts';
-import { ResultsQuery, Summary, SummaryQuery } from './stats.schema.ts';
+import { PublicResults, RecentAction, ResultsQuery, Summary, SummaryQuery } from './stats.schema.ts';
+import { listAnswer, listOf } from '../../platform/lists.ts';
 import { sendAnswer } from '../../platform/sendAnswer.ts';
 import { publicResults, recentActions, summaryAnswer } from './stats.service.ts';
 
@@ -13,8 +14,10 @@ export async function statsRoutes(app: App, ctx: AppContext): Promise<void> {
     async (req, reply) =>
       sendAnswer(req, reply, await summaryAnswer(ctx, req.principal, req.jurisdictionId, req.query)) as never,
   );
-  app.get('/api/results', { schema: { tags: ['results'], querystring: ResultsQuery } }, async (req) =>
-    publicResults(ctx, req.jurisdictionId, req.query),
+  app.get(
+    '/api/results',
+    { schema: { tags: ['results'], querystring: ResultsQuery, response: { 200: PublicResults } } },
+    async (req) => publicResults(ctx, req.jurisdictionId, req.query),
   );
   app.get(
     '/api/actions/recent',
@@ -22,8 +25,9 @@ export async function statsRoutes(app: App, ctx: AppContext): Promise<void> {
       schema: {
         tags: ['stats'],
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+        response: { 200: listOf(RecentAction) },
       },
     },
-    async (req) => recentActions(ctx, req.jurisdictionId, req.query.limit),
+    async (req) => listAnswer(await recentActions(ctx, req.jurisdictionId, req.query.limit)),
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ProblemFilters } from '../problems/problems.schema.ts';
+import { ProblemFilters, Result } from '../problems/problems.schema.ts';
+import { listOf } from '../../platform/lists.ts';
 
 export const GROUP_BY = [
   'domain',
@@ -50,4 +51,38 @@ export const ResultsQuery = z.object({
   category: z.string().max(100).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** A closed problem on the public results list (成效清单): personal numbers masked. */
+export const PublicResult = z.object({
+  id: z.string(),
+  number: z.string(),
+  title: z.string(),
+  description: z.string(),
+  kind: z.string(),
+  domain: z.string(),
+  domainName: z.string(),
+  categoryName: z.string(),
+  townshipName: z.string().nullable(),
+  villageName: z.string().nullable(),
+  leadUnit: z.string().nullable(),
+  createdAt: z.string(),
+  closedAt: z.string().nullable(),
+  rating: z.string().nullable(),
+  result: Result.nullable(),
+});
+/** The public results list: a page of results. */
+export const PublicResults = listOf(PublicResult).extend({ page: z.number(), pageSize: z.number() });
+
+/** One public step on the big screen's live feed. */
+export const RecentAction = z.object({
+  id: z.string(),
+  action: z.string(),
+  problemId: z.string(),
+  number: z.string(),
+  title: z.string(),
+  toStatus: z.string(),
+  townshipName: z.string().nullable(),
+  unitName: z.string().nullable(),
+  createdAt: z.string(),
 });

@@ -361,6 +361,7 @@ async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
     total,
     page: q.page,
     pageSize: q.pageSize,
+    nextCursor: null,
     items: items.map((r) => ({
       id: r.id,
       number: r.number,

@@ -3,7 +3,8 @@ import type { AppContext } from '../../platform/context.ts';
 import { ifMatchVersion, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
 import { usersRepository } from './users.repository.ts';
-import { UserInput } from './users.schema.ts';
+import { User, UserInput } from './users.schema.ts';
+import { listOf } from '../../platform/lists.ts';
 import { createUser, updateUser, userFromRow } from './users.service.ts';
 
 /** User administration (admin only). */
@@ -19,6 +20,7 @@ export async function usersRoutes(app: App, ctx: AppContext): Promise<void> {
           page: z.coerce.number().int().min(1).default(1),
           pageSize: z.coerce.number().int().min(1).max(500).default(50),
         }),
+        response: { 200: listOf(User) },
       },
     },
     async (req) => {
@@ -34,6 +36,7 @@ export async function usersRoutes(app: App, ctx: AppContext): Promise<void> {
       return {
         items: rows.map((r) => userFromRow(ctx, r, null, r.unit_id ? ref.units.get(r.unit_id)?.name : null)),
         total: Number(count.n),
+        nextCursor: null,
       };
     },
   );

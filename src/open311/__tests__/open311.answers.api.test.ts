@@ -130,7 +130,7 @@ describe('Open311 answers kept per version', () => {
   });
 
   it('follows a renamed category in the service list and in the listings', async () => {
-    const roads = (await admin.get('/api/categories?all=1')).body.find(
+    const roads = (await admin.get('/api/categories?all=1')).body.items.find(
       (c: { code: string }) => c.code === 'roads',
     );
     const services = async () =>

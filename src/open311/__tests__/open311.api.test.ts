@@ -63,7 +63,7 @@ describe('Open311 GeoReport v2', () => {
     t = await startTestApp({ seed: 'reference' });
     supervisor = await t.as('demo-supervisor');
     unit = await t.as('demo-unit');
-    hrUnitId = (await supervisor.get('/api/units?q=人力资源')).body[0].id;
+    hrUnitId = (await supervisor.get('/api/units?q=人力资源')).body.items[0].id;
   });
   afterAll(() => t.close());
 

@@ -89,7 +89,7 @@ describe('personal data in responses and exports', () => {
     expect(p.status, JSON.stringify(p.body)).toBe(201);
     problemId = p.body.id;
     problemNumber = p.body.number;
-    const hr = (await admin.get('/api/units?q=人力资源')).body[0].id;
+    const hr = (await admin.get('/api/units?q=人力资源')).body.items[0].id;
     const sup = c['demo-supervisor'];
     expect((await sup.post(`/api/problems/${problemId}/actions/dispatch`, { leadUnitId: hr })).status).toBe(
       200,

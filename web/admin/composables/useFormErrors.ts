@@ -18,8 +18,3 @@ export function useFormErrors() {
   }
   return { errors, clear, handle };
 }
-
-/** Lists answered as an array or as `{items, total}`. */
-export function items<T>(r: T[] | { items: T[] }): T[] {
-  return Array.isArray(r) ? r : r.items;
-}

@@ -2,7 +2,6 @@ import { computed, onMounted, ref } from 'vue';
 import { api } from '@shared/api';
 import { groupByDomain, loadCategories, loadDivisions } from '@shared/reference';
 import type { Campaign, Category, Division, Topic, Unit } from '@shared/types';
-import { items } from './useFormErrors';
 
 /** Reference lists for filters and forms: categories, domains, townships, units, campaigns, topics. */
 export function useReference(opts: { units?: boolean; campaigns?: boolean; topics?: boolean } = {}) {
@@ -24,23 +23,10 @@ export function useReference(opts: { units?: boolean; campaigns?: boolean; topic
       loadDivisions().then((d) => (towns.value = d)),
     ];
     if (opts.units)
-      tasks.push(
-        api
-          .get<Unit[] | { items: Unit[] }>('/api/units', { pageSize: 500 })
-          .then((r) => (units.value = items(r))),
-      );
-    if (opts.campaigns)
-      tasks.push(
-        api
-          .get<Campaign[] | { items: Campaign[] }>('/api/campaigns')
-          .then((r) => (campaigns.value = items(r))),
-      );
+      tasks.push(api.list<Unit>('/api/units', { pageSize: 500 }).then((r) => (units.value = r)));
+    if (opts.campaigns) tasks.push(api.list<Campaign>('/api/campaigns').then((r) => (campaigns.value = r)));
     if (opts.topics)
-      tasks.push(
-        api
-          .get<Topic[] | { items: Topic[] }>('/api/topics', { pageSize: 500 })
-          .then((r) => (topics.value = items(r))),
-      );
+      tasks.push(api.list<Topic>('/api/topics', { pageSize: 500 }).then((r) => (topics.value = r)));
     await Promise.allSettled(tasks);
   });
 

@@ -200,7 +200,7 @@ describe('ledger (台账) and briefing', () => {
 
     // The campaign figures survive the round trip.
     const campaigns = await freshSupervisor.get('/api/campaigns');
-    const campaign = (campaigns.body.items ?? campaigns.body).find(
+    const campaign = campaigns.body.items.find(
       (x: { name: string }) => x.name === '走基层、找问题、想办法、促发展',
     );
     const brief = await freshSupervisor.get(`/api/briefing?campaign=${campaign.id}`);
@@ -295,7 +295,7 @@ describe('ledger (台账) and briefing', () => {
 
   it('writes the briefing in the article form from the statistics', async () => {
     const campaigns = await supervisor.get('/api/campaigns');
-    const campaign = (campaigns.body.items ?? campaigns.body).find(
+    const campaign = campaigns.body.items.find(
       (x: { name: string }) => x.name === '走基层、找问题、想办法、促发展',
     );
     const r = await demo.client().get(`/api/briefing?campaign=${campaign.id}`);

@@ -91,7 +91,7 @@ describe('compressed answers', () => {
         (g: { label: string }) => g.label,
       );
     expect(await names()).toContain('道路设施');
-    const roads = (await admin.get('/api/categories?all=1')).body.find(
+    const roads = (await admin.get('/api/categories?all=1')).body.items.find(
       (c: { code: string }) => c.code === 'roads',
     );
     const r = await admin.request('PUT', '/api/categories/roads', { ...roads, name: '道路与桥梁' });

@@ -12,7 +12,7 @@ describe('deadline scan and the read answers', () => {
     t = await startTestApp({ seed: 'reference', clock: new Date('2024-09-27T01:00:00Z') });
     resident = await t.as('demo-resident');
     supervisor = await t.as('demo-supervisor');
-    hrUnitId = (await supervisor.get('/api/units?q=人力资源')).body[0].id;
+    hrUnitId = (await supervisor.get('/api/units?q=人力资源')).body.items[0].id;
   });
   afterAll(() => t.close());
 

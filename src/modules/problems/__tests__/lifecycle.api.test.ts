@@ -14,7 +14,7 @@ describe('problem lifecycle over HTTP', () => {
     supervisor = await t.as('demo-supervisor');
     unit = await t.as('demo-unit');
     const units = await supervisor.get('/api/units?q=人力资源');
-    hrUnitId = units.body[0].id;
+    hrUnitId = units.body.items[0].id;
   });
   afterAll(() => t.close());
 
@@ -223,11 +223,13 @@ describe('problem lifecycle over HTTP', () => {
     expect(overdueList.body.items.map((i: { id: string }) => i.id)).toContain(id);
     const inbox = await unit.get('/api/notifications');
     expect(
-      inbox.body.some((n: { problemId: string; kind: string }) => n.problemId === id && n.kind === 'overdue'),
+      inbox.body.items.some(
+        (n: { problemId: string; kind: string }) => n.problemId === id && n.kind === 'overdue',
+      ),
     ).toBe(true);
     const supInbox = await supervisor.get('/api/notifications');
     expect(
-      supInbox.body.some(
+      supInbox.body.items.some(
         (n: { problemId: string; kind: string }) => n.problemId === id && n.kind === 'overdue',
       ),
     ).toBe(true);

@@ -25,7 +25,7 @@ describe('who may do what', () => {
   beforeAll(async () => {
     t = await startTestApp({ seed: 'reference' });
     for (const u of USERS) c[u] = await t.as(u);
-    hr = (await c['demo-admin'].get('/api/units?q=人力资源')).body[0].id;
+    hr = (await c['demo-admin'].get('/api/units?q=人力资源')).body.items[0].id;
   });
   afterAll(() => t.close());
 
@@ -170,7 +170,7 @@ describe('who may do what', () => {
   });
 
   it('shows a unit the problems it leads or supports, in its list, its total and the unit filter', async () => {
-    const other = (await c['demo-admin'].get('/api/units?q=住房')).body[0].id as string;
+    const other = (await c['demo-admin'].get('/api/units?q=住房')).body.items[0].id as string;
     expect(other).toBeTruthy();
     const led = await newProblem();
     const supported = await newProblem();

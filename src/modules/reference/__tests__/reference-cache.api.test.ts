@@ -20,7 +20,7 @@ describe('reference data refresh during writes', () => {
     const resident = await t.as('demo-resident');
     const supervisor = await t.as('demo-supervisor');
     const admin = await t.as('demo-admin');
-    const hr = (await supervisor.get('/api/units?q=人力资源')).body[0].id;
+    const hr = (await supervisor.get('/api/units?q=人力资源')).body.items[0].id;
     for (let i = 0; i < 5; i++) {
       const id = (
         await resident.post('/api/problems', {

@@ -46,7 +46,7 @@ describe('KPIs stay exact after every write', () => {
     resident = await t.as('demo-resident');
     supervisor = await t.as('demo-supervisor');
     unit = await t.as('demo-unit');
-    hr = (await supervisor.get('/api/units?q=人力资源')).body[0].id;
+    hr = (await supervisor.get('/api/units?q=人力资源')).body.items[0].id;
   });
   afterAll(() => t.close());
 
@@ -232,7 +232,7 @@ describe('KPIs stay exact after every write', () => {
   });
 
   it("sums a unit's problems from the rollup for those it leads and from the rows for the rest, exactly", async () => {
-    const other = (await supervisor.get('/api/units?q=住房')).body[0].id as string;
+    const other = (await supervisor.get('/api/units?q=住房')).body.items[0].id as string;
     const report = async (c: Client, title: string) => {
       const r = await c.post('/api/problems', {
         categoryCode: 'jobs',

@@ -22,7 +22,7 @@ describe('redaction of personal numbers on public outputs', () => {
     resident = await t.as('demo-resident');
     supervisor = await t.as('demo-supervisor');
     unit = await t.as('demo-unit');
-    const hrUnitId = (await supervisor.get('/api/units?q=人力资源')).body[0].id as string;
+    const hrUnitId = (await supervisor.get('/api/units?q=人力资源')).body.items[0].id as string;
     const created = await resident.post('/api/problems', {
       kind: 'resident',
       categoryCode: 'jobs',
@@ -63,10 +63,10 @@ describe('redaction of personal numbers on public outputs', () => {
     expect(item.result.summary).toContain(MASKED_PHONE);
     expectMasked(JSON.stringify(results.body), '/api/results');
     const feed = await anon.get('/api/actions/recent?limit=50');
-    expect(feed.body.some((a: { number: string }) => a.number === number)).toBe(true);
+    expect(feed.body.items.some((a: { number: string }) => a.number === number)).toBe(true);
     expectMasked(JSON.stringify(feed.body), '/api/actions/recent');
     const notices = await anon.get('/api/notices');
-    expect(notices.body[0].body).toBe(`咨询电话 ${MASKED_PHONE}`);
+    expect(notices.body.items[0].body).toBe(`咨询电话 ${MASKED_PHONE}`);
   });
 
   it('masks Open311 requests and updates in JSON and XML', async () => {
