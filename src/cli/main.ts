@@ -258,7 +258,8 @@ export async function main(argv: string[]): Promise<void> {
         if (r.ok)
           console.log(
             `audit chains intact: ${r.checked.actions} actions, ${r.checked.audit} administrative records, ` +
-              `${r.checked.checkpoints} signed checkpoints, ${r.checked.users} user grants`,
+              `${r.checked.checkpoints} signed checkpoints, ${r.checked.users} user grants, ` +
+              `${r.checked.serviceLog} service-log entries, ${r.checked.entitlements} entitlement entries`,
           );
         else {
           console.error(

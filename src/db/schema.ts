@@ -2,6 +2,7 @@
  * Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings in both dialects,
  * booleans are 0/1 integers, JSON is text; mappers in the repositories turn rows into domain objects.
  */
+import type { ServiceTables } from './schema.services.ts';
 
 export interface JurisdictionTable {
   id: string;
@@ -355,7 +356,7 @@ export interface Open311TokenTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface DB {
+export interface DB extends ServiceTables {
   jurisdictions: JurisdictionTable;
   divisions: DivisionTable;
   units: UnitTable;

@@ -10,6 +10,7 @@ import { statsRoutes } from '../modules/stats/stats.routes.ts';
 import { inboxRoutes } from '../modules/inbox/inbox.routes.ts';
 import { open311Routes } from '../open311/open311.routes.ts';
 import { ledgerRoutes } from '../modules/ledger/index.ts';
+import { residentServiceRoutes } from '../modules/services.ts';
 
 /** The module registry: every module's routes, in one place. */
 export async function registerModules(app: App, ctx: AppContext): Promise<void> {
@@ -24,6 +25,7 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
     inboxRoutes,
     open311Routes,
     ledgerRoutes,
+    ...residentServiceRoutes,
   ]) {
     await register(app, ctx);
   }

@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { hasRole, type Role } from '../kernel/roles.ts';
 import { forbidden, unauthorized } from '../platform/errors.ts';
 import type { App } from '../platform/types.ts';
+import { servicePermissions } from '../modules/services.permissions.ts';
 
 /**
  * `public`: anyone, signed in or not. `signed-in`: any user or API key. `api-key`: an integration with
@@ -140,6 +141,9 @@ export const PERMISSIONS: Record<string, Permission> = {
   'GET /open311/v2/servicerequestupdates.xml': { access: 'public' },
   'POST /open311/v2/servicerequestupdates.json': { access: 'api-key' },
   'POST /open311/v2/servicerequestupdates.xml': { access: 'api-key' },
+
+  // Resident services (DESIGN §3): each module lists its own rows.
+  ...servicePermissions,
 };
 
 /** The key of a route in the matrix. */

@@ -7,6 +7,8 @@ import type { FieldCipher } from '../../kernel/secrets.ts';
 import { auditRepository } from './audit.repository.ts';
 import { readCheckpoints } from './audit.checkpoints.ts';
 import { userGrantDigest } from './audit.grants.ts';
+import { verifyServiceLogs } from '../flow/index.ts';
+import { verifyEntitlements } from '../entitlements/index.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -69,9 +71,16 @@ export function actionHashRecord(
 /** The outcome of a verification: intact, or the first broken link. */
 export interface VerifyReport {
   ok: boolean;
-  checked: { actions: number; audit: number; users: number; checkpoints: number };
+  checked: {
+    actions: number;
+    audit: number;
+    users: number;
+    checkpoints: number;
+    serviceLog: number;
+    entitlements: number;
+  };
   broken?: {
-    log: 'actions' | 'audit_log' | 'users' | 'checkpoints';
+    log: 'actions' | 'audit_log' | 'users' | 'checkpoints' | 'service_log' | 'entitlement_entries';
     jurisdictionId: string;
     seq: number;
     id: string;
@@ -92,10 +101,11 @@ export interface CheckpointSource {
  * records cannot be cut off); each signed checkpoint against the record at its sequence (a chain recomputed
  * after an edit no longer matches the head that was signed outside the database); and each user's grant
  * (roles, scope, unit, activity, password) against the last digest the administrative chain recorded for
- * him. Names the first thing that does not hold.
+ * him; then the resident services' action logs and entitlement chains. Names the first thing that does not
+ * hold.
  */
 export async function verifyChains(db: Db, checkpoints?: CheckpointSource): Promise<VerifyReport> {
-  const checked = { actions: 0, audit: 0, users: 0, checkpoints: 0 };
+  const checked = { actions: 0, audit: 0, users: 0, checkpoints: 0, serviceLog: 0, entitlements: 0 };
   const warnings: string[] = [];
   const signed = checkpoints ? readCheckpoints(checkpoints.file, checkpoints.cipher) : null;
   const fail = (broken: NonNullable<VerifyReport['broken']>): VerifyReport => ({
@@ -195,6 +205,26 @@ export async function verifyChains(db: Db, checkpoints?: CheckpointSource): Prom
             : null;
       if (reason) return fail({ log: 'users', jurisdictionId: jid, seq: 0, id: u.username, reason });
     }
+    const logs = await verifyServiceLogs(db, jid);
+    checked.serviceLog += logs.checked;
+    if (logs.broken)
+      return fail({
+        log: 'service_log',
+        jurisdictionId: jid,
+        seq: logs.broken.seq,
+        id: logs.broken.id,
+        reason: `${logs.broken.module}: ${logs.broken.reason}`,
+      });
+    const ledger = await verifyEntitlements(db, jid);
+    checked.entitlements += ledger.checked;
+    if (ledger.broken)
+      return fail({
+        log: 'entitlement_entries',
+        jurisdictionId: jid,
+        seq: ledger.broken.seq,
+        id: ledger.broken.id,
+        reason: `account ${ledger.broken.accountId}: ${ledger.broken.reason}`,
+      });
   }
   return { ok: true, checked, warnings };
 }

@@ -1,0 +1,9 @@
+export {
+  raiseProblem,
+  recordIndicator,
+  indicatorTotals,
+  SERVICE_INDICATORS,
+  type RaiseProblemInput,
+  type RaisedProblem,
+  type IndicatorInput,
+} from './bridges.ts';

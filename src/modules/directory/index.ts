@@ -1,0 +1,23 @@
+export { directoryRoutes } from './directory.routes.ts';
+export {
+  eligibleProviders,
+  workerOfUser,
+  workerById,
+  providerById,
+  servesVillage,
+  createProvider,
+  addWorker,
+  createPlace,
+  listPlaces,
+  getPlace,
+} from './directory.service.ts';
+export {
+  openingState,
+  parseRule,
+  ruleProblems,
+  CALENDAR_MODES,
+  type OpeningRule,
+  type OpeningState,
+} from './directory.hours.ts';
+export { hsdsServicesPage, stableUuid } from './directory.hsds.ts';
+export type { Place, Provider, Worker, ProviderInput, PlaceInput } from './directory.schema.ts';

@@ -1,0 +1,157 @@
+/**
+ * The append-only action log of every resident-service module: one hash chain per module and
+ * jurisdiction (in the pattern of the core's `actions`), walked by `qingdan audit verify`.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { nextCounter } from '../../db/counters.ts';
+import type { DB } from '../../db/schema.ts';
+import type { ServiceLogTable } from '../../db/schema.services.ts';
+import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
+import { uuidv7 } from '../../kernel/ids.ts';
+import type { Principal } from '../../kernel/roles.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { flowRepository } from './flow.repository.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Who acted: a person signed in, or the system (a scheduler, an adapter callback). */
+export interface Actor {
+  userId: string | null;
+  name: string;
+}
+
+/** The actor of a principal. */
+export function actorOf(p: Principal): Actor {
+  return { userId: p.userId, name: p.displayName };
+}
+
+/** The system as an actor (timeouts, callbacks). */
+export const SYSTEM_ACTOR: Actor = { userId: null, name: '系统' };
+
+/** A state change (or a note) to append to a module's log. */
+export interface LogInput {
+  module: string;
+  refId: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+  actor: Actor;
+  data?: unknown;
+}
+
+/** An entry of a module's log, as services return it. */
+export interface LogEntry {
+  id: string;
+  seq: number;
+  refId: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  actorName: string;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+/** The fields of a log row that its hash covers. */
+export function logHashRecord(
+  r: Omit<Selectable<ServiceLogTable>, 'hash' | 'prev_hash'>,
+): Record<string, unknown> {
+  return {
+    jurisdiction_id: r.jurisdiction_id,
+    module: r.module,
+    seq: Number(r.seq),
+    id: r.id,
+    ref_id: r.ref_id,
+    action: r.action,
+    from_status: r.from_status,
+    to_status: r.to_status,
+    actor_user_id: r.actor_user_id,
+    actor_name: r.actor_name,
+    data: r.data,
+    created_at: r.created_at,
+  };
+}
+
+/** Maps a log row. */
+export function logEntryFromRow(r: Selectable<ServiceLogTable>): LogEntry {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    refId: r.ref_id,
+    action: r.action,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    actorName: r.actor_name,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    at: r.created_at,
+  };
+}
+
+/**
+ * Appends an entry inside the caller's transaction. The counter's row lock serialises writers of one
+ * module on PostgreSQL, so the chain never forks.
+ */
+export async function appendLog(clock: Clock, trx: Db, jid: string, e: LogInput): Promise<LogEntry> {
+  const seq = await nextCounter(trx, jid, `log:${e.module}`);
+  const prev =
+    seq === 1 ? GENESIS_HASH : ((await flowRepository.hashAt(trx, jid, e.module, seq - 1)) ?? GENESIS_HASH);
+  const record = {
+    jurisdiction_id: jid,
+    module: e.module,
+    seq,
+    id: uuidv7(),
+    ref_id: e.refId,
+    action: e.action,
+    from_status: e.from,
+    to_status: e.to,
+    actor_user_id: e.actor.userId,
+    actor_name: e.actor.name,
+    data: JSON.stringify(e.data ?? {}),
+    created_at: clock.now().toISOString(),
+  };
+  const row = { ...record, prev_hash: prev, hash: chainHash(prev, logHashRecord(record)) };
+  await flowRepository.insert(trx, row);
+  return logEntryFromRow(row);
+}
+
+/** One record's log, oldest first. */
+export async function logOf(db: Db, jid: string, module: string, refId: string): Promise<LogEntry[]> {
+  return (await flowRepository.forRef(db, jid, module, refId)).map(logEntryFromRow);
+}
+
+/** The first broken link of a chain, or null. */
+export interface BrokenLink {
+  module: string;
+  seq: number;
+  id: string;
+  reason: string;
+}
+
+/** Walks every module's chain of a jurisdiction; counts the entries and names the first broken link. */
+export async function verifyServiceLogs(
+  db: Db,
+  jid: string,
+): Promise<{ checked: number; broken: BrokenLink | null }> {
+  let checked = 0;
+  for (const module of await flowRepository.modules(db, jid)) {
+    let prev = GENESIS_HASH;
+    let expected = 1;
+    for (;;) {
+      const rows = await flowRepository.page(db, jid, module, expected - 1, 5000);
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        const fail = (reason: string) => ({ checked, broken: { module, seq, id: r.id, reason } });
+        if (seq !== expected)
+          return fail(`sequence gap: expected ${expected}, found ${seq} (a record was deleted)`);
+        if (r.prev_hash !== prev) return fail('prev_hash does not match the previous record');
+        if (chainHash(prev, logHashRecord(r)) !== r.hash)
+          return fail('content does not match its hash (the record was edited)');
+        prev = r.hash;
+        expected++;
+        checked++;
+      }
+    }
+  }
+  return { checked, broken: null };
+}

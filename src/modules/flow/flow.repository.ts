@@ -1,0 +1,57 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { ServiceLogTable } from '../../db/schema.services.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** SQL of the service modules' action logs. */
+export const flowRepository = {
+  /** The hash of one entry of a module's chain. */
+  async hashAt(db: Db, jid: string, module: string, seq: number): Promise<string | undefined> {
+    const r = await db
+      .selectFrom('service_log')
+      .select('hash')
+      .where('jurisdiction_id', '=', jid)
+      .where('module', '=', module)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    return r?.hash;
+  },
+  insert(db: Db, row: ServiceLogTable) {
+    return db.insertInto('service_log').values(row).execute();
+  },
+  /** One record's entries, oldest first. */
+  forRef(db: Db, jid: string, module: string, refId: string) {
+    return db
+      .selectFrom('service_log')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('module', '=', module)
+      .where('ref_id', '=', refId)
+      .orderBy('seq')
+      .execute();
+  },
+  /** The modules that have a log in a jurisdiction. */
+  async modules(db: Db, jid: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('service_log')
+      .select('module')
+      .distinct()
+      .where('jurisdiction_id', '=', jid)
+      .orderBy('module')
+      .execute();
+    return rows.map((r) => r.module);
+  },
+  /** A module's chain in order, in pages. */
+  page(db: Db, jid: string, module: string, afterSeq: number, limit: number) {
+    return db
+      .selectFrom('service_log')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('module', '=', module)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  },
+};

@@ -1,0 +1,20 @@
+export {
+  lifecycle,
+  type Lifecycle,
+  type TransitionRule,
+  type TransitionTable,
+  type Decision,
+} from './flow.transitions.ts';
+export {
+  appendLog,
+  logOf,
+  actorOf,
+  SYSTEM_ACTOR,
+  verifyServiceLogs,
+  logHashRecord,
+  type Actor,
+  type LogInput,
+  type LogEntry,
+  type BrokenLink,
+} from './flow.log.ts';
+export { periodsOf, type Period, type PeriodRule, type TimedEntry } from './flow.periods.ts';

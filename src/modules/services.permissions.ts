@@ -1,0 +1,12 @@
+/** The permission-matrix rows of the resident-service modules, merged into the core's matrix. */
+import type { Permission } from '../server/permissions.ts';
+import { directoryPermissions } from './directory/directory.permissions.ts';
+import { entitlementsPermissions } from './entitlements/entitlements.permissions.ts';
+import { registryPermissions } from './registry/registry.permissions.ts';
+
+/** Route → who may call it, for every resident-service route. */
+export const servicePermissions: Record<string, Permission> = {
+  ...registryPermissions,
+  ...directoryPermissions,
+  ...entitlementsPermissions,
+};
