@@ -2,7 +2,8 @@ import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 import { dirname, relative, resolve } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const apps = ['m', 'admin', 'screen'] as const;
@@ -51,10 +52,39 @@ function selfHostedVantIcons(): Plugin {
   };
 }
 
+/**
+ * Compresses the built files ahead of time, brotli and gzip, so the server sends them by the client's
+ * Accept-Encoding without compressing on each request (phones on a slow network get a third of the bytes).
+ * Files that do not shrink (images, fonts) are left alone.
+ */
+function precompress(): Plugin {
+  const outDir = resolve(root, 'dist');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const file = resolve(dir, name);
+      return statSync(file).isDirectory() ? walk(file) : [file];
+    });
+  return {
+    name: 'qingdan-precompress',
+    apply: 'build',
+    closeBundle() {
+      for (const file of walk(outDir)) {
+        if (!/\.(js|mjs|css|html|svg|json|webmanifest|txt)$/.test(file)) continue;
+        const raw = readFileSync(file);
+        if (raw.length < 1024) continue;
+        const br = brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } });
+        const gz = gzipSync(raw, { level: 9 });
+        if (br.length < raw.length) writeFileSync(`${file}.br`, br);
+        if (gz.length < raw.length) writeFileSync(`${file}.gz`, gz);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [selfHostedVantIcons(), vue(), historyFallback()],
+  plugins: [selfHostedVantIcons(), vue(), historyFallback(), precompress()],
   resolve: { alias: { '@shared': resolve(root, 'shared') } },
   build: {
     outDir: resolve(root, 'dist'),

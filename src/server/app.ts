@@ -205,7 +205,21 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await registerModules(app, ctx);
 
   if (fs.existsSync(webDist)) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      // Brotli or gzip files written at build time, chosen by Accept-Encoding.
+      preCompressed: true,
+      cacheControl: false,
+      // Hashed assets never change under their name: a phone keeps them for a year and asks again only
+      // for the pages; anything else is checked on every use.
+      setHeaders(reply, file) {
+        const hashed = /[\\/]assets[\\/]/.test(file); // the build names every file here by its hash
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
     for (const base of ['m', 'admin', 'screen']) {
       const index = path.join(webDist, base, 'index.html');
       const send = (_req: FastifyRequest, reply: FastifyReply) => {

@@ -1,6 +1,5 @@
 import { createApp } from 'vue';
-import ElementPlus from 'element-plus';
-import 'element-plus/dist/index.css';
+import { installElement } from './element';
 import App from './App.vue';
 import { router } from './router';
 import { setupI18n } from '@shared/i18n';
@@ -9,4 +8,5 @@ import './theme.css';
 
 const i18n = setupI18n(zh, en);
 const app = createApp(App);
-app.use(ElementPlus).use(i18n).use(router).mount('#app');
+installElement(app);
+app.use(i18n).use(router).mount('#app');
