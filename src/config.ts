@@ -30,14 +30,18 @@ export interface Config {
   screenCampaignId: string | null;
   /** Indicator codes the big screen headlines; empty: the first three the campaign has a value for. */
   screenFigures: string[];
+  /** The public base URL of the installation (Open311 discovery names its endpoints under it), never a Host header. */
+  publicUrl: string;
   version: string;
 }
 
 /** Reads the configuration from environment variables, with the documented defaults. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const host = env.HOST ?? '127.0.0.1';
+  const port = Number(env.PORT ?? 3000);
   const config: Omit<Config, 'auditCheckpointFile'> & Partial<Config> = {
-    host: env.HOST ?? '127.0.0.1',
-    port: Number(env.PORT ?? 3000),
+    host,
+    port,
     dataDir: path.resolve(env.QINGDAN_DATA ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -58,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    publicUrl: (env.QINGDAN_PUBLIC_URL || `http://${host}:${port}`).replace(/\/+$/, ''),
     version: '0.1.0',
     ...overrides,
   };

@@ -26,6 +26,7 @@ import * as m0007 from './migrations/0007_search_without_positions.ts';
 import * as m0008 from './migrations/0008_lean_indexes.ts';
 import * as m0009 from './migrations/0009_unit_and_order_indexes.ts';
 import * as m0010 from './migrations/0010_guard_counters.ts';
+import * as m0012 from './migrations/0012_open311_media.ts';
 import * as m0020 from './migrations/0020_services_shared.ts';
 
 export type { DB } from './schema.ts';
@@ -197,6 +198,7 @@ const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAda
   '0008_lean_indexes': m0008,
   '0009_unit_and_order_indexes': m0009,
   '0010_guard_counters': m0010,
+  '0012_open311_media': m0012,
   '0020_services_shared': m0020,
 };
 

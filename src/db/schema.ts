@@ -355,6 +355,14 @@ export interface Open311TokenTable {
   created_at: string;
 }
 
+/** The media_url an Open311 client sent with a request (migration 0012). */
+export interface Open311MediaTable {
+  jurisdiction_id: string;
+  problem_id: string;
+  media_url: string;
+  created_at: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface DB extends ServiceTables {
   jurisdictions: JurisdictionTable;
@@ -385,4 +393,5 @@ export interface DB extends ServiceTables {
   audit_log: AuditTable;
   open311_tokens: Open311TokenTable;
   guard_counters: GuardCounterTable;
+  open311_media: Open311MediaTable;
 }

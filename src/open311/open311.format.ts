@@ -13,7 +13,8 @@ export type Format = 'xml' | 'json';
 /** Content types of the spec's "Format Support". */
 export const CONTENT_TYPES: Record<Format, string> = {
   xml: 'text/xml; charset=utf-8',
-  json: 'application/json; charset=utf-8',
+  // RFC 8259 defines no charset parameter for JSON (always UTF-8); some clients compare the type exactly.
+  json: 'application/json',
 };
 
 /** A value in an Open311 document. */
@@ -152,15 +153,17 @@ const W3C_PATTERN =
   /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
 
 /**
- * Parses a W3C date-time (any of the note's granularities). Without a time zone the time is read as
- * China Standard Time. A `+` that a client forgot to encode arrives as a space and is put back.
- * Returns the instant and whether only a date (no time) was given, or null when it is not a date.
+ * Parses a W3C date-time (any of the note's granularities). A time must carry its zone (the note requires
+ * one; guessing it would shift a client's instant by hours), so a time without one is refused; a date alone
+ * is a day in China Standard Time. A `+` that a client forgot to encode arrives as a space and is put back.
+ * Returns the instant and whether only a date (no time) was given, or null when it is not a valid date.
  */
 export function parseW3c(input: string): { at: Date; dateOnly: boolean } | null {
   const s = input.trim().replace(/ (\d{2}:?\d{2})$/, '+$1');
   const m = W3C_PATTERN.exec(s);
   if (!m) return null;
   const [, y, mo = '01', d = '01', h, mi, sec = '00', frac = '', tz] = m;
+  if (h !== undefined && tz === undefined) return null;
   const zone =
     tz === undefined
       ? '+08:00'

@@ -70,23 +70,37 @@ export const open311Repository = {
   },
 
   /**
-   * The latest public action of each problem (its Open311 `status_notes`): only the columns needed, in the
-   * order of the (problem, seq) index.
+   * The latest public change of each problem (its Open311 `status_notes` and `updated_datetime`): the
+   * latest public action that is not a rating (the reporter's opinion changes nothing about the request),
+   * only the columns needed, in the order of the (problem, seq) index.
    */
-  async latestPublicNotes(db: Db, jurisdictionId: string, problemIds: string[]) {
-    const out = new Map<string, { action: string; note: string | null }>();
+  async latestPublicChanges(db: Db, jurisdictionId: string, problemIds: string[]) {
+    const out = new Map<string, { action: string; note: string | null; created_at: string }>();
     if (problemIds.length === 0) return out;
     const rows = await db
       .selectFrom('actions')
-      .select(['problem_id', 'action', 'note'])
+      .select(['problem_id', 'action', 'note', 'created_at'])
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('problem_id', 'in', problemIds)
       .where('is_public', '=', 1)
+      .where('action', '!=', 'rate')
       .orderBy('problem_id')
       .orderBy('seq')
       .execute();
     for (const r of rows) out.set(r.problem_id, r);
     return out;
+  },
+
+  /** The result summaries (办理结果) of the problems that have one. */
+  async resultSummaries(db: Db, jurisdictionId: string, problemIds: string[]) {
+    if (problemIds.length === 0) return new Map<string, string>();
+    const rows = await db
+      .selectFrom('results')
+      .select(['problem_id', 'summary'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', 'in', problemIds)
+      .execute();
+    return new Map(rows.map((r) => [r.problem_id, r.summary]));
   },
 
   /** Public actions after submission of published problems (mySociety's updates), in time order. */
@@ -143,6 +157,26 @@ export const open311Repository = {
       .where('id', '=', jurisdictionId)
       .executeTakeFirst();
     return j?.created_at ?? null;
+  },
+
+  /** Keeps the media_url a client sent with a request. */
+  insertMedia(db: Db, jurisdictionId: string, problemId: string, mediaUrl: string, at: string) {
+    return db
+      .insertInto('open311_media')
+      .values({ jurisdiction_id: jurisdictionId, problem_id: problemId, media_url: mediaUrl, created_at: at })
+      .execute();
+  },
+
+  /** The media_url of each of the problems that have one. */
+  async mediaUrls(db: Db, jurisdictionId: string, problemIds: string[]) {
+    if (problemIds.length === 0) return new Map<string, string>();
+    const rows = await db
+      .selectFrom('open311_media')
+      .select(['problem_id', 'media_url'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', 'in', problemIds)
+      .execute();
+    return new Map(rows.map((r) => [r.problem_id, r.media_url]));
   },
 
   /** Reserves a batch token before its problem exists. */

@@ -4,6 +4,7 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { acceptsGzip, COMPRESS_MIN_BYTES } from '../platform/sendAnswer.ts';
 import type { App } from '../platform/types.ts';
+import { principalFromApiKey } from '../modules/auth/auth.service.ts';
 import {
   CONTENT_TYPES,
   formatOfUrl,
@@ -110,11 +111,6 @@ function toOpen311Error(error: unknown, req: FastifyRequest, ctx: AppContext): O
   ]);
 }
 
-/** The endpoint's own URL, for Service Discovery. */
-function endpointUrl(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}${OPEN311_PREFIX}`;
-}
-
 /** Open311 GeoReport v2 and mySociety's updates, mounted at /open311/v2/ in their own context. */
 export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
   await app.register(
@@ -143,9 +139,20 @@ export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
           ]),
         ),
       );
+      // The spec's `api_key` parameter is as good as a Bearer header: a read with a valid key in its query
+      // is the key's, so the anonymous limit does not apply (a key in a form body is read by the handler).
+      o311.addHook('onRequest', async (req) => {
+        if (req.principal) return;
+        const key = new URLSearchParams(req.url.split('?')[1] ?? '').get('api_key');
+        if (key) req.principal = await principalFromApiKey(ctx, key);
+      });
       // A public API: any web page may read it.
       o311.addHook('onSend', async (_req, reply, payload) => {
         reply.header('access-control-allow-origin', '*');
+        // Fastify adds a charset to a text answer's type; RFC 8259 defines none for JSON, and some clients
+        // compare the type exactly.
+        if (String(reply.getHeader('content-type')).startsWith('application/json'))
+          reply.header('content-type', 'application/json');
         return payload;
       });
 
@@ -210,7 +217,7 @@ export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
         const jid = params.jurisdiction_id
           ? resolveJurisdiction(ctx, params)
           : (ctx.jurisdictions[0]?.id ?? '');
-        return discovery(ctx, jid, endpointUrl(req));
+        return discovery(ctx, jid, `${ctx.config.publicUrl}${OPEN311_PREFIX}`);
       });
       get('/services', async (req) => services(ctx, resolveJurisdiction(ctx, paramsOf(req))));
       getOne('/services', async (req, code) =>

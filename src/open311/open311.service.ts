@@ -12,12 +12,14 @@ import { principalFromApiKey } from '../modules/auth/auth.service.ts';
 import {
   PUBLISHED_STATUSES,
   TRANSITIONS,
+  act,
   appendAction,
   createProblem,
   problemsRepository,
   type ActionName,
   type FilterContext,
   type ProblemFilters,
+  type ProblemDetail,
   type ProblemRow,
   type Status,
 } from '../modules/problems/index.ts';
@@ -34,8 +36,11 @@ const DAY_MS = 86_400_000;
 /** Statuses that Open311 reports as `closed`; every other status is `open`. */
 export const CLOSED_STATUSES: Status[] = ['rejected', 'closed', 'merged'];
 const DESCRIPTION_LIMIT = 4000;
-/** How a client's media_url is kept in the problem's description (problems have no URL column). */
-const MEDIA_MARK = '\n\n图片链接 / media: ';
+
+/** A text's length in characters (code points), as the spec counts them, not in UTF-16 units. */
+function charCount(s: string): number {
+  return Array.from(s).length;
+}
 
 /** One error of the spec's `errors` list. */
 export interface Open311ErrorItem {
@@ -331,11 +336,11 @@ function fieldsOf(
         break;
       }
       case 'string':
-        if (one.length > 2000) errors.push(err(400, `${name} is longer than 2000 characters`));
+        if (charCount(one) > 2000) errors.push(err(400, `${name} is longer than 2000 characters`));
         else out[f.code] = one.replace(/\s*[\r\n]+\s*/g, ' ');
         break;
       default:
-        if (one.length > 2000) errors.push(err(400, `${name} is longer than 2000 characters`));
+        if (charCount(one) > 2000) errors.push(err(400, `${name} is longer than 2000 characters`));
         else out[f.code] = one;
     }
   }
@@ -356,6 +361,36 @@ function parseCoordinate(
     return undefined;
   }
   return n;
+}
+
+/** A bounding box in degrees. */
+interface Area {
+  minLat: number;
+  maxLat: number;
+  minLng: number;
+  maxLng: number;
+}
+
+/** How far around its divisions' points a jurisdiction's area reaches, in degrees (about 11 km). */
+const AREA_MARGIN = 0.1;
+
+/** The jurisdiction's area: the bounding box of its divisions' points with a margin; null without points. */
+function areaOf(ref: ReferenceData): Area | null {
+  const points = [...ref.divisions.values()].filter((d) => d.lat !== null && d.lng !== null);
+  if (points.length === 0) return null;
+  const lats = points.map((d) => Number(d.lat));
+  const lngs = points.map((d) => Number(d.lng));
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    minLat: round(Math.min(...lats) - AREA_MARGIN),
+    maxLat: round(Math.max(...lats) + AREA_MARGIN),
+    minLng: round(Math.min(...lngs) - AREA_MARGIN),
+    maxLng: round(Math.max(...lngs) + AREA_MARGIN),
+  };
+}
+
+function inArea(a: Area, lat: number, lng: number): boolean {
+  return lat >= a.minLat && lat <= a.maxLat && lng >= a.minLng && lng <= a.maxLng;
 }
 
 /** Squared distance in degrees, scaled for longitude at the latitude; enough to pick the nearest place. */
@@ -400,16 +435,6 @@ function titleOf(description: string, category: Category, address: string | unde
   return chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : base;
 }
 
-/** Splits the media URL kept in a description back out. */
-function splitMedia(description: string): { text: string; mediaUrl: string | null } {
-  const i = description.lastIndexOf(MEDIA_MARK);
-  if (i < 0) return { text: description, mediaUrl: null };
-  const url = description.slice(i + MEDIA_MARK.length).trim();
-  return /^https?:\/\/\S+$/.test(url)
-    ? { text: description.slice(0, i), mediaUrl: url }
-    : { text: description, mediaUrl: null };
-}
-
 function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);
@@ -448,6 +473,14 @@ export async function createRequest(
   const hasLng = str(params, 'long') !== undefined;
   if (hasLat !== hasLng)
     errors.push(err(400, `lat and long must be sent together; ${hasLat ? 'long' : 'lat'} is missing`));
+  const area = areaOf(ref);
+  if (lat !== undefined && lng !== undefined && area && !inArea(area, lat, lng))
+    errors.push(
+      err(
+        400,
+        `lat/long (${lat}, ${lng}) is outside the jurisdiction's area (lat ${area.minLat}–${area.maxLat}, long ${area.minLng}–${area.maxLng})`,
+      ),
+    );
   const address = str(params, 'address_string');
   const addressId = str(params, 'address_id');
   if (!(hasLat && hasLng) && !address && !addressId) {
@@ -460,7 +493,7 @@ export async function createRequest(
     );
   }
   const description = str(params, 'description') ?? '';
-  if (description.length > DESCRIPTION_LIMIT)
+  if (charCount(description) > DESCRIPTION_LIMIT)
     errors.push(err(400, `description is longer than ${DESCRIPTION_LIMIT} characters`));
   const mediaUrl = str(params, 'media_url');
   if (mediaUrl && !isHttpUrl(mediaUrl))
@@ -478,7 +511,7 @@ export async function createRequest(
   const input = {
     categoryCode: cat.code,
     title: titleOf(description, cat, address),
-    description: mediaUrl ? `${description}${MEDIA_MARK}${mediaUrl}` : description,
+    description,
     villageCode,
     address: address ? Array.from(address).slice(0, 200).join('') : undefined,
     lat,
@@ -507,6 +540,8 @@ export async function createRequest(
     throw e;
   }
   if (token) await open311Repository.setTokenProblem(ctx.db, jid, token, problem.id);
+  if (mediaUrl)
+    await open311Repository.insertMedia(ctx.db, jid, problem.id, mediaUrl, ctx.clock.now().toISOString());
   const notice = serviceNotice(ref, cat.code, problem.urgency);
   return {
     root: 'service_requests',
@@ -584,19 +619,23 @@ async function requestRecords(
   reference?: ReferenceData,
 ): Promise<Node[]> {
   const ref = reference ?? (await ctx.reference.get(jurisdictionId));
-  const latest = await open311Repository.latestPublicNotes(
-    ctx.db,
-    jurisdictionId,
-    rows.map((r) => r.id),
-  );
+  const ids = rows.map((r) => r.id);
+  const closedIds = rows.filter((r) => open311Status(r.status) === 'closed').map((r) => r.id);
+  const [latest, summaries, media] = await Promise.all([
+    open311Repository.latestPublicChanges(ctx.db, jurisdictionId, ids),
+    open311Repository.resultSummaries(ctx.db, jurisdictionId, closedIds),
+    open311Repository.mediaUrls(ctx.db, jurisdictionId, ids),
+  ]);
   const county = ctx.jurisdictions.find((j) => j.id === jurisdictionId)?.divisionCode ?? '';
   return rows.map((row) => {
-    const { text, mediaUrl } = splitMedia(row.description);
-    const description = (text.trim() || row.title).slice(0, DESCRIPTION_LIMIT);
+    const description = Array.from(row.description.trim() || row.title)
+      .slice(0, DESCRIPTION_LIMIT)
+      .join('');
     return {
       service_request_id: row.number,
       status: open311Status(row.status),
-      status_notes: redactText(statusNotes(latest.get(row.id))),
+      // The public reason for the current status: the result when closed with one, else the latest change's.
+      status_notes: redactText(summaries.get(row.id) ?? statusNotes(latest.get(row.id))),
       service_name: ref.categories.get(row.category_code)?.name ?? row.category_code,
       service_code: row.category_code,
       description: redactText(description) || null,
@@ -604,14 +643,14 @@ async function requestRecords(
       service_notice:
         open311Status(row.status) === 'open' ? serviceNotice(ref, row.category_code, row.urgency) : null,
       requested_datetime: w3c(row.created_at),
-      updated_datetime: w3c(row.updated_at),
+      updated_datetime: w3c(latest.get(row.id)?.created_at ?? row.created_at),
       expected_datetime: open311Status(row.status) === 'open' ? w3c(row.close_due_at) : null,
       address: redactText(row.address) ?? divisionAddress(ref, row, county),
       address_id: row.village_code ?? row.township_code ?? null,
       zipcode: null,
       lat: row.lat === null ? null : Number(row.lat),
       long: row.lng === null ? null : Number(row.lng),
-      media_url: mediaUrl,
+      media_url: media.get(row.id) ?? null,
     };
   });
 }
@@ -886,6 +925,25 @@ export async function getRequest(
   return { root: 'service_requests', body: await requestRecords(ctx, jurisdictionId, rows.slice(0, 1)) };
 }
 
+/** The extended status (upper case, mySociety's extension) a problem status is reported as in an update. */
+const UPDATE_STATUS_OF: Record<Status, string> = {
+  submitted: 'OPEN',
+  returned: 'OPEN',
+  rejected: 'NOT_COUNCILS_RESPONSIBILITY',
+  assigned: 'OPEN',
+  bounced: 'OPEN',
+  in_progress: 'IN_PROGRESS',
+  closure_requested: 'IN_PROGRESS',
+  closed: 'CLOSED',
+  merged: 'DUPLICATE',
+};
+
+/** An update's status: FIXED for a verified closure, else the status its action led to. */
+function updateStatusOf(action: string, toStatus: string): string {
+  if (action === 'verify') return 'FIXED';
+  return UPDATE_STATUS_OF[toStatus as Status] ?? 'OPEN';
+}
+
 /**
  * mySociety's GET servicerequestupdates: the public actions after submission (dispatch, sign, progress,
  * closure, verification, rating, reopening …) in the window (90 days by default), oldest first.
@@ -906,7 +964,7 @@ export async function listUpdates(
     body: rows.map((a) => ({
       update_id: a.id,
       service_request_id: a.number,
-      status: open311Status(a.to_status),
+      status: updateStatusOf(a.action, a.to_status),
       updated_datetime: w3c(a.created_at),
       description: redactText(statusNotes(a)) ?? '',
       media_url: null,
@@ -914,10 +972,34 @@ export async function listUpdates(
   };
 }
 
+/** What an update's status asks of the lifecycle. */
+type UpdateEffect = 'comment' | 'progress' | 'closure' | 'bounce';
+
 /**
- * mySociety's POST servicerequestupdates: a client's comment on a request. It is kept in the problem's
- * log (not public: staff read it and decide), and the supervisors are notified; it never changes the
- * status, which only the lifecycle's actors may do.
+ * mySociety's update statuses (upper case, as its extension documents) and what each asks of the
+ * lifecycle when the request's lead unit posts it: progress (签收 first when not yet signed), a closure
+ * request (申请销号: the supervisor still verifies; a client never closes), a return for re-dispatch
+ * (退单), or only a comment for the supervisors.
+ */
+export const UPDATE_STATUSES: Record<string, UpdateEffect> = {
+  OPEN: 'comment',
+  INVESTIGATING: 'progress',
+  IN_PROGRESS: 'progress',
+  ACTION_SCHEDULED: 'progress',
+  FIXED: 'closure',
+  CLOSED: 'closure',
+  DUPLICATE: 'comment',
+  NOT_COUNCILS_RESPONSIBILITY: 'bounce',
+  INTERNAL_REFERRAL: 'bounce',
+  NO_FURTHER_ACTION: 'comment',
+  UNABLE_TO_FIX: 'comment',
+};
+
+/**
+ * mySociety's POST servicerequestupdates. A status that changes the request (UPDATE_STATUSES) is taken as
+ * the lifecycle action it maps to, by the principal of the key, so only the lead unit's key may post it
+ * (403 otherwise, never a silent 200). Anything else is a client's comment: kept in the problem's log (not
+ * public: staff read it and decide), and the supervisors are notified.
  */
 export async function postUpdate(
   ctx: AppContext,
@@ -929,14 +1011,19 @@ export async function postUpdate(
   const errors: Open311ErrorItem[] = [];
   const id = str(params, 'service_request_id');
   const description = str(params, 'description');
-  const status = str(params, 'status')?.toLowerCase();
+  const status = str(params, 'status')?.toUpperCase();
   const mediaUrl = str(params, 'media_url');
   if (!id) errors.push(err(400, 'service_request_id was not provided'));
   if (!description) errors.push(err(400, 'description was not provided'));
-  else if (description.length > DESCRIPTION_LIMIT)
+  else if (charCount(description) > DESCRIPTION_LIMIT)
     errors.push(err(400, `description is longer than ${DESCRIPTION_LIMIT} characters`));
-  if (status && status !== 'open' && status !== 'closed')
-    errors.push(err(400, `status must be OPEN or CLOSED, got '${str(params, 'status')}'`));
+  if (status && !(status in UPDATE_STATUSES))
+    errors.push(
+      err(
+        400,
+        `status must be one of ${Object.keys(UPDATE_STATUSES).join(', ')}, got '${str(params, 'status')}'`,
+      ),
+    );
   if (mediaUrl && !isHttpUrl(mediaUrl))
     errors.push(err(400, `media_url must be an http(s) URL, got '${mediaUrl}'`));
   const updatedAt = dateParam(params, 'updated_datetime', errors);
@@ -951,6 +1038,12 @@ export async function postUpdate(
   }
   throwIfAny(errors);
   const problem = row!;
+  const effect = status ? UPDATE_STATUSES[status]! : 'comment';
+  if (effect !== 'comment')
+    return {
+      root: 'service_request_updates',
+      body: [{ update_id: await applyUpdate(ctx, p, problem, status!, effect, description!) }],
+    };
   const at = ctx.clock.now().toISOString();
   const name = [str(params, 'last_name'), str(params, 'first_name')].filter(Boolean).join('');
   const actionId = await ctx.db.transaction().execute(async (trx) => {
@@ -960,8 +1053,9 @@ export async function postUpdate(
       from: problem.status,
       to: problem.status,
       actor: { userId: null, name: p.displayName, unitId: null },
-      note: mediaUrl ? `${description!}${MEDIA_MARK}${mediaUrl}` : description!,
+      note: description!,
       data: {
+        mediaUrl: mediaUrl ?? null,
         clientUpdateId: str(params, 'update_id') ?? null,
         requestedStatus: status ?? null,
         updatedDatetime: updatedAt?.toISOString() ?? null,
@@ -979,7 +1073,7 @@ export async function postUpdate(
         role: 'supervisor',
         kind: 'open311_update',
         problem_id: problem.id,
-        title: `Open311 补充信息：${problem.number}`,
+        title: `Open311 补充信息：${problem.number}${status && status !== 'OPEN' ? `（${status}）` : ''}`,
         body: description!.slice(0, 200),
         created_at: at,
         read_at: null,
@@ -988,4 +1082,42 @@ export async function postUpdate(
     return a.id;
   });
   return { root: 'service_request_updates', body: [{ update_id: actionId }] };
+}
+
+/**
+ * Takes an update's status as the lifecycle action it maps to, by the key's principal (the lifecycle's
+ * policy decides: a key that is not the lead unit's gets 403, a status the action cannot start from 409).
+ * Returns the id of the last action written.
+ */
+async function applyUpdate(
+  ctx: AppContext,
+  p: Principal,
+  problem: ProblemRow,
+  status: string,
+  effect: Exclude<UpdateEffect, 'comment'>,
+  description: string,
+): Promise<string> {
+  const steps: [ActionName, Record<string, string>][] =
+    effect === 'bounce'
+      ? [['bounce', { reason: description }]]
+      : problem.status === 'assigned'
+        ? [['sign', { note: description }]]
+        : [];
+  if (effect === 'progress' && steps.length === 0) steps.push(['progress', { note: description }]);
+  if (effect === 'closure') steps.push(['request_closure', { summary: description }]);
+  let last: ProblemDetail | null = null;
+  try {
+    for (const [action, body] of steps) last = await act(ctx, p, problem.id, action, body);
+  } catch (e) {
+    if (e instanceof AppError && e.statusCode < 500) {
+      const refused = e.statusCode === 403 || e.statusCode === 404;
+      const why = refused
+        ? `status ${status} changes the request: only the key of its lead unit may post it (a closure is requested, then verified by the supervisor)`
+        : `status ${status} cannot be taken now: ${e.message}`;
+      const code = refused ? 403 : 400;
+      throw new Open311Error(code, [err(code, why)]);
+    }
+    throw e;
+  }
+  return last!.actions[last!.actions.length - 1]!.id;
 }

@@ -673,7 +673,8 @@ describe('Open311 GeoReport v2', () => {
 
       o = await open311();
       expect(o.status).toBe('closed');
-      expect(o.status_notes).toBe('经核实已办结，予以销号');
+      // Closed: the notes are the result, the public reason for the status.
+      expect(o.status_notes).toBe('零工驿站已投入使用，每日发布用工信息');
       expect(o.updated_datetime).toBe(w3c(verified.updatedAt));
       expect(o.updated_datetime).toBe('2024-03-13T14:00:00+08:00');
       expect(o.expected_datetime).toBeNull();
@@ -685,7 +686,7 @@ describe('Open311 GeoReport v2', () => {
       );
       expect(x.request[0]).toMatchObject({
         status: 'closed',
-        status_notes: '经核实已办结，予以销号',
+        status_notes: '零工驿站已投入使用，每日发布用工信息',
         updated_datetime: '2024-03-13T14:00:00+08:00',
       });
 
@@ -699,12 +700,12 @@ describe('Open311 GeoReport v2', () => {
         }[]
       >(await get(`/servicerequestupdates.json?service_request_id=${id}`), 'updates.json');
       expect(updates.map((u) => [u.status, u.description])).toEqual([
-        ['open', '请人社局牵头办理'],
-        ['open', '交办'],
-        ['open', '签收'],
-        ['open', '已在茨菇塘街道设立零工驿站'],
-        ['open', '零工驿站已投入使用，每日发布用工信息'],
-        ['closed', '经核实已办结，予以销号'],
+        ['OPEN', '请人社局牵头办理'],
+        ['OPEN', '交办'],
+        ['IN_PROGRESS', '签收'],
+        ['IN_PROGRESS', '已在茨菇塘街道设立零工驿站'],
+        ['IN_PROGRESS', '零工驿站已投入使用，每日发布用工信息'],
+        ['FIXED', '经核实已办结，予以销号'],
       ]);
       expect(updates.every((u) => u.service_request_id === id)).toBe(true);
       expect(updates.at(-1)!.updated_datetime).toBe('2024-03-13T14:00:00+08:00');
@@ -715,7 +716,7 @@ describe('Open311 GeoReport v2', () => {
         ),
         'updates.json',
       );
-      expect(later.map((u) => u.status)).toEqual(['open', 'open', 'closed']);
+      expect(later.map((u) => u.status)).toEqual(['IN_PROGRESS', 'IN_PROGRESS', 'FIXED']);
       const ux = xmlOf<{ request_update: Record<string, string>[] }>(
         await get(`/servicerequestupdates.xml?service_request_id=${id}`),
         'service_request_updates',

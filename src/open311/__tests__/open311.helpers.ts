@@ -106,7 +106,18 @@ ajv.addSchema({
     properties: {
       update_id: { type: 'string' },
       service_request_id: { type: 'string' },
-      status: { enum: ['open', 'closed'] },
+      status: {
+        enum: [
+          'OPEN',
+          'INVESTIGATING',
+          'IN_PROGRESS',
+          'ACTION_SCHEDULED',
+          'FIXED',
+          'CLOSED',
+          'DUPLICATE',
+          'NOT_COUNCILS_RESPONSIBILITY',
+        ],
+      },
       updated_datetime: dateTime,
       description: { type: 'string' },
       media_url: { anyOf: [{ type: 'string', format: 'uri' }, { type: 'null' }] },
@@ -176,7 +187,7 @@ export async function call(
 
 /** A JSON response: checks the content type and the schema, returns the body. */
 export function jsonOf<T = unknown>(r: Open311Response, schema: SchemaName): T {
-  expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(r.headers['content-type']).toBe('application/json');
   expectValid(schema, r.json);
   return r.json as T;
 }
@@ -232,7 +243,7 @@ export function form(pairs: [string, string | number][]): string {
 
 /** Accepts (dispatches) every report still 待审核, as the supervisor does: only then is it public. */
 export async function acceptPending(supervisor: Client): Promise<void> {
-  const unitId = (await supervisor.get('/api/units')).body[0].id as string;
+  const unitId = (await supervisor.get('/api/units')).body.items[0].id as string;
   const pending = await supervisor.get('/api/problems?status=submitted&pageSize=500');
   for (const p of pending.body.items as { id: string }[]) {
     const r = await supervisor.post(`/api/problems/${p.id}/actions/dispatch`, { leadUnitId: unitId });

@@ -14,11 +14,12 @@ describe('Open311 dates', () => {
     expect(w3c(null)).toBeNull();
   });
 
-  it('reads every granularity of the W3C note, with Z, offsets, a lost + and no zone (+08:00)', () => {
+  it('reads every granularity of the W3C note, with Z, offsets and a lost +; a date alone in +08:00, a time without a zone refused', () => {
     expect(parseW3c('2010-01-01T00:00:00Z')!.at.toISOString()).toBe('2010-01-01T00:00:00.000Z');
     expect(parseW3c('1994-11-05T08:15:30-05:00')!.at.toISOString()).toBe('1994-11-05T13:15:30.000Z');
     expect(parseW3c('2024-03-04T09:00:00 08:00')!.at.toISOString()).toBe('2024-03-04T01:00:00.000Z');
-    expect(parseW3c('2024-03-04T09:00')!.at.toISOString()).toBe('2024-03-04T01:00:00.000Z');
+    expect(parseW3c('2024-03-04T09:00')).toBeNull();
+    expect(parseW3c('2024-03-04T09:00:00')).toBeNull();
     expect(parseW3c('2024-03-04')).toEqual({ at: new Date('2024-03-03T16:00:00.000Z'), dateOnly: true });
     expect(parseW3c('2024-03')!.at.toISOString()).toBe('2024-02-29T16:00:00.000Z');
     expect(parseW3c('2024-03-04T09:00:00.5+0800')!.at.toISOString()).toBe('2024-03-04T01:00:00.500Z');

@@ -36,6 +36,7 @@ const DATA_TABLES: (keyof DB)[] = [
   'counters',
   'audit_log',
   'open311_tokens',
+  'open311_media',
 ];
 
 const HOSTILE_STRINGS = [

@@ -15,7 +15,7 @@ describe('publication after acceptance', () => {
     t = await startTestApp({ seed: 'reference' });
     resident = await t.as('demo-resident');
     supervisor = await t.as('demo-supervisor');
-    unitId = (await supervisor.get('/api/units?q=人力资源')).body[0].id;
+    unitId = (await supervisor.get('/api/units?q=人力资源')).body.items[0].id;
   });
   afterAll(() => t.close());
 
