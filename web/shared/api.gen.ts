@@ -3536,6 +3536,1288 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/registry/persons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          village?: string;
+          tag?: '高龄' | '独居' | '空巢' | '失能' | '低保' | '特困' | '残疾' | '优抚';
+          q?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                gender: string | null;
+                age: number | null;
+                phone: string | null;
+                idNumber: string | null;
+                villageCode: string;
+                villageName: string | null;
+                address: string | null;
+                tags: string[];
+                livingAlone: boolean;
+                householdId: string | null;
+              }[];
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @enum {string} */
+            gender?: 'male' | 'female';
+            birthDate?: string;
+            phone?: string;
+            idNumber?: string;
+            villageCode: string;
+            address?: string;
+            householdId?: string;
+            tags?: ('高龄' | '独居' | '空巢' | '失能' | '低保' | '特困' | '残疾' | '优抚')[];
+            livingAlone?: boolean;
+            disabilityLevel?: number;
+            ethnicity?: string;
+            userId?: string;
+            consent?: {
+              purpose: string;
+              /** @enum {string} */
+              lawfulBasis:
+                | 'consent'
+                | 'separate_consent'
+                | 'guardian_consent'
+                | 'contract'
+                | 'legal_duty'
+                | 'public_health'
+                | 'public_interest'
+                | 'disclosed'
+                | 'law';
+              scope: (
+                | (
+                    | 'name'
+                    | 'gender'
+                    | 'birthDate'
+                    | 'phone'
+                    | 'idNumber'
+                    | 'villageCode'
+                    | 'address'
+                    | 'tags'
+                    | 'livingAlone'
+                    | 'disabilityLevel'
+                    | 'ethnicity'
+                  )
+                | '*'
+              )[];
+              grantedBy: string;
+              /** Format: date-time */
+              expiresAt?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              gender: string | null;
+              age: number | null;
+              phone: string | null;
+              idNumber: string | null;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              tags: string[];
+              livingAlone: boolean;
+              householdId: string | null;
+              birthDate: string | null;
+              disabilityLevel: number | null;
+              ethnicity: string | null;
+              withheld: string[];
+              userId: string | null;
+              contacts: {
+                id: string;
+                kind: string;
+                name: string;
+                relation: string;
+                phone: string | null;
+                userId: string | null;
+              }[];
+              consents: {
+                id: string;
+                personId: string;
+                purpose: string;
+                lawfulBasis: string;
+                scope: string[];
+                grantedBy: string;
+                grantedAt: string;
+                expiresAt: string | null;
+                withdrawnAt: string | null;
+                withdrawnReason: string | null;
+                active: boolean;
+              }[];
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/registry/persons/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          purpose?: string;
+          reveal?: '0' | '1';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              gender: string | null;
+              age: number | null;
+              phone: string | null;
+              idNumber: string | null;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              tags: string[];
+              livingAlone: boolean;
+              householdId: string | null;
+              birthDate: string | null;
+              disabilityLevel: number | null;
+              ethnicity: string | null;
+              withheld: string[];
+              userId: string | null;
+              contacts: {
+                id: string;
+                kind: string;
+                name: string;
+                relation: string;
+                phone: string | null;
+                userId: string | null;
+              }[];
+              consents: {
+                id: string;
+                personId: string;
+                purpose: string;
+                lawfulBasis: string;
+                scope: string[];
+                grantedBy: string;
+                grantedAt: string;
+                expiresAt: string | null;
+                withdrawnAt: string | null;
+                withdrawnReason: string | null;
+                active: boolean;
+              }[];
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @enum {string} */
+            gender?: 'male' | 'female';
+            birthDate?: string;
+            phone?: string;
+            idNumber?: string;
+            villageCode?: string;
+            address?: string;
+            householdId?: string;
+            tags?: ('高龄' | '独居' | '空巢' | '失能' | '低保' | '特困' | '残疾' | '优抚')[];
+            livingAlone?: boolean;
+            disabilityLevel?: number;
+            ethnicity?: string;
+            userId?: string;
+            consent?: {
+              purpose: string;
+              /** @enum {string} */
+              lawfulBasis:
+                | 'consent'
+                | 'separate_consent'
+                | 'guardian_consent'
+                | 'contract'
+                | 'legal_duty'
+                | 'public_health'
+                | 'public_interest'
+                | 'disclosed'
+                | 'law';
+              scope: (
+                | (
+                    | 'name'
+                    | 'gender'
+                    | 'birthDate'
+                    | 'phone'
+                    | 'idNumber'
+                    | 'villageCode'
+                    | 'address'
+                    | 'tags'
+                    | 'livingAlone'
+                    | 'disabilityLevel'
+                    | 'ethnicity'
+                  )
+                | '*'
+              )[];
+              grantedBy: string;
+              /** Format: date-time */
+              expiresAt?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              gender: string | null;
+              age: number | null;
+              phone: string | null;
+              idNumber: string | null;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              tags: string[];
+              livingAlone: boolean;
+              householdId: string | null;
+              birthDate: string | null;
+              disabilityLevel: number | null;
+              ethnicity: string | null;
+              withheld: string[];
+              userId: string | null;
+              contacts: {
+                id: string;
+                kind: string;
+                name: string;
+                relation: string;
+                phone: string | null;
+                userId: string | null;
+              }[];
+              consents: {
+                id: string;
+                personId: string;
+                purpose: string;
+                lawfulBasis: string;
+                scope: string[];
+                grantedBy: string;
+                grantedAt: string;
+                expiresAt: string | null;
+                withdrawnAt: string | null;
+                withdrawnReason: string | null;
+                active: boolean;
+              }[];
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/registry/persons/{id}/contacts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind: 'emergency' | 'guardian' | 'family';
+            name: string;
+            relation: string;
+            phone?: string;
+            userId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              name: string;
+              relation: string;
+              phone: string | null;
+              userId: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/registry/persons/{id}/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            purpose: string;
+            /** @enum {string} */
+            lawfulBasis:
+              | 'consent'
+              | 'separate_consent'
+              | 'guardian_consent'
+              | 'contract'
+              | 'legal_duty'
+              | 'public_health'
+              | 'public_interest'
+              | 'disclosed'
+              | 'law';
+            scope: (
+              | (
+                  | 'name'
+                  | 'gender'
+                  | 'birthDate'
+                  | 'phone'
+                  | 'idNumber'
+                  | 'villageCode'
+                  | 'address'
+                  | 'tags'
+                  | 'livingAlone'
+                  | 'disabilityLevel'
+                  | 'ethnicity'
+                )
+              | '*'
+            )[];
+            grantedBy: string;
+            /** Format: date-time */
+            expiresAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              personId: string;
+              purpose: string;
+              lawfulBasis: string;
+              scope: string[];
+              grantedBy: string;
+              grantedAt: string;
+              expiresAt: string | null;
+              withdrawnAt: string | null;
+              withdrawnReason: string | null;
+              active: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/registry/consents/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              personId: string;
+              purpose: string;
+              lawfulBasis: string;
+              scope: string[];
+              grantedBy: string;
+              grantedAt: string;
+              expiresAt: string | null;
+              withdrawnAt: string | null;
+              withdrawnReason: string | null;
+              active: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/registry/access-log': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          personId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                personId: string;
+                actorUserId: string | null;
+                actorName: string;
+                purpose: string;
+                fields: string[];
+                at: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/registry/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          groupBy: 'township' | 'tag' | 'ethnicity' | 'age_band';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/directory/providers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                uscc: string;
+                licenceNo: string | null;
+                licenceExpiresOn: string | null;
+                phone: string | null;
+                serviceArea: string[];
+                services: string[];
+                active: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            uscc: string;
+            licenceNo?: string;
+            licenceExpiresOn?: string;
+            phone?: string;
+            serviceArea: string[];
+            services: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              uscc: string;
+              licenceNo: string | null;
+              licenceExpiresOn: string | null;
+              phone: string | null;
+              serviceArea: string[];
+              services: string[];
+              active: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/directory/providers/{id}/workers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                providerId: string;
+                name: string;
+                phone: string | null;
+                userId: string | null;
+                qualifications: {
+                  name: string;
+                  number?: string;
+                  expiresOn?: string;
+                }[];
+                active: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            phone?: string;
+            userId?: string;
+            /** @default [] */
+            qualifications?: {
+              name: string;
+              number?: string;
+              expiresOn?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              providerId: string;
+              name: string;
+              phone: string | null;
+              userId: string | null;
+              qualifications: {
+                name: string;
+                number?: string;
+                expiresOn?: string;
+              }[];
+              active: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/directory/places': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          kind?: 'canteen' | 'station' | 'hall' | 'counter';
+          lat?: number;
+          lng?: number;
+          radius?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                kind: string;
+                name: string;
+                providerId: string | null;
+                villageCode: string;
+                villageName: string | null;
+                address: string | null;
+                lat: number | null;
+                lng: number | null;
+                phone: string | null;
+                capacity: number | null;
+                hours: {
+                  rrule: string;
+                  opens: string;
+                  closes: string;
+                  /**
+                   * @default rrule_except_holidays
+                   * @enum {string}
+                   */
+                  calendar: 'rrule' | 'rrule_except_holidays' | 'workdays';
+                  label?: string;
+                }[];
+                description: string | null;
+                openNow: boolean;
+                closesAt: string | null;
+                nextOpening: string | null;
+                distanceM?: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind: 'canteen' | 'station' | 'hall' | 'counter';
+            name: string;
+            providerId?: string;
+            villageCode: string;
+            address?: string;
+            lat?: number;
+            lng?: number;
+            phone?: string;
+            capacity?: number;
+            /** @default [] */
+            hours?: {
+              rrule: string;
+              opens: string;
+              closes: string;
+              /**
+               * @default rrule_except_holidays
+               * @enum {string}
+               */
+              calendar?: 'rrule' | 'rrule_except_holidays' | 'workdays';
+              label?: string;
+            }[];
+            description?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              name: string;
+              providerId: string | null;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              lat: number | null;
+              lng: number | null;
+              phone: string | null;
+              capacity: number | null;
+              hours: {
+                rrule: string;
+                opens: string;
+                closes: string;
+                /**
+                 * @default rrule_except_holidays
+                 * @enum {string}
+                 */
+                calendar: 'rrule' | 'rrule_except_holidays' | 'workdays';
+                label?: string;
+              }[];
+              description: string | null;
+              openNow: boolean;
+              closesAt: string | null;
+              nextOpening: string | null;
+              distanceM?: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/directory/places/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              name: string;
+              providerId: string | null;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              lat: number | null;
+              lng: number | null;
+              phone: string | null;
+              capacity: number | null;
+              hours: {
+                rrule: string;
+                opens: string;
+                closes: string;
+                /**
+                 * @default rrule_except_holidays
+                 * @enum {string}
+                 */
+                calendar: 'rrule' | 'rrule_except_holidays' | 'workdays';
+                label?: string;
+              }[];
+              description: string | null;
+              openNow: boolean;
+              closesAt: string | null;
+              nextOpening: string | null;
+              distanceM?: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/directory/hsds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/entitlements/accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          personId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                personId: string;
+                kind: string;
+                unit: string;
+                balance: number;
+                entries: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/entitlements/accounts/{id}/entries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                accountId: string;
+                seq: number;
+                kind: string;
+                amount: number;
+                balanceAfter: number;
+                correctsEntryId: string | null;
+                occasion: string | null;
+                sourceModule: string;
+                sourceRef: string;
+                note: string | null;
+                at: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/entitlements/grants': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            personId: string;
+            /** @enum {string} */
+            kind: 'meal_subsidy' | 'care_subsidy' | 'service_count' | 'donated_goods';
+            amount: number;
+            reference: string;
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              accountId: string;
+              seq: number;
+              kind: string;
+              amount: number;
+              balanceAfter: number;
+              correctsEntryId: string | null;
+              occasion: string | null;
+              sourceModule: string;
+              sourceRef: string;
+              note: string | null;
+              at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/entitlements/entries/{id}/corrections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            amount: number;
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              accountId: string;
+              seq: number;
+              kind: string;
+              amount: number;
+              balanceAfter: number;
+              correctsEntryId: string | null;
+              occasion: string | null;
+              sourceModule: string;
+              sourceRef: string;
+              note: string | null;
+              at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
