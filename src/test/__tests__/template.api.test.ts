@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { problemFactory } from '../factories.ts';
 import { startTestApp, TEST_DB, templateRun, type TestApp } from '../harness.ts';
 import { seedsLikeTemplate, templateDataDir } from '../template.ts';
 
@@ -65,15 +66,7 @@ describe(`seeded templates (${TEST_DB})`, () => {
   });
 
   it('gives each file a database of its own', async () => {
-    const supervisor = await a.as('demo-supervisor');
-    const r = await supervisor.post('/api/problems', {
-      categoryCode: 'roads',
-      title: '模板副本之间互不影响',
-      description: '写入一个副本的问题不会出现在另一个副本里。',
-      villageCode: '430202001001',
-      fields: { hazard: '一般' },
-    });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await problemFactory(a).report({ title: '模板副本之间互不影响' });
     expect((await counts(a)).problems).toBe((await counts(b)).problems + 1);
   });
 });
