@@ -11,6 +11,7 @@ import { inboxRoutes } from '../modules/inbox/inbox.routes.ts';
 import { open311Routes } from '../open311/open311.routes.ts';
 import { ledgerRoutes } from '../modules/ledger/index.ts';
 import { residentServiceRoutes } from '../modules/services.ts';
+import { supervisionRoutes } from '../modules/supervision/index.ts';
 
 /** The module registry: every module's routes, in one place. */
 export async function registerModules(app: App, ctx: AppContext): Promise<void> {
@@ -25,6 +26,7 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
     inboxRoutes,
     open311Routes,
     ledgerRoutes,
+    supervisionRoutes,
     ...residentServiceRoutes,
   ]) {
     await register(app, ctx);

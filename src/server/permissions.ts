@@ -79,6 +79,12 @@ export const PERMISSIONS: Record<string, Permission> = {
   'POST /api/problems': { access: 'signed-in', note: 'rate limited; submit per problems.policy' },
   'GET /api/problems/queues': { access: 'signed-in', note: 'scope' },
   'GET /api/problems/map': { access: 'signed-in', note: 'scope' },
+  'GET /api/problems/:id/press-notice.pdf': {
+    access: 'signed-in',
+    note: '督办单: whoever may see the problem; 404 outside the scope, 409 when never pressed',
+  },
+  'GET /api/units/scores': { access: ['supervisor', 'leader', 'admin'] },
+  'GET /api/units/scores.xlsx': { access: ['supervisor', 'leader', 'admin'] },
   'GET /api/problems/:id': {
     access: 'signed-in',
     note: '404 outside the scope; full phone for reporter, supervisor, admin, lead unit',

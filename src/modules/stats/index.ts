@@ -1,0 +1,8 @@
+export { summary, summaryAnswer, publicResults } from './stats.service.ts';
+export {
+  SummaryQuery,
+  Kpis,
+  Summary,
+  GROUP_BY,
+  type SummaryQuery as SummaryQueryType,
+} from './stats.schema.ts';

@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** SQL of supervision: the jurisdiction's settings and the numbering of 督办单. */
+export const supervisionRepository = {
+  /** The jurisdiction's settings (JSON), e.g. its scoring weights. */
+  async settings(db: Db, jurisdictionId: string): Promise<unknown> {
+    const r = await db
+      .selectFrom('jurisdictions')
+      .select('settings')
+      .where('id', '=', jurisdictionId)
+      .executeTakeFirst();
+    try {
+      return JSON.parse(r?.settings ?? '{}') as unknown;
+    } catch {
+      return {};
+    }
+  },
+  /** The place of a press among the jurisdiction's presses of its year (the 督办单's number). */
+  async pressOrdinal(db: Db, jurisdictionId: string, seq: number, year: number): Promise<number> {
+    const r = await db
+      .selectFrom('actions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('action', '=', 'press')
+      .where('seq', '<=', seq)
+      .where('created_at', '>=', `${year}-01-01T00:00:00.000Z`)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+};

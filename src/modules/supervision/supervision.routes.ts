@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.ts';
+import { requireAuth, requireRole } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
+import { pressNoticePdf, unitScores, unitScoresWorkbook } from './supervision.service.ts';
+
+const tags = ['supervision'];
+const Month = z.object({ month: z.string().max(7) });
+
+/** Supervision (督查): the 督办单 of a pressed problem and the monthly unit scores (考核). */
+export async function supervisionRoutes(app: App, ctx: AppContext): Promise<void> {
+  app.get(
+    '/api/problems/:id/press-notice.pdf',
+    { schema: { tags, params: z.object({ id: z.string().max(64) }) } },
+    async (req, reply) => {
+      const { pdf, number } = await pressNoticePdf(ctx, requireAuth(req), req.params.id);
+      return reply
+        .type('application/pdf')
+        .header(
+          'content-disposition',
+          `inline; filename*=UTF-8''${encodeURIComponent(`督办单-${number}.pdf`)}`,
+        )
+        .send(pdf);
+    },
+  );
+  app.get('/api/units/scores', { schema: { tags, querystring: Month } }, async (req) =>
+    unitScores(ctx, requireRole(req, 'supervisor', 'leader', 'admin'), req.query.month),
+  );
+  app.get('/api/units/scores.xlsx', { schema: { tags, querystring: Month } }, async (req, reply) => {
+    const scores = await unitScores(ctx, requireRole(req, 'supervisor', 'leader', 'admin'), req.query.month);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header(
+        'content-disposition',
+        `attachment; filename*=UTF-8''${encodeURIComponent(`考核-${scores.month}.xlsx`)}`,
+      )
+      .send(await unitScoresWorkbook(scores));
+  });
+}
