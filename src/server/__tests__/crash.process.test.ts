@@ -27,6 +27,15 @@ function crashSeed(value = process.env.QINGDAN_CRASH_SEED): number {
 }
 const SEED = crashSeed();
 
+/** Waits until the load has an acknowledged write; fails the round if none comes within a minute. */
+async function firstAck(load: { acked: unknown[] }, round: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (load.acked.length === 0) {
+    if (Date.now() > deadline) throw new Error(`round ${round}: no write acknowledged within a minute`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
 /**
  * A real server process receives concurrent reports over loopback HTTP and is killed with SIGKILL at a
  * random moment; after a restart every acknowledged report (201 received) is there, no problem is
@@ -63,6 +72,10 @@ describe(`crash: SIGKILL under write load (${TEST_DB}, ${ROUNDS} rounds)`, () =>
 
         const resident = await new HttpClient(server.url).login('demo-resident');
         const load = writeLoad(resident, `crash-${round}`, WORKERS);
+        // The random moment counts from the first acknowledged write: on a busy machine a delay from the
+        // start of the load can kill the server before it acknowledges anything, and the round proves
+        // nothing.
+        await firstAck(load, round);
         const killedAfterMs = 300 + Math.floor(draw.next() * 1200);
         await new Promise((res) => setTimeout(res, killedAfterMs));
         server.child.kill('SIGKILL');
