@@ -132,7 +132,8 @@ export async function pressNoticePdf(
   const year = Number(last.createdAt.slice(0, 4));
   const ordinal = await supervisionRepository.pressOrdinal(ctx.db, p.jurisdictionId, last.seq, year);
   const jurisdiction = ctx.jurisdictions.find((j) => j.id === p.jurisdictionId);
-  const short = (jurisdiction?.name ?? '').replace(/区|县|市$/g, '').slice(0, 1) || '督';
+  // 株洲市荷塘区 → 荷: the district's own name after its city, first character, as office numbers go.
+  const short = (jurisdiction?.name ?? '').split('市').pop()?.slice(0, 1) || '督';
   const noticeNumber = `${short}督〔${year}〕第 ${ordinal} 号`;
   const notice: PressNotice = {
     noticeNumber,
