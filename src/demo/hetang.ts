@@ -716,5 +716,8 @@ export async function seedHetang(
     made++;
     await act(ctx, supervisor, dup.id, 'merge', { intoId: open.id });
   }
+  // Statistics for the tables the seed filled: without them PostgreSQL plans a township handler's list
+  // over a fresh demo as over empty tables until autovacuum comes by.
+  await ctx.dialect.analyze(ctx.db, { staleOnly: true });
   return { problems: made };
 }

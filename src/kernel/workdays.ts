@@ -256,3 +256,21 @@ export class WorkCalendar {
     return new Date(day * DAY_MS + msOfDay - this.offsetMs);
   }
 }
+
+/** How many days before a calendar year starts a year without published holidays is warned about. */
+export const HOLIDAY_WARNING_DAYS = 60;
+
+/**
+ * The years that need the State Council's holiday notice and have none: the current year, and the next
+ * one from HOLIDAY_WARNING_DAYS before it starts (dates in China Standard Time). A year counts as
+ * published when the calendar holds at least one day off in it.
+ */
+export function yearsWithoutHolidays(days: { date: string; isWorkday: boolean }[], now: Date): number[] {
+  const local = new Date(now.getTime() + 8 * 3_600_000);
+  const year = local.getUTCFullYear();
+  const nextStarts = Date.UTC(year + 1, 0, 1) - 8 * 3_600_000;
+  const years = [year];
+  if (nextStarts - now.getTime() <= HOLIDAY_WARNING_DAYS * 86_400_000) years.push(year + 1);
+  const published = new Set(days.filter((d) => !d.isWorkday).map((d) => Number(d.date.slice(0, 4))));
+  return years.filter((y) => !published.has(y));
+}

@@ -21,6 +21,7 @@ import { authHooks } from './hooks.ts';
 import { registerModules } from './modules.ts';
 import { SESSION_COOKIE } from '../platform/guards.ts';
 import { permissionGate } from './permissions.ts';
+import { yearsWithoutHolidays } from '../kernel/workdays.ts';
 
 /** True when a string anywhere in the value (to a sane depth) holds a NUL character. */
 function containsNul(value: unknown, depth: number): boolean {
@@ -170,7 +171,14 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   app.get('/api/health', { schema: { tags: ['system'] } }, async (_req, reply) => {
     try {
       await ctx.db.selectFrom('jurisdictions').select('id').limit(1).execute();
-      const warnings = (await ctx.reference.get(ctx.jurisdictions[0]?.id ?? '')).issues;
+      const ref = await ctx.reference.get(ctx.jurisdictions[0]?.id ?? '');
+      const warnings = [
+        ...ref.issues,
+        ...yearsWithoutHolidays(ref.calendarDays, ctx.clock.now()).map(
+          (y) =>
+            `${y} 年节假日安排尚未导入，期限将按普通周末计算，请在“工作日历”导入国务院办公厅通知 / no public holidays for ${y}: deadlines count ordinary weekends only; import the State Council's notice in the admin calendar`,
+        ),
+      ];
       return {
         status: 'ok',
         database: ctx.dialect.name,

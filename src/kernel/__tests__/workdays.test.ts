@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CN_OFFICIAL_CALENDAR, WorkCalendar, type CalendarOverride } from '../workdays.ts';
+import {
+  CN_OFFICIAL_CALENDAR,
+  WorkCalendar,
+  yearsWithoutHolidays,
+  type CalendarOverride,
+} from '../workdays.ts';
 
 const cal = new WorkCalendar(CN_OFFICIAL_CALENDAR);
 const plain = new WorkCalendar([]);
@@ -171,5 +176,29 @@ describe('WorkCalendar', () => {
     for (let i = 0; i < 10_000; i++) t = cal.addWorkingHours(cal.addWorkingDays(t, 15), 30);
     expect(t.getTime()).toBeGreaterThan(0);
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe('yearsWithoutHolidays', () => {
+  const days = [
+    { date: '2026-10-01', isWorkday: false },
+    { date: '2026-10-10', isWorkday: true },
+    { date: '2027-02-06', isWorkday: true },
+  ];
+
+  it('warns about next year from 60 days before it starts, in +08:00', () => {
+    // 2026-11-02 00:00 +08:00 is 60 days before 2027-01-01 00:00 +08:00.
+    expect(yearsWithoutHolidays(days, new Date('2026-11-01T15:59:59Z'))).toEqual([]);
+    expect(yearsWithoutHolidays(days, new Date('2026-11-01T16:00:00Z'))).toEqual([2027]);
+  });
+
+  it('counts only days off as published, and warns about the current year too', () => {
+    expect(yearsWithoutHolidays(days, new Date('2027-01-05T00:00:00Z'))).toEqual([2027]);
+    expect(
+      yearsWithoutHolidays(
+        [...days, { date: '2027-01-01', isWorkday: false }],
+        new Date('2026-12-01T00:00:00Z'),
+      ),
+    ).toEqual([]);
   });
 });

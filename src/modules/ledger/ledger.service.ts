@@ -1039,7 +1039,9 @@ export async function importLedger(
     }
     await loadProblems(ctx, trx, jid, actor, problems);
   });
-  // The load updated each rollup row once a chunk: their old versions go now, not at the next autovacuum.
-  await ctx.dialect.tidyRollups?.(ctx.db);
+  // The load updated each rollup row once a chunk: their old versions go now, not at the next autovacuum;
+  // and the tables it filled get the planner's statistics now (PostgreSQL had none for a fresh load, and a
+  // handler's list took tens of seconds until autovacuum came by).
+  await ctx.dialect.analyze(ctx.db, { staleOnly: true });
   return { imported: problems.length };
 }
