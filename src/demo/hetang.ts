@@ -486,25 +486,30 @@ export async function seedHetang(
     const [title, description] = r.pick(texts);
     const cat = ref.categories.get(plan.category)!;
     const fields = FIELDS[plan.category];
-    const created = await createProblem(ctx, plan.reporter, {
-      kind: cat.kind,
-      categoryCode: plan.category,
-      title: `${village.name.replace(/(社区居委会|村委会|居委会)$/, '')}${title}`,
-      description,
-      villageCode: village.code,
-      address: `${ref.divisionName(village.parentCode)}${village.name}附近`,
-      lat: village.lat! + (r.next() - 0.5) * 0.004,
-      lng: village.lng! + (r.next() - 0.5) * 0.004,
-      channel: (plan.channel ?? (plan.topic ? 'visit' : undefined)) as 'visit' | undefined,
-      topicId: plan.topic?.id,
-      fields,
-      enterprise:
-        cat.kind === 'enterprise'
-          ? {
-              name: `株洲${r.pick(['荷塘', '金山', '仙庾', '宋家桥'])}${r.pick(['精密机械', '新材料', '电子科技', '食品', '建材'])}有限公司`,
-            }
-          : undefined,
-    });
+    const created = await createProblem(
+      ctx,
+      plan.reporter,
+      {
+        kind: cat.kind,
+        categoryCode: plan.category,
+        title: `${village.name.replace(/(社区居委会|村委会|居委会)$/, '')}${title}`,
+        description,
+        villageCode: village.code,
+        address: `${ref.divisionName(village.parentCode)}${village.name}附近`,
+        lat: village.lat! + (r.next() - 0.5) * 0.004,
+        lng: village.lng! + (r.next() - 0.5) * 0.004,
+        topicId: plan.topic?.id,
+        fields,
+        enterprise:
+          cat.kind === 'enterprise'
+            ? {
+                name: `株洲${r.pick(['荷塘', '金山', '仙庾', '宋家桥'])}${r.pick(['精密机械', '新材料', '电子科技', '食品', '建材'])}有限公司`,
+              }
+            : undefined,
+      },
+      // The channel as the seed says, not as the reporter may claim (an enterprise's call to the hotline).
+      { channel: plan.channel ?? (plan.topic ? 'visit' : undefined) },
+    );
     made++;
     const id = created.id;
     const unitName = CATEGORY_UNIT[plan.category] ?? '区委督查室';

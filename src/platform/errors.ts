@@ -17,8 +17,8 @@ export const badRequest = (message: string, details?: unknown) =>
 export const unauthorized = (message = '请先登录 / sign-in required') =>
   new AppError(401, 'unauthorized', message);
 /** 403: signed in, but not allowed. */
-export const forbidden = (message = '无权执行此操作 / not allowed') =>
-  new AppError(403, 'forbidden', message);
+export const forbidden = (message = '无权执行此操作 / not allowed', details?: unknown) =>
+  new AppError(403, 'forbidden', message, details);
 /** 404: nothing with that id here. */
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} 不存在 / not found`);
 /** 409: the current state does not allow it. */

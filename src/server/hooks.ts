@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { principalFromApiKey, principalFromSession } from '../modules/auth/auth.service.ts';
 import { idempotencyRepository } from '../platform/idempotency.repository.ts';
-import { getProblem } from '../modules/problems/problems.service.ts';
+import { getProblem } from '../modules/problems/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../platform/errors.ts';
 import type { App } from '../platform/types.ts';

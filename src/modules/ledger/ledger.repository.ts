@@ -1,17 +1,9 @@
-import type { DialectAdapter } from '../../db/dialect/types.ts';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type {
-  DB,
-  ProblemTable,
-  ProblemUnitTable,
-  ResultIndicatorTable,
-  ResultTable,
-} from '../../db/schema.ts';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { applyFilters, type FilterContext } from '../problems/index.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** Rows per multi-row INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
 /** Values per IN list. */
 const IN_BATCH = 500;
 
@@ -102,23 +94,6 @@ export const ledgerRepository = {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n);
-  },
-
-  /** Inserts problems, their units, results and indicators in multi-row batches. */
-  async insertProblems(
-    db: Db,
-    dialect: DialectAdapter,
-    rows: {
-      problems: Selectable<ProblemTable>[];
-      units: Selectable<ProblemUnitTable>[];
-      results: Selectable<ResultTable>[];
-      indicators: Selectable<ResultIndicatorTable>[];
-    },
-  ): Promise<void> {
-    await dialect.bulkInsert(db, 'problems', rows.problems);
-    await dialect.bulkInsert(db, 'problem_units', rows.units);
-    await dialect.bulkInsert(db, 'results', rows.results);
-    await dialect.bulkInsert(db, 'result_indicators', rows.indicators);
   },
 
   /** Raises a counter to at least `value`, so that numbers made later never collide with imported ones. */

@@ -894,6 +894,8 @@ export async function beginBulkLoad(
       throw new Error(
         `bulk load: a chunk starting at action ${chunk.firstSeq} was written after action ${written.nextSeq - 1}`,
       );
+    // The one write of problems outside problems.changes.ts: each row goes in with its chained `import`
+    // action in the same transaction, so the log and the data version move as the funnel would move them.
     await ctx.dialect.bulkInsertRows(trx, 'problems', chunk.problems);
     await ctx.dialect.bulkInsertRows(trx, 'problem_units', chunk.units);
     await ctx.dialect.bulkInsertRows(trx, 'results', chunk.results);

@@ -1,18 +1,15 @@
+export { createProblem, validateFields } from './problems.create.ts';
+export { act } from './problems.actions.ts';
 export {
-  createProblem,
   getProblem,
   listProblems,
-  act,
   queues,
   mapPoints,
   similarProblems,
   previewDeadlines,
-  problemFromRow,
-  actionFromRow,
-  resultOf,
   filterContext,
-  validateFields,
-} from './problems.service.ts';
+} from './problems.read.ts';
+export { problemFromRow, actionFromRow, resultOf } from './problems.presenter.ts';
 export { appendAction, appendActions } from './problems.log.ts';
 export {
   problemsRepository,

@@ -13,6 +13,12 @@ import { problemsRepository, type ActionRow, type ProblemRow } from './problems.
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+/** The Idempotency-Key of the request a write serves, recorded in the write's own transaction. */
+export interface IdempotencyRef {
+  principal: string;
+  key: string;
+}
+
 /** The problem changed after it was read (its version moved): the caller reloads and tries again. */
 export class ConcurrentChange extends Error {}
 

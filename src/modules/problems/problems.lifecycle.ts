@@ -38,6 +38,8 @@ export const PUBLISHED_STATUSES: Status[] = [
   'closed',
   'merged',
 ];
+/** Statuses a duplicate may be merged into (and be suggested for merging): open, and not back with its reporter. */
+export const MERGE_TARGET_STATUSES: Status[] = OPEN_STATUSES.filter((s) => s !== 'returned');
 /** Statuses after dispatch and before closure: the deadline clock runs. */
 export const RUNNING_STATUSES: Status[] = ['assigned', 'in_progress', 'closure_requested'];
 

@@ -2,8 +2,15 @@
  * Who may see and do what with a problem. The lifecycle says which *relation* an action needs; this file
  * says which relations a principal has to a problem, and what a principal may see at all.
  */
-import { hasRole, type Principal } from '../../kernel/roles.ts';
-import { TRANSITIONS, type ActionName, type Relation } from './problems.lifecycle.ts';
+import { hasRole, STAFF_ROLES, type Principal } from '../../kernel/roles.ts';
+import {
+  ACTIONS,
+  TRANSITIONS,
+  transitionFrom,
+  type ActionName,
+  type Relation,
+  type Status,
+} from './problems.lifecycle.ts';
 
 /** The facts about a problem that access decisions need. */
 export interface ProblemFacts {
@@ -84,4 +91,73 @@ export function roleDenial(p: Principal, f: ProblemFacts, action: ActionName): s
  */
 export function seesPersonalData(p: Principal | null): boolean {
   return hasRole(p, 'supervisor', 'admin');
+}
+
+/** What of a problem's state decides which actions are open beside its status. */
+export interface ActionState {
+  status: string;
+  pending_extension: string | null;
+  rating: string | null;
+}
+
+/** The actions this principal may take now on the problem. */
+export function allowedActions(p: Principal, state: ActionState, facts: ProblemFacts): ActionName[] {
+  return ACTIONS.filter((a) => {
+    if (roleDenial(p, facts, a)) return false;
+    if (transitionFrom(a, state.status as Status) === 'not_allowed') return false;
+    if (a === 'decide_extension' && !state.pending_extension) return false;
+    if (a === 'request_extension' && state.pending_extension) return false;
+    if (a === 'rate' && state.rating) return false;
+    return true;
+  });
+}
+
+/** Whether a principal reports as a member of the public: signed in without a staff role (not an integration). */
+export function reportsAsPublic(p: Principal): boolean {
+  return p.via === 'session' && !hasRole(p, ...STAFF_ROLES);
+}
+
+/** The channel a report comes by when it does not say, and the only one a member of the public may say. */
+export function ownChannel(p: Principal, visitId?: string): string {
+  if (visitId) return 'visit';
+  if (p.via === 'api_key') return 'open311';
+  if (hasRole(p, 'enterprise')) return 'enterprise';
+  if (hasRole(p, 'resident')) return 'resident';
+  return 'operator';
+}
+
+/** What a new report may say beyond its content: where it came from, how urgent, what it belongs to, who to call. */
+export interface ReportClaims {
+  channel?: string;
+  urgency?: string;
+  topicId?: string;
+  visitId?: string;
+  reporter?: { name?: string; phone?: string };
+}
+
+/**
+ * What a reporter may not set on a new report, field by field (empty when all is allowed). A member of the
+ * public reports by his own channel (no hotline or visit label), at normal urgency, outside campaign topics
+ * and visits (officials link those), and under his own account's contact; a firm may name its contact person.
+ */
+export function reportDenials(p: Principal, claims: ReportClaims): { path: string; message: string }[] {
+  if (!reportsAsPublic(p)) return [];
+  const denials: { path: string; message: string }[] = [];
+  if (claims.channel !== undefined && claims.channel !== ownChannel(p))
+    denials.push({
+      path: 'channel',
+      message: `只能以本人渠道反映 / reports by this account come by the ${ownChannel(p)} channel`,
+    });
+  if (claims.urgency !== undefined && claims.urgency !== 'normal')
+    denials.push({ path: 'urgency', message: '紧急程度由工作人员确定 / urgency is set by staff' });
+  if (claims.topicId !== undefined)
+    denials.push({ path: 'topicId', message: '调研课题由干部关联 / only staff link a report to a topic' });
+  if (claims.visitId !== undefined)
+    denials.push({ path: 'visitId', message: '走访记录由干部关联 / only staff link a report to a visit' });
+  if (claims.reporter !== undefined && !hasRole(p, 'enterprise'))
+    denials.push({
+      path: 'reporter',
+      message: '联系方式为本人账户信息 / the reporter is the signed-in account itself',
+    });
+  return denials;
 }

@@ -13,7 +13,7 @@ import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { insertRow } from '../../db/fastInsert.ts';
 import { boundingBox, cellsOfBox } from '../../kernel/geo.ts';
 import { queryTokens } from '../../kernel/text.ts';
-import { PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
+import { MERGE_TARGET_STATUSES, PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
 import type { Visibility } from './problems.policy.ts';
 import type { ProblemFilters } from './problems.schema.ts';
 import { ROLLUP_TABLES, type RollupQuery } from './problems.rollup.ts';
@@ -674,6 +674,17 @@ export const problemsRepository = {
     }
   },
 
+  /** Whether the problem has a result (申请销号 wrote one). */
+  async hasResult(db: Db, jurisdictionId: string, problemId: string): Promise<boolean> {
+    const r = await db
+      .selectFrom('results')
+      .select('problem_id')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', '=', problemId)
+      .executeTakeFirst();
+    return !!r;
+  },
+
   async results(db: Db, jurisdictionId: string, problemIds: string[]) {
     if (problemIds.length === 0) return { results: [], indicators: [] };
     const results = await db
@@ -720,7 +731,7 @@ export const problemsRepository = {
       .selectAll()
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('id', '!=', p.id)
-      .where('status', 'in', ['submitted', 'assigned', 'bounced', 'in_progress', 'closure_requested'])
+      .where('status', 'in', MERGE_TARGET_STATUSES)
       .where('category_code', '=', p.category_code);
     if (p.lat !== null && p.lng !== null) {
       const box = boundingBox(p.lat, p.lng, 2000);

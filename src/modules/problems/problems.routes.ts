@@ -11,17 +11,16 @@ import {
   ProblemDetail,
   ProblemFilters,
 } from './problems.schema.ts';
+import { act, actOnMany } from './problems.actions.ts';
+import { createProblem } from './problems.create.ts';
 import {
-  act,
-  createProblem,
   getProblemJson,
   listProblemsJson,
   mapPoints,
   previewDeadlines,
   queues,
   similarProblems,
-} from './problems.service.ts';
-import { AppError } from '../../platform/errors.ts';
+} from './problems.read.ts';
 import { sendAnswer } from '../../platform/sendAnswer.ts';
 import { listAnswer, listOf } from '../../platform/lists.ts';
 
@@ -124,23 +123,6 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
         }),
       },
     },
-    async (req) => {
-      const p = requireAuth(req);
-      const results: { id: string; ok: boolean; status?: number; message?: string }[] = [];
-      for (const id of req.body.ids) {
-        try {
-          await act(ctx, p, id, req.params.action, req.body.body);
-          results.push({ id, ok: true });
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          results.push({ id, ok: false, status: err.statusCode, message: err.message });
-        }
-      }
-      return {
-        results,
-        succeeded: results.filter((r) => r.ok).length,
-        failed: results.filter((r) => !r.ok).length,
-      };
-    },
+    async (req) => actOnMany(ctx, requireAuth(req), req.body.ids, req.params.action, req.body.body),
   );
 }

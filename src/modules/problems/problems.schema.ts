@@ -209,6 +209,9 @@ export const ActionBodies = {
   press: z.object({ note: text(2000) }),
 } satisfies Record<(typeof ACTIONS)[number], z.ZodType>;
 
+/** The parsed body of an action, as its handler receives it. */
+export type ActionBody<A extends (typeof ACTIONS)[number]> = z.infer<(typeof ActionBodies)[A]>;
+
 /** A reference to a unit, with its name. */
 export const UnitRef = z.object({ id: z.string(), name: z.string() });
 

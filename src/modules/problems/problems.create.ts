@@ -1,0 +1,316 @@
+/**
+ * Submitting a problem (提交): the report validated whole against the reference data and what the reporter
+ * may set, then written with its `submit` action in a group-committed batch with the others that came at
+ * the same time.
+ */
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { nextCounter } from '../../db/counters.ts';
+import type { WriteBatch } from '../../db/writes.ts';
+import { validateUscc } from '../../kernel/identifiers.ts';
+import { uuidv7 } from '../../kernel/ids.ts';
+import type { Principal } from '../../kernel/roles.ts';
+import { problemSearchText } from '../../kernel/text.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest, forbidden } from '../../platform/errors.ts';
+import { idempotencyRepository } from '../../platform/idempotency.repository.ts';
+import { linkAttachments } from '../attachments/index.ts';
+import type { ReferenceData } from '../reference/reference.service.ts';
+import type { Category } from '../reference/reference.schema.ts';
+import { usersRepository } from '../users/users.repository.ts';
+import { insertProblems, type IdempotencyRef } from './problems.changes.ts';
+import { actorOf } from './problems.log.ts';
+import { allowedActions, ownChannel, reportDenials, visibilityOf } from './problems.policy.ts';
+import { presentDetail } from './problems.presenter.ts';
+import { factsOf, getProblem } from './problems.read.ts';
+import type { ActionRow, ProblemRow } from './problems.repository.ts';
+import type { CreateProblem, ProblemDetail } from './problems.schema.ts';
+
+/** Checks a problem's extra fields against its category's form. */
+export function validateFields(
+  cat: Category,
+  fields: Record<string, unknown> | undefined,
+): { path: string; message: string }[] {
+  const errors: { path: string; message: string }[] = [];
+  const given = fields ?? {};
+  const known = new Set(cat.fields.map((f) => f.code));
+  for (const key of Object.keys(given))
+    if (!known.has(key))
+      errors.push({ path: `fields.${key}`, message: `unknown field for category ${cat.code}` });
+  for (const f of cat.fields) {
+    const v = given[f.code];
+    const path = `fields.${f.code}`;
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) {
+      if (f.required) errors.push({ path, message: `${f.label}为必填项 / required` });
+      continue;
+    }
+    switch (f.type) {
+      case 'number':
+        if (
+          typeof v !== 'number' &&
+          !(typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+        )
+          errors.push({ path, message: `${f.label}应为数字 / must be a number` });
+        break;
+      case 'datetime':
+        if (typeof v !== 'string' || Number.isNaN(Date.parse(v)))
+          errors.push({ path, message: `${f.label}应为日期时间 / must be a date-time` });
+        break;
+      case 'single':
+        if (typeof v !== 'string' || !f.options?.some((o) => o.value === v))
+          errors.push({ path, message: `${f.label}的取值无效 / not one of the options` });
+        break;
+      case 'multi':
+        if (!Array.isArray(v) || v.some((x) => !f.options?.some((o) => o.value === x)))
+          errors.push({ path, message: `${f.label}的取值无效 / values must be among the options` });
+        break;
+      default:
+        if (typeof v !== 'string') errors.push({ path, message: `${f.label}应为文本 / must be text` });
+    }
+  }
+  return errors;
+}
+
+/** The items by key, each group in the items' order. */
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** A problem ready to be written: validated, its row made, only its number still to take. */
+interface NewProblem {
+  ctx: AppContext;
+  p: Principal;
+  row: ProblemRow;
+  now: Date;
+  channel: string;
+  attachmentIds?: string[];
+  idempotency?: IdempotencyRef;
+}
+
+/**
+ * Writes the problems submitted together in one write batch (see Database.writeGrouped), each with its
+ * `submit` action: one counter update takes their numbers, one insert writes them, one counter update and
+ * one insert append their actions to the log; attachments and idempotency keys are per problem. Their
+ * search index entries go in with the batch's others at its end. Returns each one's action, in order.
+ */
+async function submitProblems(
+  trx: Transaction<DB>,
+  items: NewProblem[],
+  batch: WriteBatch,
+): Promise<ActionRow[]> {
+  const ctx = items[0]!.ctx;
+  // The reporter's name and phone from the account where the report did not give them: one read a
+  // jurisdiction for the whole batch.
+  for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id)) {
+    const ids = group.flatMap((it) =>
+      it.p.userId && (it.row.reporter_name === null || it.row.reporter_phone === null) ? [it.p.userId] : [],
+    );
+    const users = ids.length ? await usersRepository.contacts(trx, jid, [...new Set(ids)]) : [];
+    const byId = new Map(users.map((u) => [u.id, u]));
+    for (const it of group) {
+      const user = it.p.userId ? byId.get(it.p.userId) : undefined;
+      it.row.reporter_name ??= user?.display_name ?? (it.p.via === 'api_key' ? null : it.p.displayName);
+      it.row.reporter_phone ??= user?.phone ?? null;
+    }
+  }
+  // Numbers: one counter per jurisdiction and year (local time), e.g. HT-2024-000123.
+  const byYear = groupBy(
+    items,
+    (it) => `${it.row.jurisdiction_id}|${new Date(it.now.getTime() + 8 * 3600_000).getUTCFullYear()}`,
+  );
+  for (const [key, group] of byYear) {
+    const [jid, year] = key.split('|') as [string, string];
+    const prefix = ctx.jurisdictions.find((j) => j.id === jid)?.numberPrefix ?? 'QD';
+    const last = await nextCounter(trx, jid, `problem_number:${year}`, group.length);
+    group.forEach((it, i) => {
+      it.row.number = `${prefix}-${year}-${String(last - group.length + 1 + i).padStart(6, '0')}`;
+    });
+  }
+  // Written with their `submit` actions: one insert and one append per jurisdiction, in the order they came.
+  const actions = new Map<NewProblem, ActionRow>();
+  for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id)) {
+    const rows = await insertProblems(
+      trx,
+      jid,
+      group.map((it) => it.row),
+      group.map((it) => ({
+        action: 'submit',
+        actor: actorOf(it.p),
+        note: null,
+        data: { channel: it.channel },
+        public: true,
+        at: it.row.created_at,
+      })),
+      group.length > 1 ? { dialect: ctx.dialect } : {},
+    );
+    group.forEach((it, i) => actions.set(it, rows[i]!));
+  }
+  for (const { row } of items) {
+    // Indexed at the end of the batch, with the batch's other new problems, in the same transaction (see
+    // WriteBatch.deferItem).
+    const tokens = problemSearchText(row);
+    batch.deferItem(
+      'search-index',
+      { jurisdictionId: row.jurisdiction_id, problemId: row.id, tokens },
+      (t, rows) => ctx.dialect.indexProblems(t, rows),
+    );
+  }
+  for (const it of items) {
+    const action = actions.get(it)!;
+    if (it.attachmentIds?.length)
+      await linkAttachments(ctx, trx, it.p, it.attachmentIds, { problemId: it.row.id, actionId: action.id });
+    if (it.idempotency)
+      await idempotencyRepository.markCommitted(
+        trx,
+        it.row.jurisdiction_id,
+        it.idempotency.principal,
+        it.idempotency.key,
+        201,
+        it.row.id,
+      );
+  }
+  return items.map((it) => actions.get(it)!);
+}
+
+/** Submits a problem (提交): validated whole, written in one transaction with its first action. */
+export async function createProblem(
+  ctx: AppContext,
+  p: Principal,
+  input: CreateProblem,
+  opts: { channel?: string; idempotency?: IdempotencyRef } = {},
+): Promise<ProblemDetail> {
+  const denials = reportDenials(p, input);
+  if (denials.length) throw forbidden(denials.map((d) => `${d.path}: ${d.message}`).join('; '), denials);
+  const jid = p.jurisdictionId;
+  const ref = await ctx.reference.get(jid);
+  const errors: { path: string; message: string }[] = [];
+  const cat = ref.categories.get(input.categoryCode);
+  if (!cat || !cat.active)
+    errors.push({ path: 'categoryCode', message: `unknown category ${input.categoryCode}` });
+  if (cat && input.kind && input.kind !== cat.kind)
+    errors.push({ path: 'kind', message: `category ${cat.code} is of kind ${cat.kind}` });
+  const village = ref.divisions.get(input.villageCode);
+  if (!village) errors.push({ path: 'villageCode', message: `unknown division code ${input.villageCode}` });
+  if ((input.lat === undefined) !== (input.lng === undefined))
+    errors.push({ path: input.lat === undefined ? 'lat' : 'lng', message: 'lat and lng go together' });
+  if (cat) errors.push(...validateFields(cat, input.fields));
+  let campaignId: string | null = null;
+  let topicId = input.topicId ?? null;
+  if (input.visitId) {
+    const visit = await ctx.db
+      .selectFrom('visits')
+      .select(['topic_id'])
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', input.visitId)
+      .executeTakeFirst();
+    if (!visit) errors.push({ path: 'visitId', message: `unknown visit ${input.visitId}` });
+    else if (topicId && topicId !== visit.topic_id)
+      errors.push({ path: 'topicId', message: 'the visit belongs to another topic' });
+    else topicId = visit.topic_id;
+  }
+  if (topicId) {
+    const topic = await ctx.db
+      .selectFrom('topics')
+      .select(['campaign_id'])
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', topicId)
+      .executeTakeFirst();
+    if (!topic) errors.push({ path: 'topicId', message: `unknown topic ${topicId}` });
+    else campaignId = topic.campaign_id;
+  }
+  if (input.enterprise?.uscc) {
+    const u = validateUscc(input.enterprise.uscc);
+    if (!u.valid)
+      errors.push({ path: 'enterprise.uscc', message: u.message ?? '统一社会信用代码格式不正确' });
+  }
+  if (errors.length) throw badRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const id = uuidv7();
+  const channel = opts.channel ?? input.channel ?? ownChannel(p, input.visitId);
+  const row: ProblemRow = {
+    jurisdiction_id: jid,
+    id,
+    number: '',
+    kind: cat!.kind,
+    domain: cat!.domain,
+    category_code: cat!.code,
+    channel,
+    title: input.title,
+    description: input.description,
+    reporter_user_id: p.userId,
+    // What the report does not say is filled from the reporter's account as the problem is written.
+    reporter_name: input.reporter?.name ?? null,
+    reporter_phone: input.reporter?.phone ?? null,
+    enterprise_name: input.enterprise?.name ?? null,
+    enterprise_uscc: input.enterprise?.uscc ? validateUscc(input.enterprise.uscc).normalized : null,
+    township_code: ref.townshipOf(input.villageCode),
+    village_code: village!.level === 'village' ? input.villageCode : null,
+    address: input.address ?? null,
+    lat: input.lat ?? null,
+    lng: input.lng ?? null,
+    campaign_id: campaignId,
+    topic_id: topicId,
+    visit_id: input.visitId ?? null,
+    lead_unit_id: null,
+    rectification_type: null,
+    urgency: input.urgency ?? 'normal',
+    status: 'submitted',
+    due_state: 'none',
+    respond_due_at: null,
+    close_due_at: null,
+    dispatched_at: null,
+    responded_at: null,
+    closed_at: null,
+    close_hours: null,
+    resolved: 0,
+    rating: null,
+    merged_into_id: null,
+    pending_extension: null,
+    bounce_count: 0,
+    press_count: 0,
+    reopen_count: 0,
+    fields: JSON.stringify(input.fields ?? {}),
+    found_on: input.foundOn ?? null,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+  };
+  const submit = await ctx.database.writeGrouped<NewProblem, ActionRow>(
+    'submit-problem',
+    { ctx, p, row, now, channel, attachmentIds: input.attachmentIds, idempotency: opts.idempotency },
+    submitProblems,
+  );
+  // The submitter gets its problem back even when it may not list problems (an integration key). Without
+  // attachments everything it holds was just written: it is made from that instead of read back.
+  if (input.attachmentIds?.length) return getProblem(ctx, p, id, true);
+  return freshDetail(ctx, p, ref, row, submit);
+}
+
+/** The detail of a problem just submitted without attachments, as getProblem would read it. */
+async function freshDetail(
+  ctx: AppContext,
+  p: Principal,
+  ref: ReferenceData,
+  row: ProblemRow,
+  submit: ActionRow,
+): Promise<ProblemDetail> {
+  const visibility = visibilityOf(p);
+  const facts = await factsOf(ctx.db, row, [], !visibility.all && !!visibility.topicLeadId && !!row.topic_id);
+  return presentDetail(p, ref, row, {
+    supporting: [],
+    actions: [submit],
+    result: null,
+    attachments: [],
+    allowedActions: allowedActions(p, row, facts),
+    merged: [],
+  });
+}

@@ -1,0 +1,284 @@
+/**
+ * Reading problems: one problem with its log (as the viewer may see it), lists, queues, map points and
+ * merge suggestions. Answers are cached per data version (the log's last number; see problems.changes.ts).
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Principal } from '../../kernel/roles.ts';
+import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
+import { attachmentsOf } from '../attachments/index.ts';
+import { deadlines } from './problems.deadlines.ts';
+import { allowedActions, canSee, visibilityOf, type ProblemFacts } from './problems.policy.ts';
+import { presentDetail, problemFromRow, resultOf } from './problems.presenter.ts';
+import { rollupQueryOf, unitSplitOf, unitStatusSplitOf } from './problems.rollup.ts';
+import {
+  countFromRollup,
+  problemsRepository,
+  SORT_FIELDS,
+  type FilterContext,
+  type ProblemRow,
+  type SortKey,
+} from './problems.repository.ts';
+import type { ListProblemsQuery, Problem, ProblemDetail, ProblemFilters } from './problems.schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The facts that access decisions need; the topic's lead is read only when `needTopicLead`. */
+export async function factsOf(
+  db: Db,
+  row: ProblemRow,
+  supporting?: string[],
+  needTopicLead = true,
+): Promise<ProblemFacts> {
+  return {
+    townshipCode: row.township_code,
+    leadUnitId: row.lead_unit_id,
+    supportingUnitIds:
+      supporting ??
+      (await problemsRepository.supportingUnits(db, row.jurisdiction_id, [row.id])).get(row.id) ??
+      [],
+    reporterUserId: row.reporter_user_id,
+    // Only an official's visibility depends on who leads the topic: the query is skipped otherwise.
+    topicLeadId: needTopicLead
+      ? await problemsRepository.topicLead(db, row.jurisdiction_id, row.topic_id)
+      : null,
+  };
+}
+
+/** Loads a problem the principal may see, or 404. */
+export async function loadVisible(
+  ctx: AppContext,
+  db: Db,
+  p: Principal | null,
+  id: string,
+  asSubmitter = false,
+) {
+  const jid = p?.jurisdictionId ?? '';
+  const row = await problemsRepository.findById(db, jid, id);
+  if (!row) throw notFound('problem');
+  const supporting = (await problemsRepository.supportingUnits(db, jid, [id])).get(id) ?? [];
+  const visibility = p ? visibilityOf(p) : null;
+  const facts = await factsOf(
+    db,
+    row,
+    supporting,
+    !!visibility && !visibility.all && !!visibility.topicLeadId && !!row.topic_id,
+  );
+  if (!p || (!asSubmitter && !canSee(visibility!, facts))) throw notFound('problem');
+  return { row, supporting, facts };
+}
+
+/** A problem with its log, result, attachments and the actions the viewer may take. */
+export async function getProblem(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  asSubmitter = false,
+): Promise<ProblemDetail> {
+  const jid = p.jurisdictionId;
+  const { row, supporting, facts } = await loadVisible(ctx, ctx.db, p, id, asSubmitter);
+  const ref = await ctx.reference.get(jid);
+  const [actions, results, attachments, merged] = await Promise.all([
+    problemsRepository.actions(ctx.db, jid, id),
+    problemsRepository.results(ctx.db, jid, [id]),
+    attachmentsOf(ctx, jid, id),
+    problemsRepository.mergedInto(ctx.db, jid, id),
+  ]);
+  return presentDetail(p, ref, row, {
+    supporting,
+    actions,
+    result: resultOf(ref, results.results[0], results.indicators),
+    attachments,
+    allowedActions: allowedActions(p, row, facts),
+    merged,
+  });
+}
+/**
+ * Serialised answers of the read API kept per data version (the number of the last action: every change
+ * of a problem appends one in the same transaction) and per load of the reference data (names in the
+ * answers): exact right after any write in any process, free while nothing changes. Bounded by bytes.
+ */
+const answers = new AnswerCache(8 * 1024 * 1024);
+
+/** Who a detail answer is for: everything about the principal that can change it. */
+function principalKey(p: Principal): string {
+  return [
+    p.userId ?? p.apiKeyId ?? '-',
+    p.roles.join(','),
+    p.unitIds.join(','),
+    p.scope.kind,
+    p.scope.ref,
+  ].join('|');
+}
+
+/** GET /api/problems/:id as JSON text, from the answer cache when nothing changed. */
+export async function getProblemJson(ctx: AppContext, p: Principal, id: string): Promise<Answer> {
+  const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  const ref = await ctx.reference.get(p.jurisdictionId);
+  const key = JSON.stringify(['detail', id, principalKey(p), ref.serial]);
+  return answers.get(p.jurisdictionId, version, key, async () =>
+    JSON.stringify(await getProblem(ctx, p, id)),
+  );
+}
+
+/** GET /api/problems as JSON text, from the answer cache when nothing changed (not for clock filters). */
+export async function listProblemsJson(
+  ctx: AppContext,
+  p: Principal,
+  query: ListProblemsQuery,
+): Promise<Answer> {
+  if (query.overdue || query.dueState) return new Answer(JSON.stringify(await listProblems(ctx, p, query)));
+  const fc = filterContext(ctx, p, query);
+  const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  const ref = await ctx.reference.get(p.jurisdictionId);
+  const key = JSON.stringify(['list', query, fc.visibility, fc.mineUserId, ref.serial]);
+  return answers.get(p.jurisdictionId, version, key, async () =>
+    JSON.stringify(await listProblems(ctx, p, query)),
+  );
+}
+
+/** The filter context of a principal's request. */
+export function filterContext(ctx: AppContext, p: Principal, filters: ProblemFilters): FilterContext {
+  return {
+    jurisdictionId: p.jurisdictionId,
+    filters,
+    visibility: visibilityOf(p),
+    now: ctx.clock.now().toISOString(),
+    dialect: ctx.dialect,
+    mineUserId: filters.mine ? (p.userId ?? '-') : null,
+  };
+}
+
+const countCache = new VersionedCache<number>(1000);
+
+/**
+ * Lists problems the principal may see, filtered, sorted and paged. The total is cached per data version
+ * (exact after every write); filters that depend on the clock (overdue, due state) are always counted.
+ */
+export async function listProblems(
+  ctx: AppContext,
+  p: Principal,
+  query: ListProblemsQuery,
+): Promise<{ items: Problem[]; total: number; page: number; pageSize: number; nextCursor: string | null }> {
+  const fc = filterContext(ctx, p, query);
+  const desc = query.sort.startsWith('-');
+  const sort = query.sort.replace(/^-/, '') as SortKey;
+  const after = query.cursor ? cursorPosition(query.cursor, query.sort, query.page) : undefined;
+  const { page: _page, pageSize: _size, sort: _sort, cursor: _cursor, ...filters } = query;
+  const timeDependent = !!(query.overdue || query.dueState);
+  const countKey = JSON.stringify([p.jurisdictionId, filters, fc.visibility, fc.mineUserId]);
+  const version = timeDependent
+    ? -1
+    : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  // The total from the rollup by status when the filters are on its grain (a few hundred rows); a unit's
+  // problems from the full rollup for those it leads and counted for the rest (see unitSplitOf); else counted.
+  const rollup = timeDependent ? null : rollupQueryOf({ ...fc, filters });
+  const split = timeDependent || rollup ? null : unitSplitOf({ ...fc, filters });
+  // A unit's list by status alone: those it leads counted from the index of lead units by status.
+  const byStatus = timeDependent || rollup || split ? null : unitStatusSplitOf({ ...fc, filters });
+  const led = split
+    ? () => countFromRollup(ctx.db, split.led)
+    : byStatus
+      ? () => problemsRepository.countLed(ctx.db, p.jurisdictionId, byStatus.unitIds, byStatus.statuses)
+      : null;
+  const rest = split?.rest ?? byStatus?.rest;
+  const count = async () => {
+    if (rollup) return countFromRollup(ctx.db, rollup);
+    if (!led || !rest) return problemsRepository.count(ctx.db, fc);
+    const [a, b] = await Promise.all([led(), problemsRepository.count(ctx.db, rest)]);
+    return a + b;
+  };
+  const [items, total] = await Promise.all([
+    problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize, after),
+    timeDependent ? count() : countCache.getOrCompute(countKey, version, count),
+  ]);
+  const ref = await ctx.reference.get(p.jurisdictionId);
+  const supporting = await problemsRepository.supportingUnits(
+    ctx.db,
+    p.jurisdictionId,
+    items.map((i) => i.id),
+  );
+  return {
+    items: items.map((r) => problemFromRow(r, ref, supporting.get(r.id) ?? [], false)),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    // A full page may have more after it: where to go on from its last problem.
+    nextCursor: items.length === query.pageSize ? cursorOf(query.sort, items[items.length - 1]!, sort) : null,
+  };
+}
+
+/** The cursor after a row: the order it belongs to, the row's value in that order, and its id. */
+function cursorOf(order: string, row: ProblemRow, sort: SortKey): string {
+  return Buffer.from(JSON.stringify([order, row[SORT_FIELDS[sort]], row.id])).toString('base64url');
+}
+
+/** Where a cursor points, for the order it must have been made in; 400 for anything else. */
+function cursorPosition(cursor: string, order: string, page: number): { value: string | null; id: string } {
+  if (page !== 1) throw badRequest('cursor: a cursor continues a list by itself; it takes no page');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    typeof parsed[0] !== 'string' ||
+    (parsed[1] !== null && typeof parsed[1] !== 'string') ||
+    typeof parsed[2] !== 'string'
+  )
+    throw badRequest('cursor: not a cursor this list gave (use the nextCursor of the previous page)');
+  if (parsed[0] !== order)
+    throw badRequest(
+      `cursor: it continues the order ${parsed[0]}, not ${order}; ask with sort=${parsed[0]} or start again without a cursor`,
+    );
+  return { value: parsed[1] as string | null, id: parsed[2] as string };
+}
+
+/** What dispatching now would set as deadlines (for the console's preview). */
+export async function previewDeadlines(ctx: AppContext, p: Principal, id: string, urgency?: string) {
+  const { row } = await loadVisible(ctx, ctx.db, p, id);
+  const ref = await ctx.reference.get(p.jurisdictionId);
+  return deadlines(ref, row.category_code, urgency ?? row.urgency, ctx.clock.now());
+}
+
+/** Queue counts for the console home page, within what the principal sees. */
+export async function queues(ctx: AppContext, p: Principal) {
+  const rows = await problemsRepository.queueCounts(ctx.db, filterContext(ctx, p, {}));
+  const sum = (pred: (r: { status: string; dueState: string }) => boolean) =>
+    rows.filter(pred).reduce((s, r) => s + r.n, 0);
+  return {
+    pending_review: sum((r) => r.status === 'submitted'),
+    to_sign: sum((r) => r.status === 'assigned'),
+    to_redispatch: sum((r) => r.status === 'bounced'),
+    in_progress: sum((r) => r.status === 'in_progress'),
+    due_soon: sum((r) => r.dueState === 'due_soon'),
+    overdue: sum((r) => r.dueState === 'overdue'),
+    closure_requested: sum((r) => r.status === 'closure_requested'),
+  };
+}
+
+/** Map markers within what the principal sees. */
+export async function mapPoints(ctx: AppContext, p: Principal, filters: ProblemFilters) {
+  const rows = await problemsRepository.mapPoints(ctx.db, filterContext(ctx, p, filters), 20_000);
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    lat: r.lat!,
+    lng: r.lng!,
+    status: r.status,
+  }));
+}
+
+/** Open problems of the same category nearby, for merging duplicates. */
+export async function similarProblems(ctx: AppContext, p: Principal, id: string) {
+  const { row } = await loadVisible(ctx, ctx.db, p, id);
+  const ref = await ctx.reference.get(p.jurisdictionId);
+  const rows = await problemsRepository.similar(ctx.db, p.jurisdictionId, row, 20);
+  return rows.map((r) => problemFromRow(r, ref, [], false));
+}
