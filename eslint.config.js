@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
+import { boundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'web/dist/', 'data/', 'bench/results/', '.tmp/'] },
@@ -18,6 +19,7 @@ export default tseslint.config(
     files: ['src/test/**', '**/__tests__/**', 'e2e/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  ...boundaries,
   // --- web/: the browser apps (Vue single-file components and their TypeScript) ---
   ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['web/**/*.vue'] })),
   {

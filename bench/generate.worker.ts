@@ -4,7 +4,7 @@
  * thread hands out credits; each lets one more chunk be prepared, so at most a few wait in memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ChunkPreparer, type LoadPlan } from '../src/modules/ledger/bulk.prepare.ts';
+import { ChunkPreparer, type LoadPlan } from '../src/modules/ledger/index.ts';
 import { random } from '../src/kernel/random.ts';
 import { contextOf, makeProblem, type ReferenceRows } from './synth.ts';
 

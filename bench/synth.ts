@@ -4,7 +4,7 @@
  * one problem at a time. The generator's worker thread (generate.worker.ts) runs it beside the writing.
  */
 import { ReferenceData, type referenceRepository } from '../src/modules/reference/index.ts';
-import type { ImportProblem } from '../src/modules/ledger/ledger.schema.ts';
+import type { ImportProblem } from '../src/modules/ledger/index.ts';
 import type { Rng } from '../src/kernel/random.ts';
 
 /** Two years of reports. */

@@ -15,19 +15,8 @@ import type { DialectAdapter } from './dialect/types.ts';
 import { sqliteAdapter } from './dialect/sqlite.ts';
 import { postgresAdapter } from './dialect/postgres.ts';
 import type { DB } from './schema.ts';
+import { MIGRATIONS } from './migrations/index.ts';
 import { WriteBatcher, type Durability, type GroupJob, type WriteJob } from './writes.ts';
-import * as m0001 from './migrations/0001_core.ts';
-import * as m0002 from './migrations/0002_results_index.ts';
-import * as m0003 from './migrations/0003_kpi_rollup.ts';
-import * as m0004 from './migrations/0004_geo_cells.ts';
-import * as m0005 from './migrations/0005_status_rollup.ts';
-import * as m0006 from './migrations/0006_lean_rollup_trigger.ts';
-import * as m0007 from './migrations/0007_search_without_positions.ts';
-import * as m0008 from './migrations/0008_lean_indexes.ts';
-import * as m0009 from './migrations/0009_unit_and_order_indexes.ts';
-import * as m0010 from './migrations/0010_guard_counters.ts';
-import * as m0012 from './migrations/0012_open311_media.ts';
-import * as m0020 from './migrations/0020_services_shared.ts';
 
 export type { DB } from './schema.ts';
 export type { DialectAdapter } from './dialect/types.ts';
@@ -187,27 +176,12 @@ export function openDatabase(config: DatabaseConfig): Database {
   };
 }
 
-const migrations: Record<string, { up: (db: Kysely<unknown>, dialect: DialectAdapter) => Promise<void> }> = {
-  '0001_core': m0001,
-  '0002_results_index': m0002,
-  '0003_kpi_rollup': m0003,
-  '0004_geo_cells': m0004,
-  '0005_status_rollup': m0005,
-  '0006_lean_rollup_trigger': m0006,
-  '0007_search_without_positions': m0007,
-  '0008_lean_indexes': m0008,
-  '0009_unit_and_order_indexes': m0009,
-  '0010_guard_counters': m0010,
-  '0012_open311_media': m0012,
-  '0020_services_shared': m0020,
-};
-
 /** Runs every pending migration; throws with the failing migration's name. */
 export async function migrate(database: Database): Promise<string[]> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
-      for (const [name, m] of Object.entries(migrations)) {
+      for (const [name, m] of Object.entries(MIGRATIONS)) {
         out[name] = { up: (db) => m.up(db, database.dialect) };
       }
       return out;

@@ -9,7 +9,7 @@ import { uuidv7 } from '../kernel/ids.ts';
 import { random } from '../kernel/random.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
-import { createApiKey, principalOf } from '../modules/auth/auth.service.ts';
+import { createApiKey, principalOf } from '../modules/auth/index.ts';
 import { act, createProblem } from '../modules/problems/index.ts';
 import { createUser, usersRepository } from '../modules/users/index.ts';
 import { referenceRepository } from '../modules/reference/index.ts';

@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
 /**
  * Field encryption for personal data (ID numbers): AES-256-GCM with a key id prefix so keys can rotate,
@@ -69,27 +67,13 @@ export class FieldCipher {
 }
 
 /**
- * Loads the keys: `QINGDAN_KEYS` (comma list of `id=base64key`, the first is current) or a key file in
- * the data folder, created with a fresh random key at first start (mode 0600).
+ * A cipher from a key list: `id=base64key` entries separated by commas or new lines, the first current.
+ * Reading the list (from the environment or the key file) is the platform's key store.
  */
-export function loadFieldCipher(dataDir: string, env: NodeJS.ProcessEnv = process.env): FieldCipher {
+export function fieldCipherFromSpec(spec: string): FieldCipher {
   const keys = new Map<string, Buffer>();
   let current = '';
-  const fromEnv = env.QINGDAN_KEYS;
-  let spec = fromEnv;
-  if (!spec) {
-    const file = path.join(dataDir, 'secret.keys');
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(dataDir, { recursive: true });
-      fs.writeFileSync(file, `k1=${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    }
-    spec = fs
-      .readFileSync(file, 'utf8')
-      .trim()
-      .split(/\s*\n\s*/)
-      .join(',');
-  }
-  for (const part of spec.split(',')) {
+  for (const part of spec.split(/\s*[,\n]\s*/)) {
     const [id, b64] = part.trim().split('=', 2);
     if (!id || !b64) continue;
     const key = Buffer.from(b64, 'base64');
@@ -104,4 +88,9 @@ export function loadFieldCipher(dataDir: string, env: NodeJS.ProcessEnv = proces
   const lookup = keys.has('lookup') ? 'lookup' : ids[ids.length - 1]!;
   if (lookup === 'lookup' && ids.length === 1) throw new Error('the lookup key cannot be the only key');
   return new FieldCipher(keys, current === 'lookup' ? ids.find((i) => i !== 'lookup')! : current, lookup);
+}
+
+/** A fresh key list of one random key, as the key file holds it. */
+export function newKeySpec(): string {
+  return `k1=${crypto.randomBytes(32).toString('base64')}\n`;
 }

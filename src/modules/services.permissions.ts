@@ -1,5 +1,5 @@
 /** The permission-matrix rows of the resident-service modules, merged into the core's matrix. */
-import type { Permission } from '../server/permissions.ts';
+import type { Permission } from '../platform/permissions.ts';
 import { directoryPermissions } from './directory/directory.permissions.ts';
 import { entitlementsPermissions } from './entitlements/entitlements.permissions.ts';
 import { registryPermissions } from './registry/registry.permissions.ts';

@@ -8,7 +8,7 @@ import { redactText } from '../kernel/redact.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
-import { principalFromApiKey } from '../modules/auth/auth.service.ts';
+import { principalFromApiKey } from '../modules/auth/index.ts';
 import {
   PUBLISHED_STATUSES,
   TRANSITIONS,

@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { Config } from '../config.ts';
 import { migrate, openDatabase } from '../db/index.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
-import { loadFieldCipher } from '../kernel/secrets.ts';
+import { loadFieldCipher } from '../platform/keyStore.ts';
 import { ReferenceService } from '../modules/reference/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { reloadJurisdictions } from '../platform/jurisdictions.ts';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { principalFromApiKey, principalFromSession } from '../modules/auth/auth.service.ts';
+import { principalFromApiKey, principalFromSession } from '../modules/auth/index.ts';
 import { idempotencyRepository } from '../platform/idempotency.repository.ts';
 import { getProblem } from '../modules/problems/index.ts';
 import type { AppContext } from '../platform/context.ts';

@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import type { AppContext } from '../platform/context.ts';
 import { buildApp } from './app.ts';
-import { startDeadlineScheduler } from '../modules/problems/deadlineScheduler.ts';
+import { startDeadlineScheduler } from '../modules/problems/index.ts';
 import { writeCheckpoints } from '../modules/audit/index.ts';
 
 /** How long requests in flight may take to finish after SIGTERM before their connections are cut. */

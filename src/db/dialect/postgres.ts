@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import { rowSetOf } from './rowSet.ts';
-import type { DialectAdapter } from './types.ts';
-import { LEVELS } from '../migrations/0003_kpi_rollup.ts';
+import type { DialectAdapter, RollupDialect } from './types.ts';
+import { ROLLUP_TABLE_NAMES } from '../rollupTables.ts';
 
 /**
  * See DialectAdapter.tidyRollups. A full vacuum: a plain one frees the dead rows but keeps their pages, which
@@ -12,8 +12,7 @@ import { LEVELS } from '../migrations/0003_kpi_rollup.ts';
  * writes and summaries back.
  */
 async function tidyRollups(db: Kysely<DB>): Promise<void> {
-  const tables = [...LEVELS.flatMap((l) => [l.table, l.indicators]), 'problem_close_hours'];
-  await sql.raw(`vacuum (full, analyze) ${tables.join(', ')}`).execute(db);
+  await sql.raw(`vacuum (full, analyze) ${ROLLUP_TABLE_NAMES.join(', ')}`).execute(db);
 }
 
 /** Rows per statement of a bulk insert. */
@@ -53,6 +52,7 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
         )
       );
     },
+    rollup: postgresRollup,
     async createProblemSearchIndex(db: Kysely<unknown>) {
       await sql`create table problem_search (
         jurisdiction_id text not null,
@@ -169,3 +169,33 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
     },
   };
 }
+
+/** The problems a bulk load has written, to be added to the rollup when it ends. */
+const PENDING = 'bulk_rollup_pending';
+
+/**
+ * PostgreSQL's rollup: a bulk load sets a transaction-local setting the trigger functions obey, notes its
+ * problems in a temporary table and adds them all once, at resume: every upsert of a rollup row leaves a row
+ * version that nothing can reclaim before the load's one transaction commits, so adding chunk by chunk would
+ * grow with the square of the load.
+ */
+const postgresRollup: RollupDialect = {
+  monthOfRow: (r) => `to_char((${r}.created_at)::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM')`,
+  wholeHourOfRow: (r) => `cast(floor(${r}.close_hours) as bigint)`,
+  scanHint: '',
+  suspendStatements: () => [
+    `select set_config('qingdan.bulk_load', 'on', true)`,
+    `create temporary table ${PENDING} (jurisdiction_id text not null, id text not null) on commit drop`,
+  ],
+  resumeStatements: (parts) => [
+    // Temporary tables are never analyzed by themselves: the planner learns how many problems came.
+    `analyze ${PENDING}`,
+    ...parts.addMatching(`(x.jurisdiction_id, x.id) in (select jurisdiction_id, id from ${PENDING})`),
+    `drop table ${PENDING}`,
+    `select set_config('qingdan.bulk_load', 'off', true)`,
+  ],
+  async addLoaded(trx, _parts, jurisdictionId, problemIds) {
+    await sql`insert into ${sql.table(PENDING)} (jurisdiction_id, id)
+      select ${jurisdictionId}, unnest(${problemIds}::text[])`.execute(trx);
+  },
+};

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { rowSetOf } from './rowSet.ts';
-import type { DialectAdapter } from './types.ts';
+import type { DialectAdapter, RollupDialect, RollupParts } from './types.ts';
 
 /** The most rows one insert statement of a bulk insert writes (see bulkInsert). */
 const BULK_RUN = 32;
@@ -58,6 +58,7 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         )
       );
     },
+    rollup: sqliteRollup,
     async createProblemSearchIndex(db: Kysely<unknown>) {
       await sql`create table problem_search_map (
         rowid integer primary key,
@@ -199,3 +200,61 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
     },
   };
 }
+
+/** SQLite's triggers that keep the rollup: [name, create statement]. */
+function rollupTriggers(parts: RollupParts): [string, string][] {
+  const onProblem = (r: string, sign: 1 | -1) => {
+    const indicators = parts.indicatorUpsertsFromProblem(r, sign);
+    return [
+      ...parts.problemUpserts(r, sign).flatMap((s, i) => [s, indicators[i]!]),
+      parts.histogramUpsert(r, sign),
+    ];
+  };
+  const onIndicator = (r: string, sign: 1 | -1) => parts.indicatorUpsertsFromIndicator(r, sign);
+  const changed = parts.watched.map((c) => `old.${c} is not new.${c}`).join(' or ');
+  const trigger = (name: string, on: string, body: string[]): [string, string] => [
+    name,
+    `create trigger ${name} ${on} begin ${body.map((s) => `${s};`).join(' ')} end`,
+  ];
+  return [
+    trigger('problems_rollup_insert', 'after insert on problems', onProblem('new', 1)),
+    trigger(
+      'problems_rollup_update',
+      `after update of ${parts.watched.join(', ')} on problems when ${changed}`,
+      [...onProblem('old', -1), ...onProblem('new', 1)],
+    ),
+    trigger('problems_rollup_delete', 'after delete on problems', onProblem('old', -1)),
+    trigger('indicators_rollup_insert', 'after insert on result_indicators', onIndicator('new', 1)),
+    trigger('indicators_rollup_update', 'after update on result_indicators', [
+      ...onIndicator('old', -1),
+      ...onIndicator('new', 1),
+    ]),
+    trigger('indicators_rollup_delete', 'after delete on result_indicators', onIndicator('old', -1)),
+  ];
+}
+
+/** Problems added to the rollup per statement during a bulk load. */
+const ROLLUP_ADD_CHUNK = 5000;
+
+/**
+ * SQLite's rollup: a bulk load holds the only write lock, so it drops the triggers until resume creates them
+ * again (in the same transaction) and adds each chunk's problems as they come.
+ */
+const sqliteRollup: RollupDialect = {
+  monthOfRow: (r) => `strftime('%Y-%m', ${r}.created_at, '+8 hours')`,
+  wholeHourOfRow: (r) => `cast(${r}.close_hours as integer)`,
+  scanHint: ' not indexed',
+  suspendStatements: (parts) => rollupTriggers(parts).map(([name]) => `drop trigger if exists ${name}`),
+  resumeStatements: (parts) => rollupTriggers(parts).map(([, s]) => s),
+  async addLoaded(trx, parts, jurisdictionId, problemIds) {
+    const statements = parts.addMatching(
+      `x.jurisdiction_id = ? and x.id in (select value from json_each(?))`,
+    );
+    for (let i = 0; i < problemIds.length; i += ROLLUP_ADD_CHUNK) {
+      const ids = JSON.stringify(problemIds.slice(i, i + ROLLUP_ADD_CHUNK));
+      // Only the grouped pass over the problems takes the parameters; the levels are summed from its table.
+      for (const s of statements)
+        await trx.executeQuery(CompiledQuery.raw(s, s.includes('?') ? [jurisdictionId, ids] : []));
+    }
+  },
+};

@@ -14,10 +14,53 @@ export interface ColumnTypes {
   real: 'real' | 'double precision';
 }
 
+/**
+ * The dialect-free SQL text the KPI rollup is made of (built by the stats module), from which each dialect
+ * makes its triggers and its bulk-load steps. `r` names a problems row (NEW, OLD or an alias); sign 1 adds
+ * the row's contribution, -1 takes it away.
+ */
+export interface RollupParts {
+  /** The problems columns whose change can move a problem's contribution. */
+  watched: readonly string[];
+  /** One upsert per level adding the row's measures. */
+  problemUpserts(r: string, sign: 1 | -1): string[];
+  /** One upsert per level adding the row's result indicators (when it is resolved). */
+  indicatorUpsertsFromProblem(r: string, sign: 1 | -1): string[];
+  /** The upsert counting the row in the close-time histogram (when it has a close time). */
+  histogramUpsert(r: string, sign: 1 | -1): string;
+  /** One upsert per level adding one result_indicators row at its problem's grain. */
+  indicatorUpsertsFromIndicator(r: string, sign: 1 | -1): string[];
+  /** Statements adding the problems matching `where` (over `problems x`) to every level, as upserts. */
+  addMatching(where: string): string[];
+}
+
+/** What the KPI rollup needs from the dialect: expressions, triggers and the bulk-load steps. */
+export interface RollupDialect {
+  /** SQL text of 'YYYY-MM' of row `r`'s creation time in the jurisdiction's time zone (+08:00). */
+  monthOfRow(r: string): string;
+  /** SQL text of the whole hour of row `r`'s close time (the histogram's bucket). */
+  wholeHourOfRow(r: string): string;
+  /** What follows `problems x` to read the whole table rather than through an index ('' where moot). */
+  scanHint: string;
+  /** Stops the triggers for the caller's (bulk-load) transaction. */
+  suspendStatements(parts: RollupParts): string[];
+  /** Starts them again and adds what the load noted but did not add yet. */
+  resumeStatements(parts: RollupParts): string[];
+  /** Adds (or notes, to add at resume) newly inserted problems of one jurisdiction during a bulk load. */
+  addLoaded(
+    trx: Kysely<DB> | Transaction<DB>,
+    parts: RollupParts,
+    jurisdictionId: string,
+    problemIds: string[],
+  ): Promise<void>;
+}
+
 /** Everything that differs between SQLite and PostgreSQL lives behind this interface. */
 export interface DialectAdapter {
   readonly name: 'sqlite' | 'postgres';
   readonly types: ColumnTypes;
+  /** The KPI rollup's dialect-specific SQL. */
+  readonly rollup: RollupDialect;
   /** Creates the full-text index for problems (a dialect-specific migration step). */
   createProblemSearchIndex(db: Kysely<unknown>): Promise<void>;
   /** Writes the tokenised search text of one problem into the full-text index. */

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadFieldCipher } from '../secrets.ts';
+import { fieldCipherFromSpec } from '../secrets.ts';
 
 const key = () => crypto.randomBytes(32).toString('base64');
 
 describe('field encryption', () => {
   it('encrypts, detects tampering, and keeps lookups and old values readable across a key rotation', () => {
     const k1 = key();
-    const before = loadFieldCipher('/nonexistent', { QINGDAN_KEYS: `k1=${k1}` });
+    const before = fieldCipherFromSpec(`k1=${k1}`);
     const sealed = before.encrypt('43020219900101123X');
     expect(sealed.startsWith('k1:')).toBe(true);
     expect(sealed).not.toContain('1990');
@@ -16,7 +16,7 @@ describe('field encryption', () => {
     expect(() => before.decrypt(forged)).toThrow();
 
     // Rotation: a new current key in front, the old one kept behind it.
-    const after = loadFieldCipher('/nonexistent', { QINGDAN_KEYS: `k2=${key()},k1=${k1}` });
+    const after = fieldCipherFromSpec(`k2=${key()},k1=${k1}`);
     expect(after.decrypt(sealed)).toBe('43020219900101123X');
     expect(after.needsRotation(sealed)).toBe(true);
     expect(after.encrypt('x').startsWith('k2:')).toBe(true);

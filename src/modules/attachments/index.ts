@@ -1,3 +1,4 @@
+export { attachmentsRoutes } from './attachments.routes.ts';
 export {
   storeAttachment,
   linkAttachments,

@@ -12,8 +12,9 @@ import {
   revokeApiKey,
   verifyOtp,
 } from './auth.service.ts';
+// eslint-disable-next-line import-x/no-restricted-paths -- issue 19: users has no account service for auth yet
 import { usersRepository } from '../users/users.repository.ts';
-import { userFromRow } from '../users/users.service.ts';
+import { userFromRow } from '../users/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import { listAnswer, listOf } from '../../platform/lists.ts';
 

@@ -1,4 +1,4 @@
-import type { Permission } from '../../server/permissions.ts';
+import type { Permission } from '../../platform/permissions.ts';
 
 const KEEPERS = ['admin', 'supervisor'] as const;
 

@@ -1,4 +1,4 @@
-import type { Permission } from '../../server/permissions.ts';
+import type { Permission } from '../../platform/permissions.ts';
 
 /** The entitlement ledger's rows of the permission matrix. */
 export const entitlementsPermissions: Record<string, Permission> = {

@@ -7,7 +7,7 @@ import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 // The stats module has no index.ts yet; its service is the public surface used here.
-import { summary } from '../stats/stats.service.ts';
+import { summary } from '../stats/index.ts';
 import { ledgerRepository } from './ledger.repository.ts';
 import type { Briefing, BriefingQuery } from './ledger.schema.ts';
 

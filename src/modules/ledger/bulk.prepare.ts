@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problemSearchText } from '../../kernel/text.ts';
-import { RUNNING_STATUSES } from '../problems/problems.lifecycle.ts';
+import { RUNNING_STATUSES } from '../problems/index.ts';
 import type { RowSet } from '../../db/dialect/rowSet.ts';
 import type { ActionRow, ProblemRow } from '../problems/index.ts';
 import type { ImportProblem } from './ledger.schema.ts';

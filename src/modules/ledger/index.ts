@@ -23,7 +23,6 @@ export {
 } from './bulk.prepare.ts';
 export type { RowSet } from '../../db/dialect/rowSet.ts';
 export { briefing, formatYuan } from './briefing.ts';
-export { ledgerRepository } from './ledger.repository.ts';
 export {
   LEDGER_COLUMNS,
   MAX_LEDGER_ROWS,

@@ -7,7 +7,7 @@ import type ExcelJS from 'exceljs';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { nextCounter } from '../../db/counters.ts';
-import { addToRollup, rebuildRollups, runBulkRollup } from '../../db/migrations/0003_kpi_rollup.ts';
+import { addToRollup, rebuildRollups, runBulkRollup } from '../stats/index.ts';
 import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { maskPhone } from '../../kernel/mask.ts';
 import { redactFields } from '../../kernel/redact.ts';

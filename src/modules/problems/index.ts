@@ -1,3 +1,4 @@
+export { problemsRoutes } from './problems.routes.ts';
 export { createProblem, validateFields } from './problems.create.ts';
 export { act } from './problems.actions.ts';
 export {
@@ -11,6 +12,7 @@ export {
 } from './problems.read.ts';
 export { problemFromRow, actionFromRow, resultOf } from './problems.presenter.ts';
 export { appendAction, appendActions } from './problems.log.ts';
+// eslint-disable-next-line no-restricted-syntax -- issue 19: stats, ledger and Open311 still run problems' SQL
 export {
   problemsRepository,
   applyFilters,
@@ -41,9 +43,10 @@ export {
   CreateProblem,
   type Problem,
   type ProblemDetail,
+  Result,
 } from './problems.schema.ts';
-export { visibilityOf, canSee, seesPersonalData } from './problems.policy.ts';
-export { runDeadlineScan } from './deadlineScheduler.ts';
+export { visibilityOf, canSee, seesPersonalData, type Visibility } from './problems.policy.ts';
+export { runDeadlineScan, startDeadlineScheduler } from './deadlineScheduler.ts';
 export {
   ROLLUP_TABLES,
   monthStart,

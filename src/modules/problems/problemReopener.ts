@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { AppContext } from '../../platform/context.ts';
-import type { ReferenceData } from '../reference/reference.service.ts';
+import type { ReferenceData } from '../reference/index.ts';
 import { notice } from './handlers/handler.ts';
 import { changeProblem } from './problems.changes.ts';
 import { deadlines } from './problems.deadlines.ts';

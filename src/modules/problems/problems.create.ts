@@ -15,8 +15,9 @@ import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { idempotencyRepository } from '../../platform/idempotency.repository.ts';
 import { linkAttachments } from '../attachments/index.ts';
-import type { ReferenceData } from '../reference/reference.service.ts';
-import type { Category } from '../reference/reference.schema.ts';
+import type { ReferenceData } from '../reference/index.ts';
+import type { Category } from '../reference/index.ts';
+// eslint-disable-next-line import-x/no-restricted-paths -- issue 19: users has no contact lookup service yet
 import { usersRepository } from '../users/users.repository.ts';
 import { insertProblems, type IdempotencyRef } from './problems.changes.ts';
 import { actorOf } from './problems.log.ts';

@@ -1,4 +1,4 @@
-import type { ReferenceData } from '../reference/reference.service.ts';
+import type { ReferenceData } from '../reference/index.ts';
 
 /** The deadlines of a problem dispatched (or reopened) at `from`: its time-limit rule on the working-day calendar. */
 export function deadlines(ref: ReferenceData, categoryCode: string, urgency: string, from: Date) {

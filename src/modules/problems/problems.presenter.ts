@@ -4,7 +4,7 @@
  */
 import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
-import type { ReferenceData } from '../reference/reference.service.ts';
+import type { ReferenceData } from '../reference/index.ts';
 import {
   LOG_ONLY_LABELS,
   STATUS_LABELS,

@@ -1,4 +1,4 @@
-import { LEVELS } from '../../db/migrations/0003_kpi_rollup.ts';
+import { ROLLUP_LEVELS as LEVELS } from '../../db/rollupTables.ts';
 import type { FilterContext } from './problems.repository.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { KINDS } from '../reference/reference.schema.ts';
-import { URGENCIES } from '../reference/reference.schema.ts';
+import { KINDS } from '../reference/index.ts';
+import { URGENCIES } from '../reference/index.ts';
 import { ACTIONS, RATINGS, STATUSES } from './problems.lifecycle.ts';
 
 /** Where a problem came from. */

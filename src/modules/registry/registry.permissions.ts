@@ -1,4 +1,4 @@
-import type { Permission } from '../../server/permissions.ts';
+import type { Permission } from '../../platform/permissions.ts';
 
 const STAFF = ['admin', 'supervisor', 'unit_handler'] as const;
 const SUPERVISION = ['supervisor', 'admin'] as const;

@@ -1,3 +1,4 @@
+export { statsRoutes } from './stats.routes.ts';
 export { summary, summaryAnswer, publicResults } from './stats.service.ts';
 export {
   SummaryQuery,
@@ -6,3 +7,4 @@ export {
   GROUP_BY,
   type SummaryQuery as SummaryQueryType,
 } from './stats.schema.ts';
+export { rebuildRollups, runBulkRollup, addToRollup } from './rollup/rollup.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProblemFilters, Result } from '../problems/problems.schema.ts';
+import { ProblemFilters, Result } from '../problems/index.ts';
 import { listOf } from '../../platform/lists.ts';
 
 export const GROUP_BY = [

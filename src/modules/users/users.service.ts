@@ -6,7 +6,7 @@ import { hasRole, type Principal, type Role } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, conflict, notFound, preconditionFailed } from '../../platform/errors.ts';
 import { recordAudit, userGrantDigest } from '../audit/index.ts';
-import { forgetUserSessions } from '../auth/auth.service.ts';
+import { forgetUserSessions } from '../auth/index.ts';
 import { usersRepository, type UserRow } from './users.repository.ts';
 import type { User, UserInput } from './users.schema.ts';
 

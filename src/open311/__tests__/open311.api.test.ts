@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
-import { createApiKey, revokeApiKey } from '../../modules/auth/auth.service.ts';
+import { createApiKey, revokeApiKey } from '../../modules/auth/index.ts';
 import { w3c } from '../open311.format.ts';
 import {
   acceptPending,

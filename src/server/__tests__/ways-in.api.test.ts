@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingSms } from '../../adapters/sms/index.ts';
 import { HETANG } from '../../demo/hetang.ts';
-import { LOCKOUT, OTP } from '../../modules/auth/auth.service.ts';
+import { LOCKOUT, OTP } from '../../modules/auth/index.ts';
 import { startTestApp, TEST_DB, type Client, type TestApp } from '../../test/harness.ts';
 
 /**

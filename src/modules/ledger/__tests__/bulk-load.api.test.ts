@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../kernel/chain.ts';
 import { HETANG } from '../../../demo/hetang.ts';
-import { LEVELS, rebuildRollupStatements } from '../../../db/migrations/0003_kpi_rollup.ts';
+import { ROLLUP_TABLE_NAMES } from '../../../db/rollupTables.ts';
+import { rebuildRollups } from '../../stats/index.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { actionHashRecord, verifyChains } from '../../audit/index.ts';
 import {
@@ -67,7 +68,7 @@ function problem(i: number, over: Partial<ImportProblem> = {}): ImportProblem {
 /** The rows of every KPI rollup with something in them, comparable across rebuilds. */
 async function rollups(app: TestApp): Promise<string[]> {
   const out: string[] = [];
-  for (const table of [...LEVELS.flatMap((l) => [l.table, l.indicators]), 'problem_close_hours']) {
+  for (const table of ROLLUP_TABLE_NAMES) {
     const r = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(app.ctx.db);
     for (const row of r.rows) {
       const plain = Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? v : Number(v)] as const);
@@ -184,7 +185,7 @@ describe('bulk load', () => {
     const summary = (await sup.get('/api/stats/summary?groupBy=township')).body;
     expect(summary.totals.received).toBe(35);
     await app.ctx.db.transaction().execute(async (trx) => {
-      for (const s of rebuildRollupStatements(app.ctx.dialect)) await sql.raw(s).execute(trx);
+      await rebuildRollups(trx, app.ctx.dialect);
     });
     expect(await rollups(app)).toEqual(kept);
     const first = await app.ctx.db
@@ -200,7 +201,7 @@ describe('bulk load', () => {
     const moved = await rollups(app);
     expect(moved).not.toEqual(kept);
     await app.ctx.db.transaction().execute(async (trx) => {
-      for (const s of rebuildRollupStatements(app.ctx.dialect)) await sql.raw(s).execute(trx);
+      await rebuildRollups(trx, app.ctx.dialect);
     });
     expect(await rollups(app)).toEqual(moved);
   });

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
-import { Summary } from '../../stats/stats.schema.ts';
-import { summary } from '../../stats/stats.service.ts';
+import { Summary } from '../../stats/index.ts';
+import { summary } from '../../stats/index.ts';
 
 /** Lists and details go out gzip-compressed to clients that ask, and stay exact after every write. */
 describe('compressed answers', () => {

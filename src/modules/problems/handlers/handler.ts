@@ -4,7 +4,7 @@ import type { DB } from '../../../db/schema.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import type { Principal } from '../../../kernel/roles.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import type { ReferenceData } from '../../reference/reference.service.ts';
+import type { ReferenceData } from '../../reference/index.ts';
 import type { ActionName } from '../problems.lifecycle.ts';
 import type { ProblemRow } from '../problems.repository.ts';
 import type { ActionBody } from '../problems.schema.ts';

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
-import {
-  addToRollup,
-  LEVELS,
-  rebuildRollupStatements,
-  runBulkRollup,
-} from '../../../db/migrations/0003_kpi_rollup.ts';
+import { ROLLUP_LEVELS as LEVELS } from '../../../db/rollupTables.ts';
+import { addToRollup, runBulkRollup } from '../rollup/rollup.ts';
+import { rebuildRollupStatements } from '../rollup/rollup.sql.ts';
 import {
   countFromRollup,
   problemsRepository,
@@ -15,7 +12,7 @@ import {
   type FilterContext,
   type ProblemFilters,
 } from '../../problems/index.ts';
-import type { Visibility } from '../../problems/problems.policy.ts';
+import type { Visibility } from '../../problems/index.ts';
 import { rollupRepository, statsRepository, type GroupKey } from '../stats.repository.ts';
 import { kpiSums, rollupQueryOf, splitMedianHours } from '../stats.service.ts';
 import { GROUP_BY } from '../stats.schema.ts';

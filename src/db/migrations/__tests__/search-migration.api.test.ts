@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { startTestApp, TEST_DB, type TestApp } from '../../test/harness.ts';
-import { up as searchWithoutPositions } from '../migrations/0007_search_without_positions.ts';
+import { startTestApp, TEST_DB, type TestApp } from '../../../test/harness.ts';
+import { up as searchWithoutPositions } from '../0007_search_without_positions.ts';
 
 /**
  * Migration 0007 makes SQLite's full-text table again without token positions and fills it from the

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { DialectAdapter } from '../dialect/types.ts';
+import * as m0001 from './0001_core.ts';
+import * as m0002 from './0002_results_index.ts';
+import * as m0003 from './0003_kpi_rollup.ts';
+import * as m0004 from './0004_geo_cells.ts';
+import * as m0005 from './0005_status_rollup.ts';
+import * as m0006 from './0006_lean_rollup_trigger.ts';
+import * as m0007 from './0007_search_without_positions.ts';
+import * as m0008 from './0008_lean_indexes.ts';
+import * as m0009 from './0009_unit_and_order_indexes.ts';
+import * as m0010 from './0010_guard_counters.ts';
+import * as m0012 from './0012_open311_media.ts';
+import * as m0020 from './0020_services_shared.ts';
+
+/** One migration step, run once on either dialect. */
+export interface MigrationStep {
+  up: (db: Kysely<unknown>, dialect: DialectAdapter) => Promise<void>;
+}
+
+/**
+ * Every migration by name, in order: the only door to migrations/, opened by the migrator alone. A migration
+ * is frozen history; runtime code never imports one (it keeps its own copy of what it needs).
+ */
+export const MIGRATIONS: Record<string, MigrationStep> = {
+  '0001_core': m0001,
+  '0002_results_index': m0002,
+  '0003_kpi_rollup': m0003,
+  '0004_geo_cells': m0004,
+  '0005_status_rollup': m0005,
+  '0006_lean_rollup_trigger': m0006,
+  '0007_search_without_positions': m0007,
+  '0008_lean_indexes': m0008,
+  '0009_unit_and_order_indexes': m0009,
+  '0010_guard_counters': m0010,
+  '0012_open311_media': m0012,
+  '0020_services_shared': m0020,
+};
