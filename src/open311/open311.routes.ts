@@ -4,7 +4,7 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { acceptsGzip, COMPRESS_MIN_BYTES } from '../platform/sendAnswer.ts';
 import type { App } from '../platform/types.ts';
-import { principalFromApiKey } from '../modules/auth/auth.service.ts';
+import { principalFromApiKey } from '../modules/auth/index.ts';
 import {
   CONTENT_TYPES,
   formatOfUrl,

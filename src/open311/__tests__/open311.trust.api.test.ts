@@ -4,7 +4,7 @@
  * times without a zone, characters counted as code points, and discovery's URL from the configuration.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../modules/auth/auth.service.ts';
+import { createApiKey } from '../../modules/auth/index.ts';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 import { w3c } from '../open311.format.ts';
 import { call, expectValid, form, xmlErrors } from './open311.helpers.ts';
