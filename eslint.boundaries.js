@@ -1,4 +1,4 @@
-// The doors between the layers of src/ (docs/decisions/0010-module-boundaries.md), checked by
+// The doors between the layers of src/ (DESIGN §4, issue 19), checked by
 // `npm run check`: modules talk through each other's index.ts, nothing reaches up into the server,
 // migrations are history that nothing imports, and the kernel is pure.
 import fs from 'node:fs';
