@@ -264,6 +264,8 @@ describe('8: trusted proxies are a list, not a switch', () => {
   it('keys per-address limits on the socket unless the proxy is listed', async () => {
     for (const [trustedProxies, expected] of [
       [[], '127.0.0.1'],
+      // A proxy is listed, but this connection does not come from it: its header counts for nothing.
+      [['10.9.9.9'], '127.0.0.1'],
       [['127.0.0.1'], '203.0.113.9'],
     ] as const) {
       const t = await startTestApp({ seed: 'reference', config: { trustedProxies: [...trustedProxies] } });
