@@ -181,6 +181,54 @@ export interface ServiceIndicatorTable {
   occurred_at: string;
 }
 
+export interface CareOrderTable {
+  jurisdiction_id: string;
+  id: string;
+  person_id: string;
+  kind: string;
+  status: string;
+  urgent: number;
+  placed_by_user_id: string | null;
+  placed_as: string;
+  provider_id: string | null;
+  /** JSON array of the providers that rejected it or let it time out. */
+  providers_tried: string;
+  accept_due_at: string | null;
+  worker_id: string | null;
+  scheduled_at: string;
+  village_code: string;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  price_fen: number;
+  subsidy_fen: number;
+  checkin_at: string | null;
+  checkin_distance_m: number | null;
+  checkout_at: string | null;
+  /** JSON array of photo hashes (check-in and check-out). */
+  photos: string;
+  /** JSON array of evidence flags. */
+  flags: string;
+  flags_cleared_by: string | null;
+  confirm_code_hash: string | null;
+  rating_level: string | null;
+  rating_comment: string | null;
+  problem_id: string | null;
+  failure_reason: string | null;
+  settlement_month: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface CarePhotoTable {
+  jurisdiction_id: string;
+  hash: string;
+  order_id: string;
+  created_at: string;
+}
+
 /** The resident-service tables, merged into `DB`. */
 export interface ServiceTables {
   households: HouseholdTable;
@@ -195,4 +243,6 @@ export interface ServiceTables {
   entitlement_accounts: EntitlementAccountTable;
   entitlement_entries: EntitlementEntryTable;
   service_indicators: ServiceIndicatorTable;
+  care_orders: CareOrderTable;
+  care_photos: CarePhotoTable;
 }

@@ -1,5 +1,6 @@
 /** The permission-matrix rows of the resident-service modules, merged into the core's matrix. */
 import type { Permission } from '../platform/permissions.ts';
+import { carePermissions } from './care/index.ts';
 import { directoryPermissions } from './directory/directory.permissions.ts';
 import { entitlementsPermissions } from './entitlements/entitlements.permissions.ts';
 import { registryPermissions } from './registry/registry.permissions.ts';
@@ -9,4 +10,5 @@ export const servicePermissions: Record<string, Permission> = {
   ...registryPermissions,
   ...directoryPermissions,
   ...entitlementsPermissions,
+  ...carePermissions,
 };

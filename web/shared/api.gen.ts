@@ -4923,6 +4923,426 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/care/kinds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/care/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          status?:
+            | 'requested'
+            | 'accepted'
+            | 'rejected'
+            | 'assigned'
+            | 'en_route'
+            | 'on_site'
+            | 'completed'
+            | 'confirmed'
+            | 'rated'
+            | 'settled'
+            | 'cancelled'
+            | 'failed'
+            | 'disputed';
+          kind?: 'cleaning' | 'meals' | 'medical' | 'bathing' | 'walking' | 'emergency';
+          flagged?: '0' | '1';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                kind: string;
+                kindName: string;
+                status: string;
+                statusLabel: string;
+                urgent: boolean;
+                personId: string;
+                elderName: string;
+                elderPhone: string | null;
+                placedAs: string;
+                providerId: string | null;
+                acceptDueAt: string | null;
+                workerId: string | null;
+                scheduledAt: string;
+                villageCode: string;
+                address: string | null;
+                priceFen: number;
+                subsidyFen: number;
+                copayFen: number;
+                checkinAt: string | null;
+                checkinDistanceM: number | null;
+                checkoutAt: string | null;
+                flags: string[];
+                flagsCleared: boolean;
+                ratingLevel: string | null;
+                problemId: string | null;
+                failureReason: string | null;
+                settlementMonth: string | null;
+                allowedActions: string[];
+                actions?: {
+                  seq: number;
+                  action: string;
+                  fromStatus: string | null;
+                  toStatus: string | null;
+                  actorName: string;
+                  at: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                }[];
+              }[];
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind: 'cleaning' | 'meals' | 'medical' | 'bathing' | 'walking' | 'emergency';
+            personId?: string;
+            /** Format: date-time */
+            scheduledAt: string;
+            address?: string;
+            lat?: number;
+            lng?: number;
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              kindName: string;
+              status: string;
+              statusLabel: string;
+              urgent: boolean;
+              personId: string;
+              elderName: string;
+              elderPhone: string | null;
+              placedAs: string;
+              providerId: string | null;
+              acceptDueAt: string | null;
+              workerId: string | null;
+              scheduledAt: string;
+              villageCode: string;
+              address: string | null;
+              priceFen: number;
+              subsidyFen: number;
+              copayFen: number;
+              checkinAt: string | null;
+              checkinDistanceM: number | null;
+              checkoutAt: string | null;
+              flags: string[];
+              flagsCleared: boolean;
+              ratingLevel: string | null;
+              problemId: string | null;
+              failureReason: string | null;
+              settlementMonth: string | null;
+              allowedActions: string[];
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/care/orders/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              kindName: string;
+              status: string;
+              statusLabel: string;
+              urgent: boolean;
+              personId: string;
+              elderName: string;
+              elderPhone: string | null;
+              placedAs: string;
+              providerId: string | null;
+              acceptDueAt: string | null;
+              workerId: string | null;
+              scheduledAt: string;
+              villageCode: string;
+              address: string | null;
+              priceFen: number;
+              subsidyFen: number;
+              copayFen: number;
+              checkinAt: string | null;
+              checkinDistanceM: number | null;
+              checkoutAt: string | null;
+              flags: string[];
+              flagsCleared: boolean;
+              ratingLevel: string | null;
+              problemId: string | null;
+              failureReason: string | null;
+              settlementMonth: string | null;
+              allowedActions: string[];
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/care/orders/{id}/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              kindName: string;
+              status: string;
+              statusLabel: string;
+              urgent: boolean;
+              personId: string;
+              elderName: string;
+              elderPhone: string | null;
+              placedAs: string;
+              providerId: string | null;
+              acceptDueAt: string | null;
+              workerId: string | null;
+              scheduledAt: string;
+              villageCode: string;
+              address: string | null;
+              priceFen: number;
+              subsidyFen: number;
+              copayFen: number;
+              checkinAt: string | null;
+              checkinDistanceM: number | null;
+              checkoutAt: string | null;
+              flags: string[];
+              flagsCleared: boolean;
+              ratingLevel: string | null;
+              problemId: string | null;
+              failureReason: string | null;
+              settlementMonth: string | null;
+              allowedActions: string[];
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/care/settlements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          month: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            month: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -33,6 +33,8 @@ export const SMS_TEMPLATES = {
   /** 账号锁定: the owner hears that his account was locked after repeated wrong passwords. */
   account_locked:
     '【清单】您的账号 {username} 因多次密码错误已锁定 {minutes} 分钟。如非本人操作，请联系管理员。',
+  /** 服务确认码: the elder (or family) confirms a finished home-care service by telling the worker this code. */
+  care_confirm: '【清单】{kind}服务已完成，确认码 {code}。满意请把确认码告诉服务人员，有问题请拨打 12345。',
 } as const;
 
 /** The id of a template in the catalogue. */

@@ -12,6 +12,7 @@ import * as m0009 from './0009_unit_and_order_indexes.ts';
 import * as m0010 from './0010_guard_counters.ts';
 import * as m0012 from './0012_open311_media.ts';
 import * as m0020 from './0020_services_shared.ts';
+import * as m0021 from './0021_care_orders.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0010_guard_counters': m0010,
   '0012_open311_media': m0012,
   '0020_services_shared': m0020,
+  '0021_care_orders': m0021,
 };

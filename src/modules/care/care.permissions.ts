@@ -1,0 +1,21 @@
+import type { Permission } from '../../platform/permissions.ts';
+
+/** Home care's rows of the permission matrix. */
+export const carePermissions: Record<string, Permission> = {
+  'GET /api/care/kinds': { access: 'public' },
+  'GET /api/care/orders': {
+    access: 'signed-in',
+    note: 'own and family orders, the provider’s and worker’s, or all for supervisors',
+  },
+  'POST /api/care/orders': {
+    access: 'signed-in',
+    note: 'for oneself, a family member, or (staff) a resident',
+  },
+  'GET /api/care/orders/:id': { access: 'signed-in', note: 'by relation; staff reads are in the access log' },
+  'POST /api/care/orders/:id/actions/:action': {
+    access: 'signed-in',
+    note: 'the transition table: 403 by relation, 409 by status',
+  },
+  'POST /api/care/settlements': { access: ['admin', 'supervisor'] },
+  'GET /api/care/settlements': { access: ['admin', 'supervisor'] },
+};

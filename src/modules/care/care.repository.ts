@@ -1,0 +1,133 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { CareOrderTable } from '../../db/schema.services.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** What a reader may list: everything, or orders of these persons, providers or workers. */
+export interface CareScope {
+  all: boolean;
+  personIds: string[];
+  providerIds: string[];
+  workerIds: string[];
+}
+
+/** SQL of home-care orders. */
+export const careRepository = {
+  order(db: Db, jid: string, id: string) {
+    return db
+      .selectFrom('care_orders')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+  insert(db: Db, row: CareOrderTable) {
+    return db.insertInto('care_orders').values(row).execute();
+  },
+  /** Updates an order if it still has `version` (optimistic lock); false when someone changed it first. */
+  async update(
+    db: Db,
+    jid: string,
+    id: string,
+    version: number,
+    patch: Partial<CareOrderTable>,
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable('care_orders')
+      .set({ ...patch, version: version + 1 })
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  list(
+    db: Db,
+    jid: string,
+    scope: CareScope,
+    f: { status?: string; kind?: string; flagged?: boolean },
+    limit: number,
+    offset: number,
+  ) {
+    let q = db.selectFrom('care_orders').where('jurisdiction_id', '=', jid);
+    if (!scope.all)
+      q = q.where((eb) =>
+        eb.or([
+          ...(scope.personIds.length ? [eb('person_id', 'in', scope.personIds)] : []),
+          ...(scope.providerIds.length ? [eb('provider_id', 'in', scope.providerIds)] : []),
+          ...(scope.workerIds.length ? [eb('worker_id', 'in', scope.workerIds)] : []),
+          eb.lit(false),
+        ]),
+      );
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.flagged !== undefined)
+      q = f.flagged
+        ? q.where('flags', '!=', '[]').where('flags_cleared_by', 'is', null)
+        : q.where('flags', '=', '[]');
+    return Promise.all([
+      q.selectAll().orderBy('urgent', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+      q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+  },
+  /** The worker's other visits that have a check-in. */
+  workerVisits(db: Db, jid: string, workerId: string, exceptId: string) {
+    return db
+      .selectFrom('care_orders')
+      .select(['checkin_at', 'checkout_at'])
+      .where('jurisdiction_id', '=', jid)
+      .where('worker_id', '=', workerId)
+      .where('id', '!=', exceptId)
+      .where('checkin_at', 'is not', null)
+      .execute();
+  },
+  /** The hashes among `hashes` that another order used already. */
+  async reusedPhotos(db: Db, jid: string, orderId: string, hashes: string[]): Promise<string[]> {
+    if (hashes.length === 0) return [];
+    const rows = await db
+      .selectFrom('care_photos')
+      .select('hash')
+      .where('jurisdiction_id', '=', jid)
+      .where('hash', 'in', hashes)
+      .where('order_id', '!=', orderId)
+      .execute();
+    return rows.map((r) => r.hash);
+  },
+  async addPhotos(db: Db, jid: string, orderId: string, hashes: string[], at: string) {
+    for (const hash of hashes)
+      await db
+        .insertInto('care_photos')
+        .values({ jurisdiction_id: jid, hash, order_id: orderId, created_at: at })
+        .onConflict((oc) => oc.columns(['jurisdiction_id', 'hash']).doNothing())
+        .execute();
+  },
+  /** Settleable orders checked out in [from, to). */
+  settleable(
+    db: Db,
+    jid: string,
+    statuses: readonly string[],
+    from: string,
+    to: string,
+    providerId?: string,
+  ) {
+    let q = db
+      .selectFrom('care_orders')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('status', 'in', statuses)
+      .where('checkout_at', '>=', from)
+      .where('checkout_at', '<', to);
+    if (providerId) q = q.where('provider_id', '=', providerId);
+    return q.orderBy('id').execute();
+  },
+  settledIn(db: Db, jid: string, month: string) {
+    return db
+      .selectFrom('care_orders')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('settlement_month', '=', month)
+      .orderBy('id')
+      .execute();
+  },
+};

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.ts';
+import { requireAuth } from '../../platform/guards.ts';
+import type { App } from '../../platform/types.ts';
+import { CARE_KINDS } from './care.kinds.ts';
+import { CareOrder, CreateCareOrder, ListCareOrdersQuery } from './care.schema.ts';
+import { act, createOrder, getOrder, listOrders, settleMonth, settlementOf } from './care.service.ts';
+
+const tags = ['care'];
+const month = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
+
+/** Home elderly-care orders (DESIGN §5 `/api/care/orders`), the six kinds and the monthly settlement. */
+export async function careRoutes(app: App, ctx: AppContext): Promise<void> {
+  app.get('/api/care/kinds', { schema: { tags } }, async () => ({
+    items: Object.entries(CARE_KINDS).map(([code, k]) => ({ code, ...k })),
+  }));
+  app.get(
+    '/api/care/orders',
+    {
+      schema: {
+        tags,
+        querystring: ListCareOrdersQuery,
+        response: { 200: z.object({ items: z.array(CareOrder), total: z.number() }) },
+      },
+    },
+    async (req) => listOrders(ctx, requireAuth(req), req.query),
+  );
+  app.post(
+    '/api/care/orders',
+    { schema: { tags, body: CreateCareOrder, response: { 201: CareOrder } } },
+    async (req, reply) => {
+      const order = await createOrder(ctx, requireAuth(req), req.body);
+      reply.status(201);
+      return order;
+    },
+  );
+  app.get(
+    '/api/care/orders/:id',
+    { schema: { tags, params: z.object({ id: z.string().min(1).max(64) }), response: { 200: CareOrder } } },
+    async (req) => getOrder(ctx, requireAuth(req), req.params.id),
+  );
+  app.post(
+    '/api/care/orders/:id/actions/:action',
+    {
+      schema: {
+        tags,
+        params: z.object({ id: z.string().min(1).max(64), action: z.string().max(40) }),
+        response: { 200: CareOrder },
+      },
+    },
+    async (req) => act(ctx, requireAuth(req), req.params.id, req.params.action, req.body),
+  );
+  app.post('/api/care/settlements', { schema: { tags, body: month.strict() } }, async (req) =>
+    settleMonth(ctx, requireAuth(req), req.body.month),
+  );
+  app.get('/api/care/settlements', { schema: { tags, querystring: month } }, async (req) =>
+    settlementOf(ctx, requireAuth(req), req.query.month),
+  );
+}

@@ -1,0 +1,618 @@
+/**
+ * Home elderly-care orders (我的荷塘 six services): placed by the elder, by family or by staff as proxy;
+ * offered to eligible providers in turn; assigned to a worker who checks in and out with position and
+ * photos; confirmed in the app or by an SMS code; rated (a 差评 or a complaint becomes a problem for the
+ * civil-affairs unit); settled monthly per provider from the entitlement ledger.
+ */
+import crypto from 'node:crypto';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { CareOrderTable } from '../../db/schema.services.ts';
+import { uuidv7, sha256Hex } from '../../kernel/ids.ts';
+import { maskName, maskPhone } from '../../kernel/mask.ts';
+import { hasRole, type Principal } from '../../kernel/roles.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { raiseProblem, recordIndicator } from '../bridges/index.ts';
+import { eligibleProviders, workerById, workerOfUser } from '../directory/index.ts';
+import { accountOf, spend, spendsFor } from '../entitlements/index.ts';
+import { actorOf, appendLog, logOf, SYSTEM_ACTOR, type Actor } from '../flow/index.ts';
+import { isBadRating, RATING_LEVEL_LABELS, type RatingLevel } from '../ratings/index.ts';
+import { logAccess, personFacts, personsActedForBy } from '../registry/index.ts';
+import { checkinFlags, durationFlags, overlapFlags, photoFlags, type Flag } from './care.evidence.ts';
+import { acceptMinutes, CARE_KINDS, type CareKindCode } from './care.kinds.ts';
+import {
+  CARE_STATUS_LABELS,
+  careLifecycle,
+  SETTLEABLE,
+  type CareAction,
+  type CareRelation,
+  type CareStatus,
+} from './care.lifecycle.ts';
+import { careRepository as repo, type CareScope } from './care.repository.ts';
+import {
+  CareActionBodies,
+  type CareOrder,
+  type CreateCareOrder,
+  type ListCareOrdersQuery,
+} from './care.schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+type Row = Selectable<CareOrderTable>;
+
+const MODULE = 'care';
+/** The unit a 差评 or a complaint goes to. */
+const CIVIL_AFFAIRS = '区民政局';
+
+/** The relations of a principal to an order. */
+async function relationsOf(db: Db, p: Principal, row: Row): Promise<Set<CareRelation>> {
+  const r = new Set<CareRelation>();
+  if (hasRole(p, 'admin', 'supervisor') && p.scope.kind === 'jurisdiction') r.add('supervisor');
+  if (!p.userId) return r;
+  const person = await personFacts(db, p.jurisdictionId, row.person_id);
+  if (person?.userId === p.userId) r.add('elder');
+  else if (
+    row.placed_by_user_id === p.userId ||
+    (await personsActedForBy(db, p.jurisdictionId, p.userId)).includes(row.person_id)
+  )
+    r.add('proxy');
+  const worker = await workerOfUser(db, p.jurisdictionId, p.userId);
+  if (worker && worker.providerId === row.provider_id) r.add('provider');
+  if (worker && worker.id === row.worker_id) r.add('worker');
+  return r;
+}
+
+/** Maps an order row; the elder's name and phone are masked for everyone but the elder and the proxy. */
+async function orderFromRow(
+  db: Db,
+  row: Row,
+  relations: Set<CareRelation>,
+  withLog: boolean,
+): Promise<CareOrder> {
+  const kind = CARE_KINDS[row.kind as CareKindCode];
+  const person = await personFacts(db, row.jurisdiction_id, row.person_id);
+  const close = relations.has('elder') || relations.has('proxy');
+  const flags = JSON.parse(row.flags) as string[];
+  return {
+    id: row.id,
+    kind: row.kind,
+    kindName: kind.name,
+    status: row.status,
+    statusLabel: CARE_STATUS_LABELS[row.status as CareStatus],
+    urgent: row.urgent === 1,
+    personId: row.person_id,
+    elderName: close || relations.has('worker') ? (person?.name ?? '') : maskName(person?.name ?? ''),
+    elderPhone: close ? (person?.phone ?? null) : (maskPhone(person?.phone ?? null) ?? null),
+    placedAs: row.placed_as,
+    providerId: row.provider_id,
+    acceptDueAt: row.accept_due_at,
+    workerId: row.worker_id,
+    scheduledAt: row.scheduled_at,
+    villageCode: row.village_code,
+    address: row.address,
+    priceFen: Number(row.price_fen),
+    subsidyFen: Number(row.subsidy_fen),
+    copayFen: Number(row.price_fen) - Number(row.subsidy_fen),
+    checkinAt: row.checkin_at,
+    checkinDistanceM: row.checkin_distance_m,
+    checkoutAt: row.checkout_at,
+    flags,
+    flagsCleared: row.flags_cleared_by !== null,
+    ratingLevel: row.rating_level,
+    problemId: row.problem_id,
+    failureReason: row.failure_reason,
+    settlementMonth: row.settlement_month,
+    allowedActions: careLifecycle.allowedActions(row.status as CareStatus, relations),
+    ...(withLog && {
+      actions: (await logOf(db, row.jurisdiction_id, MODULE, row.id)).map((e) => ({
+        seq: e.seq,
+        action: e.action,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        actorName: e.actorName,
+        at: e.at,
+        data: e.data,
+      })),
+    }),
+  };
+}
+
+/** Whether a principal may see an order at all (any relation, or township staff of its village). */
+function visible(p: Principal, row: Row, rel: Set<CareRelation>): boolean {
+  if (rel.size > 0) return true;
+  return (
+    hasRole(p, 'unit_handler', 'supervisor') &&
+    p.scope.kind === 'township' &&
+    !!p.scope.ref &&
+    row.village_code.startsWith(p.scope.ref)
+  );
+}
+
+/** Offers an order to the first eligible provider not yet tried, or leaves it rejected when none is left. */
+async function offer(
+  ctx: AppContext,
+  trx: Db,
+  jid: string,
+  kind: CareKindCode,
+  villageCode: string,
+  tried: string[],
+) {
+  const next = (await eligibleProviders(trx, jid, CARE_KINDS[kind].name, villageCode)).find(
+    (pr) => !tried.includes(pr.id),
+  );
+  if (!next) return null;
+  return {
+    providerId: next.id,
+    acceptDueAt: new Date(ctx.clock.now().getTime() + acceptMinutes(kind) * 60_000).toISOString(),
+  };
+}
+
+/** Places an order for oneself or, as family or staff, for someone else. */
+export async function createOrder(ctx: AppContext, p: Principal, input: CreateCareOrder): Promise<CareOrder> {
+  const jid = p.jurisdictionId;
+  if (!p.userId) throw forbidden('需要登录账号 / a signed-in user is needed');
+  const acting = await personsActedForBy(ctx.db, jid, p.userId);
+  const staff = hasRole(p, 'unit_handler', 'supervisor', 'admin');
+  const personId = input.personId ?? acting[0];
+  if (!personId)
+    throw badRequest('未找到您的登记信息，请联系社区 / no registry record for this account', [
+      { path: 'personId', message: 'required' },
+    ]);
+  const person = await personFacts(ctx.db, jid, personId);
+  if (!person) throw notFound('服务对象 / person');
+  const self = person.userId === p.userId;
+  if (!self && !acting.includes(personId) && !staff)
+    throw forbidden('只能为本人、家人或辖区对象下单 / not your family member');
+  const kind = input.kind as CareKindCode;
+  const spec = CARE_KINDS[kind];
+  const now = ctx.clock.now().toISOString();
+  const id = await ctx.database.write(async (trx) => {
+    const first = await offer(ctx, trx, jid, kind, person.villageCode, []);
+    if (!first)
+      throw conflict(`本村（社区）暂无提供${spec.name}的服务机构 / no provider serves this village`);
+    const row: CareOrderTable = {
+      jurisdiction_id: jid,
+      id: uuidv7(),
+      person_id: personId,
+      kind,
+      status: 'requested',
+      urgent: spec.urgent ? 1 : 0,
+      placed_by_user_id: p.userId,
+      placed_as: self ? 'self' : staff && !acting.includes(personId) ? 'proxy' : 'family',
+      provider_id: first.providerId,
+      providers_tried: '[]',
+      accept_due_at: first.acceptDueAt,
+      worker_id: null,
+      scheduled_at: input.scheduledAt,
+      village_code: person.villageCode,
+      address: input.address ?? person.address,
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      price_fen: spec.priceFen,
+      subsidy_fen: spec.subsidyFen,
+      checkin_at: null,
+      checkin_distance_m: null,
+      checkout_at: null,
+      photos: '[]',
+      flags: '[]',
+      flags_cleared_by: null,
+      confirm_code_hash: null,
+      rating_level: null,
+      rating_comment: null,
+      problem_id: null,
+      failure_reason: null,
+      settlement_month: null,
+      note: input.note ?? null,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    await repo.insert(trx, row);
+    await appendLog(ctx.clock, trx, jid, {
+      module: MODULE,
+      refId: row.id,
+      action: 'request',
+      from: null,
+      to: 'requested',
+      actor: actorOf(p),
+      data: { placedAs: row.placed_as, providerId: row.provider_id },
+    });
+    return row.id;
+  });
+  return getOrder(ctx, p, id);
+}
+
+/** An order with its log; a read by anyone but the elder is written to the registry's access log. */
+export async function getOrder(ctx: AppContext, p: Principal, id: string): Promise<CareOrder> {
+  const row = await repo.order(ctx.db, p.jurisdictionId, id);
+  if (!row) throw notFound('服务订单 / order');
+  const rel = await relationsOf(ctx.db, p, row);
+  if (!visible(p, row, rel)) throw notFound('服务订单 / order');
+  if (!rel.has('elder'))
+    await logAccess(ctx, ctx.db, p, row.person_id, `居家养老订单 ${row.id}`, ['name', 'phone', 'address']);
+  return orderFromRow(ctx.db, row, rel, true);
+}
+
+/** The orders a principal may see, urgent first; masked. */
+export async function listOrders(
+  ctx: AppContext,
+  p: Principal,
+  q: ListCareOrdersQuery,
+): Promise<{ items: CareOrder[]; total: number }> {
+  const jid = p.jurisdictionId;
+  const scope: CareScope = {
+    all: hasRole(p, 'admin', 'supervisor') && p.scope.kind === 'jurisdiction',
+    personIds: [],
+    providerIds: [],
+    workerIds: [],
+  };
+  if (p.userId) {
+    scope.personIds = await personsActedForBy(ctx.db, jid, p.userId);
+    const w = await workerOfUser(ctx.db, jid, p.userId);
+    if (w) {
+      scope.providerIds.push(w.providerId);
+      scope.workerIds.push(w.id);
+    }
+  }
+  const [rows, count] = await repo.list(
+    ctx.db,
+    jid,
+    scope,
+    { status: q.status, kind: q.kind, flagged: q.flagged === undefined ? undefined : q.flagged === '1' },
+    q.pageSize,
+    (q.page - 1) * q.pageSize,
+  );
+  const items: CareOrder[] = [];
+  for (const r of rows) items.push(await orderFromRow(ctx.db, r, await relationsOf(ctx.db, p, r), false));
+  return { items, total: Number(count.n) };
+}
+
+type Patch = Partial<CareOrderTable>;
+interface Effects {
+  /** Sent after commit. */
+  sms?: { to: string; code: string; kind: string };
+  /** Raised after commit. */
+  problem?: { title: string; description: string };
+}
+
+/** The changes of an action beyond the status, with what to do after commit. */
+async function applyAction(
+  ctx: AppContext,
+  trx: Db,
+  p: Principal,
+  row: Row,
+  action: CareAction,
+  body: Record<string, unknown>,
+  rel: Set<CareRelation>,
+): Promise<{ patch: Patch; to: CareStatus; data: Record<string, unknown>; effects: Effects }> {
+  const jid = p.jurisdictionId;
+  const now = ctx.clock.now().toISOString();
+  const kind = CARE_KINDS[row.kind as CareKindCode];
+  const to = careLifecycle.enforce(action, row.status as CareStatus, rel);
+  const patch: Patch = {};
+  const effects: Effects = {};
+  const data: Record<string, unknown> = { ...body };
+  switch (action) {
+    case 'reject': {
+      const tried = [...(JSON.parse(row.providers_tried) as string[]), row.provider_id!];
+      const next = await offer(ctx, trx, jid, row.kind as CareKindCode, row.village_code, tried);
+      patch.providers_tried = JSON.stringify(tried);
+      if (next) {
+        // Forwarded at once to the next provider: the log shows the rejection and the forward.
+        await appendLog(ctx.clock, trx, jid, {
+          module: MODULE,
+          refId: row.id,
+          action,
+          from: row.status,
+          to: 'rejected',
+          actor: actorOf(p),
+          data,
+        });
+        Object.assign(patch, { provider_id: next.providerId, accept_due_at: next.acceptDueAt });
+        return { patch, to: 'requested', data: { forwardedTo: next.providerId }, effects };
+      }
+      patch.accept_due_at = null;
+      break;
+    }
+    case 'assign': {
+      const worker = await workerById(trx, jid, String(body.workerId));
+      if (!worker || worker.providerId !== row.provider_id || !worker.active)
+        throw badRequest('该服务人员不属于本机构 / not a worker of this provider', [
+          { path: 'workerId', message: 'unknown' },
+        ]);
+      patch.worker_id = worker.id;
+      patch.accept_due_at = null;
+      break;
+    }
+    case 'accept':
+      patch.accept_due_at = null;
+      break;
+    case 'check_in': {
+      const { distanceM, flags } = checkinFlags(row, body as { lat?: number; lng?: number });
+      const photos = body.photos as string[];
+      const reused = await repo.reusedPhotos(trx, jid, row.id, photos);
+      await repo.addPhotos(trx, jid, row.id, photos, now);
+      Object.assign(patch, {
+        checkin_at: now,
+        checkin_distance_m: distanceM,
+        photos: JSON.stringify(photos),
+        flags: JSON.stringify([...new Set([...flags, ...photoFlags(reused)])]),
+      });
+      Object.assign(data, { distanceM, flags });
+      break;
+    }
+    case 'check_out': {
+      const photos = body.photos as string[];
+      const reused = await repo.reusedPhotos(trx, jid, row.id, photos);
+      await repo.addPhotos(trx, jid, row.id, photos, now);
+      const others = (await repo.workerVisits(trx, jid, row.worker_id!, row.id)).map((v) => ({
+        checkinAt: v.checkin_at!,
+        checkoutAt: v.checkout_at,
+      }));
+      const flags: Flag[] = [
+        ...(JSON.parse(row.flags) as Flag[]),
+        ...durationFlags(row.checkin_at!, now, kind.standardMinutes),
+        ...overlapFlags(row.checkin_at!, now, others),
+        ...photoFlags(reused),
+      ];
+      const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+      Object.assign(patch, {
+        checkout_at: now,
+        photos: JSON.stringify([...(JSON.parse(row.photos) as string[]), ...photos]),
+        flags: JSON.stringify([...new Set(flags)]),
+        confirm_code_hash: sha256Hex(`${row.id}:${code}`),
+      });
+      const person = await personFacts(trx, jid, row.person_id);
+      if (person?.phone) effects.sms = { to: person.phone, code, kind: kind.name };
+      data.flags = [...new Set(flags)];
+      break;
+    }
+    case 'confirm': {
+      // The worker confirms only with the code the elder received; the elder or proxy needs none.
+      if (!rel.has('elder') && !rel.has('proxy')) {
+        if (!body.code || sha256Hex(`${row.id}:${String(body.code)}`) !== row.confirm_code_hash)
+          throw forbidden('确认码错误 / wrong confirmation code');
+        data.by = 'sms_code';
+      }
+      delete data.code;
+      break;
+    }
+    case 'rate': {
+      const level = body.level as RatingLevel;
+      Object.assign(patch, {
+        rating_level: level,
+        rating_comment: (body.comment as string | undefined) ?? null,
+      });
+      if (isBadRating(level))
+        effects.problem = {
+          title: `${kind.name}服务差评（${RATING_LEVEL_LABELS[level]}）`,
+          description: `居家养老${kind.name}服务评价为「${RATING_LEVEL_LABELS[level]}」${body.comment ? `：${String(body.comment)}` : ''}`,
+        };
+      break;
+    }
+    case 'dispute':
+      effects.problem = {
+        title: `${kind.name}服务投诉`,
+        description: `居家养老${kind.name}服务投诉：${String(body.reason)}`,
+      };
+      break;
+    case 'fail':
+      patch.failure_reason = String(body.reason);
+      break;
+    case 'clear_flags':
+      if (row.flags === '[]') throw conflict('该订单没有待核查的标记 / nothing to clear');
+      patch.flags_cleared_by = p.userId ?? p.username;
+      break;
+    default:
+      break;
+  }
+  return { patch, to, data, effects };
+}
+
+/** Takes an action on an order: 403 without the relation, 409 in the wrong status, 400 for a bad body. */
+export async function act(
+  ctx: AppContext,
+  p: Principal,
+  id: string,
+  action: string,
+  rawBody: unknown,
+): Promise<CareOrder> {
+  if (!careLifecycle.isAction(action)) throw notFound(`action ${action}`);
+  const jid = p.jurisdictionId;
+  const parsed = CareActionBodies[action].safeParse(rawBody ?? {});
+  const effects = await ctx.database.write(async (trx) => {
+    const row = await repo.order(trx, jid, id);
+    if (!row) throw notFound('服务订单 / order');
+    const rel = await relationsOf(trx, p, row);
+    if (!visible(p, row, rel)) throw notFound('服务订单 / order');
+    careLifecycle.enforce(action, row.status as CareStatus, rel);
+    if (!parsed.success)
+      throw badRequest(
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
+    const r = await applyAction(ctx, trx, p, row, action, parsed.data as Record<string, unknown>, rel);
+    if (
+      !(await repo.update(trx, jid, id, row.version, {
+        ...r.patch,
+        status: r.to,
+        updated_at: ctx.clock.now().toISOString(),
+      }))
+    )
+      throw conflict('订单已被他人更新，请刷新 / changed meanwhile, reload');
+    await appendLog(ctx.clock, trx, jid, {
+      module: MODULE,
+      refId: id,
+      action: action === 'reject' && r.to === 'requested' ? 'forward' : action,
+      from: action === 'reject' && r.to === 'requested' ? 'rejected' : row.status,
+      to: r.to,
+      actor: action === 'reject' && r.to === 'requested' ? SYSTEM_ACTOR : actorOf(p),
+      data: r.data,
+    });
+    return { ...r.effects, row };
+  });
+  await afterCommit(ctx, p, effects.row, effects);
+  return getOrder(ctx, p, id);
+}
+
+/** SMS and bridged problems, after the order's change has committed. */
+async function afterCommit(ctx: AppContext, p: Principal, row: Row, e: Effects): Promise<void> {
+  const jid = p.jurisdictionId;
+  if (e.sms) {
+    try {
+      await ctx.sms.send({
+        to: e.sms.to,
+        template: 'care_confirm',
+        params: { kind: e.sms.kind, code: e.sms.code },
+        jurisdictionId: jid,
+      });
+    } catch (err) {
+      // The elder can still confirm in the app; the failure is logged, the visit stands.
+      ctx.log.warn({ err: String(err), order: row.id }, 'care confirmation SMS not sent');
+    }
+  }
+  if (e.problem) {
+    const raised = await raiseProblem(ctx, {
+      reporter: p,
+      module: MODULE,
+      refId: row.id,
+      categoryCode: 'elderly_care',
+      unitName: CIVIL_AFFAIRS,
+      title: e.problem.title,
+      description: e.problem.description,
+      villageCode: row.village_code,
+      fields: { services: [CARE_KINDS[row.kind as CareKindCode].name] },
+    });
+    await ctx.database.write(async (trx) => {
+      await trx
+        .updateTable('care_orders')
+        .set({ problem_id: raised.problemId })
+        .where('jurisdiction_id', '=', jid)
+        .where('id', '=', row.id)
+        .execute();
+      await appendLog(ctx.clock, trx, jid, {
+        module: MODULE,
+        refId: row.id,
+        action: 'raise_problem',
+        from: null,
+        to: null,
+        actor: SYSTEM_ACTOR,
+        data: { problemId: raised.problemId, number: raised.number },
+      });
+    });
+  }
+}
+
+/** The occasion a subsidy pays for: one meal of a day for 助餐 (shared with the canteen), else the order. */
+export function occasionOf(row: Pick<Row, 'id' | 'kind' | 'scheduled_at'>): string {
+  if (row.kind !== 'meals') return `care:${row.id}`;
+  const local = new Date(Date.parse(row.scheduled_at) + 8 * 3_600_000);
+  return `meal:${local.toISOString().slice(0, 10)}:${local.getUTCHours() < 15 ? 'lunch' : 'supper'}`;
+}
+
+/** A settlement: per provider, the subsidy actually drawn from the ledger for its verified orders. */
+export interface Settlement {
+  month: string;
+  providers: { providerId: string; orders: number; subsidyFen: number }[];
+  skipped: { orderId: string; reason: string }[];
+}
+
+function monthRange(month: string): [string, string] {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const from = new Date(Date.UTC(y, m - 1, 1) - 8 * 3_600_000).toISOString();
+  const to = new Date(Date.UTC(y, m, 1) - 8 * 3_600_000).toISOString();
+  return [from, to];
+}
+
+/**
+ * Settles a month: every confirmed or rated order checked out in it, with no evidence flag standing,
+ * draws its subsidy from the elder's entitlement and becomes settled, each in its own transaction.
+ * Flagged orders and orders without (enough) entitlement are skipped and listed.
+ */
+export async function settleMonth(ctx: AppContext, p: Principal, month: string): Promise<Settlement> {
+  if (!hasRole(p, 'admin', 'supervisor')) throw forbidden();
+  const jid = p.jurisdictionId;
+  const [from, to] = monthRange(month);
+  const skipped: Settlement['skipped'] = [];
+  for (const row of await repo.settleable(ctx.db, jid, SETTLEABLE, from, to)) {
+    if (row.flags !== '[]' && !row.flags_cleared_by) {
+      skipped.push({ orderId: row.id, reason: `待核查：${(JSON.parse(row.flags) as string[]).join(', ')}` });
+      continue;
+    }
+    const kind = CARE_KINDS[row.kind as CareKindCode];
+    const account = await accountOf(ctx.db, jid, row.person_id, kind.entitlement);
+    if (!account) {
+      skipped.push({ orderId: row.id, reason: '无补贴资格 / no entitlement' });
+      continue;
+    }
+    try {
+      await ctx.database.write(async (trx) => {
+        await spend(
+          ctx.clock,
+          trx,
+          jid,
+          account.id,
+          Number(row.subsidy_fen),
+          { module: MODULE, ref: row.id, actorUserId: p.userId, note: `${month} 结算` },
+          occasionOf(row),
+        );
+        if (
+          !(await repo.update(trx, jid, row.id, row.version, {
+            status: 'settled',
+            settlement_month: month,
+            updated_at: ctx.clock.now().toISOString(),
+          }))
+        )
+          throw conflict('changed meanwhile');
+        await appendLog(ctx.clock, trx, jid, {
+          module: MODULE,
+          refId: row.id,
+          action: 'settle',
+          from: row.status,
+          to: 'settled',
+          actor: SYSTEM_ACTOR as Actor,
+          data: { month, subsidyFen: Number(row.subsidy_fen) },
+        });
+        await recordIndicator(trx, jid, {
+          code: kind.entitlement === 'meal_subsidy' ? 'meals_served' : 'care_services',
+          module: MODULE,
+          refId: row.id,
+          value: 1,
+          villageCode: row.village_code,
+          at: row.checkout_at!,
+        });
+      });
+    } catch (err) {
+      skipped.push({ orderId: row.id, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { ...(await settlementOf(ctx, p, month)), skipped };
+}
+
+/** A month's settlement as recorded: the ledger's spends for the orders settled in it, per provider. */
+export async function settlementOf(ctx: AppContext, p: Principal, month: string): Promise<Settlement> {
+  if (!hasRole(p, 'admin', 'supervisor')) throw forbidden();
+  const jid = p.jurisdictionId;
+  const rows = await repo.settledIn(ctx.db, jid, month);
+  const spends = new Map(
+    (
+      await spendsFor(
+        ctx.db,
+        jid,
+        MODULE,
+        rows.map((r) => r.id),
+      )
+    ).map((s) => [s.sourceRef, -s.amount]),
+  );
+  const by = new Map<string, { providerId: string; orders: number; subsidyFen: number }>();
+  for (const r of rows) {
+    const e = by.get(r.provider_id!) ?? { providerId: r.provider_id!, orders: 0, subsidyFen: 0 };
+    e.orders++;
+    e.subsidyFen += spends.get(r.id) ?? 0;
+    by.set(r.provider_id!, e);
+  }
+  return {
+    month,
+    providers: [...by.values()].sort((a, b) => a.providerId.localeCompare(b.providerId)),
+    skipped: [],
+  };
+}

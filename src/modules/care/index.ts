@@ -1,0 +1,19 @@
+export { careRoutes } from './care.routes.ts';
+export {
+  createOrder,
+  getOrder,
+  listOrders,
+  act,
+  settleMonth,
+  settlementOf,
+  occasionOf,
+} from './care.service.ts';
+export { CARE_KINDS, CARE_KIND_CODES, type CareKindCode } from './care.kinds.ts';
+export {
+  careLifecycle,
+  CARE_STATUSES,
+  CARE_ACTIONS,
+  type CareStatus,
+  type CareAction,
+} from './care.lifecycle.ts';
+export { carePermissions } from './care.permissions.ts';
