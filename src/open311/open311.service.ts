@@ -2,6 +2,9 @@
  * Open311 GeoReport v2 over the problems module: services are categories, service requests are
  * problems (no second store), `status_notes` and mySociety's updates come from the public action log.
  * Every function returns an Open311 document; failures are `Open311Error`s in the spec's shape.
+ *
+ * Over 500 lines, to be split (issue 19): discovery and services, request reading, request writing and
+ * updates are separate jobs; they share the document builders and the answer cache, which move first.
  */
 import { randomToken, uuidv7 } from '../kernel/ids.ts';
 import { redactText } from '../kernel/redact.ts';

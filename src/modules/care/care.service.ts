@@ -3,6 +3,9 @@
  * offered to eligible providers in turn; assigned to a worker who checks in and out with position and
  * photos; confirmed in the app or by an SMS code; rated (a 差评 or a complaint becomes a problem for the
  * civil-affairs unit); settled monthly per provider from the entitlement ledger.
+ *
+ * Over 500 lines for now: ordering, dispatch to providers, the worker's visit and the monthly settlement
+ * share one order and its evidence checks; settlement and evidence are the parts to move out next (issue 23).
  */
 import crypto from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';

@@ -1,6 +1,10 @@
 /**
  * The problem ledger (台账) in and out: export of any filtered list to .xlsx in the ledger layout,
  * and import of a filled ledger, validated row by row and written all-or-nothing.
+ *
+ * Over 500 lines, to be split (issue 19): export, workbook reading, the row validator and the bulk-load
+ * engine each belong in a file of their own; they are kept together until the ledger's round trip (issue 21)
+ * settles which of them the import needs.
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';

@@ -1,3 +1,8 @@
+/**
+ * All SQL about problems, their units, actions, results and notifications. Over 500 lines, to be split
+ * (issue 19): the list planner's fast paths (unit sets, cursor seeks, rollup totals) are a part of their own,
+ * apart from the plain reads and the writes of the change funnel.
+ */
 import {
   sql,
   type Expression,
