@@ -3,6 +3,7 @@
  * booleans are 0/1 integers, JSON is text; mappers in the repositories turn rows into domain objects.
  */
 import type { ServiceTables } from './schema.services.ts';
+import type { HotlineTables } from './schema.hotline.ts';
 
 export interface JurisdictionTable {
   id: string;
@@ -364,7 +365,7 @@ export interface Open311MediaTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface DB extends ServiceTables {
+export interface DB extends ServiceTables, HotlineTables {
   jurisdictions: JurisdictionTable;
   divisions: DivisionTable;
   units: UnitTable;

@@ -8,6 +8,8 @@
  * and its parts share the moved clock and the people made earlier; the split into per-district seeds comes
  * with the other districts' demo (issue 22).
  */
+import { RecordingSms } from '../adapters/sms/index.ts';
+import { seedHotlineCalls, seedHotlineCentre } from './hotline.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { uuidv7 } from '../kernel/ids.ts';
 import { random } from '../kernel/random.ts';
@@ -38,6 +40,7 @@ export const DEMO_USERS = [
   'demo-street',
   'demo-resident',
   'demo-enterprise',
+  'demo-operator',
 ] as const;
 
 const DEPARTMENTS = [
@@ -244,7 +247,8 @@ export async function seedHetang(
   opts: { problems?: 'full' | 'none' } = {},
 ): Promise<{ problems: number }> {
   const clock = new ManualClock(new Date('2023-02-20T01:00:00Z'));
-  const ctx: AppContext = { ...base, clock };
+  // The demo's history happened before this installation: its reporters are not sent SMS for it.
+  const ctx: AppContext = { ...base, clock, sms: new RecordingSms() };
   const r = random(20240115);
   await initJurisdiction(ctx, {
     id: HETANG.id,
@@ -445,6 +449,7 @@ export async function seedHetang(
       },
     ])
     .execute();
+  const operator = await seedHotlineCentre(ctx, jid);
   if (opts.problems === 'none') return { problems: 0 };
 
   const categoriesOf = (domain: string) =>
@@ -725,6 +730,7 @@ export async function seedHetang(
     made++;
     await act(ctx, supervisor, dup.id, 'merge', { intoId: open.id });
   }
+  made += await seedHotlineCalls({ ...ctx, clock }, jid, operator, supervisor);
   // Statistics for the tables the seed filled: without them PostgreSQL plans a township handler's list
   // over a fresh demo as over empty tables until autovacuum comes by.
   await ctx.dialect.analyze(ctx.db, { staleOnly: true });

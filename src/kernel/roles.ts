@@ -4,6 +4,8 @@ export const ROLES = [
   'enterprise',
   'official',
   'unit_handler',
+  /** 话务员: takes calls at the 12345 hotline centre and calls reporters back (回访). */
+  'operator',
   'supervisor',
   'leader',
   'admin',
@@ -36,4 +38,4 @@ export function hasRole(p: Principal | null | undefined, ...roles: Role[]): bool
 }
 
 /** Staff roles (console users). */
-export const STAFF_ROLES: Role[] = ['official', 'unit_handler', 'supervisor', 'leader', 'admin'];
+export const STAFF_ROLES: Role[] = ['official', 'unit_handler', 'operator', 'supervisor', 'leader', 'admin'];

@@ -12,6 +12,7 @@ import { open311Routes } from '../open311/index.ts';
 import { ledgerRoutes } from '../modules/ledger/index.ts';
 import { residentServiceRoutes } from '../modules/services.ts';
 import { supervisionRoutes } from '../modules/supervision/index.ts';
+import { hotlineRoutes } from '../modules/hotline/index.ts';
 
 /** The module registry: every module's routes, in one place. */
 export async function registerModules(app: App, ctx: AppContext): Promise<void> {
@@ -27,6 +28,7 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
     open311Routes,
     ledgerRoutes,
     supervisionRoutes,
+    hotlineRoutes,
     ...residentServiceRoutes,
   ]) {
     await register(app, ctx);

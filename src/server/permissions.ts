@@ -16,6 +16,7 @@ import { servicePermissions } from '../modules/services.permissions.ts';
 
 const ADMIN = ['admin'] as const;
 const SUPERVISION = ['supervisor', 'admin'] as const;
+const HOTLINE = ['operator', 'supervisor'] as const;
 
 /** Route → who may call it; keys are `METHOD url` exactly as registered with Fastify. */
 export const PERMISSIONS: Record<string, Permission> = {
@@ -85,6 +86,16 @@ export const PERMISSIONS: Record<string, Permission> = {
   'POST /api/problems/batch/:action': { access: 'signed-in', note: 'each item as a single action' },
   'GET /api/problems/export.xlsx': { access: 'signed-in', note: 'scope; phones masked' },
   'POST /api/problems/import': { access: SUPERVISION },
+
+  // The 12345 hotline centre (issue 22)
+  'POST /api/hotline/calls': { access: HOTLINE, note: '话务员 takes a call into a problem' },
+  'GET /api/hotline/calls': { access: HOTLINE, note: 'a caller’s earlier calls' },
+  'GET /api/hotline/place': { access: HOTLINE, note: 'an address in words → township / village' },
+  'GET /api/hotline/follow-ups': { access: HOTLINE, note: '回访 queue' },
+  'POST /api/hotline/follow-ups/:id/calls': {
+    access: HOTLINE,
+    note: '404 outside the scope; 409 not waiting',
+  },
 
   // Attachments
   'POST /api/attachments': { access: 'signed-in', note: 'type by content, size and count limits' },

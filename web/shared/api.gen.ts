@@ -444,7 +444,14 @@ export interface paths {
                 unitId: string | null;
                 unitName?: string | null;
                 roles: (
-                  'resident' | 'enterprise' | 'official' | 'unit_handler' | 'supervisor' | 'leader' | 'admin'
+                  | 'resident'
+                  | 'enterprise'
+                  | 'official'
+                  | 'unit_handler'
+                  | 'operator'
+                  | 'supervisor'
+                  | 'leader'
+                  | 'admin'
                 )[];
                 scope: {
                   /** @enum {string} */
@@ -481,7 +488,14 @@ export interface paths {
             idNumber?: string | null;
             unitId?: string | null;
             roles: (
-              'resident' | 'enterprise' | 'official' | 'unit_handler' | 'supervisor' | 'leader' | 'admin'
+              | 'resident'
+              | 'enterprise'
+              | 'official'
+              | 'unit_handler'
+              | 'operator'
+              | 'supervisor'
+              | 'leader'
+              | 'admin'
             )[];
             scope?: {
               /** @enum {string} */
@@ -541,7 +555,14 @@ export interface paths {
             idNumber?: string | null;
             unitId?: string | null;
             roles?: (
-              'resident' | 'enterprise' | 'official' | 'unit_handler' | 'supervisor' | 'leader' | 'admin'
+              | 'resident'
+              | 'enterprise'
+              | 'official'
+              | 'unit_handler'
+              | 'operator'
+              | 'supervisor'
+              | 'leader'
+              | 'admin'
             )[];
             scope?: {
               /** @enum {string} */
@@ -3635,6 +3656,521 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hotline/calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          phone: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                problemId: string;
+                problemNumber: string;
+                problemTitle: string;
+                problemStatus: string;
+                callerPhone: string;
+                callerName: string | null;
+                callbackConsent: boolean;
+                calledAt: string;
+                cityOrderNumber: string | null;
+                addressSaid: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            caller: {
+              phone: string;
+              name?: string;
+            };
+            callbackConsent: boolean;
+            calledAt?: string;
+            cityOrderNumber?: string;
+            addressSaid: string;
+            villageCode: string;
+            categoryCode: string;
+            /** @enum {string} */
+            urgency?: 'normal' | 'urgent' | 'critical';
+            title: string;
+            description: string;
+            lat?: number;
+            lng?: number;
+            fields?: {
+              [key: string]: string | number | string[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              problem: {
+                id: string;
+                number: string;
+                kind: string;
+                domain: string;
+                domainName: string;
+                categoryCode: string;
+                categoryName: string;
+                channel: string;
+                title: string;
+                description: string;
+                /** @enum {string} */
+                status:
+                  | 'submitted'
+                  | 'returned'
+                  | 'rejected'
+                  | 'assigned'
+                  | 'bounced'
+                  | 'in_progress'
+                  | 'closure_requested'
+                  | 'closed'
+                  | 'merged';
+                statusLabel: string;
+                dueState: string;
+                urgency: string;
+                rectificationType: string | null;
+                reporter: {
+                  name: string | null;
+                  phone: string | null;
+                } | null;
+                enterprise: {
+                  name: string;
+                  uscc: string | null;
+                } | null;
+                townshipCode: string | null;
+                townshipName: string | null;
+                villageCode: string | null;
+                villageName: string | null;
+                address: string | null;
+                lat: number | null;
+                lng: number | null;
+                campaignId: string | null;
+                topicId: string | null;
+                visitId: string | null;
+                leadUnit: {
+                  id: string;
+                  name: string;
+                } | null;
+                supportingUnits: {
+                  id: string;
+                  name: string;
+                }[];
+                respondDueAt: string | null;
+                closeDueAt: string | null;
+                dispatchedAt: string | null;
+                respondedAt: string | null;
+                closedAt: string | null;
+                resolved: boolean;
+                rating: string | null;
+                mergedIntoId: string | null;
+                pendingExtension: {
+                  until: string;
+                  reason: string;
+                } | null;
+                pressCount: number;
+                reopenCount: number;
+                bounceCount: number;
+                fields: {
+                  [key: string]: unknown;
+                };
+                foundOn: string | null;
+                createdAt: string;
+                updatedAt: string;
+                version: number;
+                actions: {
+                  id: string;
+                  seq: number;
+                  action: string;
+                  label: string;
+                  fromStatus: string | null;
+                  toStatus: string;
+                  actor: {
+                    id: string | null;
+                    name: string;
+                    unitId: string | null;
+                    unitName: string | null;
+                  };
+                  note: string | null;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                  public: boolean;
+                  createdAt: string;
+                }[];
+                result: {
+                  summary: string;
+                  mechanism: string | null;
+                  indicators: {
+                    code: string;
+                    name: string;
+                    unit: string;
+                    value: number;
+                  }[];
+                  createdAt: string;
+                } | null;
+                attachments: {
+                  id: string;
+                  name: string;
+                  mime: string;
+                  size: number;
+                  url: string;
+                  kind: string;
+                  actionId: string | null;
+                }[];
+                allowedActions: string[];
+                mergedProblems: {
+                  id: string;
+                  number: string;
+                  title: string;
+                  status: string;
+                }[];
+              };
+              call: {
+                id: string;
+                problemId: string;
+                problemNumber: string;
+                problemTitle: string;
+                problemStatus: string;
+                callerPhone: string;
+                callerName: string | null;
+                callbackConsent: boolean;
+                calledAt: string;
+                cityOrderNumber: string | null;
+                addressSaid: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hotline/place': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          address: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                townshipCode: string;
+                townshipName: string;
+                villageCode: string | null;
+                villageName: string | null;
+                matched: string[];
+                score: number;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hotline/follow-ups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                problemId: string;
+                number: string;
+                title: string;
+                channel: string;
+                closedAt: string | null;
+                reporterName: string | null;
+                reporterPhone: string;
+                leadUnitName: string | null;
+                attempts: number;
+                lastOutcome: string | null;
+                lastCalledAt: string | null;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hotline/follow-ups/{id}/calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            outcome: 'reached' | 'no_answer' | 'declined';
+            /** @enum {string} */
+            rating?: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              call: {
+                id: string;
+                problemId: string;
+                operatorName: string;
+                outcome: string;
+                outcomeLabel: string;
+                rating: string | null;
+                note: string | null;
+                calledAt: string;
+              };
+              problem: {
+                id: string;
+                number: string;
+                kind: string;
+                domain: string;
+                domainName: string;
+                categoryCode: string;
+                categoryName: string;
+                channel: string;
+                title: string;
+                description: string;
+                /** @enum {string} */
+                status:
+                  | 'submitted'
+                  | 'returned'
+                  | 'rejected'
+                  | 'assigned'
+                  | 'bounced'
+                  | 'in_progress'
+                  | 'closure_requested'
+                  | 'closed'
+                  | 'merged';
+                statusLabel: string;
+                dueState: string;
+                urgency: string;
+                rectificationType: string | null;
+                reporter: {
+                  name: string | null;
+                  phone: string | null;
+                } | null;
+                enterprise: {
+                  name: string;
+                  uscc: string | null;
+                } | null;
+                townshipCode: string | null;
+                townshipName: string | null;
+                villageCode: string | null;
+                villageName: string | null;
+                address: string | null;
+                lat: number | null;
+                lng: number | null;
+                campaignId: string | null;
+                topicId: string | null;
+                visitId: string | null;
+                leadUnit: {
+                  id: string;
+                  name: string;
+                } | null;
+                supportingUnits: {
+                  id: string;
+                  name: string;
+                }[];
+                respondDueAt: string | null;
+                closeDueAt: string | null;
+                dispatchedAt: string | null;
+                respondedAt: string | null;
+                closedAt: string | null;
+                resolved: boolean;
+                rating: string | null;
+                mergedIntoId: string | null;
+                pendingExtension: {
+                  until: string;
+                  reason: string;
+                } | null;
+                pressCount: number;
+                reopenCount: number;
+                bounceCount: number;
+                fields: {
+                  [key: string]: unknown;
+                };
+                foundOn: string | null;
+                createdAt: string;
+                updatedAt: string;
+                version: number;
+                actions: {
+                  id: string;
+                  seq: number;
+                  action: string;
+                  label: string;
+                  fromStatus: string | null;
+                  toStatus: string;
+                  actor: {
+                    id: string | null;
+                    name: string;
+                    unitId: string | null;
+                    unitName: string | null;
+                  };
+                  note: string | null;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                  public: boolean;
+                  createdAt: string;
+                }[];
+                result: {
+                  summary: string;
+                  mechanism: string | null;
+                  indicators: {
+                    code: string;
+                    name: string;
+                    unit: string;
+                    value: number;
+                  }[];
+                  createdAt: string;
+                } | null;
+                attachments: {
+                  id: string;
+                  name: string;
+                  mime: string;
+                  size: number;
+                  url: string;
+                  kind: string;
+                  actionId: string | null;
+                }[];
+                allowedActions: string[];
+                mergedProblems: {
+                  id: string;
+                  number: string;
+                  title: string;
+                  status: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -56,7 +56,7 @@ export const sharedZh = {
     supervisor: '督查室',
     leader: '领导',
     admin: '管理员',
-    operator: '坐席',
+    operator: '话务员',
   },
   kpi: {
     received: '受理总数',
@@ -174,7 +174,7 @@ export const sharedEn: Messages = {
     supervisor: 'Supervisor',
     leader: 'Leader',
     admin: 'Administrator',
-    operator: 'Operator',
+    operator: 'Hotline operator',
   },
   kpi: {
     received: 'Received',

@@ -35,6 +35,15 @@ export const SMS_TEMPLATES = {
     '【清单】您的账号 {username} 因多次密码错误已锁定 {minutes} 分钟。如非本人操作，请联系管理员。',
   /** 服务确认码: the elder (or family) confirms a finished home-care service by telling the worker this code. */
   care_confirm: '【清单】{kind}服务已完成，确认码 {code}。满意请把确认码告诉服务人员，有问题请拨打 12345。',
+  /** 受理: the reporter hears that the report was received, with its number. */
+  problem_accepted: '【清单】您反映的问题已受理，编号 {number}。可凭编号查询办理进度。',
+  /** 交办: the reporter hears which unit handles it and by when. */
+  problem_dispatched: '【清单】您反映的问题 {number} 已交由{unit}办理，办理时限至 {due}。',
+  /** 办结: the reporter hears that it was closed; a follow-up call (回访) may come. */
+  problem_closed:
+    '【清单】您反映的问题 {number} 已办结。如对办理结果有意见，可在回访时告诉我们或拨打 12345。',
+  /** 重办: the reporter hears that the case was opened again. */
+  problem_reopened: '【清单】您反映的问题 {number} 已重新交办，{unit}将继续办理。感谢您的监督。',
 } as const;
 
 /** The id of a template in the catalogue. */

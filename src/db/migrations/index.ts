@@ -13,6 +13,7 @@ import * as m0010 from './0010_guard_counters.ts';
 import * as m0012 from './0012_open311_media.ts';
 import * as m0020 from './0020_services_shared.ts';
 import * as m0021 from './0021_care_orders.ts';
+import * as m0027 from './0027_hotline.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0012_open311_media': m0012,
   '0020_services_shared': m0020,
   '0021_care_orders': m0021,
+  '0027_hotline': m0027,
 };

@@ -42,10 +42,18 @@ export {
   ProblemFilters,
   CreateProblem,
   type Problem,
-  type ProblemDetail,
+  ProblemDetail,
   Result,
 } from './problems.schema.ts';
-export { visibilityOf, canSee, seesPersonalData, type Visibility } from './problems.policy.ts';
+export {
+  visibilityOf,
+  canSee,
+  seesPersonalData,
+  mayLabelChannel,
+  relationsOf,
+  reportDenials,
+  type Visibility,
+} from './problems.policy.ts';
 export { runDeadlineScan, startDeadlineScheduler } from './deadlineScheduler.ts';
 export {
   ROLLUP_TABLES,

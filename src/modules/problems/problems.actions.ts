@@ -25,6 +25,7 @@ import {
 import { actorOf } from './problems.log.ts';
 import { roleDenial } from './problems.policy.ts';
 import { getProblem, loadVisible } from './problems.read.ts';
+import { notifyReporter } from './reporterNotifier.ts';
 import { problemsRepository } from './problems.repository.ts';
 import { ActionBodies, type ActionBody, type ProblemDetail } from './problems.schema.ts';
 
@@ -56,12 +57,17 @@ export async function act(
   id: string,
   action: string,
   rawBody: unknown,
-  opts: { idempotency?: IdempotencyRef } = {},
+  opts: { idempotency?: IdempotencyRef; within?: WithinAction } = {},
 ): Promise<ProblemDetail> {
   if (!isActionName(action)) throw notFound(`action ${action}`);
   await write(ctx, p, id, action, rawBody, opts);
+  const after = await problemsRepository.findById(ctx.db, p.jurisdictionId, id);
+  if (after) await notifyReporter(ctx, after, action);
   return getProblem(ctx, p, id);
 }
+
+/** Writes that belong to an action and go into its transaction (e.g. the follow-up call that rated). */
+export type WithinAction = (trx: Transaction<DB>) => Promise<void>;
 
 /** The outcome of one problem of a batch action. */
 export interface BatchOutcome {
@@ -99,7 +105,7 @@ async function write<A extends ActionName>(
   id: string,
   name: A,
   rawBody: unknown,
-  opts: { idempotency?: IdempotencyRef },
+  opts: { idempotency?: IdempotencyRef; within?: WithinAction },
 ): Promise<void> {
   const parsed = BODIES[name].safeParse(rawBody ?? {});
   for (let attempt = 0; ; attempt++) {
@@ -121,6 +127,7 @@ async function write<A extends ActionName>(
           throw badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
         }
         await apply(ctx, trx, p, row, name, to, parsed.data);
+        if (opts.within) await opts.within(trx);
         if (opts.idempotency)
           await idempotencyRepository.markCommitted(
             trx,

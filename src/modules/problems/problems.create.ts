@@ -20,6 +20,7 @@ import type { Category } from '../reference/index.ts';
 // eslint-disable-next-line import-x/no-restricted-paths -- issue 19: users has no contact lookup service yet
 import { usersRepository } from '../users/users.repository.ts';
 import { insertProblems, type IdempotencyRef } from './problems.changes.ts';
+import { notifyReporter } from './reporterNotifier.ts';
 import { actorOf } from './problems.log.ts';
 import { allowedActions, ownChannel, reportDenials, visibilityOf } from './problems.policy.ts';
 import { presentDetail } from './problems.presenter.ts';
@@ -93,7 +94,13 @@ interface NewProblem {
   channel: string;
   attachmentIds?: string[];
   idempotency?: IdempotencyRef;
+  within?: WithinSubmit;
+  /** The report names its reporter itself (a caller taken by the hotline): nothing is filled from the account. */
+  onBehalf?: boolean;
 }
+
+/** Writes that belong to a report and go into its transaction (e.g. the call it was taken from). */
+export type WithinSubmit = (trx: Transaction<DB>, problem: { id: string; number: string }) => Promise<void>;
 
 /**
  * Writes the problems submitted together in one write batch (see Database.writeGrouped), each with its
@@ -111,11 +118,14 @@ async function submitProblems(
   // jurisdiction for the whole batch.
   for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id)) {
     const ids = group.flatMap((it) =>
-      it.p.userId && (it.row.reporter_name === null || it.row.reporter_phone === null) ? [it.p.userId] : [],
+      it.p.userId && !it.onBehalf && (it.row.reporter_name === null || it.row.reporter_phone === null)
+        ? [it.p.userId]
+        : [],
     );
     const users = ids.length ? await usersRepository.contacts(trx, jid, [...new Set(ids)]) : [];
     const byId = new Map(users.map((u) => [u.id, u]));
     for (const it of group) {
+      if (it.onBehalf) continue;
       const user = it.p.userId ? byId.get(it.p.userId) : undefined;
       it.row.reporter_name ??= user?.display_name ?? (it.p.via === 'api_key' ? null : it.p.displayName);
       it.row.reporter_phone ??= user?.phone ?? null;
@@ -176,6 +186,7 @@ async function submitProblems(
         201,
         it.row.id,
       );
+    if (it.within) await it.within(trx, { id: it.row.id, number: it.row.number });
   }
   return items.map((it) => actions.get(it)!);
 }
@@ -185,7 +196,7 @@ export async function createProblem(
   ctx: AppContext,
   p: Principal,
   input: CreateProblem,
-  opts: { channel?: string; idempotency?: IdempotencyRef } = {},
+  opts: { channel?: string; idempotency?: IdempotencyRef; within?: WithinSubmit; onBehalf?: boolean } = {},
 ): Promise<ProblemDetail> {
   const denials = reportDenials(p, input);
   if (denials.length) throw forbidden(denials.map((d) => `${d.path}: ${d.message}`).join('; '), denials);
@@ -287,9 +298,20 @@ export async function createProblem(
   };
   const submit = await ctx.database.writeGrouped<NewProblem, ActionRow>(
     'submit-problem',
-    { ctx, p, row, now, channel, attachmentIds: input.attachmentIds, idempotency: opts.idempotency },
+    {
+      ctx,
+      p,
+      row,
+      now,
+      channel,
+      attachmentIds: input.attachmentIds,
+      idempotency: opts.idempotency,
+      within: opts.within,
+      onBehalf: opts.onBehalf,
+    },
     submitProblems,
   );
+  await notifyReporter(ctx, row, 'submit');
   // The submitter gets its problem back even when it may not list problems (an integration key). Without
   // attachments everything it holds was just written: it is made from that instead of read back.
   if (input.attachmentIds?.length) return getProblem(ctx, p, id, true);

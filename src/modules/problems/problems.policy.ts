@@ -2,7 +2,7 @@
  * Who may see and do what with a problem. The lifecycle says which *relation* an action needs; this file
  * says which relations a principal has to a problem, and what a principal may see at all.
  */
-import { hasRole, STAFF_ROLES, type Principal } from '../../kernel/roles.ts';
+import { hasRole, STAFF_ROLES, type Principal, type Role } from '../../kernel/roles.ts';
 import {
   ACTIONS,
   TRANSITIONS,
@@ -40,6 +40,8 @@ export function visibilityOf(p: Principal): Visibility {
     if (p.scope.kind === 'unit' && p.scope.ref && !p.unitIds.includes(p.scope.ref))
       v.unitIds.push(p.scope.ref);
   }
+  // 话务员: a caller may ask about any case of the jurisdiction, so the 12345 centre sees them all.
+  if (hasRole(p, 'operator') && p.scope.kind === 'jurisdiction') v.all = true;
   if (hasRole(p, 'unit_handler')) v.unitIds.push(...p.unitIds);
   if (hasRole(p, 'official')) v.topicLeadId = p.userId;
   return v;
@@ -64,6 +66,7 @@ export function relationsOf(p: Principal, f: ProblemFacts): Set<Relation> {
     r.add('supervisor');
     r.add('follow_up_operator');
   }
+  if (hasRole(p, 'operator') && canSee(v, f)) r.add('follow_up_operator');
   if (hasRole(p, 'unit_handler')) {
     if (f.leadUnitId && p.unitIds.includes(f.leadUnitId)) r.add('lead_unit');
     if (f.supportingUnitIds.some((u) => p.unitIds.includes(u))) r.add('involved_unit');
@@ -123,7 +126,20 @@ export function ownChannel(p: Principal, visitId?: string): string {
   if (p.via === 'api_key') return 'open311';
   if (hasRole(p, 'enterprise')) return 'enterprise';
   if (hasRole(p, 'resident')) return 'resident';
+  // A 12345 operator's entries are calls; other staff enter what they were told (工作人员录入).
+  if (hasRole(p, 'operator')) return 'hotline';
   return 'operator';
+}
+
+/** Channels only the staff who take them may label a report with: 12345 calls go through the operators. */
+export const STAFF_CHANNELS: Record<string, readonly Role[]> = {
+  hotline: ['operator', 'supervisor', 'admin'],
+};
+
+/** Whether the principal may label a new report with the channel (12345热线 only from the hotline centre). */
+export function mayLabelChannel(p: Principal, channel: string): boolean {
+  const who = STAFF_CHANNELS[channel];
+  return !who || (p.via === 'session' && hasRole(p, ...who));
 }
 
 /** What a new report may say beyond its content: where it came from, how urgent, what it belongs to, who to call. */
@@ -141,6 +157,13 @@ export interface ReportClaims {
  * and visits (officials link those), and under his own account's contact; a firm may name its contact person.
  */
 export function reportDenials(p: Principal, claims: ReportClaims): { path: string; message: string }[] {
+  if (claims.channel !== undefined && !mayLabelChannel(p, claims.channel))
+    return [
+      {
+        path: 'channel',
+        message: `「${claims.channel}」渠道只能由话务员录入 / only the hotline centre labels a report ${claims.channel}`,
+      },
+    ];
   if (!reportsAsPublic(p)) return [];
   const denials: { path: string; message: string }[] = [];
   if (claims.channel !== undefined && claims.channel !== ownChannel(p))

@@ -48,7 +48,7 @@ export function userFromRow(
 /** The scope a user gets when none is given: unit handlers their unit, residents their own. */
 function defaultScope(input: UserInput): { kind: User['scope']['kind']; ref: string | null } {
   if (input.scope) return input.scope;
-  if (input.roles.some((r) => r === 'admin' || r === 'supervisor' || r === 'leader'))
+  if (input.roles.some((r) => r === 'admin' || r === 'supervisor' || r === 'leader' || r === 'operator'))
     return { kind: 'jurisdiction', ref: null };
   if (input.roles.includes('unit_handler') && input.unitId) return { kind: 'unit', ref: input.unitId };
   return { kind: 'own', ref: null };
