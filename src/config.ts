@@ -9,6 +9,14 @@ export interface Config {
   logLevel: string;
   /** The SMS adapter: 'console' (the default) writes messages to the log, 'recording' keeps them (tests). */
   smsProvider: string;
+  /** The stations' ID-card reader: 'fake' (the default, fixture cards) until a real reader is configured. */
+  idReader: string;
+  /**
+   * The local minimum wage the jobs module checks postings against, in fen: monthly (full-time) and hourly
+   * (non-full-time). Default: Hunan's second band (湘政发〔2022〕4号: 1,700 yuan a month, 17 yuan an hour),
+   * the band of Zhuzhou's urban districts; `QINGDAN_MIN_WAGE_MONTHLY_FEN`, `QINGDAN_MIN_WAGE_HOURLY_FEN`.
+   */
+  minimumWage: { monthlyFen: number; hourlyFen: number };
   /**
    * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed
    * (`QINGDAN_TRUSTED_PROXIES`, comma-separated); none by default, so a client cannot choose its address.
@@ -46,6 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     smsProvider: env.QINGDAN_SMS ?? 'console',
+    idReader: env.QINGDAN_IDREADER ?? 'fake',
+    minimumWage: {
+      monthlyFen: Number(env.QINGDAN_MIN_WAGE_MONTHLY_FEN ?? 170_000),
+      hourlyFen: Number(env.QINGDAN_MIN_WAGE_HOURLY_FEN ?? 1_700),
+    },
     trustedProxies: (env.QINGDAN_TRUSTED_PROXIES ?? '')
       .split(',')
       .map((x) => x.trim())

@@ -347,7 +347,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--seed <s>', 'random seed', (v) => Number(v), 1)
     .option('--json', 'print the figures as one JSON line at the end')
     .option('--no-raw', 'skip measuring the raw insert rate (the ceiling for import)')
-    .action((o: { problems: number; seed: number; json?: boolean; raw: boolean }) =>
+    .option('--postings <n>', 'also this many job postings (the jobs map benchmark)', (v) => Number(v), 0)
+    .action((o: { problems: number; seed: number; json?: boolean; raw: boolean; postings: number }) =>
       withContext(async (ctx) => {
         if (!Number.isInteger(o.problems) || o.problems < 1)
           throw new Error('--problems: a positive whole number');
@@ -366,6 +367,14 @@ export async function main(argv: string[]): Promise<void> {
           },
         });
         process.stderr.write('\n');
+        if (!Number.isInteger(o.postings) || o.postings < 0) throw new Error('--postings: a whole number');
+        if (o.postings > 0) {
+          const { generatePostings } = await import('../../bench/generate.jobs.ts');
+          const g = await generatePostings(ctx, o.postings, o.seed);
+          console.log(
+            `generated ${g.postings.toLocaleString('en')} job postings in ${g.seconds.toFixed(1)} s`,
+          );
+        }
         const rawRate = o.raw ? await rawInsertRate(ctx, Math.min(o.problems, 100_000), o.seed) : null;
         const ratio = rawRate ? Math.round((r.rate / rawRate) * 1000) / 10 : null;
         console.log(

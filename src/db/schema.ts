@@ -2,6 +2,7 @@
  * Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings in both dialects,
  * booleans are 0/1 integers, JSON is text; mappers in the repositories turn rows into domain objects.
  */
+import type { JobsTables } from './schema.jobs.ts';
 import type { ServiceTables } from './schema.services.ts';
 import type { HotlineTables } from './schema.hotline.ts';
 
@@ -365,7 +366,7 @@ export interface Open311MediaTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface DB extends ServiceTables, HotlineTables {
+export interface DB extends ServiceTables, HotlineTables, JobsTables {
   jurisdictions: JurisdictionTable;
   divisions: DivisionTable;
   units: UnitTable;

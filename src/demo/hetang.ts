@@ -13,6 +13,7 @@ import { seedHotlineCalls, seedHotlineCentre } from './hotline.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { uuidv7 } from '../kernel/ids.ts';
 import { random } from '../kernel/random.ts';
+import { seedJobs } from './jobs.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
 import { createApiKey, principalOf } from '../modules/auth/index.ts';
@@ -731,6 +732,7 @@ export async function seedHetang(
     await act(ctx, supervisor, dup.id, 'merge', { intoId: open.id });
   }
   made += await seedHotlineCalls({ ...ctx, clock }, jid, operator, supervisor);
+  await seedJobs(ctx, clock, base.clock.now(), { mk: mkDemo, supervisor, staff: demoUnit });
   // Statistics for the tables the seed filled: without them PostgreSQL plans a township handler's list
   // over a fresh demo as over empty tables until autovacuum comes by.
   await ctx.dialect.analyze(ctx.db, { staleOnly: true });

@@ -3,6 +3,7 @@ import type { Permission } from '../platform/permissions.ts';
 import { carePermissions } from './care/index.ts';
 import { directoryPermissions } from './directory/directory.permissions.ts';
 import { entitlementsPermissions } from './entitlements/entitlements.permissions.ts';
+import { jobsPermissions } from './jobs/index.ts';
 import { registryPermissions } from './registry/registry.permissions.ts';
 
 /** Route → who may call it, for every resident-service route. */
@@ -11,4 +12,5 @@ export const servicePermissions: Record<string, Permission> = {
   ...directoryPermissions,
   ...entitlementsPermissions,
   ...carePermissions,
+  ...jobsPermissions,
 };

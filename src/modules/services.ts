@@ -5,7 +5,14 @@
 import { careRoutes } from './care/index.ts';
 import { directoryRoutes } from './directory/index.ts';
 import { entitlementsRoutes } from './entitlements/index.ts';
+import { jobsRoutes } from './jobs/index.ts';
 import { registryRoutes } from './registry/index.ts';
 
 /** Route registrations of the shared pieces and the service modules, in order. */
-export const residentServiceRoutes = [registryRoutes, directoryRoutes, entitlementsRoutes, careRoutes];
+export const residentServiceRoutes = [
+  registryRoutes,
+  directoryRoutes,
+  entitlementsRoutes,
+  careRoutes,
+  jobsRoutes,
+];

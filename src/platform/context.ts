@@ -8,6 +8,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { FieldCipher } from '../kernel/secrets.ts';
 import type { ReferenceService } from '../modules/reference/index.ts';
 import type { SmsSender } from '../adapters/sms/index.ts';
+import type { IdCardReader } from '../adapters/idreader/index.ts';
 
 /** What every service needs, built once at start-up and passed down explicitly. */
 export interface AppContext {
@@ -21,6 +22,8 @@ export interface AppContext {
   reference: ReferenceService;
   /** The SMS adapter (one-time codes, notices to reporters and account owners). */
   sms: SmsSender;
+  /** The ID-card reader adapter of the stations (worker registration at a 零工服务站). */
+  idReader: IdCardReader;
   /** The jurisdictions this installation serves; the first is the default for anonymous requests. */
   jurisdictions: {
     id: string;

@@ -7,6 +7,7 @@ import { ReferenceService } from '../modules/reference/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { reloadJurisdictions } from '../platform/jurisdictions.ts';
 import { createSmsSender } from '../adapters/sms/index.ts';
+import { createIdReader } from '../adapters/idreader/index.ts';
 
 /** Opens the database, runs migrations and assembles the context every service receives. */
 export async function createContext(
@@ -35,6 +36,7 @@ export async function createContext(
       log.warn({ jurisdictionId, issues }, 'reference data: rows skipped'),
     ),
     sms: createSmsSender(config.smsProvider, log),
+    idReader: createIdReader(config.idReader),
     jurisdictions: [],
   };
   await reloadJurisdictions(ctx);

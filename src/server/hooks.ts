@@ -11,7 +11,13 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** After this long a reservation without a commit belongs to a request that died. */
 const STALE_RESERVATION_MS = 30_000;
 /** Writes that need no CSRF token: they create the session, or carry no cookie credentials. */
-const CSRF_EXEMPT = new Set(['/api/auth/login', '/api/auth/otp', '/api/auth/otp/verify']);
+// The jobs reconfirmation link is opened from an SMS without signing in: its one-time token is the credential.
+const CSRF_EXEMPT = new Set([
+  '/api/auth/login',
+  '/api/auth/otp',
+  '/api/auth/otp/verify',
+  '/api/jobs/postings/reconfirm',
+]);
 
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;

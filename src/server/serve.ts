@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.ts';
 import { buildApp } from './app.ts';
 import { startDeadlineScheduler } from '../modules/problems/index.ts';
 import { writeCheckpoints } from '../modules/audit/index.ts';
+import { startJobsScheduler } from '../modules/jobs/index.ts';
 
 /** How long requests in flight may take to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -44,12 +45,14 @@ export async function serve(ctx: AppContext): Promise<{ url: string; close: () =
   const app = await buildApp(ctx);
   const stopScheduler = ctx.config.scheduler ? startDeadlineScheduler(ctx) : () => undefined;
   const stopCheckpoints = ctx.config.scheduler ? startCheckpoints(ctx) : () => undefined;
+  const stopJobs = ctx.config.scheduler ? startJobsScheduler(ctx) : () => undefined;
   const url = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       stopScheduler();
       stopCheckpoints();
+      stopJobs();
       await signHeads(ctx);
       // Connections that finish their last request while we close would otherwise stay open until the
       // client's keep-alive ends; close them as soon as they are idle, and give up on stragglers after

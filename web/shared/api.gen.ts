@@ -5879,6 +5879,2024 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/jobs/occupations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                name: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/stations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                role: string;
+                townshipCode: string;
+                villageCode: string;
+                villageName: string | null;
+                address: string | null;
+                lat: number | null;
+                lng: number | null;
+                phone: string | null;
+                capacity: number | null;
+                hours: {
+                  [key: string]: unknown;
+                }[];
+                openNow: boolean;
+                nextOpening: string | null;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/stations/{id}/visits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            workerId?: string;
+            purpose: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/employers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'verified' | 'rejected';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                uscc: string;
+                contactName: string;
+                contactPhone: string;
+                villageCode: string;
+                address: string | null;
+                status: string;
+                statusLabel: string;
+                reviewNote: string | null;
+                reviewedAt: string | null;
+                mine: boolean;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            uscc: string;
+            contactName: string;
+            contactPhone: string;
+            villageCode: string;
+            address?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              uscc: string;
+              contactName: string;
+              contactPhone: string;
+              villageCode: string;
+              address: string | null;
+              status: string;
+              statusLabel: string;
+              reviewNote: string | null;
+              reviewedAt: string | null;
+              mine: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/employers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              uscc: string;
+              contactName: string;
+              contactPhone: string;
+              villageCode: string;
+              address: string | null;
+              status: string;
+              statusLabel: string;
+              reviewNote: string | null;
+              reviewedAt: string | null;
+              mine: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/employers/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            approve: boolean;
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              uscc: string;
+              contactName: string;
+              contactPhone: string;
+              villageCode: string;
+              address: string | null;
+              status: string;
+              statusLabel: string;
+              reviewNote: string | null;
+              reviewedAt: string | null;
+              mine: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/postings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          lat?: number;
+          lng?: number;
+          radius?: number;
+          kind?: 'full_time' | 'part_time' | 'gig_day' | 'piece';
+          occupation?:
+            | '4-02-02-02'
+            | '4-02-06-01'
+            | '4-02-07-02'
+            | '4-03-02-01'
+            | '4-03-02-05'
+            | '4-07-05-01'
+            | '4-10-01-01'
+            | '4-10-01-05'
+            | '4-10-01-06'
+            | '4-12-01-01'
+            | '6-18-02-04'
+            | '6-29-01-01'
+            | '6-29-01-04'
+            | '6-29-01-05'
+            | '6-31-01-03';
+          status?: string;
+          mine?: '0' | '1';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                employerId: string;
+                employerName: string;
+                title: string;
+                description: string;
+                kind: string;
+                kindLabel: string;
+                occupationCode: string;
+                occupationName: string;
+                headcount: number;
+                filled: number;
+                wageFen: number;
+                wageUnit: string;
+                wageLabel: string;
+                villageCode: string;
+                villageName: string | null;
+                address: string | null;
+                lat: number;
+                lng: number;
+                stationId: string | null;
+                validFrom: string;
+                validThrough: string;
+                reconfirmDueAt: string | null;
+                status: string;
+                statusLabel: string;
+                expired: boolean;
+                applicable: boolean;
+                postedVia: string;
+                datePosted: string | null;
+                distanceM?: number;
+                allowedActions: string[];
+                jsonLd?: {
+                  [key: string]: unknown;
+                };
+                actions?: {
+                  seq: number;
+                  action: string;
+                  fromStatus: string | null;
+                  toStatus: string | null;
+                  actorName: string;
+                  at: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                }[];
+              }[];
+              total: number;
+              nextCursor: string | null;
+              uncoveredVillages: {
+                code: string;
+                name: string;
+                lat: number;
+                lng: number;
+                nearestM: number | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            employerId: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            kind: 'full_time' | 'part_time' | 'gig_day' | 'piece';
+            /** @enum {string} */
+            occupationCode:
+              | '4-02-02-02'
+              | '4-02-06-01'
+              | '4-02-07-02'
+              | '4-03-02-01'
+              | '4-03-02-05'
+              | '4-07-05-01'
+              | '4-10-01-01'
+              | '4-10-01-05'
+              | '4-10-01-06'
+              | '4-12-01-01'
+              | '6-18-02-04'
+              | '6-29-01-01'
+              | '6-29-01-04'
+              | '6-29-01-05'
+              | '6-31-01-03';
+            headcount: number;
+            wageFen: number;
+            /** @enum {string} */
+            wageUnit: 'hour' | 'day' | 'piece' | 'month';
+            piecesPerHour?: number;
+            villageCode: string;
+            address?: string;
+            lat: number;
+            lng: number;
+            stationId?: string;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validThrough: string;
+            /** @default false */
+            submit?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              employerId: string;
+              employerName: string;
+              title: string;
+              description: string;
+              kind: string;
+              kindLabel: string;
+              occupationCode: string;
+              occupationName: string;
+              headcount: number;
+              filled: number;
+              wageFen: number;
+              wageUnit: string;
+              wageLabel: string;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              lat: number;
+              lng: number;
+              stationId: string | null;
+              validFrom: string;
+              validThrough: string;
+              reconfirmDueAt: string | null;
+              status: string;
+              statusLabel: string;
+              expired: boolean;
+              applicable: boolean;
+              postedVia: string;
+              datePosted: string | null;
+              distanceM?: number;
+              allowedActions: string[];
+              jsonLd?: {
+                [key: string]: unknown;
+              };
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/postings/reconfirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              employerId: string;
+              employerName: string;
+              title: string;
+              description: string;
+              kind: string;
+              kindLabel: string;
+              occupationCode: string;
+              occupationName: string;
+              headcount: number;
+              filled: number;
+              wageFen: number;
+              wageUnit: string;
+              wageLabel: string;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              lat: number;
+              lng: number;
+              stationId: string | null;
+              validFrom: string;
+              validThrough: string;
+              reconfirmDueAt: string | null;
+              status: string;
+              statusLabel: string;
+              expired: boolean;
+              applicable: boolean;
+              postedVia: string;
+              datePosted: string | null;
+              distanceM?: number;
+              allowedActions: string[];
+              jsonLd?: {
+                [key: string]: unknown;
+              };
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/postings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              employerId: string;
+              employerName: string;
+              title: string;
+              description: string;
+              kind: string;
+              kindLabel: string;
+              occupationCode: string;
+              occupationName: string;
+              headcount: number;
+              filled: number;
+              wageFen: number;
+              wageUnit: string;
+              wageLabel: string;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              lat: number;
+              lng: number;
+              stationId: string | null;
+              validFrom: string;
+              validThrough: string;
+              reconfirmDueAt: string | null;
+              status: string;
+              statusLabel: string;
+              expired: boolean;
+              applicable: boolean;
+              postedVia: string;
+              datePosted: string | null;
+              distanceM?: number;
+              allowedActions: string[];
+              jsonLd?: {
+                [key: string]: unknown;
+              };
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/postings/{id}/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              employerId: string;
+              employerName: string;
+              title: string;
+              description: string;
+              kind: string;
+              kindLabel: string;
+              occupationCode: string;
+              occupationName: string;
+              headcount: number;
+              filled: number;
+              wageFen: number;
+              wageUnit: string;
+              wageLabel: string;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              lat: number;
+              lng: number;
+              stationId: string | null;
+              validFrom: string;
+              validThrough: string;
+              reconfirmDueAt: string | null;
+              status: string;
+              statusLabel: string;
+              expired: boolean;
+              applicable: boolean;
+              postedVia: string;
+              datePosted: string | null;
+              distanceM?: number;
+              allowedActions: string[];
+              jsonLd?: {
+                [key: string]: unknown;
+              };
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/postings/{id}/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                score: number;
+                distanceM: number | null;
+                explanation: {
+                  factor: string;
+                  points: number;
+                  max: number;
+                  reason: string;
+                }[];
+                posting?: {
+                  id: string;
+                  employerId: string;
+                  employerName: string;
+                  title: string;
+                  description: string;
+                  kind: string;
+                  kindLabel: string;
+                  occupationCode: string;
+                  occupationName: string;
+                  headcount: number;
+                  filled: number;
+                  wageFen: number;
+                  wageUnit: string;
+                  wageLabel: string;
+                  villageCode: string;
+                  villageName: string | null;
+                  address: string | null;
+                  lat: number;
+                  lng: number;
+                  stationId: string | null;
+                  validFrom: string;
+                  validThrough: string;
+                  reconfirmDueAt: string | null;
+                  status: string;
+                  statusLabel: string;
+                  expired: boolean;
+                  applicable: boolean;
+                  postedVia: string;
+                  datePosted: string | null;
+                  distanceM?: number;
+                  allowedActions: string[];
+                  jsonLd?: {
+                    [key: string]: unknown;
+                  };
+                  actions?: {
+                    seq: number;
+                    action: string;
+                    fromStatus: string | null;
+                    toStatus: string | null;
+                    actorName: string;
+                    at: string;
+                    data: {
+                      [key: string]: unknown;
+                    };
+                  }[];
+                };
+                worker?: {
+                  id: string;
+                  personId: string;
+                  name: string;
+                  phone: string | null;
+                  idNumber: string | null;
+                  villageCode: string;
+                  villageName: string | null;
+                  occupations: {
+                    code: string;
+                    name: string;
+                  }[];
+                  skills: string[];
+                  availability: {
+                    days: number[];
+                    kinds: string[];
+                  };
+                  radiusM: number;
+                  minDailyFen: number;
+                  hasSmartphone: boolean;
+                  priorityGroups: string[] | null;
+                  registeredVia: string;
+                  stationId: string | null;
+                  registeredAt: string;
+                };
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/workers/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              personId: string;
+              name: string;
+              phone: string | null;
+              idNumber: string | null;
+              villageCode: string;
+              villageName: string | null;
+              occupations: {
+                code: string;
+                name: string;
+              }[];
+              skills: string[];
+              availability: {
+                days: number[];
+                kinds: string[];
+              };
+              radiusM: number;
+              minDailyFen: number;
+              hasSmartphone: boolean;
+              priorityGroups: string[] | null;
+              registeredVia: string;
+              stationId: string | null;
+              registeredAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            villageCode: string;
+            lat?: number;
+            lng?: number;
+            /** @default [] */
+            occupations?: (
+              | '4-02-02-02'
+              | '4-02-06-01'
+              | '4-02-07-02'
+              | '4-03-02-01'
+              | '4-03-02-05'
+              | '4-07-05-01'
+              | '4-10-01-01'
+              | '4-10-01-05'
+              | '4-10-01-06'
+              | '4-12-01-01'
+              | '6-18-02-04'
+              | '6-29-01-01'
+              | '6-29-01-04'
+              | '6-29-01-05'
+              | '6-31-01-03'
+            )[];
+            /** @default [] */
+            skills?: string[];
+            /**
+             * @default {
+             *       "days": [
+             *         1,
+             *         2,
+             *         3,
+             *         4,
+             *         5,
+             *         6,
+             *         7
+             *       ],
+             *       "kinds": [
+             *         "gig_day",
+             *         "part_time"
+             *       ]
+             *     }
+             */
+            availability?: {
+              /**
+               * @default [
+               *       1,
+               *       2,
+               *       3,
+               *       4,
+               *       5,
+               *       6,
+               *       7
+               *     ]
+               */
+              days?: number[];
+              /**
+               * @default [
+               *       "gig_day",
+               *       "part_time"
+               *     ]
+               */
+              kinds?: ('full_time' | 'part_time' | 'gig_day' | 'piece')[];
+            };
+            /** @default 5000 */
+            radiusM?: number;
+            /** @default 0 */
+            minDailyFen?: number;
+            /** @default true */
+            hasSmartphone?: boolean;
+            /** @default [] */
+            priorityGroups?: ('大龄' | '就业困难' | '残疾' | '脱贫')[];
+            consent?: {
+              grantedBy: string;
+              /**
+               * @default separate_consent
+               * @enum {string}
+               */
+              lawfulBasis?: 'separate_consent' | 'consent';
+              /** Format: date-time */
+              expiresAt?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              personId: string;
+              name: string;
+              phone: string | null;
+              idNumber: string | null;
+              villageCode: string;
+              villageName: string | null;
+              occupations: {
+                code: string;
+                name: string;
+              }[];
+              skills: string[];
+              availability: {
+                days: number[];
+                kinds: string[];
+              };
+              radiusM: number;
+              minDailyFen: number;
+              hasSmartphone: boolean;
+              priorityGroups: string[] | null;
+              registeredVia: string;
+              stationId: string | null;
+              registeredAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/workers/me/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                score: number;
+                distanceM: number | null;
+                explanation: {
+                  factor: string;
+                  points: number;
+                  max: number;
+                  reason: string;
+                }[];
+                posting?: {
+                  id: string;
+                  employerId: string;
+                  employerName: string;
+                  title: string;
+                  description: string;
+                  kind: string;
+                  kindLabel: string;
+                  occupationCode: string;
+                  occupationName: string;
+                  headcount: number;
+                  filled: number;
+                  wageFen: number;
+                  wageUnit: string;
+                  wageLabel: string;
+                  villageCode: string;
+                  villageName: string | null;
+                  address: string | null;
+                  lat: number;
+                  lng: number;
+                  stationId: string | null;
+                  validFrom: string;
+                  validThrough: string;
+                  reconfirmDueAt: string | null;
+                  status: string;
+                  statusLabel: string;
+                  expired: boolean;
+                  applicable: boolean;
+                  postedVia: string;
+                  datePosted: string | null;
+                  distanceM?: number;
+                  allowedActions: string[];
+                  jsonLd?: {
+                    [key: string]: unknown;
+                  };
+                  actions?: {
+                    seq: number;
+                    action: string;
+                    fromStatus: string | null;
+                    toStatus: string | null;
+                    actorName: string;
+                    at: string;
+                    data: {
+                      [key: string]: unknown;
+                    };
+                  }[];
+                };
+                worker?: {
+                  id: string;
+                  personId: string;
+                  name: string;
+                  phone: string | null;
+                  idNumber: string | null;
+                  villageCode: string;
+                  villageName: string | null;
+                  occupations: {
+                    code: string;
+                    name: string;
+                  }[];
+                  skills: string[];
+                  availability: {
+                    days: number[];
+                    kinds: string[];
+                  };
+                  radiusM: number;
+                  minDailyFen: number;
+                  hasSmartphone: boolean;
+                  priorityGroups: string[] | null;
+                  registeredVia: string;
+                  stationId: string | null;
+                  registeredAt: string;
+                };
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/workers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                personId: string;
+                name: string;
+                phone: string | null;
+                idNumber: string | null;
+                villageCode: string;
+                villageName: string | null;
+                occupations: {
+                  code: string;
+                  name: string;
+                }[];
+                skills: string[];
+                availability: {
+                  days: number[];
+                  kinds: string[];
+                };
+                radiusM: number;
+                minDailyFen: number;
+                hasSmartphone: boolean;
+                priorityGroups: string[] | null;
+                registeredVia: string;
+                stationId: string | null;
+                registeredAt: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            stationId: string;
+            phone?: string;
+            villageCode: string;
+            lat?: number;
+            lng?: number;
+            /** @default [] */
+            occupations?: (
+              | '4-02-02-02'
+              | '4-02-06-01'
+              | '4-02-07-02'
+              | '4-03-02-01'
+              | '4-03-02-05'
+              | '4-07-05-01'
+              | '4-10-01-01'
+              | '4-10-01-05'
+              | '4-10-01-06'
+              | '4-12-01-01'
+              | '6-18-02-04'
+              | '6-29-01-01'
+              | '6-29-01-04'
+              | '6-29-01-05'
+              | '6-31-01-03'
+            )[];
+            /** @default [] */
+            skills?: string[];
+            /**
+             * @default {
+             *       "days": [
+             *         1,
+             *         2,
+             *         3,
+             *         4,
+             *         5,
+             *         6,
+             *         7
+             *       ],
+             *       "kinds": [
+             *         "gig_day",
+             *         "part_time"
+             *       ]
+             *     }
+             */
+            availability?: {
+              /**
+               * @default [
+               *       1,
+               *       2,
+               *       3,
+               *       4,
+               *       5,
+               *       6,
+               *       7
+               *     ]
+               */
+              days?: number[];
+              /**
+               * @default [
+               *       "gig_day",
+               *       "part_time"
+               *     ]
+               */
+              kinds?: ('full_time' | 'part_time' | 'gig_day' | 'piece')[];
+            };
+            /** @default 5000 */
+            radiusM?: number;
+            /** @default 0 */
+            minDailyFen?: number;
+            /** @default true */
+            hasSmartphone?: boolean;
+            /** @default [] */
+            priorityGroups?: ('大龄' | '就业困难' | '残疾' | '脱贫')[];
+            consent?: {
+              grantedBy: string;
+              /**
+               * @default separate_consent
+               * @enum {string}
+               */
+              lawfulBasis?: 'separate_consent' | 'consent';
+              /** Format: date-time */
+              expiresAt?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              personId: string;
+              name: string;
+              phone: string | null;
+              idNumber: string | null;
+              villageCode: string;
+              villageName: string | null;
+              occupations: {
+                code: string;
+                name: string;
+              }[];
+              skills: string[];
+              availability: {
+                days: number[];
+                kinds: string[];
+              };
+              radiusM: number;
+              minDailyFen: number;
+              hasSmartphone: boolean;
+              priorityGroups: string[] | null;
+              registeredVia: string;
+              stationId: string | null;
+              registeredAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/workers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              personId: string;
+              name: string;
+              phone: string | null;
+              idNumber: string | null;
+              villageCode: string;
+              villageName: string | null;
+              occupations: {
+                code: string;
+                name: string;
+              }[];
+              skills: string[];
+              availability: {
+                days: number[];
+                kinds: string[];
+              };
+              radiusM: number;
+              minDailyFen: number;
+              hasSmartphone: boolean;
+              priorityGroups: string[] | null;
+              registeredVia: string;
+              stationId: string | null;
+              registeredAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/workers/{id}/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                score: number;
+                distanceM: number | null;
+                explanation: {
+                  factor: string;
+                  points: number;
+                  max: number;
+                  reason: string;
+                }[];
+                posting?: {
+                  id: string;
+                  employerId: string;
+                  employerName: string;
+                  title: string;
+                  description: string;
+                  kind: string;
+                  kindLabel: string;
+                  occupationCode: string;
+                  occupationName: string;
+                  headcount: number;
+                  filled: number;
+                  wageFen: number;
+                  wageUnit: string;
+                  wageLabel: string;
+                  villageCode: string;
+                  villageName: string | null;
+                  address: string | null;
+                  lat: number;
+                  lng: number;
+                  stationId: string | null;
+                  validFrom: string;
+                  validThrough: string;
+                  reconfirmDueAt: string | null;
+                  status: string;
+                  statusLabel: string;
+                  expired: boolean;
+                  applicable: boolean;
+                  postedVia: string;
+                  datePosted: string | null;
+                  distanceM?: number;
+                  allowedActions: string[];
+                  jsonLd?: {
+                    [key: string]: unknown;
+                  };
+                  actions?: {
+                    seq: number;
+                    action: string;
+                    fromStatus: string | null;
+                    toStatus: string | null;
+                    actorName: string;
+                    at: string;
+                    data: {
+                      [key: string]: unknown;
+                    };
+                  }[];
+                };
+                worker?: {
+                  id: string;
+                  personId: string;
+                  name: string;
+                  phone: string | null;
+                  idNumber: string | null;
+                  villageCode: string;
+                  villageName: string | null;
+                  occupations: {
+                    code: string;
+                    name: string;
+                  }[];
+                  skills: string[];
+                  availability: {
+                    days: number[];
+                    kinds: string[];
+                  };
+                  radiusM: number;
+                  minDailyFen: number;
+                  hasSmartphone: boolean;
+                  priorityGroups: string[] | null;
+                  registeredVia: string;
+                  stationId: string | null;
+                  registeredAt: string;
+                };
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          status?:
+            | 'proposed'
+            | 'contacted'
+            | 'accepted'
+            | 'on_site'
+            | 'completed'
+            | 'settled'
+            | 'declined'
+            | 'no_show'
+            | 'disputed';
+          postingId?: string;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                postingId: string;
+                postingTitle: string;
+                employerName: string;
+                workerId: string;
+                workerName: string;
+                workerPhone: string | null;
+                status: string;
+                statusLabel: string;
+                proposedBy: string;
+                score: number;
+                explanation: {
+                  factor: string;
+                  points: number;
+                  max: number;
+                  reason: string;
+                }[];
+                workerHours: number | null;
+                workerAmountFen: number | null;
+                employerHours: number | null;
+                employerAmountFen: number | null;
+                wageAgreed: boolean;
+                payDueAt: string | null;
+                paidAt: string | null;
+                problemId: string | null;
+                allowedActions: string[];
+                actions?: {
+                  seq: number;
+                  action: string;
+                  fromStatus: string | null;
+                  toStatus: string | null;
+                  actorName: string;
+                  at: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                }[];
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            postingId: string;
+            workerId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              postingId: string;
+              postingTitle: string;
+              employerName: string;
+              workerId: string;
+              workerName: string;
+              workerPhone: string | null;
+              status: string;
+              statusLabel: string;
+              proposedBy: string;
+              score: number;
+              explanation: {
+                factor: string;
+                points: number;
+                max: number;
+                reason: string;
+              }[];
+              workerHours: number | null;
+              workerAmountFen: number | null;
+              employerHours: number | null;
+              employerAmountFen: number | null;
+              wageAgreed: boolean;
+              payDueAt: string | null;
+              paidAt: string | null;
+              problemId: string | null;
+              allowedActions: string[];
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/applications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              postingId: string;
+              postingTitle: string;
+              employerName: string;
+              workerId: string;
+              workerName: string;
+              workerPhone: string | null;
+              status: string;
+              statusLabel: string;
+              proposedBy: string;
+              score: number;
+              explanation: {
+                factor: string;
+                points: number;
+                max: number;
+                reason: string;
+              }[];
+              workerHours: number | null;
+              workerAmountFen: number | null;
+              employerHours: number | null;
+              employerAmountFen: number | null;
+              wageAgreed: boolean;
+              payDueAt: string | null;
+              paidAt: string | null;
+              problemId: string | null;
+              allowedActions: string[];
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/applications/{id}/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              postingId: string;
+              postingTitle: string;
+              employerName: string;
+              workerId: string;
+              workerName: string;
+              workerPhone: string | null;
+              status: string;
+              statusLabel: string;
+              proposedBy: string;
+              score: number;
+              explanation: {
+                factor: string;
+                points: number;
+                max: number;
+                reason: string;
+              }[];
+              workerHours: number | null;
+              workerAmountFen: number | null;
+              employerHours: number | null;
+              employerAmountFen: number | null;
+              wageAgreed: boolean;
+              payDueAt: string | null;
+              paidAt: string | null;
+              problemId: string | null;
+              allowedActions: string[];
+              actions?: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/kpis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/sweep': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              expired: number;
+              reminded: number;
+              escalated: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {

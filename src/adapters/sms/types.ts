@@ -44,6 +44,10 @@ export const SMS_TEMPLATES = {
     '【清单】您反映的问题 {number} 已办结。如对办理结果有意见，可在回访时告诉我们或拨打 12345。',
   /** 重办: the reporter hears that the case was opened again. */
   problem_reopened: '【清单】您反映的问题 {number} 已重新交办，{unit}将继续办理。感谢您的监督。',
+  /** 岗位续期: the employer keeps a posting open with one tap on the link, else it expires. */
+  jobs_reconfirm: '【荷塘大就业】您发布的岗位「{title}」将于 {due} 到期下架，仍在招请点击 {link} 确认。',
+  /** 岗位推送: a worker without a smartphone hears of a posting near him. */
+  jobs_posting: '【荷塘大就业】{title}，{wage}，{place}，距您约{distance}。报名请到{station}或致电 {phone}。',
 } as const;
 
 /** The id of a template in the catalogue. */

@@ -14,6 +14,7 @@ import * as m0012 from './0012_open311_media.ts';
 import * as m0020 from './0020_services_shared.ts';
 import * as m0021 from './0021_care_orders.ts';
 import * as m0027 from './0027_hotline.ts';
+import * as m0030 from './0030_jobs.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0020_services_shared': m0020,
   '0021_care_orders': m0021,
   '0027_hotline': m0027,
+  '0030_jobs': m0030,
 };

@@ -7,6 +7,10 @@ export {
   personFacts,
   createPerson,
   addContact,
+  addConsent,
+  personIdByIdNumber,
+  consentCovers,
+  personIdentity,
 } from './registry.service.ts';
 export {
   ELIGIBILITY_TAGS,

@@ -555,3 +555,41 @@ export async function personFacts(db: Db, jid: string, personId: string) {
     }
   );
 }
+
+/** The person holding an ID number, if registered (looked up by its hash; the number is never compared in clear). */
+export async function personIdByIdNumber(
+  ctx: AppContext,
+  db: Db,
+  jid: string,
+  idNumber: string,
+): Promise<string | null> {
+  const normalized = idNumber.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+  return (await repo.personByIdHash(db, jid, ctx.cipher.lookupHash(normalized)))?.id ?? null;
+}
+
+/** Whether a consent or basis in force covers a field of a person (another module's data kept under it). */
+export async function consentCovers(
+  db: Db,
+  jid: string,
+  personId: string,
+  field: string,
+  nowIso: string,
+): Promise<boolean> {
+  const consents = (await repo.consents(db, jid, personId)).map(consentFacts);
+  return covers(consents, field, false, nowIso);
+}
+
+/** A person's name, phone, birth date and masked ID number, for another module's presenters (not logged). */
+export async function personIdentity(ctx: AppContext, db: Db, jid: string, personId: string) {
+  const r = await repo.person(db, jid, personId);
+  return (
+    r && {
+      name: r.name,
+      phone: r.phone,
+      birthDate: r.birth_date,
+      idNumberMasked: r.id_number_enc ? maskIdNumber(ctx.cipher.decrypt(r.id_number_enc)) : null,
+      villageCode: r.village_code,
+      userId: r.user_id,
+    }
+  );
+}

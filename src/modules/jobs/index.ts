@@ -1,0 +1,11 @@
+export { jobsRoutes } from './jobs.routes.ts';
+export { jobsPermissions } from './jobs.permissions.ts';
+export { runJobsSweep, startJobsScheduler, LABOUR_UNIT } from './jobs.sweep.ts';
+export { createEmployer, reviewEmployer, requireValidUscc } from './jobs.employers.ts';
+export { createPosting, actOnPosting, getPosting } from './jobs.postings.ts';
+export { searchPostings, listStations, addStation, COVERAGE_M } from './jobs.map.ts';
+export { registerSelf, registerAtStation, recordVisit } from './jobs.workers.ts';
+export { propose, actOnApplication } from './jobs.applications.ts';
+export { jobsKpis } from './jobs.kpis.ts';
+export { OCCUPATIONS } from './jobs.occupations.ts';
+export { postingLifecycle, applicationLifecycle } from './jobs.lifecycle.ts';
