@@ -5,6 +5,7 @@
  *
  *   npm run bench -- --quick                       100,000 problems, SQLite
  *   npm run bench -- --sizes 10000,100000,1000000 --db sqlite,postgres
+ *   npm run bench -- --routing-only                 the routing suggestion's held-out accuracy alone
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { routingAccuracy, routingTable } from './routing.ts';
 import { runSoak, type SoakReport } from './soak.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -470,6 +472,10 @@ async function main() {
     console.log(`ceiling: ${c.rps} requests/s (p99 ${c.p99} ms)`);
     return c.rps;
   };
+  // Routing accuracy (issue 22) first: it needs no server and is the same on every database.
+  const routing = flag('no-routing') ? null : await routingAccuracy();
+  if (routing) console.log(routingTable(routing));
+  if (flag('routing-only')) return;
   await measureCeiling();
   const runs = [];
   for (const db of dbs)
@@ -495,7 +501,7 @@ async function main() {
     });
   }
   const date = new Date().toISOString().slice(0, 10);
-  const out = { date, machine, connections, duration, ceiling: ceil, runs, soak };
+  const out = { date, machine, connections, duration, ceiling: ceil, runs, soak, routing };
   fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
   const file = outFile ? path.resolve(outFile) : path.join(root, 'bench', 'results', `${date}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2));

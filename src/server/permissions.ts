@@ -66,6 +66,10 @@ export const PERMISSIONS: Record<string, Permission> = {
   'GET /api/problems': { access: 'signed-in', note: 'rows limited to the caller’s scope; phones masked' },
   'POST /api/problems': { access: 'signed-in', note: 'rate limited; submit per problems.policy' },
   'GET /api/problems/queues': { access: 'signed-in', note: 'scope' },
+  'GET /api/problems/suggest': {
+    access: ['operator', 'supervisor', 'admin'],
+    note: 'units learned from closed problems; similar open problems in the caller’s scope',
+  },
   'GET /api/problems/map': { access: 'signed-in', note: 'scope' },
   'GET /api/problems/:id/press-notice.pdf': {
     access: 'signed-in',

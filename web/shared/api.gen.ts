@@ -1539,6 +1539,64 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/problems/suggest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          text: string;
+          lat?: number;
+          lng?: number;
+          categoryCode?: string;
+          villageCode?: string;
+          excludeId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              units: {
+                unitId: string;
+                name: string;
+                score: number;
+                reasons: string[];
+              }[];
+              similar: {
+                id: string;
+                number: string;
+                title: string;
+                status: string;
+                categoryCode: string;
+                distanceM: number | null;
+                score: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/problems/queues': {
     parameters: {
       query?: never;

@@ -10,6 +10,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { attachmentsOf } from '../attachments/index.ts';
 import { deadlines } from './problems.deadlines.ts';
+import { similarOpen } from './problemMatcher.ts';
 import { allowedActions, canSee, visibilityOf, type ProblemFacts } from './problems.policy.ts';
 import { presentDetail, problemFromRow, resultOf } from './problems.presenter.ts';
 import { rollupQueryOf, unitSplitOf, unitStatusSplitOf } from './problems.rollup.ts';
@@ -275,10 +276,31 @@ export async function mapPoints(ctx: AppContext, p: Principal, filters: ProblemF
   }));
 }
 
-/** Open problems of the same category nearby, for merging duplicates. */
+/** Open problems that may be the same as this one, for merging duplicates (see problemMatcher). */
 export async function similarProblems(ctx: AppContext, p: Principal, id: string) {
   const { row } = await loadVisible(ctx, ctx.db, p, id);
   const ref = await ctx.reference.get(p.jurisdictionId);
-  const rows = await problemsRepository.similar(ctx.db, p.jurisdictionId, row, 20);
-  return rows.map((r) => problemFromRow(r, ref, [], false));
+  const similar = await similarOpen(
+    ctx,
+    p,
+    {
+      text: `${row.title}\n${row.description}`,
+      lat: row.lat ?? undefined,
+      lng: row.lng ?? undefined,
+      categoryCode: row.category_code,
+      villageCode: row.village_code ?? undefined,
+      excludeId: row.id,
+    },
+    20,
+  );
+  const rows = await problemsRepository.findByIds(
+    ctx.db,
+    p.jurisdictionId,
+    similar.map((s) => s.id),
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return similar.flatMap((s) => {
+    const r = byId.get(s.id);
+    return r ? [problemFromRow(r, ref, [], false)] : [];
+  });
 }

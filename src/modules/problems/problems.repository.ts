@@ -18,7 +18,7 @@ import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { insertRow } from '../../db/fastInsert.ts';
 import { boundingBox, cellsOfBox } from '../../kernel/geo.ts';
 import { queryTokens } from '../../kernel/text.ts';
-import { MERGE_TARGET_STATUSES, PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
+import { PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
 import type { Visibility } from './problems.policy.ts';
 import type { ProblemFilters } from './problems.schema.ts';
 import { ROLLUP_TABLES, type RollupQuery } from './problems.rollup.ts';
@@ -727,28 +727,6 @@ export const problemsRepository = {
       .values(rows)
       .execute()
       .then(() => undefined);
-  },
-
-  /** Problems near a point with the same category, for merge suggestions. */
-  similar(db: Db, jurisdictionId: string, p: ProblemRow, limit: number) {
-    let q = db
-      .selectFrom('problems')
-      .selectAll()
-      .where('jurisdiction_id', '=', jurisdictionId)
-      .where('id', '!=', p.id)
-      .where('status', 'in', MERGE_TARGET_STATUSES)
-      .where('category_code', '=', p.category_code);
-    if (p.lat !== null && p.lng !== null) {
-      const box = boundingBox(p.lat, p.lng, 2000);
-      q = q
-        .where('lat', '>=', box.minLat)
-        .where('lat', '<=', box.maxLat)
-        .where('lng', '>=', box.minLng)
-        .where('lng', '<=', box.maxLng);
-    } else if (p.village_code) {
-      q = q.where('village_code', '=', p.village_code);
-    }
-    return q.orderBy('created_at', 'desc').limit(limit).execute();
   },
 };
 

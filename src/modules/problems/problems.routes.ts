@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
+import { badRequest } from '../../platform/errors.ts';
 import { requireAuth, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
 import { ACTIONS } from './problems.lifecycle.ts';
@@ -10,7 +11,10 @@ import {
   Problem,
   ProblemDetail,
   ProblemFilters,
+  SuggestQuery,
+  Suggestion,
 } from './problems.schema.ts';
+import { similarOpen, suggestUnits } from './problemMatcher.ts';
 import { act, actOnMany } from './problems.actions.ts';
 import { createProblem } from './problems.create.ts';
 import {
@@ -60,6 +64,24 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
       const p = requireAuth(req);
       reply.status(201);
       return createProblem(ctx, p, req.body, { idempotency: req.idempotency });
+    },
+  );
+
+  app.get(
+    '/api/problems/suggest',
+    { schema: { tags, querystring: SuggestQuery, response: { 200: Suggestion } } },
+    async (req) => {
+      const p = requireRole(req, 'operator', 'supervisor', 'admin');
+      const q = req.query;
+      if ((q.lat === undefined) !== (q.lng === undefined))
+        throw badRequest('lat and lng go together', [
+          { path: q.lat === undefined ? 'lat' : 'lng', message: 'lat and lng go together' },
+        ]);
+      const [units, similar] = await Promise.all([
+        suggestUnits(ctx, p.jurisdictionId, q),
+        similarOpen(ctx, p, q),
+      ]);
+      return { units, similar };
     },
   );
 

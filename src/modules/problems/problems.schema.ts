@@ -332,3 +332,31 @@ export const ProblemDetail = Problem.extend({
   ),
 });
 export type ProblemDetail = z.infer<typeof ProblemDetail>;
+
+/** GET /api/problems/suggest: a report being taken or triaged. */
+export const SuggestQuery = z.object({
+  text: text(5000),
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  lng: z.coerce.number().min(-180).max(180).optional(),
+  categoryCode: z.string().min(1).max(40).optional(),
+  villageCode: divisionCode.optional(),
+  excludeId: id.optional(),
+});
+
+/** The units suggested to lead and the open problems that may be the same. */
+export const Suggestion = z.object({
+  units: z.array(
+    z.object({ unitId: z.string(), name: z.string(), score: z.number(), reasons: z.array(z.string()) }),
+  ),
+  similar: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      title: z.string(),
+      status: z.string(),
+      categoryCode: z.string(),
+      distanceM: z.number().nullable(),
+      score: z.number(),
+    }),
+  ),
+});
