@@ -14,7 +14,7 @@ import { UserInput } from '../modules/users/index.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../modules/auth/index.ts';
 import { verifyChains, writeCheckpoints } from '../modules/audit/index.ts';
 import { backupDatabase, restoreDatabase } from '../db/backup.ts';
-import { runDeadlineScan } from '../modules/problems/index.ts';
+import { runDeadlineScan, verifyProblemStates } from '../modules/problems/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { registerLedgerCommands } from '../modules/ledger/index.ts';
 
@@ -266,6 +266,16 @@ export async function main(argv: string[]): Promise<void> {
             `BROKEN: ${r.broken!.log} of ${r.broken!.jurisdictionId}, seq ${r.broken!.seq} (id ${r.broken!.id}): ${r.broken!.reason}`,
           );
           process.exitCode = 1;
+        }
+        // The current state (what the results list and the KPIs read) against what each problem's log says.
+        for (const j of ctx.jurisdictions) {
+          const s = await verifyProblemStates(ctx.db, j.id, await ctx.reference.get(j.id));
+          for (const d of s.differences)
+            console.error(
+              `DIFFERS: problem ${d.number} of ${j.id}: ${d.field} is ${JSON.stringify(d.found)}, the log says ${JSON.stringify(d.logged)}`,
+            );
+          if (s.differences.length) process.exitCode = 1;
+          else console.log(`problem state of ${j.id} matches its log: ${s.checked} problems`);
         }
       }),
     );

@@ -221,6 +221,10 @@ export interface ProblemTable {
   close_hours: number | null;
   resolved: number;
   rating: string | null;
+  /** The rating of the last rated round (kept through a 重办). */
+  last_rating: string | null;
+  /** The earlier problem this report repeats (重复诉求). */
+  repeat_of_id: string | null;
   merged_into_id: string | null;
   pending_extension: string | null;
   bounce_count: number;

@@ -5,6 +5,7 @@
  */
 import type { Status } from '../modules/problems/index.ts';
 import type { Client, TestApp } from './harness.ts';
+import type { TestDatabase } from './server-process.ts';
 
 /** The fields of a report; each has a default (a roads problem in the first village of 月塘街道). */
 export interface ReportInput {
@@ -89,5 +90,40 @@ export function problemFactory(t: TestApp): ProblemFactory {
       }
       return problem;
     },
+  };
+}
+
+/**
+ * `n` jobs problems reported by `demo-resident` and each pressed once by `demo-supervisor`: two log entries
+ * a problem, the history the audit tests tamper with. Returns the problems' ids in order.
+ */
+export async function pressedProblems(t: TestApp, n: number): Promise<string[]> {
+  const resident = await t.as('demo-resident');
+  const supervisor = await t.as('demo-supervisor');
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = await reportProblem(resident, {
+      categoryCode: 'jobs',
+      title: `求职 ${i}`,
+      description: '希望参加技能培训',
+      fields: {},
+    });
+    const r = await supervisor.post(`/api/problems/${p.id}/actions/press`, { note: '请尽快' });
+    if (r.status !== 200) throw new Error(`press failed: ${r.status} ${JSON.stringify(r.body)}`);
+    ids.push(p.id as string);
+  }
+  return ids;
+}
+
+/** The database of a test application, for running the command line against it (`runCli`). */
+export function cliDatabaseOf(t: TestApp): TestDatabase {
+  return {
+    dataDir: t.ctx.config.dataDir,
+    databaseUrl: t.ctx.config.databaseUrl,
+    env: {
+      QINGDAN_DATA: t.ctx.config.dataDir,
+      ...(t.ctx.config.databaseUrl ? { DATABASE_URL: t.ctx.config.databaseUrl } : {}),
+    },
+    drop: async () => undefined,
   };
 }

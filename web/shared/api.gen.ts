@@ -2662,7 +2662,8 @@ export interface paths {
           radius?: number;
           mine?: '1' | 'true';
           ids?: string;
-          groupBy?: 'domain' | 'kind' | 'channel' | 'township' | 'unit' | 'topic' | 'month' | 'category';
+          groupBy?:
+            'domain' | 'kind' | 'channel' | 'township' | 'unit' | 'topic' | 'month' | 'category' | 'official';
         };
         header?: never;
         path?: never;
@@ -2679,16 +2680,22 @@ export interface paths {
             'application/json': {
               totals: {
                 received: number;
+                merged: number;
                 accepted: number;
                 resolved: number;
                 closed: number;
                 rated: number;
+                repeated: number;
+                reopened: number;
+                presses: number;
+                overdue: number;
                 responseRate: number | null;
                 onTimeRate: number | null;
                 resolutionRate: number | null;
                 satisfactionRate: number | null;
                 bounceRate: number | null;
                 repeatRate: number | null;
+                reopenRate: number | null;
                 avgHoursToClose: number | null;
                 medianHoursToClose?: number | null;
                 indicators: {
@@ -2701,16 +2708,22 @@ export interface paths {
               groupBy: string | null;
               groups: {
                 received: number;
+                merged: number;
                 accepted: number;
                 resolved: number;
                 closed: number;
                 rated: number;
+                repeated: number;
+                reopened: number;
+                presses: number;
+                overdue: number;
                 responseRate: number | null;
                 onTimeRate: number | null;
                 resolutionRate: number | null;
                 satisfactionRate: number | null;
                 bounceRate: number | null;
                 repeatRate: number | null;
+                reopenRate: number | null;
                 avgHoursToClose: number | null;
                 medianHoursToClose?: number | null;
                 indicators: {

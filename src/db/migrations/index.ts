@@ -15,6 +15,8 @@ import * as m0020 from './0020_services_shared.ts';
 import * as m0021 from './0021_care_orders.ts';
 import * as m0027 from './0027_hotline.ts';
 import * as m0030 from './0030_jobs.ts';
+import * as m0035 from './0035_kpi_rounds.ts';
+import * as m0036 from './0036_kpi_definitions.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -41,4 +43,6 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0021_care_orders': m0021,
   '0027_hotline': m0027,
   '0030_jobs': m0030,
+  '0035_kpi_rounds': m0035,
+  '0036_kpi_definitions': m0036,
 };

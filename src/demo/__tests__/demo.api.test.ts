@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import { verifyChains } from '../../modules/audit/index.ts';
 import { DEMO_USERS } from '../hetang.ts';
-import { STATUSES } from '../../modules/problems/index.ts';
+import { STATUSES, verifyProblemStates } from '../../modules/problems/index.ts';
 
 /** The Hetang demo reproduces the article's figures through the dashboard's own API. */
 describe('Hetang demo', () => {
@@ -65,6 +65,10 @@ describe('Hetang demo', () => {
     const report = await verifyChains(t.ctx.db);
     expect(report.ok).toBe(true);
     expect(report.checked.actions).toBeGreaterThan(1000);
+    // Every problem's status, deadlines, units and result equal what its log says.
+    const state = await verifyProblemStates(t.ctx.db, '430202', await t.ctx.reference.get('430202'));
+    expect(state.differences).toEqual([]);
+    expect(state.checked).toBeGreaterThanOrEqual(300);
   });
 
   it('finds problems by Chinese full-text search', async () => {

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problemSearchText } from '../../kernel/text.ts';
-import { RUNNING_STATUSES } from '../problems/index.ts';
+import { provenState, RUNNING_STATUSES } from '../problems/index.ts';
 import type { RowSet } from '../../db/dialect/rowSet.ts';
 import type { ActionRow, ProblemRow } from '../problems/index.ts';
 import type { ImportProblem } from './ledger.schema.ts';
@@ -138,6 +138,8 @@ export function problemRowOf(
     close_hours: p.closedAt ? Math.max(0, (Date.parse(p.closedAt) - Date.parse(createdAt)) / 3600_000) : null,
     resolved: p.status === 'closed' && p.result ? 1 : 0,
     rating: p.rating,
+    last_rating: p.rating,
+    repeat_of_id: null,
     merged_into_id: null,
     pending_extension: null,
     bounce_count: x.bounceCount ?? 0,
@@ -318,7 +320,25 @@ export class ChunkPreparer {
         actor_name: actor.name,
         actor_unit_id: actor.unitId,
         note,
-        data: json({ number: row.number, progress: p.progress }),
+        // What the row, its units and its result hold, for `audit verify` to prove them (problems.proof.ts).
+        data: json({
+          number: row.number,
+          progress: p.progress,
+          state: provenState(row),
+          units: p.leadUnitId ? { lead: p.leadUnitId, supporting: p.supportingUnitIds } : null,
+          result: p.result
+            ? {
+                summary: p.result.summary,
+                mechanism: p.result.mechanism ?? null,
+                indicators: Object.fromEntries(
+                  p.result.indicators.map((i) => [
+                    i.code,
+                    Math.round(i.value * (this.scales.get(i.code) ?? 1)),
+                  ]),
+                ),
+              }
+            : null,
+        }),
         is_public: 0,
         created_at: at,
       });

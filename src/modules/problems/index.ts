@@ -12,6 +12,7 @@ export {
 } from './problems.read.ts';
 export { problemFromRow, actionFromRow, resultOf } from './problems.presenter.ts';
 export { appendAction, appendActions } from './problems.log.ts';
+export { provenState, verifyProblemStates, type StateDifference } from './problems.proof.ts';
 // eslint-disable-next-line no-restricted-syntax -- issue 19: stats, ledger and Open311 still run problems' SQL
 export {
   problemsRepository,

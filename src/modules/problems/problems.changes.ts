@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { appendAction, appendActions, type NewAction } from './problems.log.ts';
+import { provenState, type ProvenRow } from './problems.proof.ts';
 import { problemsRepository, type ActionRow, type ProblemRow } from './problems.repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -25,13 +26,19 @@ export class ConcurrentChange extends Error {}
 /** The log entry of a change; its problem and starting status come from the row it changes. */
 export type ChangeEntry = Omit<NewAction, 'problemId' | 'from' | 'to'>;
 
+/** The entry's data with the proven columns of the row it leaves (see problems.proof.ts). */
+function withState(data: unknown, row: ProvenRow): Record<string, unknown> {
+  return { ...(data as Record<string, unknown> | undefined), state: provenState(row) };
+}
+
 /**
- * Changes one problem as read at `row.version` and logs the change, in the caller's transaction. The
- * resulting status is `patch.status` when it sets one. Throws ConcurrentChange if the row moved meanwhile.
+ * Changes one problem as read at `row.version` and logs the change with the state it leaves, in the
+ * caller's transaction. The resulting status is `patch.status` when it sets one. Throws ConcurrentChange if
+ * the row moved meanwhile.
  */
 export async function changeProblem(
   trx: Db,
-  row: Pick<ProblemRow, 'jurisdiction_id' | 'id' | 'version' | 'status'>,
+  row: Pick<ProblemRow, 'jurisdiction_id' | 'id' | 'version'> & ProvenRow,
   patch: Partial<ProblemRow>,
   entry: ChangeEntry,
 ): Promise<ActionRow> {
@@ -39,6 +46,7 @@ export async function changeProblem(
     throw new ConcurrentChange();
   return appendAction(trx, row.jurisdiction_id, {
     ...entry,
+    data: withState(entry.data, { ...row, ...patch }),
     problemId: row.id,
     from: row.status,
     to: patch.status ?? row.status,
@@ -62,7 +70,13 @@ export async function insertProblems(
   return appendActions(
     trx,
     jurisdictionId,
-    rows.map((row, i) => ({ ...entries[i]!, problemId: row.id, from: null, to: row.status })),
+    rows.map((row, i) => ({
+      ...entries[i]!,
+      data: withState(entries[i]!.data, row),
+      problemId: row.id,
+      from: null,
+      to: row.status,
+    })),
     opts,
   );
 }

@@ -10,7 +10,7 @@ import type { WriteBatch } from '../../db/writes.ts';
 import { validateUscc } from '../../kernel/identifiers.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import { problemSearchText } from '../../kernel/text.ts';
+import { problemSearchText, textSimilarity } from '../../kernel/text.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { idempotencyRepository } from '../../platform/idempotency.repository.ts';
@@ -25,7 +25,7 @@ import { actorOf } from './problems.log.ts';
 import { allowedActions, ownChannel, reportDenials, visibilityOf } from './problems.policy.ts';
 import { presentDetail } from './problems.presenter.ts';
 import { factsOf, getProblem } from './problems.read.ts';
-import type { ActionRow, ProblemRow } from './problems.repository.ts';
+import { problemsRepository, type ActionRow, type ProblemRow } from './problems.repository.ts';
 import type { CreateProblem, ProblemDetail } from './problems.schema.ts';
 
 /** Checks a problem's extra fields against its category's form. */
@@ -191,6 +191,36 @@ async function submitProblems(
   return items.map((it) => actions.get(it)!);
 }
 
+/** How far back a report is compared with earlier ones (重复诉求), and how alike their texts must be. */
+const REPEAT_WINDOW_DAYS = 30;
+const REPEAT_SIMILARITY = 0.5;
+
+/**
+ * The earlier problem a new report repeats (重复诉求), if any: reported within REPEAT_WINDOW_DAYS by the same
+ * person (an integration key is no person) or in the same village, with a text at least REPEAT_SIMILARITY
+ * alike (docs/kpi-definitions.md). The most alike wins, the newer of equals.
+ */
+async function repeatOf(ctx: AppContext, p: Principal, row: ProblemRow, now: Date): Promise<string | null> {
+  const since = new Date(now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000).toISOString();
+  const candidates = await problemsRepository.repeatCandidates(
+    ctx.db,
+    row.jurisdiction_id,
+    {
+      reporterUserId: p.via === 'api_key' ? null : p.userId,
+      villageCode: row.village_code,
+      since,
+    },
+    50,
+  );
+  let best: { id: string; score: number } | null = null;
+  const text = `${row.title}\n${row.description}`;
+  for (const c of candidates) {
+    const score = textSimilarity(text, `${c.title}\n${c.description}`);
+    if (score >= REPEAT_SIMILARITY && (!best || score > best.score)) best = { id: c.id, score };
+  }
+  return best?.id ?? null;
+}
+
 /** Submits a problem (提交): validated whole, written in one transaction with its first action. */
 export async function createProblem(
   ctx: AppContext,
@@ -285,6 +315,8 @@ export async function createProblem(
     close_hours: null,
     resolved: 0,
     rating: null,
+    last_rating: null,
+    repeat_of_id: null,
     merged_into_id: null,
     pending_extension: null,
     bounce_count: 0,
@@ -296,6 +328,7 @@ export async function createProblem(
     updated_at: at,
     version: 1,
   };
+  row.repeat_of_id = await repeatOf(ctx, p, row, now);
   const submit = await ctx.database.writeGrouped<NewProblem, ActionRow>(
     'submit-problem',
     {

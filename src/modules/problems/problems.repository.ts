@@ -337,6 +337,15 @@ export const problemsRepository = {
         'close_due_at',
         'respond_due_at',
         'lead_unit_id',
+        // The columns the log records with each change (problems.proof.ts).
+        'closed_at',
+        'resolved',
+        'rating',
+        'last_rating',
+        'merged_into_id',
+        'press_count',
+        'reopen_count',
+        'bounce_count',
       ])
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('status', 'in', RUNNING_STATUSES)
@@ -727,6 +736,34 @@ export const problemsRepository = {
       .values(rows)
       .execute()
       .then(() => undefined);
+  },
+
+  /**
+   * The earlier reports a new one may repeat (重复诉求): from the same reporter or the same village, made
+   * since `since`, newest first.
+   */
+  repeatCandidates(
+    db: Db,
+    jurisdictionId: string,
+    c: { reporterUserId: string | null; villageCode: string | null; since: string },
+    limit: number,
+  ) {
+    const { reporterUserId, villageCode } = c;
+    if (!reporterUserId && !villageCode) return Promise.resolve([]);
+    return db
+      .selectFrom('problems')
+      .select(['id', 'title', 'description'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('created_at', '>=', c.since)
+      .where((eb) =>
+        eb.or([
+          ...(reporterUserId ? [eb('reporter_user_id', '=', reporterUserId)] : []),
+          ...(villageCode ? [eb('village_code', '=', villageCode)] : []),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
   },
 };
 

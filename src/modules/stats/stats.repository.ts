@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { kpiMeasures } from './rollup/rollup.sql.ts';
 import {
   applyFilters,
   ROLLUP_TABLES,
@@ -34,6 +35,11 @@ export interface AggregateRow {
   satisfied: unknown;
   bounced: unknown;
   repeated: unknown;
+  merged: unknown;
+  reopened: unknown;
+  ever_closed: unknown;
+  presses: unknown;
+  overdue: unknown;
   hours_sum: unknown;
 }
 
@@ -43,7 +49,8 @@ function ledClosed(db: Db, jurisdictionId: string, unitIds: string[]) {
     .selectFrom('problems')
     .where('jurisdiction_id', '=', jurisdictionId)
     .where('lead_unit_id', 'in', unitIds)
-    .where('close_hours', 'is not', null);
+    .where('close_hours', 'is not', null)
+    .where('merged_into_id', 'is', null);
 }
 
 /** All SQL of the statistics. */
@@ -55,31 +62,16 @@ export const statsRepository = {
         : groupBy === 'month'
           ? fc.dialect.monthOf('problems.created_at')
           : sql<string | null>`${sql.ref(GROUP_COLUMNS[groupBy])}`;
-    let q = applyFilters(db.selectFrom('problems'), fc).select([
-      keyExpr.as('key'),
-      sql<number>`count(*)`.as('received'),
-      sql<number>`sum(case when problems.dispatched_at is not null then 1 else 0 end)`.as('accepted'),
-      sql<number>`sum(problems.resolved)`.as('resolved'),
-      sql<number>`sum(case when problems.status = 'closed' then 1 else 0 end)`.as('closed'),
-      sql<number>`sum(case when problems.status = 'closed' and problems.closed_at <= problems.close_due_at then 1 else 0 end)`.as(
-        'closed_on_time',
-      ),
-      sql<number>`sum(case when problems.responded_at is not null and problems.responded_at <= problems.respond_due_at then 1 else 0 end)`.as(
-        'responded_on_time',
-      ),
-      sql<number>`sum(case when problems.rating is not null then 1 else 0 end)`.as('rated'),
-      sql<number>`sum(case when problems.rating in ('satisfied', 'basically_satisfied') then 1 else 0 end)`.as(
-        'satisfied',
-      ),
-      sql<number>`sum(case when problems.bounce_count > 0 then 1 else 0 end)`.as('bounced'),
-      sql<number>`sum(case when problems.reopen_count > 0 then 1 else 0 end)`.as('repeated'),
-      // In whole milliseconds, as the rollup keeps it: the same figure either way.
-      sql<number>`sum(coalesce(cast(round(problems.close_hours * 3600000) as ${sql.raw(fc.dialect.types.bigint)}), 0)) / 3600000.0`.as(
-        'hours_sum',
-      ),
-    ]);
+    // The measures the rollup keeps, summed over the rows: the same expressions (rollup.sql.ts).
+    const sums = kpiMeasures(fc.dialect, 'problems').map(([c, e]) =>
+      c === 'hours_ms'
+        ? // In whole milliseconds, as the rollup keeps it: the same figure either way.
+          sql<number>`sum(${sql.raw(e)}) / 3600000.0`.as('hours_sum')
+        : sql<number>`sum(${sql.raw(e)})`.as(c),
+    );
+    let q = applyFilters(db.selectFrom('problems'), fc).select([keyExpr.as('key'), ...sums]);
     if (groupBy !== null) q = q.groupBy(keyExpr);
-    return (await q.execute()) as AggregateRow[];
+    return (await q.execute()) as unknown as AggregateRow[];
   },
 
   async indicatorSums(db: Db, fc: FilterContext, groupBy: GroupKey | null) {
@@ -96,6 +88,7 @@ export const statsRepository = {
           .onRef('ri.problem_id', '=', 'problems.id'),
       )
       .where('problems.resolved', '=', 1)
+      .where('problems.merged_into_id', 'is', null)
       .select([keyExpr.as('key'), 'ri.code', sql<number>`sum(ri.value_scaled)`.as('total')])
       .groupBy('ri.code');
     if (groupBy !== null) q = q.groupBy(keyExpr);
@@ -105,7 +98,9 @@ export const statsRepository = {
   /** The median of hours to close, by sorting (works the same on both dialects). */
   async medianHours(db: Db, fc: FilterContext, closedCount: number): Promise<number | null> {
     if (closedCount === 0) return null;
-    const base = applyFilters(db.selectFrom('problems'), fc).where('problems.close_hours', 'is not', null);
+    const base = applyFilters(db.selectFrom('problems'), fc)
+      .where('problems.close_hours', 'is not', null)
+      .where('problems.merged_into_id', 'is', null);
     const lo = Math.floor((closedCount - 1) / 2);
     const rows = await base
       .select('problems.close_hours')
@@ -121,6 +116,7 @@ export const statsRepository = {
   async closeHours(db: Db, fc: FilterContext): Promise<number[]> {
     const rows = await applyFilters(db.selectFrom('problems'), fc)
       .where('problems.close_hours', 'is not', null)
+      .where('problems.merged_into_id', 'is', null)
       .select('problems.close_hours')
       .orderBy('problems.close_hours')
       .execute();
@@ -152,10 +148,21 @@ export const statsRepository = {
     return rows.map((r) => Number(r.close_hours));
   },
 
+  /** The topics of a jurisdiction with their lead officials (the labels of groups by topic and by official). */
+  topics(db: Db, jurisdictionId: string) {
+    return db
+      .selectFrom('topics')
+      .select(['id', 'title', 'lead_official_id', 'lead_official_name'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .execute();
+  },
+
   async results(db: Db, fc: FilterContext, limit: number, offset: number) {
     const base = applyFilters(db.selectFrom('problems'), fc)
       .where('problems.status', '=', 'closed')
-      .where('problems.resolved', '=', 1);
+      .where('problems.resolved', '=', 1)
+      // A merged group is one result: its primary's.
+      .where('problems.merged_into_id', 'is', null);
     const [items, count] = await Promise.all([
       base
         .selectAll('problems')
@@ -183,8 +190,8 @@ const ROLLUP_GROUP: Record<GroupKey, string> = {
 };
 
 const MEASURE_SUMS = sql.raw(
-  ['received', 'accepted', 'resolved', 'closed', 'closed_on_time', 'responded_on_time', 'rated', 'satisfied']
-    .concat(['bounced', 'repeated'])
+  ['received', 'merged', 'accepted', 'resolved', 'closed', 'closed_on_time', 'responded_on_time', 'rated']
+    .concat(['satisfied', 'bounced', 'repeated', 'reopened', 'ever_closed', 'presses', 'overdue'])
     .map((c) => `sum(${c}) as ${c}`)
     .concat(['sum(hours_ms) / 3600000.0 as hours_sum'])
     .join(', '),
@@ -222,6 +229,7 @@ export const rollupRepository = {
       .select('close_hours')
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('close_hours', '>=', hour)
+      .where('merged_into_id', 'is', null)
       .orderBy('close_hours')
       .limit(closedCount % 2 === 0 ? 2 : 1)
       .offset(lo - before)

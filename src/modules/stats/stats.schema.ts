@@ -11,22 +11,38 @@ export const GROUP_BY = [
   'topic',
   'month',
   'category',
+  'official',
 ] as const;
+/** The groupings the rollup keeps (by official is by topic, added up per official). */
+export const ROLLUP_GROUP_BY = GROUP_BY.filter((g) => g !== 'official');
 export const SummaryQuery = ProblemFilters.extend({ groupBy: z.enum(GROUP_BY).optional() });
 export type SummaryQuery = z.infer<typeof SummaryQuery>;
 
+/** The KPIs of a set of problems (definitions: docs/kpi-definitions.md). */
 export const Kpis = z.object({
+  /** Problems received, a merged group counted once. */
   received: z.number(),
+  /** Problems merged into another (counted in nothing else). */
+  merged: z.number(),
   accepted: z.number(),
   resolved: z.number(),
   closed: z.number(),
   rated: z.number(),
+  /** 重复诉求: reports repeating an earlier one. */
+  repeated: z.number(),
+  /** Problems reopened (重办) at least once. */
+  reopened: z.number(),
+  /** 督办: how many times the problems were pressed. */
+  presses: z.number(),
+  /** Problems overdue now (as the deadline scan marked them). */
+  overdue: z.number(),
   responseRate: z.number().nullable(),
   onTimeRate: z.number().nullable(),
   resolutionRate: z.number().nullable(),
   satisfactionRate: z.number().nullable(),
   bounceRate: z.number().nullable(),
   repeatRate: z.number().nullable(),
+  reopenRate: z.number().nullable(),
   avgHoursToClose: z.number().nullable(),
   medianHoursToClose: z.number().nullable().optional(),
   indicators: z.array(z.object({ code: z.string(), name: z.string(), unit: z.string(), value: z.number() })),

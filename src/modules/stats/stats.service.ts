@@ -49,26 +49,36 @@ function statsFilterContext(
   };
 }
 
-/** Parses an aggregate row at the boundary (SQLite and pg differ in numeric types). */
+/** Parses an aggregate row at the boundary (SQLite and pg differ in numeric types): the KPIs of DESIGN §2. */
 function kpisOf(r: AggregateRow, indicators: Kpis['indicators']): Kpis {
   const n = (v: unknown) => num.parse(v);
-  const received = n(r.received);
+  const merged = n(r.merged);
+  // A merged group counts once, as its primary (docs/kpi-definitions.md).
+  const received = n(r.received) - merged;
   const accepted = n(r.accepted);
   const resolved = n(r.resolved);
   const closed = n(r.closed);
   const rated = n(r.rated);
+  const repeated = n(r.repeated);
+  const reopened = n(r.reopened);
   return {
     received,
+    merged,
     accepted,
     resolved,
     closed,
     rated,
+    repeated,
+    reopened,
+    presses: n(r.presses),
+    overdue: n(r.overdue),
     responseRate: rate(n(r.responded_on_time), accepted),
     onTimeRate: rate(n(r.closed_on_time), closed),
     resolutionRate: rate(resolved, accepted),
     satisfactionRate: rate(n(r.satisfied), rated),
     bounceRate: rate(n(r.bounced), accepted),
-    repeatRate: rate(n(r.repeated), closed),
+    repeatRate: rate(repeated, received),
+    reopenRate: rate(reopened, n(r.ever_closed)),
     avgHoursToClose: closed > 0 ? Math.round((n(r.hours_sum) / closed) * 10) / 10 : null,
     indicators,
   };
@@ -82,9 +92,17 @@ function indicatorList(ref: ReferenceData, rows: { code: string; total: unknown 
   });
 }
 
-function labelOf(ref: ReferenceData, groupBy: GroupKey, key: string | null): string {
+function labelOf(
+  ref: ReferenceData,
+  groupBy: SummaryGroup,
+  key: string | null,
+  names: Map<string, string>,
+): string {
   if (key === null) return '未指定';
   switch (groupBy) {
+    case 'topic':
+    case 'official':
+      return names.get(key) ?? key;
     case 'domain':
       return ref.domains.get(key)?.name ?? key;
     case 'township':
@@ -178,6 +196,11 @@ function mergeRows<R extends { key: string | null }>(
 
 const MEASURES = [
   'received',
+  'merged',
+  'reopened',
+  'ever_closed',
+  'presses',
+  'overdue',
   'accepted',
   'resolved',
   'closed',
@@ -225,15 +248,7 @@ export async function kpiSums(
     statsRepository.indicatorSums(db, split.rest, g),
   ]);
   // Without a grouping each part is one row (of nulls where it holds no problem): they add up to one.
-  const rows = mergeRows(
-    [ledRows, restRows],
-    (r) => JSON.stringify(r.key),
-    (a, b) => {
-      const sum = { ...a };
-      for (const m of MEASURES) sum[m] = Number(a[m] ?? 0) + Number(b[m] ?? 0);
-      return sum;
-    },
-  );
+  const rows = mergeRows([ledRows, restRows], (r) => JSON.stringify(r.key), addRows);
   const indicators = mergeRows(
     [ledIndicators, restIndicators],
     (r) => JSON.stringify([r.key, r.code]),
@@ -288,6 +303,26 @@ export async function splitMedianHours(
   }
 }
 
+/** A grouping of the summary: a rollup grouping, or the topics' lead officials (领题领导). */
+type SummaryGroup = GroupKey | 'official';
+
+/** Sums grouped rows under new keys (the topics of one official under the official). */
+function rekey<R extends { key: string | null }>(
+  rows: R[],
+  keyOf: (k: string | null) => string | null,
+  add: (a: R, b: R) => R,
+  idOf: (r: R) => string,
+): R[] {
+  return mergeRows([rows.map((r) => ({ ...r, key: keyOf(r.key) }))], idOf, add);
+}
+
+/** The measures of two rows of the same key added up. */
+function addRows(a: AggregateRow, b: AggregateRow): AggregateRow {
+  const sum = { ...a };
+  for (const m of MEASURES) sum[m] = Number(a[m] ?? 0) + Number(b[m] ?? 0);
+  return sum;
+}
+
 async function computeSummary(
   ctx: AppContext,
   jid: string,
@@ -295,12 +330,32 @@ async function computeSummary(
   groupBy: SummaryQuery['groupBy'],
 ): Promise<Summary> {
   const ref = await ctx.reference.get(jid);
-  const rq = rollupQueryOf(fc, groupBy ?? null);
-  const sums = (g: GroupKey | null) => kpiSums(ctx.db, fc, groupBy ?? null, g);
-  const [total, grouped] = await Promise.all([
+  // By official: by topic, each topic's sums then added under its lead official (one per topic).
+  const g: GroupKey | null = groupBy === 'official' ? 'topic' : (groupBy ?? null);
+  const rq = rollupQueryOf(fc, g);
+  const sums = (k: GroupKey | null) => kpiSums(ctx.db, fc, g, k);
+  const [total, byGroup, topics] = await Promise.all([
     sums(null),
-    groupBy ? sums(groupBy) : Promise.resolve({ rows: [], indicators: [] }),
+    g ? sums(g) : Promise.resolve({ rows: [], indicators: [] }),
+    g === 'topic' ? statsRepository.topics(ctx.db, jid) : Promise.resolve([]),
   ]);
+  let grouped = byGroup;
+  const names = new Map<string, string>();
+  if (groupBy === 'topic') for (const t of topics) names.set(t.id, t.title);
+  if (groupBy === 'official') {
+    const official = new Map(topics.map((t) => [t.id, t.lead_official_id ?? `name:${t.lead_official_name}`]));
+    for (const t of topics) names.set(official.get(t.id)!, t.lead_official_name);
+    const keyOf = (k: string | null) => (k === null ? null : (official.get(k) ?? null));
+    grouped = {
+      rows: rekey(byGroup.rows, keyOf, addRows, (r) => JSON.stringify(r.key)),
+      indicators: rekey(
+        byGroup.indicators,
+        keyOf,
+        (a, b) => ({ ...a, total: Number(a.total ?? 0) + Number(b.total ?? 0) }),
+        (r) => JSON.stringify([r.key, r.code]),
+      ),
+    };
+  }
   const totals = kpisOf(total.rows[0] ?? ({} as AggregateRow), indicatorList(ref, total.indicators));
   const whole = rq && rq.where.length === 0 && !rq.fromMonth && !rq.toMonth;
   const split = rq ? null : unitSplitOf(fc);
@@ -313,7 +368,7 @@ async function computeSummary(
   const groups = grouped.rows
     .map((r) => ({
       key: r.key,
-      label: labelOf(ref, groupBy!, r.key),
+      label: labelOf(ref, groupBy!, r.key, names),
       ...kpisOf(
         r,
         indicatorList(
@@ -322,6 +377,8 @@ async function computeSummary(
         ),
       ),
     }))
+    // A group whose every problem was merged away has nothing to show.
+    .filter((x) => x.received > 0 || x.merged === 0)
     .sort((a, b) =>
       groupBy === 'month' ? String(a.key).localeCompare(String(b.key)) : b.received - a.received,
     );

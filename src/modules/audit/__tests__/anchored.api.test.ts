@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash } from '../../../kernel/chain.ts';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
+import { pressedProblems } from '../../../test/factories.ts';
 import { actionHashRecord, verifyChains, writeCheckpoints, type CheckpointSource } from '../index.ts';
 
 /**
@@ -19,20 +20,7 @@ describe('a chain that cannot be rewritten', () => {
   beforeAll(async () => {
     t = await startTestApp({ seed: 'reference' });
     source = { file: t.ctx.config.auditCheckpointFile, cipher: t.ctx.cipher };
-    const resident = await t.as('demo-resident');
-    const supervisor = await t.as('demo-supervisor');
-    for (let i = 0; i < 4; i++) {
-      const p = await resident.post('/api/problems', {
-        categoryCode: 'jobs',
-        title: `求职 ${i}`,
-        description: '希望参加技能培训',
-        villageCode: '430202001001',
-      });
-      expect(p.status).toBe(201);
-      expect(
-        (await supervisor.post(`/api/problems/${p.body.id}/actions/press`, { note: '请尽快' })).status,
-      ).toBe(200);
-    }
+    await pressedProblems(t, 4);
   });
   afterAll(() => t.close());
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/harness.ts';
 import { runCli, type TestDatabase } from '../../../test/server-process.ts';
 import { verifyChains } from '../index.ts';
+import { cliDatabaseOf, pressedProblems } from '../../../test/factories.ts';
 
 /**
  * An insider with database access edits history: an action's note, a deleted action, an edited
@@ -14,29 +15,8 @@ describe('tampering with the logs', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ seed: 'reference' });
-    cliDb = {
-      dataDir: t.ctx.config.dataDir,
-      databaseUrl: t.ctx.config.databaseUrl,
-      env: {
-        QINGDAN_DATA: t.ctx.config.dataDir,
-        ...(t.ctx.config.databaseUrl ? { DATABASE_URL: t.ctx.config.databaseUrl } : {}),
-      },
-      drop: async () => undefined,
-    };
-    const resident = await t.as('demo-resident');
-    const supervisor = await t.as('demo-supervisor');
-    for (let i = 0; i < 3; i++) {
-      const p = await resident.post('/api/problems', {
-        categoryCode: 'jobs',
-        title: `求职 ${i}`,
-        description: '希望参加技能培训',
-        villageCode: '430202001001',
-      });
-      expect(p.status).toBe(201);
-      expect(
-        (await supervisor.post(`/api/problems/${p.body.id}/actions/press`, { note: '请尽快' })).status,
-      ).toBe(200);
-    }
+    cliDb = cliDatabaseOf(t);
+    await pressedProblems(t, 3);
     const rows = await t.ctx.db
       .selectFrom('actions')
       .select(['id', 'seq'])

@@ -14,6 +14,8 @@ export const followUpHandlers = {
     // One rating a round of handling: a reopen clears it (the earlier rating stays in the log).
     if (row.rating) throw conflict('本轮办理已评价 / this round of handling has already been rated');
     e.patch.rating = body.rating;
+    // The rating of the last rated round: a 重办 clears `rating`, not this (满意率 counts it, issue 20).
+    e.patch.last_rating = body.rating;
     e.data.rating = body.rating;
     e.note = `${RATING_LABELS[body.rating]}${body.comment ? `：${body.comment}` : ''}`;
     if (body.rating === 'dissatisfied')

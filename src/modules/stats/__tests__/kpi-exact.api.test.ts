@@ -15,7 +15,7 @@ import {
 import type { Visibility } from '../../problems/index.ts';
 import { rollupRepository, statsRepository, type GroupKey } from '../stats.repository.ts';
 import { kpiSums, rollupQueryOf, splitMedianHours } from '../stats.service.ts';
-import { GROUP_BY } from '../stats.schema.ts';
+import { ROLLUP_GROUP_BY as GROUP_BY } from '../stats.schema.ts';
 
 /** Aggregate rows in a stable order, numbers rounded alike whichever database or path they came from. */
 const norm = (rows: Record<string, unknown>[]) =>
@@ -51,7 +51,7 @@ describe('KPIs stay exact after every write', () => {
   async function direct() {
     const rows = await t.ctx.db
       .selectFrom('problems')
-      .select(['status', 'resolved', 'dispatched_at', 'rating', 'domain', 'township_code'])
+      .select(['status', 'resolved', 'dispatched_at', 'last_rating', 'domain', 'township_code'])
       .execute();
     const ind = await t.ctx.db
       .selectFrom('result_indicators as ri')
@@ -67,7 +67,8 @@ describe('KPIs stay exact after every write', () => {
       accepted: rows.filter((r) => r.dispatched_at !== null).length,
       resolved: rows.filter((r) => Number(r.resolved) === 1).length,
       closed: rows.filter((r) => r.status === 'closed').length,
-      rated: rows.filter((r) => r.rating !== null).length,
+      // The rating of the last rated round counts, through a 重办 too.
+      rated: rows.filter((r) => r.last_rating !== null).length,
       livelihoodResolved: rows.filter((r) => r.domain === 'livelihood' && Number(r.resolved) === 1).length,
       newJobs: ind.reduce((s, r) => s + Number(r.value_scaled), 0),
     };

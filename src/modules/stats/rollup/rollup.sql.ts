@@ -29,25 +29,50 @@ function grain(dialect: DialectAdapter, r: string, level: RollupLevel): [string,
   return level.grain.map((c) => [c, expression[c]!]);
 }
 
-/** The measures: rollup column and one problem's contribution (0 or 1, or milliseconds of close time). */
-function measures(dialect: DialectAdapter, r: string): [string, string][] {
+/**
+ * The measures, written once (docs/kpi-definitions.md): rollup column and one problem's contribution (0 or
+ * 1, a count, or milliseconds of close time) over a problems row `r`. The rollup sums them per grain and the
+ * statistics sum the same expressions over the rows, so both paths count alike. `received` counts every
+ * row (a list's total); a problem merged into another (合并办理) counts in `merged` and nowhere else, so the
+ * KPIs count a merged group once, as its primary.
+ */
+export function kpiMeasures(dialect: DialectAdapter, r: string): [string, string][] {
   const big = dialect.types.bigint;
-  const flag = (cond: string) => `(case when ${cond} then 1 else 0 end)`;
+  const own = `${r}.merged_into_id is null`;
+  const flag = (cond: string) => `(case when ${own} and ${cond} then 1 else 0 end)`;
+  const dispatched = `${r}.dispatched_at is not null`;
+  const running = "('assigned', 'bounced', 'in_progress', 'closure_requested')";
   return [
     ['received', '1'],
-    ['accepted', flag(`${r}.dispatched_at is not null`)],
-    ['resolved', `${r}.resolved`],
+    ['merged', `(case when ${own} then 0 else 1 end)`],
+    // 受理: dispatched to a unit, or closed with a result (an imported ledger row may have no dispatch).
+    ['accepted', flag(`(${dispatched} or ${r}.resolved = 1)`)],
+    ['resolved', flag(`${r}.resolved = 1`)],
     ['closed', flag(`${r}.status = 'closed'`)],
     ['closed_on_time', flag(`${r}.status = 'closed' and ${r}.closed_at <= ${r}.close_due_at`)],
-    ['responded_on_time', flag(`${r}.responded_at is not null and ${r}.responded_at <= ${r}.respond_due_at`)],
-    ['rated', flag(`${r}.rating is not null`)],
-    ['satisfied', flag(`${r}.rating in ('satisfied', 'basically_satisfied')`)],
-    ['bounced', flag(`${r}.bounce_count > 0`)],
-    ['repeated', flag(`${r}.reopen_count > 0`)],
+    [
+      'responded_on_time',
+      flag(`${dispatched} and ${r}.responded_at is not null and ${r}.responded_at <= ${r}.respond_due_at`),
+    ],
+    // The rating of the last rated round: a 重办 starts a new round but keeps the last rating counting.
+    ['rated', flag(`${r}.last_rating is not null`)],
+    ['satisfied', flag(`${r}.last_rating in ('satisfied', 'basically_satisfied')`)],
+    ['bounced', flag(`${dispatched} and ${r}.bounce_count > 0`)],
+    // 重复诉求: the report repeats an earlier one (same reporter or place, similar text, within the window).
+    ['repeated', flag(`${r}.repeat_of_id is not null`)],
+    ['reopened', flag(`${r}.reopen_count > 0`)],
+    // Closed at least once: closed now, or reopened (only a closed problem is reopened).
+    ['ever_closed', flag(`(${r}.status = 'closed' or ${r}.reopen_count > 0)`)],
+    ['presses', `(case when ${own} then ${r}.press_count else 0 end)`],
+    ['overdue', flag(`${r}.due_state = 'overdue' and ${r}.status in ${running}`)],
     // Integer milliseconds: sums of floating hours would drift as contributions come and go.
-    ['hours_ms', `coalesce(cast(round(${r}.close_hours * 3600000) as ${big}), 0)`],
+    [
+      'hours_ms',
+      `(case when ${own} then coalesce(cast(round(${r}.close_hours * 3600000) as ${big}), 0) else 0 end)`,
+    ],
   ];
 }
+const measures = kpiMeasures;
 
 /** The columns of problems whose change can move a problem's contribution. */
 const WATCHED = [
@@ -61,10 +86,14 @@ const WATCHED = [
   'close_due_at',
   'responded_at',
   'respond_due_at',
-  'rating',
+  'last_rating',
   'bounce_count',
   'reopen_count',
   'close_hours',
+  'merged_into_id',
+  'repeat_of_id',
+  'press_count',
+  'due_state',
 ];
 
 const keyOf = (level: RollupLevel) => ['jurisdiction_id', ...level.grain];
@@ -97,7 +126,7 @@ function indicatorUpsertFromProblem(dialect: DialectAdapter, level: RollupLevel,
   ];
   return `insert into ${level.indicators} (${cols.join(', ')}) select ${vals.join(', ')}
     from result_indicators ri where ri.jurisdiction_id = ${r}.jurisdiction_id and ri.problem_id = ${r}.id
-    and ${r}.resolved = 1
+    and ${r}.resolved = 1 and ${r}.merged_into_id is null
     on conflict (${[...keyOf(level), 'code'].join(', ')}) do update set total = ${level.indicators}.total + excluded.total`;
 }
 
@@ -112,7 +141,8 @@ function indicatorUpsertFromIndicator(dialect: DialectAdapter, level: RollupLeve
     sign < 0 ? `-${i}.value_scaled` : `${i}.value_scaled`,
   ];
   return `insert into ${level.indicators} (${cols.join(', ')}) select ${vals.join(', ')}
-    from problems p where p.jurisdiction_id = ${i}.jurisdiction_id and p.id = ${i}.problem_id and p.resolved = 1
+    from problems p where p.jurisdiction_id = ${i}.jurisdiction_id and p.id = ${i}.problem_id
+    and p.resolved = 1 and p.merged_into_id is null
     on conflict (${[...keyOf(level), 'code'].join(', ')}) do update set total = ${level.indicators}.total + excluded.total`;
 }
 
@@ -122,7 +152,8 @@ function indicatorUpsertFromIndicator(dialect: DialectAdapter, level: RollupLeve
  */
 function histogramUpsert(dialect: DialectAdapter, r: string, sign: 1 | -1): string {
   return `insert into ${CLOSE_HOURS_TABLE} (jurisdiction_id, hour, n)
-    select ${r}.jurisdiction_id, ${dialect.rollup.wholeHourOfRow(r)}, ${sign} where ${r}.close_hours is not null
+    select ${r}.jurisdiction_id, ${dialect.rollup.wholeHourOfRow(r)}, ${sign}
+    where ${r}.close_hours is not null and ${r}.merged_into_id is null
     on conflict (jurisdiction_id, hour) do update set n = ${CLOSE_HOURS_TABLE}.n + excluded.n`;
 }
 
@@ -161,7 +192,7 @@ function aggregateStatements(dialect: DialectAdapter, where: string | null, upse
     `create temporary table ${INDICATOR_BASE} as
       select x.jurisdiction_id, ${ue}, ri.code, sum(ri.value_scaled) as total
       from ${from} join result_indicators ri on ri.jurisdiction_id = x.jurisdiction_id and ri.problem_id = x.id
-      ${cond('x.resolved = 1')} group by x.jurisdiction_id, ${ug}, ri.code`,
+      ${cond('x.resolved = 1 and x.merged_into_id is null')} group by x.jurisdiction_id, ${ug}, ri.code`,
   ];
   for (const level of ROLLUP_LEVELS) {
     const gc = level.grain.join(', ');
@@ -185,7 +216,7 @@ function aggregateStatements(dialect: DialectAdapter, where: string | null, upse
     `drop table ${INDICATOR_BASE}`,
     `insert into ${CLOSE_HOURS_TABLE} (jurisdiction_id, hour, n)
       select x.jurisdiction_id, ${hour}, count(*) from ${from}
-      ${cond('x.close_hours is not null')} group by x.jurisdiction_id, ${hour}${onConflict(
+      ${cond('x.close_hours is not null and x.merged_into_id is null')} group by x.jurisdiction_id, ${hour}${onConflict(
         ['jurisdiction_id', 'hour'],
         `n = ${CLOSE_HOURS_TABLE}.n + excluded.n`,
       )}`,
