@@ -126,6 +126,13 @@ export interface IndicatorTable {
   scale: number;
   domain: string | null;
   sort: number;
+  /** The range a value must be in (its unit), and the range beyond which it needs a confirmation. */
+  min_value: number | null;
+  max_value: number | null;
+  plausible_min: number | null;
+  plausible_max: number | null;
+  /** Counted in whole numbers (家, 人). */
+  whole: number;
 }
 
 export interface TimeRuleTable {
@@ -308,6 +315,14 @@ export interface NotificationTable {
   read_at: string | null;
 }
 
+/** Who read which notification (a notice to a unit or a role is read by each of its members). */
+export interface NotificationReadTable {
+  jurisdiction_id: string;
+  notification_id: string;
+  user_id: string;
+  read_at: string;
+}
+
 export interface NoticeTable {
   jurisdiction_id: string;
   id: string;
@@ -393,6 +408,7 @@ export interface DB extends ServiceTables, HotlineTables, JobsTables {
   result_indicators: ResultIndicatorTable;
   attachments: AttachmentTable;
   notifications: NotificationTable;
+  notification_reads: NotificationReadTable;
   notices: NoticeTable;
   idempotency_keys: IdempotencyTable;
   counters: CounterTable;

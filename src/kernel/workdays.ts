@@ -165,6 +165,12 @@ export class WorkCalendar {
     return formatDay(this.dayOf(at));
   }
 
+  /** An instant as local date and minute, `YYYY-MM-DD HH:mm` (the time people read in a notification). */
+  localDateTime(at: Date | string): string {
+    const t = typeof at === 'string' ? Date.parse(at) : at.getTime();
+    return new Date(t + this.offsetMs).toISOString().slice(0, 16).replace('T', ' ');
+  }
+
   /**
    * The instant after `hours` of working time from `from`, counting only [dayStart, dayEnd) on
    * working days; a start outside working time counts from the next working moment, and a result

@@ -991,6 +991,11 @@ export interface paths {
                 unit: string;
                 scale: number;
                 domain: string | null;
+                minValue: number | null;
+                maxValue: number | null;
+                plausibleMin: number | null;
+                plausibleMax: number | null;
+                whole: boolean;
               }[];
               total: number;
               nextCursor: string | null;

@@ -17,6 +17,7 @@ import * as m0027 from './0027_hotline.ts';
 import * as m0030 from './0030_jobs.ts';
 import * as m0035 from './0035_kpi_rounds.ts';
 import * as m0036 from './0036_kpi_definitions.ts';
+import * as m0037 from './0037_reads_and_indicator_ranges.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0030_jobs': m0030,
   '0035_kpi_rounds': m0035,
   '0036_kpi_definitions': m0036,
+  '0037_reads_and_indicator_ranges': m0037,
 };

@@ -8,33 +8,47 @@ type Db = Kysely<DB> | Transaction<DB>;
 function addressedTo(p: Principal) {
   return (eb: ExpressionBuilder<DB, 'notifications'>) =>
     eb.or([
-      ...(p.userId ? [eb('user_id', '=', p.userId)] : []),
-      ...(p.unitIds.length ? [eb('unit_id', 'in', p.unitIds)] : []),
-      ...(p.roles.length ? [eb('role', 'in', p.roles)] : []),
+      ...(p.userId ? [eb('notifications.user_id', '=', p.userId)] : []),
+      ...(p.unitIds.length ? [eb('notifications.unit_id', 'in', p.unitIds)] : []),
+      ...(p.roles.length ? [eb('notifications.role', 'in', p.roles)] : []),
     ]);
 }
 
-/** SQL of the in-app inbox and of public notices. */
+/** SQL of the in-app inbox. Read state is per user: a notice to a unit or a role is read by each member. */
 export const inboxRepository = {
-  /** The caller's notifications, newest first. */
+  /** The caller's notifications, newest first, each with when he read it (null: unread). */
   list(db: Db, p: Principal, unreadOnly: boolean, limit: number) {
     let q = db
       .selectFrom('notifications')
-      .selectAll()
-      .where('jurisdiction_id', '=', p.jurisdictionId)
+      .leftJoin('notification_reads as r', (j) =>
+        j
+          .onRef('r.jurisdiction_id', '=', 'notifications.jurisdiction_id')
+          .onRef('r.notification_id', '=', 'notifications.id')
+          .on('r.user_id', '=', p.userId ?? ''),
+      )
+      .selectAll('notifications')
+      .select('r.read_at as readByMe')
+      .where('notifications.jurisdiction_id', '=', p.jurisdictionId)
       .where(addressedTo(p));
-    if (unreadOnly) q = q.where('read_at', 'is', null);
-    return q.orderBy('created_at', 'desc').limit(limit).execute();
+    if (unreadOnly) q = q.where('r.read_at', 'is', null);
+    return q.orderBy('notifications.created_at', 'desc').limit(limit).execute();
   },
-  /** Marks one of the caller's notifications read; false when it is not his (or does not exist). */
+  /** Marks one of the caller's notifications read by him; false when it is not his (or does not exist). */
   async markRead(db: Db, p: Principal, id: string, at: string) {
-    const r = await db
-      .updateTable('notifications')
-      .set({ read_at: at })
+    if (!p.userId) return false;
+    const own = await db
+      .selectFrom('notifications')
+      .select('id')
       .where('jurisdiction_id', '=', p.jurisdictionId)
       .where('id', '=', id)
       .where(addressedTo(p))
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    if (!own) return false;
+    await db
+      .insertInto('notification_reads')
+      .values({ jurisdiction_id: p.jurisdictionId, notification_id: id, user_id: p.userId, read_at: at })
+      .onConflict((oc) => oc.columns(['jurisdiction_id', 'notification_id', 'user_id']).doNothing())
+      .execute();
+    return true;
   },
 };

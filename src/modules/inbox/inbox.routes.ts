@@ -46,7 +46,7 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
           title: r.title,
           body: r.body,
           createdAt: r.created_at,
-          read: r.read_at !== null,
+          read: r.readByMe !== null,
         })),
       );
     },

@@ -20,6 +20,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { AppError, badRequest } from '../../platform/errors.ts';
 import {
   CHANNEL_LABELS,
+  checkIndicators,
   CHANNELS,
   filterContext,
   problemsRepository,
@@ -720,6 +721,15 @@ export function validateLedger(
         bad('indicators', `指标「${def.name}」重复 / given twice`);
       else indicators.push({ code: def.code, value });
     }
+    // The same rules as a closure request: the category's domain and each indicator's range. A ledger is a
+    // signed-off record, so an unusual value stands as confirmed.
+    if (category)
+      for (const e of checkIndicators(
+        indicators.map((i) => ({ ...i, confirmed: true })),
+        category.domain,
+        ref.indicators,
+      ).errors)
+        bad('indicators', e.message);
     const hasResult = !!(c.result || c.mechanism || c.indicators);
     if (hasResult && !c.result)
       bad('result', '填写量化指标或制度成果时须填写成效描述 / a result summary is required');

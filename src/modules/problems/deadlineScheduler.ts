@@ -51,7 +51,7 @@ export async function runDeadlineScan(
                 kind: state,
                 problem_id: r.id,
                 title: `${DUE_LABELS[state]}：${r.number}`,
-                body: `${r.title}（办结时限 ${r.close_due_at?.slice(0, 16) ?? '—'}）`,
+                body: `${r.title}（办结时限 ${r.close_due_at ? ref.calendar.localDateTime(r.close_due_at) : '—'}）`,
                 created_at: at,
                 read_at: null,
               };

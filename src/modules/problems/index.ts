@@ -13,6 +13,7 @@ export {
 export { problemFromRow, actionFromRow, resultOf } from './problems.presenter.ts';
 export { appendAction, appendActions } from './problems.log.ts';
 export { provenState, verifyProblemStates, type StateDifference } from './problems.proof.ts';
+export { checkIndicators } from './problems.indicators.ts';
 // eslint-disable-next-line no-restricted-syntax -- issue 19: stats, ledger and Open311 still run problems' SQL
 export {
   problemsRepository,

@@ -195,7 +195,14 @@ export const ActionBodies = {
   request_closure: z.object({
     summary: text(5000),
     indicators: z
-      .array(z.object({ code: z.string().min(1).max(40), value: z.number().min(0).max(1e13) }))
+      .array(
+        z.object({
+          code: z.string().min(1).max(40),
+          value: z.number().min(0).max(1e13),
+          /** The unit confirms a value outside the indicator's usual range (it is flagged to the supervisor). */
+          confirmed: z.boolean().optional(),
+        }),
+      )
       .max(20)
       .default([]),
     mechanism: z.string().trim().max(2000).optional(),

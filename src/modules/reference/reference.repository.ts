@@ -112,6 +112,11 @@ export const referenceRepository = {
         unit: i.unit,
         scale: i.scale,
         domain: i.domain,
+        minValue: i.min_value === null ? null : Number(i.min_value),
+        maxValue: i.max_value === null ? null : Number(i.max_value),
+        plausibleMin: i.plausible_min === null ? null : Number(i.plausible_min),
+        plausibleMax: i.plausible_max === null ? null : Number(i.plausible_max),
+        whole: Number(i.whole) === 1,
       })),
       timeRules: rules.map((r): TimeRule => ({
         id: r.id,

@@ -81,6 +81,14 @@ export const Indicator = z.object({
   unit: z.string(),
   scale: z.number(),
   domain: z.string().nullable(),
+  /** A value outside [minValue, maxValue] is refused (null: no bound). */
+  minValue: z.number().nullable(),
+  maxValue: z.number().nullable(),
+  /** A value outside [plausibleMin, plausibleMax] needs `confirmed: true` and is flagged to the supervisor. */
+  plausibleMin: z.number().nullable(),
+  plausibleMax: z.number().nullable(),
+  /** Counted in whole numbers. */
+  whole: z.boolean(),
 });
 export type Indicator = z.infer<typeof Indicator>;
 

@@ -113,6 +113,7 @@ export const DOMAINS = [
   { code: 'other', name: '其他', name_en: 'Other', kind: 'other' },
 ];
 
+/** The standard closure indicators: unit, scale, domain, and the ranges of a value (migration 0037). */
 export const INDICATORS = [
   {
     code: 'financing_amount',
@@ -121,6 +122,11 @@ export const INDICATORS = [
     unit: '元',
     scale: 100,
     domain: 'enterprise_development',
+    min_value: 0,
+    max_value: 100_000_000_000,
+    plausible_min: 10_000,
+    plausible_max: 1_000_000_000,
+    whole: 0,
   },
   {
     code: 'financed_enterprises',
@@ -129,6 +135,11 @@ export const INDICATORS = [
     unit: '家',
     scale: 1,
     domain: 'enterprise_development',
+    min_value: 0,
+    max_value: 1_000,
+    plausible_min: 1,
+    plausible_max: 20,
+    whole: 1,
   },
   {
     code: 'idle_land_area',
@@ -137,6 +148,11 @@ export const INDICATORS = [
     unit: '亩',
     scale: 10000,
     domain: 'enterprise_development',
+    min_value: 0,
+    max_value: 100_000,
+    plausible_min: 0.1,
+    plausible_max: 1_000,
+    whole: 0,
   },
   {
     code: 'investment_amount',
@@ -145,6 +161,11 @@ export const INDICATORS = [
     unit: '元',
     scale: 100,
     domain: 'enterprise_development',
+    min_value: 0,
+    max_value: 1_000_000_000_000,
+    plausible_min: 10_000,
+    plausible_max: 5_000_000_000,
+    whole: 0,
   },
   {
     code: 'days_saved',
@@ -153,6 +174,11 @@ export const INDICATORS = [
     unit: '天',
     scale: 10,
     domain: 'business_environment',
+    min_value: 0,
+    max_value: 3_650,
+    plausible_min: 0.5,
+    plausible_max: 365,
+    whole: 0,
   },
   {
     code: 'fees_reduced',
@@ -161,8 +187,25 @@ export const INDICATORS = [
     unit: '元',
     scale: 100,
     domain: 'business_environment',
+    min_value: 0,
+    max_value: 10_000_000_000,
+    plausible_min: 10,
+    plausible_max: 10_000_000,
+    whole: 0,
   },
-  { code: 'new_jobs', name: '新增就业', name_en: 'New jobs', unit: '人', scale: 1, domain: 'livelihood' },
+  {
+    code: 'new_jobs',
+    name: '新增就业',
+    name_en: 'New jobs',
+    unit: '人',
+    scale: 1,
+    domain: 'livelihood',
+    min_value: 0,
+    max_value: 1_000_000,
+    plausible_min: 1,
+    plausible_max: 2_000,
+    whole: 1,
+  },
   {
     code: 'residents_served',
     name: '受益群众',
@@ -170,6 +213,11 @@ export const INDICATORS = [
     unit: '人次',
     scale: 1,
     domain: 'livelihood',
+    min_value: 0,
+    max_value: 10_000_000,
+    plausible_min: 1,
+    plausible_max: 100_000,
+    whole: 1,
   },
 ];
 

@@ -51,7 +51,8 @@ export const intakeHandlers = {
           unitId: u,
           kind: 'dispatched',
           title: `新交办：${row.number}`,
-          body: `${row.title}，请于 ${d.respondDueAt.slice(0, 16)} 前签收`,
+          // In the jurisdiction's time zone: the reader's clock, not UTC.
+          body: `${row.title}，请于 ${ref.calendar.localDateTime(d.respondDueAt)} 前签收`,
         }),
       );
   },

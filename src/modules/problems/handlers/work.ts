@@ -1,6 +1,7 @@
 /** The work: progress, extensions, closure and its verification, pressing (进展、延期、申请销号、销号、督办). */
 import { badRequest, conflict } from '../../../platform/errors.ts';
 import { closeMerged, closePatch } from '../problemMerger.ts';
+import { checkIndicators } from '../problems.indicators.ts';
 import { problemsRepository } from '../problems.repository.ts';
 import { notice, type ActionHandlers } from './handler.ts';
 
@@ -56,12 +57,9 @@ export const workHandlers = {
   },
   request_closure: (input, e) => {
     const { trx, row, ref, at, body } = input;
-    const bad = body.indicators.filter((i) => !ref.indicators.has(i.code));
-    if (bad.length)
-      throw badRequest(
-        `unknown indicator: ${bad.map((b) => b.code).join(', ')}`,
-        bad.map((b, i) => ({ path: `indicators.${i}.code`, message: `unknown indicator ${b.code}` })),
-      );
+    const check = checkIndicators(body.indicators, row.domain, ref.indicators);
+    if (check.errors.length)
+      throw badRequest(check.errors.map((e) => `${e.path}: ${e.message}`).join('; '), check.errors);
     const scaled = body.indicators.map((i) => ({
       code: i.code,
       value_scaled: Math.round(i.value * ref.indicators.get(i.code)!.scale),
@@ -77,7 +75,22 @@ export const workHandlers = {
         at,
       ),
     );
-    Object.assign(e.data, { indicators: body.indicators, mechanism: body.mechanism ?? null });
+    Object.assign(e.data, {
+      indicators: body.indicators.map((i) => ({ code: i.code, value: i.value })),
+      mechanism: body.mechanism ?? null,
+    });
+    if (check.flagged.length) {
+      // Confirmed by the unit but outside the usual range: the supervisor looks before verifying.
+      e.data.flagged = check.flagged.map((f) => f.code);
+      e.notices.push(
+        notice(input, {
+          role: 'supervisor',
+          kind: 'indicator_flagged',
+          title: `成效指标待核实：${row.number}`,
+          body: check.flagged.map((f) => `${f.name} ${f.value.toLocaleString('zh-CN')} ${f.unit}`).join('；'),
+        }),
+      );
+    }
     e.attachments = body.attachments ?? [];
     e.notices.push(
       notice(input, {
