@@ -164,20 +164,20 @@ const TOPICS: [string, string][] = [
   ['business_environment', '惠企政策直达快享'],
   ['business_environment', '涉企收费清理规范'],
   ['business_environment', '信用体系建设与应用'],
-  ['business_environment', '单证速办改革'],
+  ['business_environment', '政务服务环境优化提升'],
   ['livelihood', '荷塘大就业平台建设'],
   ['livelihood', '家门口就业地图与零工服务'],
   ['livelihood', '居家养老六助服务'],
   ['livelihood', '健康公益食堂运营'],
   ['livelihood', '学校智慧缴费一站办'],
-  ['livelihood', '困境儿童关爱“爱蕾小屋”'],
+  ['livelihood', '单证速办：临时身份证立等可取'],
   ['livelihood', '民族团结服务站建设'],
   ['livelihood', '老旧小区改造提质'],
   ['livelihood', '城区道路与路灯完善'],
   ['livelihood', '农村人居环境整治'],
   ['livelihood', '背街小巷环境卫生'],
   ['livelihood', '社区医疗服务可及性'],
-  ['livelihood', '冬季燃气与用电安全'],
+  ['livelihood', '稳就业保就业'],
   ['livelihood', '流动人口服务管理'],
 ];
 
@@ -398,7 +398,7 @@ export async function seedHetang(
       jurisdiction_id: jid,
       id: campaignId,
       name: CAMPAIGN_NAME,
-      description: '全区34名县级领导干部领题调研，把问题清单转化为成效清单。',
+      description: '全区34名在职处级以上干部领题调研，把问题清单转化为成效清单。',
       starts_on: '2023-03-01',
       ends_on: '2024-12-31',
       created_at: clock.now().toISOString(),
@@ -577,9 +577,16 @@ export async function seedHetang(
     }
   };
 
-  // Campaign problems: the resolved ones match the article; the rest are in every other state.
+  // Campaign problems: the resolved ones match the article as of its date (2024-01-08): found from March to
+  // mid-November 2023, each domain spread over those months, all closed (at most about 45 days later)
+  // before the article. The rest, found from May 2024 on, is the work continuing (every state but closed).
+  const RESOLVED_DAYS = 250;
   const when = (i: number, n: number) =>
-    new Date(Date.UTC(2023, 2, 6) + Math.floor((i / n) * 560) * 86400_000 + (1 + r.int(8)) * 3600_000);
+    new Date(
+      Date.UTC(2023, 2, 6) +
+        Math.floor(((i + 0.5) / n) * RESOLVED_DAYS) * 86400_000 +
+        (1 + r.int(8)) * 3600_000,
+    );
   const resolvedPlan: [string, number][] = [
     ['enterprise_development', 15],
     ['business_environment', 36],
@@ -614,7 +621,7 @@ export async function seedHetang(
         category,
         reporter: topic.lead,
         topic,
-        at: when(campaignPlans.length, 104),
+        at: when(i, count),
         end: 'closed',
         rating: r.next() < 0.85 ? 'satisfied' : 'basically_satisfied',
         indicators,

@@ -32,6 +32,52 @@ describe('Hetang demo', () => {
     expect((await anon.get('/api/topics')).body.items).toHaveLength(34);
   });
 
+  it("reproduces the article's figures from records as of its date, Hetang's story only", async () => {
+    const anon = t.client();
+    const campaign = (await anon.get('/api/campaigns')).body.items.find(
+      (c: { name: string }) => c.name === '走基层、找问题、想办法、促发展',
+    );
+    expect(campaign.description).toContain('34名在职处级以上干部');
+    const asOf = (await anon.get(`/api/stats/summary?campaign=${campaign.id}&to=2024-01-08&groupBy=domain`))
+      .body;
+    const resolved = Object.fromEntries(
+      asOf.groups.map((g: { key: string; resolved: number }) => [g.key, g.resolved]),
+    );
+    expect(resolved).toEqual({ enterprise_development: 15, business_environment: 36, livelihood: 53 });
+    const ind = Object.fromEntries(
+      asOf.totals.indicators.map((i: { code: string; value: number }) => [i.code, i.value]),
+    );
+    expect([ind.financed_enterprises, ind.financing_amount, ind.idle_land_area]).toEqual([
+      3, 35_000_000, 34.23,
+    ]);
+    // Resolved by then, not only reported by then: every one closed before the article's day.
+    const sup = await t.as('demo-supervisor');
+    const closed = await t.ctx.db
+      .selectFrom('problems')
+      .select(['closed_at'])
+      .where('campaign_id', '=', campaign.id)
+      .where('resolved', '=', 1)
+      .execute();
+    expect(closed).toHaveLength(104);
+    for (const c of closed)
+      expect(Date.parse(c.closed_at!)).toBeLessThan(Date.parse('2024-01-08T00:00:00+08:00'));
+    // The work goes on after the article: campaign problems found later, still being handled.
+    const later = (await sup.get(`/api/problems?campaign=${campaign.id}&from=2024-01-08&pageSize=1`)).body;
+    expect(later.total).toBeGreaterThan(0);
+    // Hetang's topics only: 爱蕾小屋 is 天元区's, the CO warning a public notice; 单证速办 is 民呼我为.
+    const topics = (await anon.get('/api/topics')).body.items as { title: string; domain: string }[];
+    expect(topics).toHaveLength(34);
+    expect(topics.filter((x) => /爱蕾小屋|一氧化碳|燃气/.test(x.title))).toEqual([]);
+    expect(topics.find((x) => x.title.includes('单证速办'))?.domain).toBe('livelihood');
+    const idCards = (
+      await sup.get(
+        `/api/problems?campaign=${campaign.id}&q=${encodeURIComponent('临时身份证')}&pageSize=100`,
+      )
+    ).body;
+    expect(idCards.total).toBeGreaterThan(0);
+    for (const p of idCards.items) expect(p.domain).toBe('livelihood');
+  });
+
   it('has problems in every state, 7 townships, 62 villages, about 25 units and the demo users', async () => {
     const sup = await t.as('demo-supervisor');
     for (const status of STATUSES) {

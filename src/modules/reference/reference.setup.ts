@@ -317,7 +317,8 @@ export const CATEGORIES: {
     name: '政务服务',
     name_en: 'Government services',
     kind: 'resident',
-    domain: 'business_environment',
+    // A resident's errand (证件办理, 单证速办): 民呼我为 in the article, the residents' domain.
+    domain: 'livelihood',
     keywords: '窗口 办事 证件',
     fields: [],
   },
