@@ -77,6 +77,10 @@ export const PERMISSIONS: Record<string, Permission> = {
   },
   'GET /api/units/scores': { access: ['supervisor', 'leader', 'admin'] },
   'GET /api/units/scores.xlsx': { access: ['supervisor', 'leader', 'admin'] },
+  'GET /api/units/cards': {
+    access: ['supervisor', 'leader', 'admin', 'unit_handler'],
+    note: '黄牌/红牌 from the records; a handler sees its own units',
+  },
   'GET /api/problems/:id': {
     access: 'signed-in',
     note: '404 outside the scope; full phone for reporter, supervisor, admin, lead unit',

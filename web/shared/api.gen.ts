@@ -3703,6 +3703,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/units/cards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              rules: {
+                yellowOverdue: number;
+                redPressedOverdue: number;
+              };
+              items: {
+                unitId: string;
+                name: string;
+                /** @enum {string} */
+                card: 'red' | 'yellow';
+                overdue: number;
+                pressedOverdue: number;
+                problems: {
+                  id: string;
+                  number: string;
+                  title: string;
+                  closeDueAt: string;
+                  pressed: boolean;
+                }[];
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/units/scores.xlsx': {
     parameters: {
       query?: never;

@@ -1,5 +1,13 @@
 export { supervisionRoutes } from './supervision.routes.ts';
-export { unitScores, pressNoticePdf, type UnitScore, type UnitScores } from './supervision.service.ts';
+export {
+  unitScores,
+  unitCards,
+  pressNoticePdf,
+  type UnitScore,
+  type UnitScores,
+  type UnitCard,
+} from './supervision.service.ts';
+export { cardOf, cardRulesFrom, DEFAULT_CARD_RULES, type CardRules } from './supervision.cards.ts';
 export {
   unitScore,
   DEFAULT_WEIGHTS,

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -17,6 +17,18 @@ export const supervisionRepository = {
     } catch {
       return {};
     }
+  },
+  /** The overdue problems (running past their closing deadline) of the lead units, oldest deadline first. */
+  overdueByUnit(db: Db, jurisdictionId: string, now: string, unitIds: string[] | null) {
+    let q = db
+      .selectFrom('problems')
+      .select(['id', 'number', 'title', 'lead_unit_id', 'close_due_at', 'press_count'])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('status', 'in', ['assigned', 'in_progress', 'closure_requested'])
+      .where('lead_unit_id', 'is not', null)
+      .where('close_due_at', '<', now);
+    if (unitIds) q = unitIds.length ? q.where('lead_unit_id', 'in', unitIds) : q.where(sql<boolean>`1 = 0`);
+    return q.orderBy('close_due_at').orderBy('id').execute();
   },
   /** The place of a press among the jurisdiction's presses of its year (the 督办单's number). */
   async pressOrdinal(db: Db, jurisdictionId: string, seq: number, year: number): Promise<number> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { requireAuth, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
-import { pressNoticePdf, unitScores, unitScoresWorkbook } from './supervision.service.ts';
+import { pressNoticePdf, unitCards, unitScores, unitScoresWorkbook } from './supervision.service.ts';
 
 const tags = ['supervision'];
 const Month = z.object({ month: z.string().max(7) });
@@ -25,6 +25,43 @@ export async function supervisionRoutes(app: App, ctx: AppContext): Promise<void
   );
   app.get('/api/units/scores', { schema: { tags, querystring: Month } }, async (req) =>
     unitScores(ctx, requireRole(req, 'supervisor', 'leader', 'admin'), req.query.month),
+  );
+  app.get(
+    '/api/units/cards',
+    {
+      schema: {
+        tags,
+        response: {
+          200: z.object({
+            rules: z.object({ yellowOverdue: z.number(), redPressedOverdue: z.number() }),
+            items: z.array(
+              z.object({
+                unitId: z.string(),
+                name: z.string(),
+                card: z.enum(['red', 'yellow']),
+                overdue: z.number(),
+                pressedOverdue: z.number(),
+                problems: z.array(
+                  z.object({
+                    id: z.string(),
+                    number: z.string(),
+                    title: z.string(),
+                    closeDueAt: z.string(),
+                    pressed: z.boolean(),
+                  }),
+                ),
+              }),
+            ),
+            total: z.number(),
+            nextCursor: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const r = await unitCards(ctx, requireRole(req, 'supervisor', 'leader', 'admin', 'unit_handler'));
+      return { ...r, total: r.items.length, nextCursor: null };
+    },
   );
   app.get('/api/units/scores.xlsx', { schema: { tags, querystring: Month } }, async (req, reply) => {
     const scores = await unitScores(ctx, requireRole(req, 'supervisor', 'leader', 'admin'), req.query.month);

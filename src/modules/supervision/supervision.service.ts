@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import type { Principal } from '../../kernel/roles.ts';
+import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, conflict } from '../../platform/errors.ts';
 import { getProblem } from '../problems/index.ts';
@@ -7,6 +7,7 @@ import { summary, SummaryQuery } from '../stats/index.ts';
 import { renderPressNotice, type PressNotice } from './supervision.notice.ts';
 import { unitScore, weightsFrom, type ScoreComponents, type ScoreWeights } from './supervision.scoring.ts';
 import { supervisionRepository } from './supervision.repository.ts';
+import { cardOf, cardRulesFrom, type CardRules } from './supervision.cards.ts';
 
 /** One unit's line in the month's ranking. */
 export interface UnitScore {
@@ -153,4 +154,58 @@ export async function pressNoticePdf(
     presses: presses.map((a) => ({ at: a.createdAt, by: a.actor.name, note: a.note ?? '' })),
   };
   return { pdf: await renderPressNotice(notice), number: noticeNumber };
+}
+
+/** A unit's card with the overdue problems behind it. */
+export interface UnitCard {
+  unitId: string;
+  name: string;
+  card: 'red' | 'yellow';
+  overdue: number;
+  pressedOverdue: number;
+  problems: { id: string; number: string; title: string; closeDueAt: string; pressed: boolean }[];
+}
+
+/**
+ * The units holding a card now, red first: all of them for the supervision office and leaders, a handler's
+ * own units (its unit and those below) on its home page.
+ */
+export async function unitCards(
+  ctx: AppContext,
+  p: Principal,
+): Promise<{ rules: CardRules; items: UnitCard[] }> {
+  const jid = p.jurisdictionId;
+  const rules = cardRulesFrom(await supervisionRepository.settings(ctx.db, jid));
+  const ref = await ctx.reference.get(jid);
+  const scoped = hasRole(p, 'supervisor', 'leader', 'admin') ? null : p.unitIds;
+  const rows = await supervisionRepository.overdueByUnit(ctx.db, jid, ctx.clock.now().toISOString(), scoped);
+  const byUnit = new Map<string, typeof rows>();
+  for (const r of rows) byUnit.set(r.lead_unit_id!, [...(byUnit.get(r.lead_unit_id!) ?? []), r]);
+  const items: UnitCard[] = [];
+  for (const [unitId, list] of byUnit) {
+    const pressedOverdue = list.filter((r) => r.press_count > 0).length;
+    const card = cardOf(list.length, pressedOverdue, rules);
+    if (!card) continue;
+    items.push({
+      unitId,
+      name: ref.units.get(unitId)?.name ?? unitId,
+      card,
+      overdue: list.length,
+      pressedOverdue,
+      problems: list.map((r) => ({
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        closeDueAt: r.close_due_at!,
+        pressed: r.press_count > 0,
+      })),
+    });
+  }
+  items.sort(
+    (a, b) =>
+      Number(b.card === 'red') - Number(a.card === 'red') ||
+      b.overdue - a.overdue ||
+      a.name.localeCompare(b.name, 'zh'),
+  );
+  return { rules, items };
 }
