@@ -13,7 +13,7 @@ import { stationsOf } from './jobs.employers.ts';
 import { POSTING_STATUSES, type PostingRelation } from './jobs.lifecycle.ts';
 import { isReviewer, postingRelations } from './jobs.policy.ts';
 import { postingFromRow } from './jobs.postings.ts';
-import { jobsRepository as repo } from './jobs.repository.ts';
+import { jobsRepository as repo, type PlanarFrame } from './jobs.repository.ts';
 import type { Posting, SearchPostingsQuery } from './jobs.schema.ts';
 
 /** A village counts as served when an open posting or a station lies within this distance. */
@@ -70,7 +70,28 @@ export interface PostingSearch {
   uncoveredVillages: { code: string; name: string; lat: number; lng: number; nearestM: number | null }[];
 }
 
-/** Open postings (not lapsed) within `radius` of a point, nearest first, with the uncovered villages. */
+/** Metres of one degree of latitude (on the mean sphere the haversine uses). */
+const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
+
+/** The flat frame around a point in which the database measures distances for the prefilter and the order. */
+export function planarFrame(lat: number, lng: number): PlanarFrame {
+  return { lat, lng, mLat: M_PER_DEG, mLng: M_PER_DEG * Math.cos((lat * Math.PI) / 180) };
+}
+
+/**
+ * The most the frame's flat distance can differ from the great-circle one within `r` metres (up to 30 km at
+ * the district's latitudes: mostly the change of a degree of longitude across the circle), with room to spare.
+ */
+export function planarSlack(r: number): number {
+  return r * 0.005 + 1;
+}
+
+/**
+ * Open postings (not lapsed) within `radius` of a point, nearest first, with the villages in reach that no
+ * open posting or station covers. The database finds them in a box on the geo index and orders them by a
+ * flat distance; the great-circle distance then decides exactly, for the thin ring where the two could
+ * disagree and for the page, which is read with enough margin that no nearer posting can be missing.
+ */
 async function nearby(
   ctx: AppContext,
   jid: string,
@@ -78,16 +99,36 @@ async function nearby(
   q: SearchPostingsQuery & { lat: number; lng: number },
 ): Promise<PostingSearch> {
   const now = ctx.clock.now().toISOString();
-  // One box wide enough for the radius and for the coverage ring of the villages at its edge.
-  const candidates = await repo.openInBox(ctx.db, jid, boundingBox(q.lat, q.lng, q.radius + COVERAGE_M), now);
-  const measured = candidates
-    .map((c) => ({ id: c.id, lat: c.lat, lng: c.lng, d: haversineMeters(q.lat, q.lng, c.lat, c.lng) }))
-    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
-  const within = measured.filter((c) => c.d <= q.radius);
   const offset = q.cursor ? Number(q.cursor) : 0;
-  if (!Number.isInteger(offset) || offset < 0) throw badRequest('cursor: 无效的分页位置 / invalid cursor');
-  const page = within.slice(offset, offset + q.limit);
-  const rows = new Map(
+  if (!Number.isInteger(offset) || offset < 0 || offset > 100_000)
+    throw badRequest('cursor: 无效的分页位置 / invalid cursor');
+  const exact = (c: { lat: number; lng: number }) => haversineMeters(q.lat, q.lng, c.lat, c.lng);
+  const f = planarFrame(q.lat, q.lng);
+  const slack = planarSlack(q.radius);
+  const outer = (q.radius + slack) ** 2;
+  const inner = Math.max(0, q.radius - slack) ** 2;
+  const box = boundingBox(q.lat, q.lng, q.radius + slack);
+  const [innerCount, ring] = await Promise.all([
+    repo.countNear(ctx.db, jid, box, now, f, inner),
+    repo.openNear(ctx.db, jid, box, now, f, { minD2: inner, maxD2: outer }),
+  ]);
+  const total = innerCount + ring.filter((c) => exact(c) <= q.radius).length;
+  const want = offset + q.limit;
+  const extra = 200;
+  let rows = await repo.openNear(ctx.db, jid, box, now, f, { maxD2: outer, limit: want + extra });
+  if (rows.length === want + extra) {
+    // A posting among the first `want` by great-circle distance lies within 2 × slack (flat) of the
+    // `want`-th by flat distance: read up to there when the margin read was not enough.
+    const edge = (Math.sqrt(Number(rows[want - 1]!.d2)) + 2 * slack) ** 2;
+    if (Number(rows.at(-1)!.d2) <= edge)
+      rows = await repo.openNear(ctx.db, jid, box, now, f, { maxD2: Math.min(edge, outer) });
+  }
+  const measured = rows
+    .map((c) => ({ id: c.id, d: exact(c) }))
+    .filter((c) => c.d <= q.radius)
+    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+  const page = measured.slice(offset, offset + q.limit);
+  const byId = new Map(
     (
       await repo.postingsByIds(
         ctx.db,
@@ -97,7 +138,7 @@ async function nearby(
     ).map((r) => [r.id, r]),
   );
   const employers = new Map(
-    (await repo.employersByIds(ctx.db, jid, [...new Set([...rows.values()].map((r) => r.employer_id))])).map(
+    (await repo.employersByIds(ctx.db, jid, [...new Set([...byId.values()].map((r) => r.employer_id))])).map(
       (e) => [e.id, e],
     ),
   );
@@ -105,7 +146,7 @@ async function nearby(
   const stations = p ? await stationsOf(ctx, p) : [];
   const items: Posting[] = [];
   for (const c of page) {
-    const r = rows.get(c.id);
+    const r = byId.get(c.id);
     if (!r) continue;
     const employer = employers.get(r.employer_id);
     const rel = p
@@ -113,40 +154,53 @@ async function nearby(
       : new Set<PostingRelation>();
     items.push(await postingFromRow(ctx, ctx.db, r, employer, ref, rel, { distanceM: Math.round(c.d) }));
   }
-  // Villages in reach, each served when an open posting or a station lies within COVERAGE_M.
-  const stationPoints = (await listStations(ctx, jid)).filter((s) => s.lat !== null && s.lng !== null);
-  const uncovered: PostingSearch['uncoveredVillages'] = [];
-  for (const v of ref.divisions.values()) {
-    if (
-      v.level !== 'village' ||
-      v.lat === null ||
-      v.lng === null ||
-      v.lat === undefined ||
-      v.lng === undefined
-    )
-      continue;
-    if (haversineMeters(q.lat, q.lng, v.lat, v.lng) > q.radius) continue;
-    let nearest = Infinity;
-    for (const s of stationPoints) nearest = Math.min(nearest, haversineMeters(v.lat, v.lng, s.lat!, s.lng!));
-    for (const c of measured) {
-      if (nearest <= COVERAGE_M) break;
-      nearest = Math.min(nearest, haversineMeters(v.lat, v.lng, c.lat, c.lng));
-    }
-    if (nearest > COVERAGE_M)
-      uncovered.push({
-        code: v.code,
-        name: v.name,
-        lat: v.lat,
-        lng: v.lng,
-        nearestM: Number.isFinite(nearest) ? Math.round(nearest) : null,
-      });
-  }
   return {
     items,
-    total: within.length,
-    nextCursor: offset + q.limit < within.length ? String(offset + q.limit) : null,
-    uncoveredVillages: uncovered,
+    total,
+    nextCursor: offset + q.limit < total ? String(offset + q.limit) : null,
+    uncoveredVillages: await uncoveredVillages(ctx, jid, q, now),
   };
+}
+
+/** The villages within the radius with no open posting and no station within COVERAGE_M. */
+async function uncoveredVillages(
+  ctx: AppContext,
+  jid: string,
+  q: { lat: number; lng: number; radius: number },
+  now: string,
+): Promise<PostingSearch['uncoveredVillages']> {
+  const ref = await ctx.reference.get(jid);
+  const stations = (await listStations(ctx, jid)).filter((s) => s.lat !== null && s.lng !== null);
+  const slack = planarSlack(COVERAGE_M);
+  const out: PostingSearch['uncoveredVillages'] = [];
+  for (const v of ref.divisions.values()) {
+    if (v.level !== 'village' || v.lat == null || v.lng == null) continue;
+    const { lat, lng } = v;
+    if (haversineMeters(q.lat, q.lng, lat, lng) > q.radius) continue;
+    const nearestStation = Math.min(...stations.map((s) => haversineMeters(lat, lng, s.lat!, s.lng!)));
+    if (nearestStation <= COVERAGE_M) continue;
+    const f = planarFrame(lat, lng);
+    const box = boundingBox(lat, lng, COVERAGE_M + slack);
+    const sure = await repo.openNear(ctx.db, jid, box, now, f, {
+      maxD2: (COVERAGE_M - slack) ** 2,
+      limit: 1,
+      anyOrder: true,
+    });
+    if (sure.length > 0) continue;
+    const ring = await repo.openNear(ctx.db, jid, box, now, f, {
+      minD2: (COVERAGE_M - slack) ** 2,
+      maxD2: (COVERAGE_M + slack) ** 2,
+    });
+    if (ring.some((c) => haversineMeters(lat, lng, c.lat, c.lng) <= COVERAGE_M)) continue;
+    out.push({
+      code: v.code,
+      name: v.name,
+      lat,
+      lng,
+      nearestM: Number.isFinite(nearestStation) ? Math.round(nearestStation) : null,
+    });
+  }
+  return out;
 }
 
 /** The postings a reader asks for: near a point (open only), or a list by status for employers and reviewers. */

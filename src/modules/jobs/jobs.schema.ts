@@ -154,7 +154,7 @@ export const UncoveredVillage = z.object({
   name: z.string(),
   lat: z.number(),
   lng: z.number(),
-  /** Metres to the nearest open posting or station, or null when none is within reach of the search. */
+  /** Metres to the nearest station, or null when there is none. */
   nearestM: z.number().nullable(),
 });
 

@@ -241,3 +241,24 @@ describe('fake ID-card reader', () => {
     await expect(r.read('s1', '2024-03-04')).rejects.toMatchObject({ reason: 'expired' });
   });
 });
+
+describe('the flat distance of the map prefilter', () => {
+  it('stays within its slack of the great-circle distance over the district and beyond', async () => {
+    const { planarFrame, planarSlack } = await import('../jobs.map.ts');
+    const { haversineMeters } = await import('../../../kernel/geo.ts');
+    const { random } = await import('../../../kernel/random.ts');
+    const r = random(7);
+    for (let i = 0; i < 2000; i++) {
+      const lat0 = 27.7 + r.next() * 0.3;
+      const lng0 = 113.0 + r.next() * 0.3;
+      const radius = 100 + r.int(30_000);
+      const f = planarFrame(lat0, lng0);
+      const lat = lat0 + (r.next() - 0.5) * 0.6;
+      const lng = lng0 + (r.next() - 0.5) * 0.6;
+      const exact = haversineMeters(lat0, lng0, lat, lng);
+      if (exact > radius + planarSlack(radius)) continue;
+      const flat = Math.hypot((lat - f.lat) * f.mLat, (lng - f.lng) * f.mLng);
+      expect(Math.abs(flat - exact)).toBeLessThanOrEqual(planarSlack(radius));
+    }
+  });
+});
