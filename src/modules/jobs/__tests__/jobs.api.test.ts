@@ -76,6 +76,25 @@ describe('jobs', () => {
     expect(new Set(r.body.items.map((s: { townshipCode: string }) => s.townshipCode)).size).toBe(7);
   });
 
+  it('has the demo from records: 张师傅 matched with gig days paid, and one unpaid wage raised', async () => {
+    const mine = await worker.get('/api/jobs/applications');
+    expect(mine.status).toBe(200);
+    const statuses = mine.body.items.map((a: { status: string }) => a.status);
+    expect(statuses.filter((s: string) => s === 'settled').length).toBeGreaterThanOrEqual(2);
+    expect(statuses).toContain('proposed');
+    const kpis = (await sup.get('/api/jobs/kpis')).body;
+    expect(kpis.postings.byStatus).toMatchObject({ draft: expect.any(Number), expired: expect.any(Number) });
+    for (const s of ['draft', 'pending_review', 'open', 'filled', 'expired', 'withdrawn', 'taken_down'])
+      expect(kpis.postings.byStatus[s], s).toBeGreaterThan(0);
+    expect(kpis.wages.unpaidRaised).toBeGreaterThanOrEqual(1);
+    expect(kpis.disputes.resolved).toBeGreaterThanOrEqual(1);
+    expect(kpis.stationVisits.total).toBeGreaterThanOrEqual(40);
+    const all = await staff.get('/api/jobs/applications?limit=200');
+    const raised = all.body.items.find((a: { problemId: string | null }) => a.problemId);
+    const problem = await sup.get(`/api/problems/${raised.problemId}`);
+    expect(problem.body.leadUnit.name).toBe('区人力资源和社会保障局');
+  });
+
   it('finds exactly the open postings within the radius, nearest first, as a plain computation does', async () => {
     const radius = 2500;
     const got: { id: string; distanceM: number }[] = [];
