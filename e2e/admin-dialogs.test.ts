@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { request, type Browser, type Page } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
@@ -15,6 +15,20 @@ import { startServer, type TestServer } from './server.ts';
 /** The visible dialog's text input in the form item labelled `label`. */
 const field = (page: Page, label: string) =>
   page.locator('.el-dialog:visible .el-form-item', { hasText: label }).locator('input').first();
+
+/** The visible dialog's form item whose label is exactly `label`. */
+const item = (page: Page, label: string) =>
+  page
+    .locator('.el-dialog:visible .el-form-item')
+    .filter({ has: page.locator('.el-form-item__label', { hasText: new RegExp(`^${label}$`) }) })
+    .first();
+
+/** Clicks the visible dialog's save button and returns the API answer it caused. */
+async function saveDialog(page: Page, url: RegExp, method: string) {
+  const answer = page.waitForResponse((r) => url.test(r.url()) && r.request().method() === method);
+  await page.locator('.el-dialog:visible .el-dialog__footer button.el-button--primary').click();
+  return answer;
+}
 
 /** The admin dialogs (one composable behind them all) and the big screen driven by configuration. */
 describe('admin dialogs and the big screen', () => {
@@ -67,6 +81,116 @@ describe('admin dialogs and the big screen', () => {
     await expect
       .poll(() => page.locator('.el-table__row', { hasText: '区测试服务中心（改）' }).count())
       .toBe(1);
+    await ctx.close();
+    expect(log.errors).toEqual([]);
+  });
+
+  it('creates a user, resets the password, disables the account; nothing is sent while fields are empty', async () => {
+    const ctx = await newContext(browser, CONSOLE);
+    const page = log.watch(await ctx.newPage(), 'users');
+    await consoleSignIn(page, server.url, 'demo-admin');
+    await page.goto(`${server.url}/admin/admin/users`);
+    await page.locator('.qd-toolbar button, button', { hasText: '新增' }).first().click();
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/users') && r.method() === 'POST') sent++;
+    });
+    await page.locator('.el-dialog:visible .el-dialog__footer button.el-button--primary').click();
+    await expect.poll(() => item(page, '用户名').locator('.el-form-item__error').innerText()).toBe('必填');
+    expect(sent).toBe(0);
+    await item(page, '用户名').locator('input').fill('test-handler');
+    await expect.poll(() => item(page, '用户名').locator('.el-form-item__error').count()).toBe(0);
+    await item(page, '姓名').locator('input').fill('测试经办人');
+    await item(page, '密码').locator('input').fill('first-pass-2026');
+    await item(page, '角色').locator('.el-checkbox', { hasText: '承办人' }).click();
+    expect((await saveDialog(page, /\/api\/users$/, 'POST')).status()).toBe(201);
+    // Signing in as the new user from a context of its own (the page's cookies stay the admin's).
+    const outside = await request.newContext();
+    const login = (password: string) =>
+      outside.post(`${server.url}/api/auth/login`, { data: { username: 'test-handler', password } });
+    expect((await login('first-pass-2026')).status()).toBe(200);
+
+    // Password reset from the edit dialog (the new user is found by the list's search).
+    await page.locator('.qd-search input').first().fill('test-handler');
+    await page.locator('.qd-search button[type=submit]').click();
+    const row = page.locator('.el-table__row', { hasText: 'test-handler' });
+    await row.locator('button', { hasText: '编辑' }).click();
+    await item(page, '密码').locator('input').fill('second-pass-2026');
+    expect((await saveDialog(page, /\/api\/users\//, 'PATCH')).status()).toBe(200);
+    expect((await login('first-pass-2026')).status()).toBe(401);
+    expect((await login('second-pass-2026')).status()).toBe(200);
+
+    // Disabling: the account can no longer sign in.
+    await row.locator('button', { hasText: '编辑' }).click();
+    await item(page, '启用').locator('.el-switch').click();
+    expect((await saveDialog(page, /\/api\/users\//, 'PATCH')).status()).toBe(200);
+    expect((await login('second-pass-2026')).ok()).toBe(false);
+    await outside.dispose();
+    await ctx.close();
+    expect(log.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('creates and edits a category, a time rule and a calendar day; creates and revokes an API key', async () => {
+    const ctx = await newContext(browser, CONSOLE);
+    const page = log.watch(await ctx.newPage(), 'reference');
+    await consoleSignIn(page, server.url, 'demo-admin');
+
+    await page.goto(`${server.url}/admin/admin/categories`);
+    await page.locator('button', { hasText: '新增' }).first().click();
+    await item(page, '编码').locator('input').fill('test_benches');
+    await item(page, '名称').locator('input').fill('公园座椅');
+    await item(page, '英文名称').locator('input').fill('Park benches');
+    expect((await saveDialog(page, /\/api\/categories/, 'PUT')).status()).toBeLessThan(300);
+    const catRow = page.locator('.el-table__row', { hasText: 'test_benches' });
+    await catRow.locator('button', { hasText: '编辑' }).click();
+    await item(page, '名称').locator('input').fill('公园座椅损坏');
+    expect((await saveDialog(page, /\/api\/categories/, 'PUT')).status()).toBe(200);
+    await expect.poll(() => catRow.innerText()).toContain('公园座椅损坏');
+
+    await page.goto(`${server.url}/admin/admin/time-rules`);
+    await page.locator('button', { hasText: '新增' }).first().click();
+    await item(page, '问题类型').locator('.el-select').click();
+    await page
+      .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '公园座椅损坏' })
+      .click();
+    await item(page, '办结时限（工作日）').locator('input').fill('3');
+    expect((await saveDialog(page, /\/api\/time-rules\//, 'PUT')).status()).toBeLessThan(300);
+    await expect.poll(() => page.locator('.el-table__row', { hasText: '公园座椅损坏' }).count()).toBe(1);
+    const ruleRow = page.locator('.el-table__row', { hasText: '公园座椅损坏' });
+    await ruleRow.locator('button', { hasText: '编辑' }).click();
+    await item(page, '办结时限（工作日）').locator('input').fill('4');
+    expect((await saveDialog(page, /\/api\/time-rules\//, 'PUT')).status()).toBe(200);
+    await expect.poll(() => ruleRow.innerText()).toMatch(/\b4\b/);
+
+    await page.goto(`${server.url}/admin/admin/calendar`);
+    await page.locator('button', { hasText: '新增' }).first().click();
+    await item(page, '日期').locator('input').fill('2026-12-31');
+    await item(page, '日期').locator('input').press('Enter');
+    await item(page, '名称').locator('input').fill('测试调休');
+    expect((await saveDialog(page, /\/api\/calendar\//, 'PUT')).status()).toBe(200);
+    const dayRow = page.locator('.el-table__row', { hasText: '测试调休' });
+    await dayRow.locator('button', { hasText: '编辑' }).click();
+    await item(page, '名称').locator('input').fill('测试调休（改）');
+    expect((await saveDialog(page, /\/api\/calendar\//, 'PUT')).status()).toBe(200);
+    await expect.poll(() => page.locator('.el-table__row', { hasText: '测试调休（改）' }).count()).toBe(1);
+
+    await page.goto(`${server.url}/admin/admin/api-keys`);
+    await page.locator('[data-test=apikey-add]').click();
+    await item(page, '名称').locator('input').fill('测试接入系统');
+    expect((await saveDialog(page, /\/api\/api-keys$/, 'POST')).status()).toBe(201);
+    const key = await page.locator('[data-test=apikey-value]').innerText();
+    const asKey = await ctx.request.get(`${server.url}/api/categories`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(asKey.status()).toBe(200);
+    await page.locator('.el-dialog:visible .el-dialog__footer button').first().click();
+    await page
+      .locator('.el-table__row', { hasText: '测试接入系统' })
+      .locator('button', { hasText: '吊销' })
+      .click();
+    const revoked = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.locator('.el-message-box button.el-button--primary').click();
+    expect((await revoked).status()).toBeLessThan(300);
     await ctx.close();
     expect(log.errors).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
@@ -25,6 +25,14 @@ async function serverMessage(answer: Response, field: string): Promise<string> {
   const issue = body.error.details.find((d) => (Array.isArray(d.path) ? d.path.join('.') : d.path) === field);
   expect(issue, `a message for ${field}`).toBeTruthy();
   return issue!.message;
+}
+
+/** Fails when visible text shows schema wording or a request field path instead of plain words. */
+async function expectNoSchemaText(page: Page): Promise<void> {
+  const text = await page.locator('body').innerText();
+  expect(text).not.toMatch(
+    /Too small|Too big|expected|Invalid input|leadUnitId|categoryCode|villageCode|reporter\.phone|intoId/,
+  );
 }
 
 /** Forms show the server's validation messages next to the field they are about. */
@@ -70,6 +78,10 @@ describe('server validation messages', () => {
     const message = await serverMessage(await answer, 'address');
     const shown = page.locator('.van-field:has([name=address]) .van-field__error-message');
     await expect.poll(() => shown.innerText()).toBe(message);
+    expect(message).toBe('最多 200 个字');
+    await expectNoSchemaText(page);
+    await page.locator('input[name=address]').fill('荷塘区月塘街道');
+    await expect.poll(() => shown.count()).toBe(0);
     await screenshot(page, 'forms-report-address');
     expect(log.errors).toEqual([]);
   });
@@ -92,13 +104,19 @@ describe('server validation messages', () => {
     await page.locator('textarea[name=description]').fill('扩大产能需要引入战略投资。');
     await page.locator('input[name=villageCode]').click();
     await pickCascader(page, [0, 0]);
-    const answer = page.waitForResponse(
-      (r) => r.url().endsWith('/api/problems') && r.request().method() === 'POST',
-    );
+    // The phone is checked in the browser: nothing is sent, the message sits under the field.
+    let posted = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/problems') && r.method() === 'POST') posted++;
+    });
     await page.locator('[data-test=submit-report]').click();
-    const message = await serverMessage(await answer, 'reporter.phone');
     const shown = page.locator('.van-field:has([name=contactPhone]) .van-field__error-message');
-    await expect.poll(() => shown.innerText()).toBe(message);
+    await expect.poll(() => shown.innerText()).toBe('请填写 11 位手机号码');
+    expect(posted).toBe(0);
+    await expectNoSchemaText(page);
+    // Fixing the field clears its message.
+    await page.locator('input[name=contactPhone]').fill('13907331234');
+    await expect.poll(() => shown.count()).toBe(0);
     await screenshot(page, 'forms-enterprise-phone');
     expect(log.errors).toEqual([]);
   });
@@ -121,14 +139,42 @@ describe('server validation messages', () => {
     await page.goto(`${server.url}/admin/problems/${pending.id}`);
     await page.locator('[data-test=action-dispatch]').click();
     await page.locator('[data-test=form-dispatch]').waitFor();
-    const answer = page.waitForResponse((res) => res.url().endsWith('/actions/dispatch'));
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith('/actions/dispatch')) sent++;
+    });
     await page.locator('.el-dialog:visible [data-test=action-submit]').click();
-    const message = await serverMessage(await answer, 'leadUnitId');
     const item = page.locator('.el-dialog:visible .el-form-item', {
       has: page.locator('[data-test=unit-picker]'),
     });
-    await expect.poll(() => item.first().locator('.el-form-item__error').innerText()).toBe(message);
+    await expect.poll(() => item.first().locator('.el-form-item__error').innerText()).toBe('必填');
+    expect(sent).toBe(0);
+    await expectNoSchemaText(page);
     await screenshot(page, 'forms-dispatch');
+    expect(log.errors).toEqual([]);
+  });
+
+  it('in English: the server answers in English and the page shows no schema text', async () => {
+    const ctx = await newContext(browser, PHONE, { locale: 'en-US' });
+    const page = log.watch(await ctx.newPage(), 'report-en', BAD_REQUEST);
+    await phoneSignIn(page, server.url, 'demo-resident');
+    await page.goto(`${server.url}/m/report`);
+    await page.locator('input[name=categoryCode]').click();
+    await pickCascader(page, [0, 0]);
+    await page.locator('input[name=title]').fill('Rubbish not collected');
+    await page.locator('textarea[name=description]').fill('The bins have been full for three days.');
+    await page.locator('input[name=villageCode]').click();
+    await pickCascader(page, [0, 0]);
+    await page.locator('input[name=address]').fill('x'.repeat(201));
+    const answer = page.waitForResponse(
+      (r) => r.url().endsWith('/api/problems') && r.request().method() === 'POST',
+    );
+    await page.locator('[data-test=submit-report]').click();
+    expect(await serverMessage(await answer, 'address')).toBe('At most 200 characters');
+    const shown = page.locator('.van-field:has([name=address]) .van-field__error-message');
+    await expect.poll(() => shown.innerText()).toBe('At most 200 characters');
+    await expectNoSchemaText(page);
+    await screenshot(page, 'forms-report-address-en');
     expect(log.errors).toEqual([]);
   });
 });

@@ -62,7 +62,10 @@ export function buildWebIfNeeded(force = false): void {
   const builtAt = fs.existsSync(path.join(out, 'm', 'index.html'))
     ? fs.statSync(path.join(out, 'm', 'index.html')).mtimeMs
     : 0;
-  if (!force && builtAt > newest(src)) return;
+  // The web app also bundles the API's error texts from the kernel.
+  const shared = path.join(root, 'src/kernel/apiText.ts');
+  const sharedAt = fs.existsSync(shared) ? fs.statSync(shared).mtimeMs : 0;
+  if (!force && builtAt > Math.max(newest(src), sharedAt)) return;
   console.log('Building the web app …');
   const r = spawnSync(
     process.execPath,

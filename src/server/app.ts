@@ -22,6 +22,7 @@ import { registerModules } from './modules.ts';
 import { SESSION_COOKIE } from '../platform/guards.ts';
 import { permissionGate } from './permissions.ts';
 import { yearsWithoutHolidays } from '../kernel/workdays.ts';
+import { issueDetail, langOf, localizeError } from '../kernel/apiText.ts';
 
 /** True when a string anywhere in the value (to a sane depth) holds a NUL character. */
 function containsNul(value: unknown, depth: number): boolean {
@@ -63,55 +64,52 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.setErrorHandler((error: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply) => {
+    // A client that names its language gets messages in it alone; others keep the bilingual text.
+    const lang = langOf(req.headers['accept-language']);
+    const send = (status: number, body: { code: string; message: string; details?: unknown }) =>
+      reply.status(status).send({ error: lang ? localizeError(body, lang) : body });
     if (error instanceof AppError) {
-      return reply
-        .status(error.statusCode)
-        .send({ error: { code: error.code, message: error.message, details: error.details } });
+      return send(error.statusCode, { code: error.code, message: error.message, details: error.details });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = (error as { validationContext?: string }).validationContext ?? 'body';
-      const details = error.validation.map((v) => ({
-        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || where,
-        message: v.message ?? 'invalid',
-      }));
-      return reply.status(400).send({
-        error: {
-          code: 'validation',
-          message: details.map((d) => `${d.path}: ${d.message}`).join('; '),
-          details,
-        },
+      const details = error.validation.map((v) => {
+        const d = issueDetail({
+          ...(v.params as Record<string, unknown>),
+          path: v.instancePath.split('/').filter(Boolean),
+          code: v.keyword,
+          message: v.message ?? 'invalid',
+        });
+        return { ...d, path: d.path === 'body' ? where : d.path };
+      });
+      return send(400, {
+        code: 'validation',
+        message: details.map((d) => `${d.path}: ${d.message}`).join('; '),
+        details,
       });
     }
     const fe = error as FastifyError;
     // The multipart parser reports a broken body (no closing boundary, bad part headers) as a plain
     // Error while a handler reads the parts: that is the client's fault, not ours.
     if (!fe.statusCode && req.isMultipart() && /busboy|dicer/i.test(error.stack ?? '')) {
-      return reply.status(400).send({
-        error: {
-          code: 'malformed_multipart',
-          message: `malformed multipart/form-data body: ${error.message}`,
-        },
+      return send(400, {
+        code: 'malformed_multipart',
+        message: `malformed multipart/form-data body: ${error.message}`,
       });
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply
-        .status(fe.statusCode)
-        .send({ error: { code: fe.code ?? 'bad_request', message: fe.message } });
+      return send(fe.statusCode, { code: fe.code ?? 'bad_request', message: fe.message });
     }
     if (ctx.dialect.isUnavailable(error)) {
       req.log.error({ err: error }, 'database unavailable');
-      return reply
-        .status(503)
-        .header('retry-after', '30')
-        .send({
-          error: {
-            code: 'unavailable',
-            message: '服务暂时不可用，请稍后再试 / the service is unavailable, try again later',
-          },
-        });
+      reply.header('retry-after', '30');
+      return send(503, {
+        code: 'unavailable',
+        message: '服务暂时不可用，请稍后再试 / the service is unavailable, try again later',
+      });
     }
     req.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+    return send(500, { code: 'internal', message: 'internal error' });
   });
   app.setNotFoundHandler((req, reply) => {
     reply

@@ -1,3 +1,11 @@
+import { localizeError, type Lang } from '../../src/kernel/apiText';
+import { savedLocale } from './i18n';
+
+/** The language of the page, as the API's error texts name it. */
+export function pageLang(): Lang {
+  return savedLocale() === 'en-US' ? 'en' : 'zh';
+}
+
 /** A field-level validation message from the server: `{path: 'title', message: '…'}`. */
 export interface FieldIssue {
   path?: string | (string | number)[];
@@ -128,12 +136,18 @@ async function parseError(res: Response): Promise<ApiError> {
   } catch {
     /* not JSON */
   }
-  return new ApiError(res.status, code, message, details);
+  // Whatever language the answer came in, the user reads the message in the page's language.
+  const shown = localizeError({ code, message, details }, pageLang());
+  return new ApiError(res.status, code, shown.message, shown.details);
 }
 
 /** Sends one request to the API; JSON in and out, cookies included, CSRF token on writes. */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': savedLocale(),
+    ...(opts.headers ?? {}),
+  };
   const write = method !== 'GET' && method !== 'HEAD';
   let body: BodyInit | undefined;
   if (opts.body instanceof FormData) body = opts.body;

@@ -1,5 +1,6 @@
 import { shallowRef } from 'vue';
-import { api, ApiError, newKey } from './api';
+import { api, ApiError, newKey, pageLang } from './api';
+import { ERROR_TEXT } from '../../src/kernel/apiText';
 
 /**
  * The outbox: writes made in the field wait in IndexedDB until the network returns, then are sent
@@ -180,7 +181,7 @@ async function doFlush(): Promise<void> {
     } catch (e) {
       if (isNetworkError(e)) {
         job.status = 'waiting';
-        job.error = e instanceof Error ? e.message : String(e);
+        job.error = ERROR_TEXT.network![pageLang()];
         await save(job);
         await refresh();
         return;

@@ -29,13 +29,17 @@ export function closePatch(row: ProblemRow, at: string, resolved: boolean): Part
 export async function mergeTarget(db: Db, row: ProblemRow, intoId: string): Promise<ProblemRow> {
   if (intoId === row.id)
     throw badRequest('intoId: a problem cannot be merged into itself', [
-      { path: 'intoId', message: 'same problem' },
+      { path: 'intoId', message: '不能合并到自身 / same problem' },
     ]);
   const primary = await problemsRepository.findById(db, row.jurisdiction_id, intoId);
   if (!primary)
-    throw badRequest(`intoId: unknown problem ${intoId}`, [{ path: 'intoId', message: 'unknown problem' }]);
+    throw badRequest(`intoId: unknown problem ${intoId}`, [
+      { path: 'intoId', code: 'unknown', message: 'unknown problem' },
+    ]);
   if (!MERGE_TARGET_STATUSES.includes(primary.status as Status))
-    throw conflict(`the primary problem ${primary.number} is ${primary.status}; merge into an open one`);
+    throw conflict(
+      `主问题 ${primary.number} 已不在办理中，请合并到办理中的问题 / the primary problem ${primary.number} is ${primary.status}; merge into an open one`,
+    );
   return primary;
 }
 

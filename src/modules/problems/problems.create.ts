@@ -33,7 +33,7 @@ export function validateFields(
   cat: Category,
   fields: Record<string, unknown> | undefined,
 ): { path: string; message: string }[] {
-  const errors: { path: string; message: string }[] = [];
+  const errors: { path: string; message: string; code?: string }[] = [];
   const given = fields ?? {};
   const known = new Set(cat.fields.map((f) => f.code));
   for (const key of Object.keys(given))
@@ -232,16 +232,24 @@ export async function createProblem(
   if (denials.length) throw forbidden(denials.map((d) => `${d.path}: ${d.message}`).join('; '), denials);
   const jid = p.jurisdictionId;
   const ref = await ctx.reference.get(jid);
-  const errors: { path: string; message: string }[] = [];
+  const errors: { path: string; message: string; code?: string }[] = [];
   const cat = ref.categories.get(input.categoryCode);
   if (!cat || !cat.active)
     errors.push({ path: 'categoryCode', message: `unknown category ${input.categoryCode}` });
   if (cat && input.kind && input.kind !== cat.kind)
     errors.push({ path: 'kind', message: `category ${cat.code} is of kind ${cat.kind}` });
   const village = ref.divisions.get(input.villageCode);
-  if (!village) errors.push({ path: 'villageCode', message: `unknown division code ${input.villageCode}` });
+  if (!village)
+    errors.push({
+      path: 'villageCode',
+      code: 'unknown',
+      message: `unknown division code ${input.villageCode}`,
+    });
   if ((input.lat === undefined) !== (input.lng === undefined))
-    errors.push({ path: input.lat === undefined ? 'lat' : 'lng', message: 'lat and lng go together' });
+    errors.push({
+      path: input.lat === undefined ? 'lat' : 'lng',
+      message: '经纬度须同时填写 / lat and lng go together',
+    });
   if (cat) errors.push(...validateFields(cat, input.fields));
   let campaignId: string | null = null;
   let topicId = input.topicId ?? null;
@@ -252,9 +260,9 @@ export async function createProblem(
       .where('jurisdiction_id', '=', jid)
       .where('id', '=', input.visitId)
       .executeTakeFirst();
-    if (!visit) errors.push({ path: 'visitId', message: `unknown visit ${input.visitId}` });
+    if (!visit) errors.push({ path: 'visitId', code: 'unknown', message: `unknown visit ${input.visitId}` });
     else if (topicId && topicId !== visit.topic_id)
-      errors.push({ path: 'topicId', message: 'the visit belongs to another topic' });
+      errors.push({ path: 'topicId', message: '走访属于另一个课题 / the visit belongs to another topic' });
     else topicId = visit.topic_id;
   }
   if (topicId) {
@@ -264,7 +272,7 @@ export async function createProblem(
       .where('jurisdiction_id', '=', jid)
       .where('id', '=', topicId)
       .executeTakeFirst();
-    if (!topic) errors.push({ path: 'topicId', message: `unknown topic ${topicId}` });
+    if (!topic) errors.push({ path: 'topicId', code: 'unknown', message: `unknown topic ${topicId}` });
     else campaignId = topic.campaign_id;
   }
   if (input.enterprise?.uscc) {

@@ -13,6 +13,8 @@ export interface EditDialogOptions<Row, Form extends object> {
   create: (form: Form) => Promise<unknown>;
   /** Sends the edit request for `row` (with its version as If-Match where the API checks one); none: create only. */
   update?: (row: Row, form: Form) => Promise<unknown>;
+  /** The fields that must be filled (checked in the browser before sending), by form field name. */
+  required?: (form: Form, editing: Row | null) => Record<string, unknown>;
   /** Keeps the dialog open after saving, to show what the server answered (a new API key). */
   keepOpen?: boolean;
   /** Reloads the page's list after a successful save. */
@@ -29,7 +31,7 @@ export function useEditDialog<Row, Form extends object>(opts: EditDialogOptions<
   const editing = ref(null) as Ref<Row | null>;
   const busy = ref(false);
   const form = reactive(opts.blank()) as UnwrapNestedRefs<Form>;
-  const { errors, handle, clear } = useFormErrors();
+  const { errors, handle, clear, requireFilled } = useFormErrors(form as Record<string, unknown>);
 
   /** Opens the dialog for a new item, or for editing `row`. */
   function open(row: Row | null = null) {
@@ -46,6 +48,8 @@ export function useEditDialog<Row, Form extends object>(opts: EditDialogOptions<
 
   /** Sends the form (create or edit); on success closes the dialog and reloads the list. */
   async function save(): Promise<boolean> {
+    clear();
+    if (opts.required && !requireFilled(opts.required(form as Form, editing.value))) return false;
     busy.value = true;
     try {
       const values = form as Form;

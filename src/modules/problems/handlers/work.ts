@@ -17,10 +17,12 @@ export const workHandlers = {
       throw conflict('已有待审批的延期申请 / an extension request is already pending a decision');
     const until = new Date(body.until);
     if (until.getTime() <= now.getTime())
-      throw badRequest('until: must be in the future', [{ path: 'until', message: 'must be in the future' }]);
+      throw badRequest('until: must be in the future', [
+        { path: 'until', message: '须晚于今天 / must be in the future' },
+      ]);
     if (row.close_due_at && until.toISOString() <= row.close_due_at)
       throw badRequest('until: must be after the current deadline', [
-        { path: 'until', message: 'must be after the current deadline' },
+        { path: 'until', message: '须晚于当前办结期限 / must be after the current deadline' },
       ]);
     e.patch.pending_extension = JSON.stringify({ until: until.toISOString(), reason: body.reason });
     e.data.until = until.toISOString();
