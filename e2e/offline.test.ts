@@ -13,7 +13,7 @@ import {
 import { startServer, type TestServer } from './server.ts';
 
 /** What the browser says about requests that fail while the network is off. */
-const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /Failed to fetch/];
+const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /Failed to fetch/, /ERR_FAILED/];
 
 /**
  * An official logs a visit with two problems while offline: the page says what is waiting, and once
@@ -102,6 +102,84 @@ describe('offline visit', () => {
     await page.waitForLoadState('networkidle');
     expect(await saved(ctx.request)).toEqual(expected);
 
+    expect(log.errors).toEqual([]);
+  });
+});
+
+/**
+ * A resident opens /m/ with no network (the service worker has the pages), reports with a photo while
+ * offline, and the report is sent once, with its photo, when the network returns.
+ */
+describe('offline resident report', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const log = new ErrorLog();
+  const tag = `离线反映${Date.now().toString(36).toUpperCase()}`;
+
+  beforeAll(async () => {
+    server = await startServer(inject('seedDir'));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('reloads /m/ offline and sends the queued report once, with its photo', async () => {
+    const ctx = await newContext(browser, PHONE);
+    const page = log.watch(await ctx.newPage(), 'resident', [
+      ...OFFLINE_NOISE,
+      /ERR_FAILED/,
+      /status of 503/,
+    ]);
+    await phoneSignIn(page, server.url, 'demo-resident');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // Online once: the report page's reference data (categories, villages) is kept for offline use.
+    await page.goto(`${server.url}/m/report`);
+    await page.waitForLoadState('networkidle');
+    await page.locator('input[name=categoryCode]').click();
+    await pickCascader(page, ['民生保障', '就业创业']);
+    await page.locator('input[name=villageCode]').click();
+    await pickCascader(page, [0, 0]);
+
+    await ctx.setOffline(true);
+    await page.goto(`${server.url}/m/`);
+    await page.locator('.van-tabbar').waitFor();
+    await screenshot(page, 'offline-3-phone-home');
+    await page.goto(`${server.url}/m/report`);
+    await page.locator('input[name=categoryCode]').click();
+    await pickCascader(page, ['民生保障', '就业创业']);
+    await page.locator('input[name=title]').fill(`${tag} 求职培训`);
+    await page.locator('textarea[name=description]').fill('希望社区组织电工培训。');
+    await page.locator('input[name=villageCode]').click();
+    await pickCascader(page, [0, 0]);
+    await page
+      .locator('.van-uploader input[type=file]')
+      .first()
+      .setInputFiles(await samplePhoto('report.png'));
+    await page.locator('.van-uploader__preview').waitFor();
+    await page.locator('[data-test=submit-report]').click();
+    await page.waitForURL(/\/m\/mine$/);
+    const waiting = page.locator('[data-test=outbox] .van-cell', { hasText: tag });
+    await expect.poll(() => waiting.count()).toBe(1);
+    await screenshot(page, 'offline-4-report-waiting');
+
+    const find = async () => {
+      const r = await ctx.request.get(`${server.url}/api/problems`, { params: { q: tag, mine: '1' } });
+      return ((await r.json()) as { items: { id: string }[] }).items;
+    };
+    await ctx.setOffline(false);
+    expect(await find()).toEqual([]);
+    await expect.poll(async () => (await find()).length, { timeout: 40_000 }).toBe(1);
+    const [made] = await find();
+    const detail = (await (await ctx.request.get(`${server.url}/api/problems/${made!.id}`)).json()) as {
+      attachments: unknown[];
+    };
+    expect(detail.attachments).toHaveLength(1);
+    await page.reload();
+    await page.waitForLoadState('networkidle');
+    expect(await find()).toHaveLength(1);
     expect(log.errors).toEqual([]);
   });
 });

@@ -134,6 +134,8 @@ export const PERMISSIONS: Record<string, Permission> = {
   // Inbox and notices
   'GET /api/notifications': { access: 'signed-in', note: 'own inbox' },
   'POST /api/notifications/:id/read': { access: 'signed-in', note: 'own inbox' },
+  'GET /api/notifications/unread-count': { access: 'signed-in', note: 'own inbox' },
+  'POST /api/notifications/read-all': { access: 'signed-in', note: 'own inbox' },
   'GET /api/notices': { access: 'public' },
   'POST /api/notices': { access: SUPERVISION },
 

@@ -4,6 +4,7 @@ import {
   ElAlert,
   ElAside,
   ElAvatar,
+  ElBadge,
   ElBreadcrumb,
   ElBreadcrumbItem,
   ElButton,
@@ -57,6 +58,7 @@ import {
 import 'element-plus/es/components/alert/style/css';
 import 'element-plus/es/components/aside/style/css';
 import 'element-plus/es/components/avatar/style/css';
+import 'element-plus/es/components/badge/style/css';
 import 'element-plus/es/components/breadcrumb/style/css';
 import 'element-plus/es/components/breadcrumb-item/style/css';
 import 'element-plus/es/components/button/style/css';
@@ -114,6 +116,7 @@ const components = [
   ElAlert,
   ElAside,
   ElAvatar,
+  ElBadge,
   ElBreadcrumb,
   ElBreadcrumbItem,
   ElButton,

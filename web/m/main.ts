@@ -19,3 +19,8 @@ const app = createApp(App);
 installVant(app);
 app.use(i18n).use(router).mount('#app');
 startOutbox();
+
+// The service worker keeps the phone pages openable offline (built files only; none in development).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('/m/sw.js', { scope: '/m/' }).catch(() => undefined);
+}

@@ -56,6 +56,8 @@ export const zh = {
       submitted: '提交成功，编号 {number}',
       uploading: '上传中…',
       uploadFailed: '上传失败',
+      uploadPending: '待发送',
+      queuedReport: '网络不通，反映已保存在本机，联网后自动发送（含照片）',
       photoTooMany: '最多上传 9 张照片',
       waitUpload: '请等待照片上传完成',
       selectOption: '请选择',
@@ -217,6 +219,9 @@ export const en: typeof zh = {
       submitted: 'Submitted, number {number}',
       uploading: 'Uploading…',
       uploadFailed: 'Upload failed',
+      uploadPending: 'To send',
+      queuedReport:
+        'No network: your report is saved on this phone and will be sent with its photos once online',
       photoTooMany: 'At most 9 photos',
       waitUpload: 'Please wait for the photos to upload',
       selectOption: 'Choose',

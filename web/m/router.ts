@@ -51,6 +51,12 @@ export const router = createRouter({
       component: () => import('./pages/VisitPage.vue'),
       meta: { auth: true },
     },
+    {
+      path: '/messages',
+      name: 'messages',
+      component: () => import('./pages/MessagesPage.vue'),
+      meta: { tab: true, auth: true },
+    },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

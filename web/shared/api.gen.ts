@@ -1962,6 +1962,10 @@ export interface paths {
                 createdAt: string;
                 updatedAt: string;
                 version: number;
+                similarity: {
+                  score: number;
+                  distanceM: number | null;
+                };
               }[];
               total: number;
               nextCursor: string | null;
@@ -2205,7 +2209,10 @@ export interface paths {
             | 'rate'
             | 'reopen'
             | 'merge'
-            | 'press';
+            | 'press'
+            | 'reassign'
+            | 'recategorize'
+            | 'change_deadline';
         };
         cookie?: never;
       };
@@ -2909,6 +2916,7 @@ export interface paths {
                 id: string;
                 kind: string;
                 problemId: string | null;
+                problemNumber: string | null;
                 title: string;
                 body: string;
                 createdAt: string;
@@ -2923,6 +2931,80 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/unread-count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              unread: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/read-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              marked: number;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -1,5 +1,5 @@
-import { ref } from 'vue';
-import { api, resetCsrf, sessionHint, setCsrf, setSessionHint } from './api';
+import { ref, watch } from 'vue';
+import { api, ApiError, resetCsrf, sessionHint, setCsrf, setSessionHint } from './api';
 import type { User } from './types';
 
 /** The signed-in user, or null; undefined until the first check. */
@@ -14,11 +14,35 @@ export async function loadMe(): Promise<User | null> {
   try {
     const r = await api.get<{ user?: User } & Partial<User>>('/api/auth/me');
     currentUser.value = r.user ?? (r.id ? (r as User) : null);
-  } catch {
-    currentUser.value = null;
+  } catch (e) {
+    // Offline, the user is the one this device last saw signed in (the field pages work offline);
+    // a 401 means signed out.
+    currentUser.value = e instanceof ApiError ? null : lastUser();
   }
   return currentUser.value;
 }
+
+const LAST_USER = 'qingdan.me';
+
+function lastUser(): User | null {
+  try {
+    const v = localStorage.getItem(LAST_USER);
+    return v ? (JSON.parse(v) as User) : null;
+  } catch {
+    return null;
+  }
+}
+
+// Whoever is signed in is remembered on this device for offline use, and forgotten on sign-out.
+watch(currentUser, (u) => {
+  if (u === undefined) return;
+  try {
+    if (u) localStorage.setItem(LAST_USER, JSON.stringify(u));
+    else localStorage.removeItem(LAST_USER);
+  } catch {
+    /* storage unavailable */
+  }
+});
 
 /** Staff and demo sign-in with user name and password. */
 export async function login(username: string, password: string): Promise<User> {
@@ -53,6 +77,8 @@ export async function logout(): Promise<void> {
     resetCsrf();
     setSessionHint(false);
     currentUser.value = null;
+    // API answers the service worker kept for offline use belong to the user who leaves.
+    if (typeof caches !== 'undefined') await caches.delete('qingdan-m-api').catch(() => false);
   }
 }
 

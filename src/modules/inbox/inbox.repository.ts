@@ -28,6 +28,14 @@ export const inboxRepository = {
       )
       .selectAll('notifications')
       .select('r.read_at as readByMe')
+      .select((eb) =>
+        eb
+          .selectFrom('problems')
+          .select('problems.number')
+          .whereRef('problems.jurisdiction_id', '=', 'notifications.jurisdiction_id')
+          .whereRef('problems.id', '=', 'notifications.problem_id')
+          .as('problem_number'),
+      )
       .where('notifications.jurisdiction_id', '=', p.jurisdictionId)
       .where(addressedTo(p));
     if (unreadOnly) q = q.where('r.read_at', 'is', null);
@@ -50,5 +58,53 @@ export const inboxRepository = {
       .onConflict((oc) => oc.columns(['jurisdiction_id', 'notification_id', 'user_id']).doNothing())
       .execute();
     return true;
+  },
+  /** How many of the caller's notifications he has not read. */
+  async unreadCount(db: Db, p: Principal): Promise<number> {
+    const r = await db
+      .selectFrom('notifications')
+      .leftJoin('notification_reads as r', (j) =>
+        j
+          .onRef('r.jurisdiction_id', '=', 'notifications.jurisdiction_id')
+          .onRef('r.notification_id', '=', 'notifications.id')
+          .on('r.user_id', '=', p.userId ?? ''),
+      )
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('notifications.jurisdiction_id', '=', p.jurisdictionId)
+      .where('r.read_at', 'is', null)
+      .where(addressedTo(p))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  },
+  /** Marks all of the caller's unread notifications read by him; the number marked. */
+  async markAllRead(db: Db, p: Principal, at: string): Promise<number> {
+    if (!p.userId) return 0;
+    const unread = await db
+      .selectFrom('notifications')
+      .leftJoin('notification_reads as r', (j) =>
+        j
+          .onRef('r.jurisdiction_id', '=', 'notifications.jurisdiction_id')
+          .onRef('r.notification_id', '=', 'notifications.id')
+          .on('r.user_id', '=', p.userId ?? ''),
+      )
+      .select('notifications.id')
+      .where('notifications.jurisdiction_id', '=', p.jurisdictionId)
+      .where('r.read_at', 'is', null)
+      .where(addressedTo(p))
+      .execute();
+    for (let i = 0; i < unread.length; i += 500)
+      await db
+        .insertInto('notification_reads')
+        .values(
+          unread.slice(i, i + 500).map((n) => ({
+            jurisdiction_id: p.jurisdictionId,
+            notification_id: n.id,
+            user_id: p.userId!,
+            read_at: at,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['jurisdiction_id', 'notification_id', 'user_id']).doNothing())
+        .execute();
+    return unread.length;
   },
 };

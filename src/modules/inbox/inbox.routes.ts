@@ -13,6 +13,7 @@ const Notification = z.object({
   id: z.string(),
   kind: z.string(),
   problemId: z.string().nullable(),
+  problemNumber: z.string().nullable(),
   title: z.string(),
   body: z.string(),
   createdAt: z.string(),
@@ -43,6 +44,7 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
           id: r.id,
           kind: r.kind,
           problemId: r.problem_id,
+          problemNumber: r.problem_number ?? null,
           title: r.title,
           body: r.body,
           createdAt: r.created_at,
@@ -50,6 +52,18 @@ export async function inboxRoutes(app: App, ctx: AppContext): Promise<void> {
         })),
       );
     },
+  );
+  app.get(
+    '/api/notifications/unread-count',
+    { schema: { tags: ['inbox'], response: { 200: z.object({ unread: z.number().int() }) } } },
+    async (req) => ({ unread: await inboxRepository.unreadCount(ctx.db, requireAuth(req)) }),
+  );
+  app.post(
+    '/api/notifications/read-all',
+    { schema: { tags: ['inbox'], response: { 200: z.object({ marked: z.number().int() }) } } },
+    async (req) => ({
+      marked: await inboxRepository.markAllRead(ctx.db, requireAuth(req), ctx.clock.now().toISOString()),
+    }),
   );
   app.post(
     '/api/notifications/:id/read',

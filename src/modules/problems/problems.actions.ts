@@ -28,6 +28,8 @@ import { getProblem, loadVisible } from './problems.read.ts';
 import { notifyReporter } from './reporterNotifier.ts';
 import { problemsRepository } from './problems.repository.ts';
 import { ActionBodies, type ActionBody, type ProblemDetail } from './problems.schema.ts';
+import { issueDetail } from '../../kernel/apiText.ts';
+import { reporterNotice } from './reporterNotices.ts';
 
 /** The body schema of each action, typed by its action. */
 const BODIES: { [A in ActionName]: z.ZodType<ActionBody<A>> } = ActionBodies;
@@ -120,10 +122,7 @@ async function write<A extends ActionName>(
             `「${STATUS_LABELS[row.status as Status]}」状态下不能执行「${TRANSITIONS[name].label}」/ cannot ${name} a problem that is ${row.status}`,
           );
         if (!parsed.success) {
-          const details = parsed.error.issues.map((i) => ({
-            path: i.path.join('.') || 'body',
-            message: i.message,
-          }));
+          const details = parsed.error.issues.map(issueDetail);
           throw badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
         }
         await apply(ctx, trx, p, row, name, to, parsed.data);
@@ -181,5 +180,7 @@ async function apply<A extends ActionName>(
   if (effect.attachments.length)
     await linkAttachments(ctx, trx, p, effect.attachments, { problemId: row.id, actionId: logged.id });
   for (const f of effect.after) await f();
+  const told = reporterNotice(row, name, at, effect.note);
+  if (told) effect.notices.push(told);
   await problemsRepository.insertNotifications(trx, effect.notices);
 }

@@ -88,6 +88,9 @@ export const ACTIONS = [
   'reopen',
   'merge',
   'press',
+  'reassign',
+  'recategorize',
+  'change_deadline',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -157,6 +160,30 @@ export const TRANSITIONS: Record<ActionName, Transition> = {
   reopen: { from: ['closed'], to: 'in_progress', who: ['supervisor'], public: true, label: '重办' },
   merge: { from: OPEN_STATUSES, to: 'merged', who: ['supervisor'], public: true, label: '合并办理' },
   press: { from: OPEN_STATUSES, to: null, who: ['supervisor'], public: false, label: '督办' },
+  /** 改派: another lead unit after dispatch; it signs again, with fresh deadlines. */
+  reassign: {
+    from: ['assigned', 'in_progress'],
+    to: 'assigned',
+    who: ['supervisor'],
+    public: true,
+    label: '改派',
+  },
+  /** 重新分类: the category (and with it domain and kind) was wrong. */
+  recategorize: {
+    from: OPEN_STATUSES,
+    to: null,
+    who: ['supervisor'],
+    public: false,
+    label: '调整分类',
+  },
+  /** 调整期限: the supervisor sets the completion deadline himself. */
+  change_deadline: {
+    from: RUNNING_STATUSES,
+    to: null,
+    who: ['supervisor'],
+    public: false,
+    label: '调整期限',
+  },
 };
 
 /** Entries of the log that are not actions of the table: creation, a ledger import, the deadline scan's marks. */

@@ -301,6 +301,8 @@ export async function similarProblems(ctx: AppContext, p: Principal, id: string)
   const byId = new Map(rows.map((r) => [r.id, r]));
   return similar.flatMap((s) => {
     const r = byId.get(s.id);
-    return r ? [problemFromRow(r, ref, [], false)] : [];
+    return r
+      ? [{ ...problemFromRow(r, ref, [], false), similarity: { score: s.score, distanceM: s.distanceM } }]
+      : [];
   });
 }

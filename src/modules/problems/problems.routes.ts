@@ -10,6 +10,7 @@ import {
   MapPoint,
   Problem,
   ProblemDetail,
+  SimilarProblem,
   ProblemFilters,
   SuggestQuery,
   Suggestion,
@@ -100,7 +101,7 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
   );
   app.get(
     '/api/problems/:id/similar',
-    { schema: { tags, params: idParam, response: { 200: listOf(Problem) } } },
+    { schema: { tags, params: idParam, response: { 200: listOf(SimilarProblem) } } },
     async (req) => listAnswer(await similarProblems(ctx, requireRole(req, 'supervisor'), req.params.id)),
   );
   app.get(

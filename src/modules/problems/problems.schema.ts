@@ -214,6 +214,16 @@ export const ActionBodies = {
   reopen: z.object({ reason: text(2000) }),
   merge: z.object({ intoId: id }),
   press: z.object({ note: text(2000) }),
+  reassign: z.object({
+    leadUnitId: id,
+    supportingUnitIds: z.array(id).max(20).optional(),
+    reason: text(2000),
+  }),
+  recategorize: z.object({ categoryCode: z.string().min(1).max(40), reason: text(2000) }),
+  change_deadline: z.object({
+    until: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'until: a date or date-time'),
+    reason: text(2000),
+  }),
 } satisfies Record<(typeof ACTIONS)[number], z.ZodType>;
 
 /** The parsed body of an action, as its handler receives it. */
@@ -328,6 +338,11 @@ export const AttachmentRef = z.object({
   actionId: z.string().nullable(),
 });
 export type AttachmentRef = z.infer<typeof AttachmentRef>;
+
+/** A merge candidate: the problem and how alike it is (problemMatcher.ts: text, distance, age; metres apart). */
+export const SimilarProblem = Problem.extend({
+  similarity: z.object({ score: z.number(), distanceM: z.number().nullable() }),
+});
 
 export const ProblemDetail = Problem.extend({
   actions: z.array(Action),

@@ -5,7 +5,13 @@
 import type { ActionHandlers } from './handler.ts';
 import { followUpHandlers } from './followUp.ts';
 import { intakeHandlers } from './intake.ts';
+import { superviseHandlers } from './supervise.ts';
 import { workHandlers } from './work.ts';
 
 /** The handler of each action. */
-export const ACTION_HANDLERS: ActionHandlers = { ...intakeHandlers, ...workHandlers, ...followUpHandlers };
+export const ACTION_HANDLERS: ActionHandlers = {
+  ...intakeHandlers,
+  ...workHandlers,
+  ...followUpHandlers,
+  ...superviseHandlers,
+};

@@ -22,6 +22,7 @@ export const intakeHandlers = {
         `unknown or inactive unit: ${bad.join(', ')}`,
         bad.map((u) => ({
           path: u === lead ? 'leadUnitId' : 'supportingUnitIds',
+          code: 'unknown',
           message: `unknown unit ${u}`,
         })),
       );
