@@ -60,6 +60,7 @@ export const PERMISSIONS: Record<string, Permission> = {
   'PUT /api/time-rules/:id': { access: ADMIN },
   'GET /api/calendar': { access: 'public' },
   'PUT /api/calendar/:date': { access: ADMIN },
+  'POST /api/calendar/import': { access: ADMIN },
   'DELETE /api/calendar/:date': { access: ADMIN },
 
   // Problems

@@ -42,6 +42,7 @@ export const zh = {
     tip: '以下是需要您关注的事项',
     view: '查看',
     latest: '最新问题',
+    openCalendar: '前往节假日日历导入',
     kpi: '总体指标',
     queue: {
       pending_review: '待审核',
@@ -251,6 +252,8 @@ export const zh = {
     closeDays: '办结时限（工作日）',
     timeRulesHint: '时限按工作日历计算，自动跳过法定节假日并计入调休上班日',
     year: '年份',
+    importNotice: '导入国务院办公厅通知',
+    noticeImported: '已导入 {year} 年节假日安排：放假 {holidays} 天，调休上班 {workdays} 天',
     date: '日期',
     dayType: '类型',
     holiday: '休',
@@ -302,6 +305,7 @@ export const en: typeof zh = {
     tip: 'Here is what needs your attention',
     view: 'View',
     latest: 'Latest problems',
+    openCalendar: 'Import it in the holiday calendar',
     kpi: 'Key figures',
     queue: {
       pending_review: 'Pending review',
@@ -513,6 +517,8 @@ export const en: typeof zh = {
     closeDays: 'Close within (working days)',
     timeRulesHint: 'Deadlines count working days: public holidays are skipped and make-up workdays count',
     year: 'Year',
+    importNotice: "Import the State Council's notice",
+    noticeImported: 'Holidays of {year} imported: {holidays} days off, {workdays} make-up working days',
     date: 'Date',
     dayType: 'Type',
     holiday: 'Off',

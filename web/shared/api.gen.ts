@@ -1149,6 +1149,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/calendar/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Imports the State Council's holiday notice for a year (its text, as a file in the field `file` or as text/plain): the year's days are replaced by the notice's. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              year: number;
+              holidays: number;
+              workdays: number;
+              days: {
+                date: string;
+                isWorkday: boolean;
+                name: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/calendar/{date}': {
     parameters: {
       query?: never;

@@ -254,6 +254,18 @@ export const referenceRepository = {
       .execute();
   },
 
+  /** Replaces the days of a year (those dated in it) with the given ones. */
+  async replaceCalendarYear(db: Db, jurisdictionId: string, year: number, days: CalendarDay[]) {
+    await db
+      .deleteFrom('calendar_days')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('date', '>=', `${year}-01-01`)
+      .where('date', '<=', `${year}-12-31`)
+      .execute();
+    // A notice's first block may start in December of the year before (元旦): written over what is there.
+    for (const d of days) await this.upsertCalendarDay(db, jurisdictionId, d);
+  },
+
   async deleteCalendarDay(db: Db, jurisdictionId: string, date: string) {
     const r = await db
       .deleteFrom('calendar_days')

@@ -6,9 +6,11 @@ import { ifMatchVersion, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
 import { recordAudit } from '../audit/index.ts';
 import { referenceRepository } from './reference.repository.ts';
+import { importHolidayNotice } from './reference.calendar.ts';
 import { listAnswer, listOf } from '../../platform/lists.ts';
 import {
   CalendarDay,
+  CalendarImportResult,
   Category,
   CategoryInput,
   Division,
@@ -253,6 +255,34 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
       const ref = await ctx.reference.get(req.jurisdictionId);
       const year = String(req.query.year ?? new Date().getFullYear());
       return listAnswer(ref.calendarDays.filter((d) => d.date.startsWith(year)));
+    },
+  );
+  app.post(
+    '/api/calendar/import',
+    {
+      schema: {
+        tags,
+        consumes: ['multipart/form-data', 'text/plain'],
+        description:
+          "Imports the State Council's holiday notice for a year (its text, as a file in the field `file` or as text/plain): the year's days are replaced by the notice's.",
+        response: { 201: CalendarImportResult },
+      },
+    },
+    async (req, reply) => {
+      const p = requireRole(req, 'admin');
+      let text: string;
+      if (req.isMultipart()) {
+        const part = await req.file();
+        if (!part || part.fieldname !== 'file')
+          throw badRequest('file: 请在 file 字段上传通知文本 / send the notice in the field "file"');
+        text = (await part.toBuffer()).toString('utf8');
+      } else if (typeof req.body === 'string') text = req.body;
+      else
+        throw badRequest(
+          'file: 请上传国务院办公厅节假日安排通知的文本 / send the text of the notice (multipart field "file" or text/plain)',
+        );
+      reply.status(201);
+      return importHolidayNotice(ctx, p, text);
     },
   );
   app.put(

@@ -150,3 +150,11 @@ export const CalendarDay = z.object({
   name: z.string().min(1).max(40),
 });
 export type CalendarDay = z.infer<typeof CalendarDay>;
+
+/** What an import of the State Council's holiday notice wrote: its year, replaced by the notice's days. */
+export const CalendarImportResult = z.object({
+  year: z.number(),
+  holidays: z.number(),
+  workdays: z.number(),
+  days: z.array(CalendarDay),
+});
