@@ -577,6 +577,8 @@ function publicFilterContext(
     visibility: null,
     now: ctx.clock.now().toISOString(),
     dialect: ctx.dialect,
+    // updated_after/updated_before read the time of the last public change, as updated_datetime shows it.
+    publicChanges: true,
   };
 }
 

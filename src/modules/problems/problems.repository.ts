@@ -37,6 +37,11 @@ export interface FilterContext {
   /** Restrict to problems reported by this user (the `mine` filter). */
   mineUserId?: string | null;
   /**
+   * `updatedAfter`/`updatedBefore` by the last public change (Open311's updated_datetime) instead of any
+   * write to the row.
+   */
+  publicChanges?: boolean;
+  /**
    * Only the problems none of these units leads; the units of the scope and of the `unit` filter then count
    * only as supporting units. The part of a unit's problems that the KPI rollup cannot sum (see the
    * statistics' `unitSplitOf`).
@@ -209,8 +214,25 @@ export function applyFilters<O>(
   if (f.visit) q = q.where('problems.visit_id', '=', f.visit);
   if (f.from) q = q.where('problems.created_at', '>=', f.from);
   if (f.to) q = q.where('problems.created_at', '<', f.to);
-  if (f.updatedAfter) q = q.where('problems.updated_at', '>', f.updatedAfter);
-  if (f.updatedBefore) q = q.where('problems.updated_at', '<', f.updatedBefore);
+  if (fc.publicChanges) {
+    // The time of the last public change (Open311's updated_datetime): the latest public action that is
+    // not a rating. After `a`: one such action after it; before `b`: none at or after it.
+    const changes = (eb: ExpressionBuilder<DB, 'problems'>) =>
+      eb
+        .selectFrom('actions as pc')
+        .select('pc.seq')
+        .whereRef('pc.jurisdiction_id', '=', 'problems.jurisdiction_id')
+        .whereRef('pc.problem_id', '=', 'problems.id')
+        .where('pc.is_public', '=', 1)
+        .where('pc.action', '!=', 'rate');
+    const a = f.updatedAfter;
+    const b = f.updatedBefore;
+    if (a) q = q.where((eb) => eb.exists(changes(eb).where('pc.created_at', '>', a)));
+    if (b) q = q.where((eb) => eb.not(eb.exists(changes(eb).where('pc.created_at', '>=', b))));
+  } else {
+    if (f.updatedAfter) q = q.where('problems.updated_at', '>', f.updatedAfter);
+    if (f.updatedBefore) q = q.where('problems.updated_at', '<', f.updatedBefore);
+  }
   if (f.dueState) q = q.where('problems.due_state', '=', f.dueState);
   if (f.overdue === '1' || f.overdue === 'true') {
     q = q.where('problems.status', 'in', RUNNING_STATUSES).where('problems.close_due_at', '<', fc.now);
