@@ -43,7 +43,7 @@ export async function importHolidayNotice(
       data: days,
     });
   });
-  ctx.reference.invalidate(p.jurisdictionId);
+  await ctx.reference.invalidate(p.jurisdictionId);
   return {
     year,
     holidays: days.filter((d) => !d.isWorkday).length,
