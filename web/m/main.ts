@@ -4,6 +4,7 @@ import { router } from './router';
 import { installVant, vantLocale } from './vant';
 import { setupI18n } from '@shared/i18n';
 import { startOutbox } from '@shared/outbox';
+import { restoreLargeText } from '@shared/largeText';
 import { en, zh } from './messages';
 import './theme.css';
 
@@ -15,6 +16,7 @@ watch(i18n.global.locale, (l) => {
 });
 document.title = `${i18n.global.t('m.brand')} · ${i18n.global.t('common.appName')}`;
 
+restoreLargeText();
 const app = createApp(App);
 installVant(app);
 app.use(i18n).use(router).mount('#app');

@@ -158,7 +158,20 @@ export const zh = {
       about: '关于清单',
       aboutText: '清单：问题清单变成效清单的开源平台',
       console: '电脑端请访问工作台 /admin/',
+      large: '老年模式（大字）',
     },
+  },
+  /** Statuses in a resident's words (the console keeps the office terms). */
+  status: {
+    submitted: '已提交，待受理',
+    returned: '请补充情况',
+    rejected: '未予受理',
+    assigned: '已受理，待办理',
+    bounced: '正在重新安排',
+    in_progress: '办理中',
+    closure_requested: '办理完成，待审核',
+    closed: '已办结',
+    merged: '已与相同问题合并',
   },
 };
 
@@ -322,6 +335,18 @@ export const en: typeof zh = {
       about: 'About Qingdan',
       aboutText: 'Qingdan: an open-source platform that turns the problem list into a results list',
       console: 'On a computer, use the console at /admin/',
+      large: 'Large text (elder mode)',
     },
+  },
+  status: {
+    submitted: 'Sent, awaiting review',
+    returned: 'More details needed',
+    rejected: 'Not accepted',
+    assigned: 'Accepted',
+    bounced: 'Being reassigned',
+    in_progress: 'Being handled',
+    closure_requested: 'Done, being checked',
+    closed: 'Resolved',
+    merged: 'Merged with the same problem',
   },
 };

@@ -25,6 +25,7 @@ import {
   Search,
   Step,
   Steps,
+  Switch,
   Tab,
   Tabbar,
   TabbarItem,
@@ -64,6 +65,7 @@ import 'vant/es/tab/style/index';
 import 'vant/es/tabs/style/index';
 import 'vant/es/tabbar/style/index';
 import 'vant/es/tabbar-item/style/index';
+import 'vant/es/switch/style/index';
 import 'vant/es/tag/style/index';
 import 'vant/es/uploader/style/index';
 import 'vant/es/dropdown-menu/style/index';
@@ -95,6 +97,7 @@ const components = [
   Search,
   Step,
   Steps,
+  Switch,
   Tab,
   Tabbar,
   TabbarItem,
