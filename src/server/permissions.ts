@@ -131,6 +131,7 @@ export const PERMISSIONS: Record<string, Permission> = {
   'GET /api/results': { access: 'public', note: 'the public results list: no personal data' },
   'GET /api/actions/recent': { access: 'public', note: 'public actions only, for the big screen' },
   'GET /api/briefing': { access: 'public', note: 'aggregates only' },
+  'GET /api/briefing.docx': { access: 'public', note: 'aggregates and the public results list only' },
 
   // Inbox and notices
   'GET /api/notifications': { access: 'signed-in', note: 'own inbox' },

@@ -30,6 +30,19 @@ export const supervisionRepository = {
     if (unitIds) q = unitIds.length ? q.where('lead_unit_id', 'in', unitIds) : q.where(sql<boolean>`1 = 0`);
     return q.orderBy('close_due_at').orderBy('id').execute();
   },
+  /** How many topics a campaign has and how many officials lead them. */
+  async campaignTopics(db: Db, jurisdictionId: string, campaignId: string) {
+    const r = await db
+      .selectFrom('topics')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('topics'),
+        eb.fn.count<number | string>('lead_official_id').distinct().as('officials'),
+      ])
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirstOrThrow();
+    return { topics: Number(r.topics), officials: Number(r.officials) };
+  },
   /** The place of a press among the jurisdiction's presses of its year (the 督办单's number). */
   async pressOrdinal(db: Db, jurisdictionId: string, seq: number, year: number): Promise<number> {
     const r = await db

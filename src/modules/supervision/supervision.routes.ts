@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { requireAuth, requireRole } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
+import { briefingDocx } from './supervision.briefing.ts';
 import { pressNoticePdf, unitCards, unitScores, unitScoresWorkbook } from './supervision.service.ts';
 
 const tags = ['supervision'];
@@ -61,6 +62,17 @@ export async function supervisionRoutes(app: App, ctx: AppContext): Promise<void
     async (req) => {
       const r = await unitCards(ctx, requireRole(req, 'supervisor', 'leader', 'admin', 'unit_handler'));
       return { ...r, total: r.items.length, nextCursor: null };
+    },
+  );
+  app.get(
+    '/api/briefing.docx',
+    { schema: { tags, querystring: z.object({ campaign: z.string().trim().min(1).max(100).optional() }) } },
+    async (req, reply) => {
+      const { docx, name } = await briefingDocx(ctx, req.principal, req.jurisdictionId, req.query.campaign);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .send(docx);
     },
   );
   app.get('/api/units/scores.xlsx', { schema: { tags, querystring: Month } }, async (req, reply) => {
