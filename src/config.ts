@@ -17,6 +17,10 @@ export interface Config {
    * the band of Zhuzhou's urban districts; `QINGDAN_MIN_WAGE_MONTHLY_FEN`, `QINGDAN_MIN_WAGE_HOURLY_FEN`.
    */
   minimumWage: { monthlyFen: number; hourlyFen: number };
+  /** The payment channel adapter (`QINGDAN_PAYMENTS`): 'fake' (the default; tests and the demo). */
+  paymentsProvider: string;
+  /** The fiscal e-receipt adapter (`QINGDAN_RECEIPTS`): 'fake' (the default; tests and the demo). */
+  receiptsProvider: string;
   /**
    * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed
    * (`QINGDAN_TRUSTED_PROXIES`, comma-separated); none by default, so a client cannot choose its address.
@@ -59,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       monthlyFen: Number(env.QINGDAN_MIN_WAGE_MONTHLY_FEN ?? 170_000),
       hourlyFen: Number(env.QINGDAN_MIN_WAGE_HOURLY_FEN ?? 1_700),
     },
+    paymentsProvider: env.QINGDAN_PAYMENTS ?? 'fake',
+    receiptsProvider: env.QINGDAN_RECEIPTS ?? 'fake',
     trustedProxies: (env.QINGDAN_TRUSTED_PROXIES ?? '')
       .split(',')
       .map((x) => x.trim())

@@ -17,6 +17,7 @@ import { backupDatabase, restoreDatabase } from '../db/backup.ts';
 import { runDeadlineScan, verifyProblemStates } from '../modules/problems/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { registerLedgerCommands } from '../modules/ledger/index.ts';
+import { runServiceScans } from '../modules/services.scheduler.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -399,8 +400,14 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('scan')
-    .description('run the deadline scan once (due soon / overdue notices)')
-    .action(() => withContext(async (ctx) => console.log(JSON.stringify(await runDeadlineScan(ctx)))));
+    .description(
+      'run the deadline scan and the resident services’ scans once (overdue, 助急 escalation, expiry)',
+    )
+    .action(() =>
+      withContext(async (ctx) =>
+        console.log(JSON.stringify({ ...(await runDeadlineScan(ctx)), ...(await runServiceScans(ctx)) })),
+      ),
+    );
 
   registerLedgerCommands(program, withContext, jurisdictionOf);
 

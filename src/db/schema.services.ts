@@ -2,6 +2,7 @@
  * Row types of the resident-service tables (DESIGN §3): the shared pieces (registry, directory, service
  * logs, entitlements, indicators) and the service modules built on them. Same conventions as schema.ts.
  */
+import type { ResidentServiceTables } from './schema.residents.ts';
 
 export interface HouseholdTable {
   jurisdiction_id: string;
@@ -217,6 +218,9 @@ export interface CareOrderTable {
   failure_reason: string | null;
   settlement_month: string | null;
   note: string | null;
+  /** 助急 escalation: when the order was escalated for not being accepted in time. */
+  escalated_at: string | null;
+  escalation_problem_id: string | null;
   created_at: string;
   updated_at: string;
   version: number;
@@ -230,7 +234,7 @@ export interface CarePhotoTable {
 }
 
 /** The resident-service tables, merged into `DB`. */
-export interface ServiceTables {
+export interface ServiceTables extends ResidentServiceTables {
   households: HouseholdTable;
   persons: PersonTable;
   person_contacts: PersonContactTable;

@@ -3,6 +3,7 @@
  * booleans are 0/1 integers, JSON is text; mappers in the repositories turn rows into domain objects.
  */
 import type { JobsTables } from './schema.jobs.ts';
+import type { ColumnType } from 'kysely';
 import type { ServiceTables } from './schema.services.ts';
 import type { HotlineTables } from './schema.hotline.ts';
 
@@ -323,13 +324,36 @@ export interface NotificationReadTable {
   read_at: string;
 }
 
+/** A column with a default: optional when inserting. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+/** A public notice (公告); the columns after `created_by` came with the notices module (migration 0023). */
 export interface NoticeTable {
   jurisdiction_id: string;
   id: string;
   title: string;
   body: string;
+  /** When it was (or, while a draft, is meant to be) published. */
   published_at: string;
   created_by: string | null;
+  /** 文号, e.g. 荷应急〔2024〕3号. */
+  doc_number: Defaulted<string | null>;
+  issuing_unit: Defaulted<string | null>;
+  /** general | urgent (urgent ones are exported as CAP). */
+  kind: Defaulted<string>;
+  status: Defaulted<string>;
+  /** jurisdiction | township | village | group. */
+  audience_kind: Defaulted<string>;
+  audience_ref: Defaulted<string | null>;
+  /** JSON array of channels: phone, sms, screen. */
+  channels: Defaulted<string>;
+  /** JSON of the CAP fields of an urgent notice. */
+  cap: Defaulted<string | null>;
+  expires_at: Defaulted<string | null>;
+  /** When it was withdrawn or expired. */
+  ended_at: Defaulted<string | null>;
+  updated_at: Defaulted<string | null>;
+  version: Defaulted<number>;
 }
 
 export interface IdempotencyTable {

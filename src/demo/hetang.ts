@@ -21,6 +21,7 @@ import { act, createProblem } from '../modules/problems/index.ts';
 import { createUser, usersRepository } from '../modules/users/index.ts';
 import { referenceRepository } from '../modules/reference/index.ts';
 import { hetangDivisions, initJurisdiction } from '../modules/reference/index.ts';
+import { coWarningNotice } from './services.notices.ts';
 
 export const HETANG = {
   id: '430202',
@@ -429,17 +430,11 @@ export async function seedHetang(
       .execute();
     topics.push({ id, domain, lead });
   }
+  // The warning carries the notices module's columns; the older notices keep their defaults.
+  await ctx.db.insertInto('notices').values(coWarningNotice(jid, uuidv7())).execute();
   await ctx.db
     .insertInto('notices')
     .values([
-      {
-        jurisdiction_id: jid,
-        id: uuidv7(),
-        title: '冬季取暖谨防一氧化碳中毒',
-        body: '冬季使用燃气、炭火取暖时，请保持室内通风，不要在密闭房间使用炭火盆，燃气热水器须安装排烟管。如有头晕、恶心等症状，立即开窗通风并拨打120。',
-        published_at: '2024-01-10T01:00:00.000Z',
-        created_by: null,
-      },
       {
         jurisdiction_id: jid,
         id: uuidv7(),

@@ -9,6 +9,8 @@ import type { FieldCipher } from '../kernel/secrets.ts';
 import type { ReferenceService } from '../modules/reference/index.ts';
 import type { SmsSender } from '../adapters/sms/index.ts';
 import type { IdCardReader } from '../adapters/idreader/index.ts';
+import type { PaymentGateway } from '../adapters/payments/index.ts';
+import type { ReceiptIssuer } from '../adapters/receipts/index.ts';
 
 /** What every service needs, built once at start-up and passed down explicitly. */
 export interface AppContext {
@@ -24,6 +26,10 @@ export interface AppContext {
   sms: SmsSender;
   /** The ID-card reader adapter of the stations (worker registration at a 零工服务站). */
   idReader: IdCardReader;
+  /** The payment channels (WeChat Pay, Alipay, UnionPay, or the local fake). */
+  payments: PaymentGateway;
+  /** The fiscal e-receipt platform (or the local fake). */
+  receipts: ReceiptIssuer;
   /** The jurisdictions this installation serves; the first is the default for anonymous requests. */
   jurisdictions: {
     id: string;

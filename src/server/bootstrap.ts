@@ -8,6 +8,8 @@ import type { AppContext } from '../platform/context.ts';
 import { reloadJurisdictions } from '../platform/jurisdictions.ts';
 import { createSmsSender } from '../adapters/sms/index.ts';
 import { createIdReader } from '../adapters/idreader/index.ts';
+import { createPaymentGateway } from '../adapters/payments/index.ts';
+import { createReceiptIssuer } from '../adapters/receipts/index.ts';
 
 /** Opens the database, runs migrations and assembles the context every service receives. */
 export async function createContext(
@@ -37,6 +39,8 @@ export async function createContext(
     ),
     sms: createSmsSender(config.smsProvider, log),
     idReader: createIdReader(config.idReader),
+    payments: createPaymentGateway(config.paymentsProvider),
+    receipts: createReceiptIssuer(config.receiptsProvider),
     jurisdictions: [],
   };
   await reloadJurisdictions(ctx);

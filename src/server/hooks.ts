@@ -12,11 +12,13 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const STALE_RESERVATION_MS = 30_000;
 /** Writes that need no CSRF token: they create the session, or carry no cookie credentials. */
 // The jobs reconfirmation link is opened from an SMS without signing in: its one-time token is the credential.
+// Payment callbacks come from the channel, signed by it, without a session: the payments module checks them.
 const CSRF_EXEMPT = new Set([
   '/api/auth/login',
   '/api/auth/otp',
   '/api/auth/otp/verify',
   '/api/jobs/postings/reconfirm',
+  '/api/payments/callbacks/:channel',
 ]);
 
 function bearer(req: FastifyRequest): string | undefined {

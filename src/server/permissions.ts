@@ -138,8 +138,6 @@ export const PERMISSIONS: Record<string, Permission> = {
   'POST /api/notifications/:id/read': { access: 'signed-in', note: 'own inbox' },
   'GET /api/notifications/unread-count': { access: 'signed-in', note: 'own inbox' },
   'POST /api/notifications/read-all': { access: 'signed-in', note: 'own inbox' },
-  'GET /api/notices': { access: 'public' },
-  'POST /api/notices': { access: SUPERVISION },
 
   // Open311 GeoReport v2: reads are public; writes carry an API key (checked by the adapter).
   'GET /open311/v2/discovery.json': { access: 'public' },

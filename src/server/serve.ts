@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { startDeadlineScheduler } from '../modules/problems/index.ts';
 import { writeCheckpoints } from '../modules/audit/index.ts';
 import { startJobsScheduler } from '../modules/jobs/index.ts';
+import { startServiceScheduler } from '../modules/services.scheduler.ts';
 
 /** How long requests in flight may take to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -46,6 +47,7 @@ export async function serve(ctx: AppContext): Promise<{ url: string; close: () =
   const stopScheduler = ctx.config.scheduler ? startDeadlineScheduler(ctx) : () => undefined;
   const stopCheckpoints = ctx.config.scheduler ? startCheckpoints(ctx) : () => undefined;
   const stopJobs = ctx.config.scheduler ? startJobsScheduler(ctx) : () => undefined;
+  const stopServiceScans = ctx.config.scheduler ? startServiceScheduler(ctx) : () => undefined;
   const url = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -53,6 +55,7 @@ export async function serve(ctx: AppContext): Promise<{ url: string; close: () =
       stopScheduler();
       stopCheckpoints();
       stopJobs();
+      stopServiceScans();
       await signHeads(ctx);
       // Connections that finish their last request while we close would otherwise stay open until the
       // client's keep-alive ends; close them as soon as they are idle, and give up on stragglers after

@@ -133,6 +133,7 @@ export async function startTestApp(
       logLevel: 'silent',
       scheduler: false,
       smsProvider: 'recording',
+      paymentsProvider: 'fake-manual',
       sessionIdleMinutes: 10 ** 7,
       sessionAbsoluteHours: 10 ** 6,
       ...opts.config,

@@ -37,6 +37,8 @@ const SEED_NEUTRAL: ReadonlySet<keyof Config> = new Set<keyof Config>([
   'port',
   'logLevel',
   'smsProvider',
+  'paymentsProvider',
+  'receiptsProvider',
   'trustedProxies',
   'auditCheckpointMinutes',
   'tileUrl',

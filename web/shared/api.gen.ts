@@ -3091,74 +3091,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/notices': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                id: string;
-                title: string;
-                body: string;
-                publishedAt: string;
-              }[];
-              total: number;
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            title: string;
-            body: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/open311/v2/discovery.xml': {
     parameters: {
       query?: never;
@@ -5856,6 +5788,8 @@ export interface paths {
                 flagsCleared: boolean;
                 ratingLevel: string | null;
                 problemId: string | null;
+                escalatedAt: string | null;
+                escalationProblemId: string | null;
                 failureReason: string | null;
                 settlementMonth: string | null;
                 allowedActions: string[];
@@ -5934,6 +5868,8 @@ export interface paths {
               flagsCleared: boolean;
               ratingLevel: string | null;
               problemId: string | null;
+              escalatedAt: string | null;
+              escalationProblemId: string | null;
               failureReason: string | null;
               settlementMonth: string | null;
               allowedActions: string[];
@@ -6010,6 +5946,8 @@ export interface paths {
               flagsCleared: boolean;
               ratingLevel: string | null;
               problemId: string | null;
+              escalatedAt: string | null;
+              escalationProblemId: string | null;
               failureReason: string | null;
               settlementMonth: string | null;
               allowedActions: string[];
@@ -6091,6 +6029,8 @@ export interface paths {
               flagsCleared: boolean;
               ratingLevel: string | null;
               problemId: string | null;
+              escalatedAt: string | null;
+              escalationProblemId: string | null;
               failureReason: string | null;
               settlementMonth: string | null;
               allowedActions: string[];
@@ -8181,6 +8121,1581 @@ export interface paths {
               expired: number;
               reminded: number;
               escalated: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          lat?: number;
+          lng?: number;
+          radius?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                kind: string;
+                name: string;
+                providerId: string | null;
+                villageCode: string;
+                villageName: string | null;
+                address: string | null;
+                lat: number | null;
+                lng: number | null;
+                phone: string | null;
+                capacity: number | null;
+                hours: {
+                  rrule: string;
+                  opens: string;
+                  closes: string;
+                  /**
+                   * @default rrule_except_holidays
+                   * @enum {string}
+                   */
+                  calendar: 'rrule' | 'rrule_except_holidays' | 'workdays';
+                  label?: string;
+                }[];
+                description: string | null;
+                openNow: boolean;
+                closesAt: string | null;
+                nextOpening: string | null;
+                distanceM?: number;
+                prices: {
+                  meal: string;
+                  label: string;
+                  lines: {
+                    category: string;
+                    label: string;
+                    baseFen: number;
+                    subsidyFen: number;
+                    copayFen: number;
+                  }[];
+                }[];
+                sampleRules: {
+                  minGrams: number;
+                  keepHours: number;
+                };
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/served': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          date?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              date: string;
+              total: number;
+              canteens: {
+                id: string;
+                name: string;
+                lunch: number;
+                supper: number;
+                total: number;
+              }[];
+              latestDate: string | null;
+              latestTotal: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              kind: string;
+              name: string;
+              providerId: string | null;
+              villageCode: string;
+              villageName: string | null;
+              address: string | null;
+              lat: number | null;
+              lng: number | null;
+              phone: string | null;
+              capacity: number | null;
+              hours: {
+                rrule: string;
+                opens: string;
+                closes: string;
+                /**
+                 * @default rrule_except_holidays
+                 * @enum {string}
+                 */
+                calendar: 'rrule' | 'rrule_except_holidays' | 'workdays';
+                label?: string;
+              }[];
+              description: string | null;
+              openNow: boolean;
+              closesAt: string | null;
+              nextOpening: string | null;
+              distanceM?: number;
+              prices: {
+                meal: string;
+                label: string;
+                lines: {
+                  category: string;
+                  label: string;
+                  baseFen: number;
+                  subsidyFen: number;
+                  copayFen: number;
+                }[];
+              }[];
+              sampleRules: {
+                minGrams: number;
+                keepHours: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/menu': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          date: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              canteenId: string;
+              canteenName: string;
+              date: string;
+              meals: {
+                meal: string;
+                label: string;
+                dishes: {
+                  id: string;
+                  name: string;
+                  course: string;
+                  dietTags: string[];
+                  allergens: string[];
+                }[];
+                prices: {
+                  category: string;
+                  label: string;
+                  baseFen: number;
+                  subsidyFen: number;
+                  copayFen: number;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            date: string;
+            /** @enum {string} */
+            meal: 'lunch' | 'supper';
+            dishIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              canteenId: string;
+              canteenName: string;
+              date: string;
+              meals: {
+                meal: string;
+                label: string;
+                dishes: {
+                  id: string;
+                  name: string;
+                  course: string;
+                  dietTags: string[];
+                  allergens: string[];
+                }[];
+                prices: {
+                  category: string;
+                  label: string;
+                  baseFen: number;
+                  subsidyFen: number;
+                  copayFen: number;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/dishes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                name: string;
+                course: string;
+                dietTags: string[];
+                allergens: string[];
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @enum {string} */
+            course: '荤菜' | '素菜' | '汤' | '主食' | '点心';
+            /** @default [] */
+            dietTags?: ('低盐' | '低糖' | '低脂' | '软食' | '清真' | '素食')[];
+            /** @default [] */
+            allergens?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              course: string;
+              dietTags: string[];
+              allergens: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/feed.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          days?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/feed.xml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          days?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            phone: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sent: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/cards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            cardNo: string;
+            personId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cardNo: string;
+              personId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/checkins': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          date?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                canteenId: string;
+                date: string;
+                meal: string;
+                personId: string | null;
+                dinerName: string | null;
+                dinerCategory: string;
+                dinerCategoryLabel: string;
+                method: string;
+                status: string;
+                statusLabel: string;
+                baseFen: number;
+                subsidyFen: number;
+                copayFen: number;
+                subsidyNote: string | null;
+                payWith: string;
+                paymentId: string | null;
+                createdAt: string;
+                allowedActions: string[];
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            method: 'card' | 'id_card' | 'phone_code' | 'staff';
+            cardNo?: string;
+            idNumber?: string;
+            phone?: string;
+            code?: string;
+            personId?: string;
+            /**
+             * @default cash
+             * @enum {string}
+             */
+            payWith?: 'cash' | 'wechat' | 'alipay' | 'unionpay';
+            authCode?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              canteenId: string;
+              date: string;
+              meal: string;
+              personId: string | null;
+              dinerName: string | null;
+              dinerCategory: string;
+              dinerCategoryLabel: string;
+              method: string;
+              status: string;
+              statusLabel: string;
+              baseFen: number;
+              subsidyFen: number;
+              copayFen: number;
+              subsidyNote: string | null;
+              payWith: string;
+              paymentId: string | null;
+              createdAt: string;
+              allowedActions: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/checkins/{mealId}/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          mealId: string;
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              canteenId: string;
+              date: string;
+              meal: string;
+              personId: string | null;
+              dinerName: string | null;
+              dinerCategory: string;
+              dinerCategoryLabel: string;
+              method: string;
+              status: string;
+              statusLabel: string;
+              baseFen: number;
+              subsidyFen: number;
+              copayFen: number;
+              subsidyNote: string | null;
+              payWith: string;
+              paymentId: string | null;
+              createdAt: string;
+              allowedActions: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/days/{date}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          date: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              canteenId: string;
+              date: string;
+              status: string;
+              statusLabel: string;
+              counts: {
+                [key: string]: number;
+              };
+              kitchenCounts: {
+                [key: string]: number;
+              } | null;
+              subsidyFen: number;
+              copayFen: number;
+              problemId: string | null;
+              closedAt: string | null;
+              allowedActions: string[];
+              actions: {
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/days/{date}/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          date: string;
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              canteenId: string;
+              date: string;
+              status: string;
+              statusLabel: string;
+              counts: {
+                [key: string]: number;
+              };
+              kitchenCounts: {
+                [key: string]: number;
+              } | null;
+              subsidyFen: number;
+              copayFen: number;
+              problemId: string | null;
+              closedAt: string | null;
+              allowedActions: string[];
+              actions: {
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/{id}/samples': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          date?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                date: string;
+                meal: string;
+                dishId: string;
+                dishName: string;
+                grams: number;
+                keptUntil: string;
+                takenBy: string;
+                createdAt: string;
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            date?: string;
+            /** @enum {string} */
+            meal: 'lunch' | 'supper';
+            dishId: string;
+            grams: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              date: string;
+              meal: string;
+              dishId: string;
+              dishName: string;
+              grams: number;
+              keptUntil: string;
+              takenBy: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          township?: string;
+          village?: string;
+          group?: string;
+          kind?: 'general' | 'urgent';
+          channel?: 'phone' | 'sms' | 'screen';
+          status?: 'draft' | 'published' | 'expired' | 'withdrawn';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                title: string;
+                body: string;
+                publishedAt: string;
+                docNumber: string | null;
+                issuingUnit: string | null;
+                kind: string;
+                status: string;
+                statusLabel: string;
+                audience: {
+                  kind: string;
+                  ref: string | null;
+                  name: string;
+                };
+                channels: string[];
+                expiresAt: string | null;
+                cap: {
+                  event: string;
+                  /** @enum {string} */
+                  category:
+                    | 'Geo'
+                    | 'Met'
+                    | 'Safety'
+                    | 'Security'
+                    | 'Rescue'
+                    | 'Fire'
+                    | 'Health'
+                    | 'Env'
+                    | 'Transport'
+                    | 'Infra'
+                    | 'CBRNE'
+                    | 'Other';
+                  /** @enum {string} */
+                  urgency: 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+                  /** @enum {string} */
+                  severity: 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+                  /** @enum {string} */
+                  certainty: 'Observed' | 'Likely' | 'Possible' | 'Unlikely' | 'Unknown';
+                  instruction?: string;
+                } | null;
+                capUrl: string | null;
+                allowedActions: string[];
+              }[];
+              total: number;
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title: string;
+            body: string;
+            docNumber?: string;
+            issuingUnit?: string;
+            /**
+             * @default general
+             * @enum {string}
+             */
+            kind?: 'general' | 'urgent';
+            /**
+             * @default {
+             *       "kind": "jurisdiction"
+             *     }
+             */
+            audience?: {
+              /** @enum {string} */
+              kind: 'jurisdiction' | 'township' | 'village' | 'group';
+              ref?: string;
+            };
+            /**
+             * @default [
+             *       "phone"
+             *     ]
+             */
+            channels?: ('phone' | 'sms' | 'screen')[];
+            /** Format: date-time */
+            publishAt?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            cap?: {
+              event: string;
+              /** @enum {string} */
+              category:
+                | 'Geo'
+                | 'Met'
+                | 'Safety'
+                | 'Security'
+                | 'Rescue'
+                | 'Fire'
+                | 'Health'
+                | 'Env'
+                | 'Transport'
+                | 'Infra'
+                | 'CBRNE'
+                | 'Other';
+              /** @enum {string} */
+              urgency: 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+              /** @enum {string} */
+              severity: 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+              /** @enum {string} */
+              certainty: 'Observed' | 'Likely' | 'Possible' | 'Unlikely' | 'Unknown';
+              instruction?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              body: string;
+              publishedAt: string;
+              docNumber: string | null;
+              issuingUnit: string | null;
+              kind: string;
+              status: string;
+              statusLabel: string;
+              audience: {
+                kind: string;
+                ref: string | null;
+                name: string;
+              };
+              channels: string[];
+              expiresAt: string | null;
+              cap: {
+                event: string;
+                /** @enum {string} */
+                category:
+                  | 'Geo'
+                  | 'Met'
+                  | 'Safety'
+                  | 'Security'
+                  | 'Rescue'
+                  | 'Fire'
+                  | 'Health'
+                  | 'Env'
+                  | 'Transport'
+                  | 'Infra'
+                  | 'CBRNE'
+                  | 'Other';
+                /** @enum {string} */
+                urgency: 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+                /** @enum {string} */
+                severity: 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+                /** @enum {string} */
+                certainty: 'Observed' | 'Likely' | 'Possible' | 'Unlikely' | 'Unknown';
+                instruction?: string;
+              } | null;
+              capUrl: string | null;
+              allowedActions: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              body: string;
+              publishedAt: string;
+              docNumber: string | null;
+              issuingUnit: string | null;
+              kind: string;
+              status: string;
+              statusLabel: string;
+              audience: {
+                kind: string;
+                ref: string | null;
+                name: string;
+              };
+              channels: string[];
+              expiresAt: string | null;
+              cap: {
+                event: string;
+                /** @enum {string} */
+                category:
+                  | 'Geo'
+                  | 'Met'
+                  | 'Safety'
+                  | 'Security'
+                  | 'Rescue'
+                  | 'Fire'
+                  | 'Health'
+                  | 'Env'
+                  | 'Transport'
+                  | 'Infra'
+                  | 'CBRNE'
+                  | 'Other';
+                /** @enum {string} */
+                urgency: 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+                /** @enum {string} */
+                severity: 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+                /** @enum {string} */
+                certainty: 'Observed' | 'Likely' | 'Possible' | 'Unlikely' | 'Unknown';
+                instruction?: string;
+              } | null;
+              capUrl: string | null;
+              allowedActions: string[];
+              actions: {
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notices/{id}/cap.xml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notices/{id}/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              body: string;
+              publishedAt: string;
+              docNumber: string | null;
+              issuingUnit: string | null;
+              kind: string;
+              status: string;
+              statusLabel: string;
+              audience: {
+                kind: string;
+                ref: string | null;
+                name: string;
+              };
+              channels: string[];
+              expiresAt: string | null;
+              cap: {
+                event: string;
+                /** @enum {string} */
+                category:
+                  | 'Geo'
+                  | 'Met'
+                  | 'Safety'
+                  | 'Security'
+                  | 'Rescue'
+                  | 'Fire'
+                  | 'Health'
+                  | 'Env'
+                  | 'Transport'
+                  | 'Infra'
+                  | 'CBRNE'
+                  | 'Other';
+                /** @enum {string} */
+                urgency: 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+                /** @enum {string} */
+                severity: 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+                /** @enum {string} */
+                certainty: 'Observed' | 'Likely' | 'Possible' | 'Unlikely' | 'Unknown';
+                instruction?: string;
+              } | null;
+              capUrl: string | null;
+              allowedActions: string[];
+              actions: {
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                actorName: string;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payments/callbacks/{channel}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          channel: 'wechat' | 'alipay' | 'unionpay';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              outcome: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              module: string;
+              refId: string;
+              channel: string;
+              amountFen: number;
+              status: string;
+              providerTxnId: string | null;
+              paidAt: string | null;
+              businessDate: string;
+              receiptNo: string | null;
+              receiptUrl: string | null;
+              description: string;
+              callbacks: {
+                eventId: string;
+                status: string;
+                outcome: string;
+                receivedAt: string;
+              }[];
+              actions: {
+                action: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                at: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payments/reconciliations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            channel: 'wechat' | 'alipay' | 'unionpay';
+            date: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              channel: string;
+              businessDate: string;
+              statementLines: number;
+              matched: number;
+              recovered: number;
+              receiptsIssued: number;
+              mismatches: {
+                paymentId: string;
+                reason: string;
+              }[];
+              problemId: string | null;
+              problemNumber: string | null;
             };
           };
         };

@@ -48,6 +48,8 @@ export const SMS_TEMPLATES = {
   jobs_reconfirm: '【荷塘大就业】您发布的岗位「{title}」将于 {due} 到期下架，仍在招请点击 {link} 确认。',
   /** 岗位推送: a worker without a smartphone hears of a posting near him. */
   jobs_posting: '【荷塘大就业】{title}，{wage}，{place}，距您约{distance}。报名请到{station}或致电 {phone}。',
+  /** 公告: a public notice sent to its audience's phones. */
+  notice: '【清单】{unit}发布公告：{title}。详情请查看“我的荷塘”公告栏。',
 } as const;
 
 /** The id of a template in the catalogue. */

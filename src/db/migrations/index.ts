@@ -13,6 +13,10 @@ import * as m0010 from './0010_guard_counters.ts';
 import * as m0012 from './0012_open311_media.ts';
 import * as m0020 from './0020_services_shared.ts';
 import * as m0021 from './0021_care_orders.ts';
+import * as m0022 from './0022_canteen.ts';
+import * as m0023 from './0023_notices.ts';
+import * as m0024 from './0024_payments.ts';
+import * as m0025 from './0025_care_escalation.ts';
 import * as m0027 from './0027_hotline.ts';
 import * as m0030 from './0030_jobs.ts';
 import * as m0035 from './0035_kpi_rounds.ts';
@@ -42,6 +46,10 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0012_open311_media': m0012,
   '0020_services_shared': m0020,
   '0021_care_orders': m0021,
+  '0022_canteen': m0022,
+  '0023_notices': m0023,
+  '0024_payments': m0024,
+  '0025_care_escalation': m0025,
   '0027_hotline': m0027,
   '0030_jobs': m0030,
   '0035_kpi_rounds': m0035,

@@ -48,8 +48,8 @@ export interface RaisedProblem {
   closeDueAt: string | null;
 }
 
-/** The supervisor principal that dispatches a bridged problem on the module's behalf. */
-function dispatcher(jid: string, module: string): Principal {
+/** The supervisor principal that dispatches a bridged problem on the module's behalf (and reports what a scan finds). */
+export function dispatcher(jid: string, module: string): Principal {
   return {
     jurisdictionId: jid,
     userId: null,

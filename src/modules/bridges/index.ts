@@ -1,5 +1,6 @@
 export {
   raiseProblem,
+  dispatcher as systemPrincipal,
   recordIndicator,
   indicatorTotals,
   SERVICE_INDICATORS,

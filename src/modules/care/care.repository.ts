@@ -71,6 +71,38 @@ export const careRepository = {
       q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
     ]);
   },
+  /** Urgent orders still waiting for acceptance past their due time, not yet escalated. */
+  overdueUrgent(db: Db, jid: string, at: string) {
+    return db
+      .selectFrom('care_orders')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('status', '=', 'requested')
+      .where('accept_due_at', '<', at)
+      .where('urgent', '=', 1)
+      .where('escalated_at', 'is', null)
+      .orderBy('accept_due_at')
+      .execute();
+  },
+  /** Marks an order escalated unless someone did first; false when someone did. */
+  async claimEscalation(db: Db, jid: string, id: string, at: string): Promise<boolean> {
+    const r = await db
+      .updateTable('care_orders')
+      .set({ escalated_at: at })
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', id)
+      .where('escalated_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  setEscalationProblem(db: Db, jid: string, id: string, problemId: string) {
+    return db
+      .updateTable('care_orders')
+      .set({ escalation_problem_id: problemId })
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', id)
+      .execute();
+  },
   /** The worker's other visits that have a check-in. */
   workerVisits(db: Db, jid: string, workerId: string, exceptId: string) {
     return db

@@ -100,6 +100,8 @@ export const CareOrder = z.object({
   flagsCleared: z.boolean(),
   ratingLevel: z.string().nullable(),
   problemId: z.string().nullable(),
+  escalatedAt: z.string().nullable(),
+  escalationProblemId: z.string().nullable(),
   failureReason: z.string().nullable(),
   settlementMonth: z.string().nullable(),
   allowedActions: z.array(z.string()),

@@ -17,3 +17,4 @@ export {
   type CareAction,
 } from './care.lifecycle.ts';
 export { carePermissions } from './care.permissions.ts';
+export { runCareEscalationScan } from './care.escalation.ts';

@@ -20,4 +20,5 @@ export {
   type OpeningState,
 } from './directory.hours.ts';
 export { hsdsServicesPage, stableUuid } from './directory.hsds.ts';
-export type { Place, Provider, Worker, ProviderInput, PlaceInput } from './directory.schema.ts';
+export { Place } from './directory.schema.ts';
+export type { Provider, Worker, ProviderInput, PlaceInput } from './directory.schema.ts';

@@ -248,6 +248,16 @@ export async function correct(
   );
 }
 
+/** Whether an account paid for an occasion already (a canteen sitting, a 助餐 delivery). */
+export async function occasionPaid(
+  db: Db,
+  jid: string,
+  accountId: string,
+  occasion: string,
+): Promise<boolean> {
+  return !!(await repo.spendFor(db, jid, accountId, occasion));
+}
+
 /** The accounts of a person. */
 export async function accountsOf(db: Db, jid: string, personId: string): Promise<EntitlementAccount[]> {
   return (await repo.accountsOf(db, jid, personId)).map(accountFromRow);

@@ -8,6 +8,7 @@ export {
   accountsOf,
   entriesOf,
   spendsFor,
+  occasionPaid,
   verifyEntitlements,
   type EntitlementAccount,
   type EntitlementEntry,

@@ -5,6 +5,7 @@ export {
   personOfUser,
   personsActedForBy,
   personFacts,
+  personIdByPhone,
   createPerson,
   addContact,
   addConsent,

@@ -43,6 +43,16 @@ export const registryRepository = {
       .where('id_number_hash', '=', hash)
       .executeTakeFirst();
   },
+  personIdsByPhone(db: Db, jid: string, phone: string) {
+    return db
+      .selectFrom('persons')
+      .select('id')
+      .where('jurisdiction_id', '=', jid)
+      .where('phone', '=', phone)
+      .orderBy('id')
+      .limit(2)
+      .execute();
+  },
   insertPerson(db: Db, row: PersonTable) {
     return db.insertInto('persons').values(row).execute();
   },

@@ -593,3 +593,9 @@ export async function personIdentity(ctx: AppContext, db: Db, jid: string, perso
     }
   );
 }
+
+/** The one person registered with a phone number; null when none or more than one is. */
+export async function personIdByPhone(db: Db, jid: string, phone: string): Promise<string | null> {
+  const rows = await repo.personIdsByPhone(db, jid, phone);
+  return rows.length === 1 ? rows[0]!.id : null;
+}

@@ -44,9 +44,9 @@ describe('redaction of personal numbers on public outputs', () => {
       indicators: [{ code: 'new_jobs', value: 3 }],
     });
     await act(supervisor, 'verify', { note: '同意销号' });
-    expect((await supervisor.post('/api/notices', { title: '公告', body: `咨询电话 ${PHONE}` })).status).toBe(
-      201,
-    );
+    const notice = await supervisor.post('/api/notices', { title: '公告', body: `咨询电话 ${PHONE}` });
+    expect(notice.status).toBe(201);
+    expect((await supervisor.post(`/api/notices/${notice.body.id}/actions/publish`, {})).status).toBe(200);
   });
   afterAll(() => t.close());
 
