@@ -76,7 +76,8 @@ describe('who may do what', () => {
     ['request_closure', 'in_progress', { summary: '已办结', indicators: [] }, ['demo-unit']],
     ['send_back', 'closure_requested', { reason: '材料不全' }, ['demo-supervisor']],
     ['verify', 'closure_requested', {}, ['demo-supervisor']],
-    ['rate', 'closed', { rating: 'satisfied' }, ['demo-resident', 'demo-supervisor']],
+    // The 12345 operator records the reporter's rating from a 回访 call, as the supervisor may.
+    ['rate', 'closed', { rating: 'satisfied' }, ['demo-resident', 'demo-supervisor', 'demo-operator']],
     ['reopen', 'closed', { reason: '复查' }, ['demo-supervisor']],
     ['press', 'in_progress', { note: '加快' }, ['demo-supervisor']],
     ['merge', 'submitted', { intoId: 'OTHER' }, ['demo-supervisor']],
