@@ -1,4 +1,8 @@
-/** Console messages, zh-CN first; en-US has every key (no Chinese may remain in English). */
+/**
+ * Console messages, zh-CN first; en-US has every key (no Chinese may remain in English).
+ * Over 500 lines: both languages side by side in one file, so a key missing in English is a type error;
+ * the catalogue splits per page when a page's keys grow.
+ */
 export const zh = {
   app: {
     mark: '清',

@@ -7,6 +7,8 @@ import type { DialectAdapter } from '../dialect/types.ts';
  * triggers keep both exact inside every writing transaction — API writes, ledger imports, the deadline
  * scheduler, the CLI — so the statistics read a few thousand rollup rows instead of every problem, and are
  * exact right after each write. Missing keys are stored as '' (NULL never equals NULL in a unique key).
+ *
+ * Over 500 lines: frozen history, left as it ran; later changes to the rollup are new migrations.
  */
 
 /**

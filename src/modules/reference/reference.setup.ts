@@ -1,6 +1,9 @@
 /**
  * Setting up a jurisdiction: its division tree (from the national division data, or the copy of
  * Hetang's shipped with the project) and the standard reference data every county starts with.
+ *
+ * Over 500 lines: most of it is the standard reference data (categories, indicators, time rules) kept as
+ * one table a reader can check against the county's catalogue; that data moves to its own file next.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,5 @@
+// Over 500 lines: one walk through the GeoReport v2 spec in its order (discovery, services, requests,
+// tokens, errors); it splits by endpoint when the next endpoint is added.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../test/harness.ts';
 import { createApiKey, revokeApiKey } from '../../modules/auth/index.ts';
