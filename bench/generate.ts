@@ -18,7 +18,7 @@ import {
   type BulkLoad,
   type PreparedChunk,
 } from '../src/modules/ledger/index.ts';
-import { referenceRepository } from '../src/modules/reference/index.ts';
+import { readReferenceSnapshot } from '../src/modules/reference/index.ts';
 import { random } from '../src/kernel/random.ts';
 import { contextOf, makeProblem, yearsOf } from './synth.ts';
 import type { WorkerInput } from './generate.worker.ts';
@@ -50,7 +50,7 @@ export async function generate(
     await reloadJurisdictions(ctx);
   }
   const jid = ctx.jurisdictions[0]!.id;
-  const rows = await referenceRepository.loadAll(ctx.db, jid);
+  const rows = await readReferenceSnapshot(ctx.db, jid);
   const now = opts.now ?? Date.now();
   const batch = opts.batch ?? 5000;
   if (!Number.isInteger(batch) || batch < 1)
@@ -150,7 +150,7 @@ async function writeFromWorker(
 export async function rawInsertRate(ctx: AppContext, count: number, seed: number): Promise<number> {
   const jid = ctx.jurisdictions[0]!.id;
   const r = random(seed + 1);
-  const c = contextOf(jid, await referenceRepository.loadAll(ctx.db, jid), Date.now());
+  const c = contextOf(jid, await readReferenceSnapshot(ctx.db, jid), Date.now());
   await sql`drop table if exists bench_raw_problems`.execute(ctx.db);
   await sql`create table bench_raw_problems as select * from problems where 1 = 0`.execute(ctx.db);
   const at = new Date().toISOString();

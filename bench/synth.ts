@@ -3,7 +3,7 @@
  * random source, the jurisdiction's shape (villages weighted by population, categories by frequency) and
  * one problem at a time. The generator's worker thread (generate.worker.ts) runs it beside the writing.
  */
-import { ReferenceData, type referenceRepository } from '../src/modules/reference/index.ts';
+import { ReferenceData, type ReferenceSnapshot } from '../src/modules/reference/index.ts';
 import type { ImportProblem } from '../src/modules/ledger/index.ts';
 import type { Rng } from '../src/kernel/random.ts';
 
@@ -373,7 +373,7 @@ function villagesOf(ref: ReferenceData): Context['villages'] {
 }
 
 /** The reference data a generator reads, as plain data (the worker thread builds its own ReferenceData). */
-export type ReferenceRows = Awaited<ReturnType<typeof referenceRepository.loadAll>>;
+export type ReferenceRows = ReferenceSnapshot;
 
 /** The generator's view of a jurisdiction at time `now` (ms): two years of reports up to then. */
 export function contextOf(jurisdictionId: string, rows: ReferenceRows, now: number): Context {

@@ -16,10 +16,10 @@ import { random } from '../kernel/random.ts';
 import { seedJobs } from './jobs.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
-import { createApiKey, principalOf } from '../modules/auth/index.ts';
+import { createApiKey, principalOfUser } from '../modules/auth/index.ts';
 import { act, createProblem } from '../modules/problems/index.ts';
-import { createUser, usersRepository } from '../modules/users/index.ts';
-import { referenceRepository } from '../modules/reference/index.ts';
+import { createUser } from '../modules/users/index.ts';
+import { addUnit as insertUnit } from '../modules/reference/index.ts';
 import { hetangDivisions, initJurisdiction } from '../modules/reference/index.ts';
 import { coWarningNotice } from './services.notices.ts';
 
@@ -272,7 +272,7 @@ export async function seedHetang(
     divisionCode: string | null,
   ) => {
     const id = uuidv7();
-    await referenceRepository.insertUnit(
+    await insertUnit(
       ctx.db,
       jid,
       {
@@ -329,8 +329,7 @@ export async function seedHetang(
       },
       null,
     );
-    const row = await usersRepository.findById(ctx.db, jid, u.id);
-    return principalOf(ctx, row!, 'session');
+    return (await principalOfUser(ctx, jid, u.id, 'session'))!;
   };
   // The demo password is shorter than the policy for real accounts: createUser takes it as given (the
   // policy is checked where people type passwords), and the audit log records each account's grant.

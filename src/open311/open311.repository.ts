@@ -1,74 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { applyFilters, PUBLISHED_STATUSES, type FilterContext } from '../modules/problems/index.ts';
+import { PUBLISHED_STATUSES } from '../modules/problems/index.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** The columns an Open311 service request is made of (never the reporter's or enterprise's). */
-const REQUEST_COLUMNS = [
-  'problems.id',
-  'problems.number',
-  'problems.status',
-  'problems.category_code',
-  'problems.title',
-  'problems.description',
-  'problems.lead_unit_id',
-  'problems.urgency',
-  'problems.created_at',
-  'problems.updated_at',
-  'problems.close_due_at',
-  'problems.address',
-  'problems.village_code',
-  'problems.township_code',
-  'problems.lat',
-  'problems.lng',
-] as const;
-
 /** The SQL of the Open311 adapter: reads over problems and actions, and the batch tokens. */
 export const open311Repository = {
-  /** Problems by number or id (Open311 `service_request_id`), within the filter context's jurisdiction. */
-  requestsByIds(db: Db, fc: FilterContext, ids: string[]) {
-    if (ids.length === 0) return Promise.resolve([]);
-    return applyFilters(db.selectFrom('problems'), fc)
-      .selectAll('problems')
-      .where((eb) => eb.or([eb('problems.number', 'in', ids), eb('problems.id', 'in', ids)]))
-      .orderBy('problems.created_at', 'desc')
-      .orderBy('problems.id', 'desc')
-      .execute();
-  },
-
-  /**
-   * One page of requests, newest first (ties by id). The page's last creation time is found first on the
-   * (jurisdiction, created_at) index alone; only the rows from there on are read and sorted, so a page
-   * costs the same whatever the number of problems in the window.
-   */
-  async requestPage(db: Db, fc: FilterContext, limit: number, offset: number) {
-    const last = await applyFilters(db.selectFrom('problems'), fc)
-      .select('problems.created_at')
-      .orderBy('problems.created_at', 'desc')
-      .limit(1)
-      .offset(offset + limit - 1)
-      .executeTakeFirst();
-    let q = applyFilters(db.selectFrom('problems'), fc).select(REQUEST_COLUMNS);
-    if (last) q = q.where('problems.created_at', '>=', last.created_at);
-    return q
-      .orderBy('problems.created_at', 'desc')
-      .orderBy('problems.id', 'desc')
-      .limit(limit)
-      .offset(offset)
-      .execute();
-  },
-
-  /** The earliest creation time among the problems the filters select, if any. */
-  async firstCreatedAt(db: Db, fc: FilterContext): Promise<string | null> {
-    const r = await applyFilters(db.selectFrom('problems'), fc)
-      .select('problems.created_at')
-      .orderBy('problems.created_at', 'asc')
-      .limit(1)
-      .executeTakeFirst();
-    return r?.created_at ?? null;
-  },
-
   /**
    * The latest public change of each problem (its Open311 `status_notes` and `updated_datetime`): the
    * latest public action that is not a rating (the reporter's opinion changes nothing about the request),

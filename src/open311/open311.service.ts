@@ -6,7 +6,7 @@
  * Over 500 lines, to be split (issue 19): discovery and services, request reading, request writing and
  * updates are separate jobs; they share the document builders and the answer cache, which move first.
  */
-import { randomToken, uuidv7 } from '../kernel/ids.ts';
+import { randomToken } from '../kernel/ids.ts';
 import { redactText } from '../kernel/redact.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
@@ -18,12 +18,18 @@ import {
   act,
   appendAction,
   createProblem,
-  problemsRepository,
-  type ActionName,
+  dataVersion,
+  firstCreatedAt,
+  notifyRole,
+  problemsByNumberOrId,
+  publicFilterContext as publicFilters,
   type FilterContext,
+  requestPage,
+  type ActionName,
   type ProblemFilters,
   type ProblemDetail,
-  type ProblemRow,
+  type ProblemRecord,
+  type RequestColumns,
   type Status,
 } from '../modules/problems/index.ts';
 import type { Category, CategoryField, ReferenceData } from '../modules/reference/index.ts';
@@ -566,20 +572,13 @@ export async function tokenLookup(ctx: AppContext, jurisdictionId: string, token
   };
 }
 
+/** What an Open311 read may see: public problems; updated_after/before by the time of the last public change. */
 function publicFilterContext(
   ctx: AppContext,
   jurisdictionId: string,
   filters: ProblemFilters,
 ): FilterContext {
-  return {
-    jurisdictionId,
-    filters,
-    visibility: null,
-    now: ctx.clock.now().toISOString(),
-    dialect: ctx.dialect,
-    // updated_after/updated_before read the time of the last public change, as updated_datetime shows it.
-    publicChanges: true,
-  };
+  return { ...publicFilters(ctx, jurisdictionId, filters), publicChanges: true };
 }
 
 function statusNotes(a: { action: string; note: string | null } | undefined): string | null {
@@ -590,25 +589,7 @@ function statusNotes(a: { action: string; note: string | null } | undefined): st
 }
 
 /** What a service request is made of: a problem's public columns. */
-type RequestRow = Pick<
-  ProblemRow,
-  | 'id'
-  | 'number'
-  | 'status'
-  | 'category_code'
-  | 'title'
-  | 'description'
-  | 'lead_unit_id'
-  | 'urgency'
-  | 'created_at'
-  | 'updated_at'
-  | 'close_due_at'
-  | 'address'
-  | 'village_code'
-  | 'township_code'
-  | 'lat'
-  | 'lng'
->;
+type RequestRow = RequestColumns;
 
 function divisionAddress(ref: ReferenceData, row: RequestRow, countyCode: string): string | null {
   const parts = [row.village_code, row.township_code, countyCode]
@@ -833,7 +814,7 @@ export async function listRequests(
 ): Promise<Document | Rendered> {
   const ids = list(params, 'service_request_id');
   if (ids) {
-    const rows = await open311Repository.requestsByIds(
+    const rows = await problemsByNumberOrId(
       ctx.db,
       publicFilterContext(ctx, jurisdictionId, await byIdFilters(ctx, jurisdictionId, principal, params)),
       ids.slice(0, MAX_REQUESTS),
@@ -842,7 +823,7 @@ export async function listRequests(
   }
   const q = requestsQuery(ctx, params);
   const [version, ref] = await Promise.all([
-    problemsRepository.dataVersion(ctx.db, jurisdictionId),
+    dataVersion(ctx, jurisdictionId),
     ctx.reference.get(jurisdictionId),
   ]);
   const key = `${jurisdictionId}|${q.key}`;
@@ -878,7 +859,7 @@ async function computeListing(
   ref: ReferenceData,
 ): Promise<KeptListing> {
   const fc = publicFilterContext(ctx, jurisdictionId, q.filters);
-  const rows = await open311Repository.requestPage(ctx.db, fc, q.limit, q.offset);
+  const rows = await requestPage(ctx.db, fc, q.limit, q.offset);
   const answer = Rendered.of({
     root: 'service_requests',
     body: await requestRecords(ctx, jurisdictionId, rows, ref),
@@ -890,7 +871,7 @@ async function computeListing(
     until = Math.min(until, Date.parse(rows[rows.length - 1]!.created_at) + MAX_SPAN_DAYS * DAY_MS + 1);
   // … and a window ending now gains a problem created (by a clock ahead of ours) after now.
   if (q.span.toIsNow) {
-    const next = await open311Repository.firstCreatedAt(
+    const next = await firstCreatedAt(
       ctx.db,
       publicFilterContext(ctx, jurisdictionId, { ...q.filters, from: q.span.to, to: undefined }),
     );
@@ -921,7 +902,7 @@ export async function getRequest(
   params: Params,
   id: string,
 ): Promise<Document> {
-  const rows = await open311Repository.requestsByIds(
+  const rows = await problemsByNumberOrId(
     ctx.db,
     publicFilterContext(ctx, jurisdictionId, await byIdFilters(ctx, jurisdictionId, principal, params)),
     [id],
@@ -1032,13 +1013,9 @@ export async function postUpdate(
   if (mediaUrl && !isHttpUrl(mediaUrl))
     errors.push(err(400, `media_url must be an http(s) URL, got '${mediaUrl}'`));
   const updatedAt = dateParam(params, 'updated_datetime', errors);
-  let row: ProblemRow | undefined;
+  let row: ProblemRecord | undefined;
   if (id) {
-    [row] = await open311Repository.requestsByIds(
-      ctx.db,
-      publicFilterContext(ctx, jid, {} as ProblemFilters),
-      [id],
-    );
+    [row] = await problemsByNumberOrId(ctx.db, publicFilterContext(ctx, jid, {} as ProblemFilters), [id]);
     if (!row) errors.push(err(404, `service_request_id '${id}' was not found`));
   }
   throwIfAny(errors);
@@ -1069,21 +1046,14 @@ export async function postUpdate(
       public: false,
       at,
     });
-    await problemsRepository.insertNotifications(trx, [
-      {
-        jurisdiction_id: jid,
-        id: uuidv7(),
-        user_id: null,
-        unit_id: null,
-        role: 'supervisor',
-        kind: 'open311_update',
-        problem_id: problem.id,
-        title: `Open311 补充信息：${problem.number}${status && status !== 'OPEN' ? `（${status}）` : ''}`,
-        body: description!.slice(0, 200),
-        created_at: at,
-        read_at: null,
-      },
-    ]);
+    await notifyRole(trx, jid, {
+      role: 'supervisor',
+      kind: 'open311_update',
+      problemId: problem.id,
+      title: `Open311 补充信息：${problem.number}${status && status !== 'OPEN' ? `（${status}）` : ''}`,
+      body: description!.slice(0, 200),
+      at,
+    });
     return a.id;
   });
   return { root: 'service_request_updates', body: [{ update_id: actionId }] };
@@ -1097,7 +1067,7 @@ export async function postUpdate(
 async function applyUpdate(
   ctx: AppContext,
   p: Principal,
-  problem: ProblemRow,
+  problem: ProblemRecord,
   status: string,
   effect: Exclude<UpdateEffect, 'comment'>,
   description: string,

@@ -1,3 +1,6 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { DB } from '../db/schema.ts';
 import type { AppContext } from './context.ts';
 
 /** Reads the jurisdictions this installation serves into the context (after init or seed). */
@@ -11,4 +14,50 @@ export async function reloadJurisdictions(ctx: AppContext): Promise<void> {
     divisionCode: r.division_code,
   }));
   await Promise.all(rows.map((r) => ctx.reference.invalidate(r.id)));
+}
+
+/** What a jurisdiction's settings say, each part read leniently: a part that is not as expected is unset. */
+export interface JurisdictionSettings {
+  /** The phones the demo seeded (`demo.codePhones`), whose one-time codes the answer may show. */
+  demoCodePhones: string[];
+  /** The unit scoring weights it sets (`scoring.weights`), checked by the supervision module. */
+  scoringWeights: Record<string, unknown>;
+  /** The rules of the units' yellow and red cards it sets (`cards`), checked by the supervision module. */
+  cards: Record<string, unknown>;
+}
+
+const Settings = z.object({
+  demo: z
+    .object({ codePhones: z.array(z.unknown()) })
+    .partial()
+    .catch({}),
+  scoring: z
+    .object({ weights: z.record(z.string(), z.unknown()) })
+    .partial()
+    .catch({}),
+  cards: z.record(z.string(), z.unknown()).catch({}),
+});
+
+/** Reads a jurisdiction's settings (the one reader of the `settings` column). */
+export async function jurisdictionSettings(
+  db: Kysely<DB> | Transaction<DB>,
+  jurisdictionId: string,
+): Promise<JurisdictionSettings> {
+  const r = await db
+    .selectFrom('jurisdictions')
+    .select('settings')
+    .where('id', '=', jurisdictionId)
+    .executeTakeFirst();
+  let json: unknown = {};
+  try {
+    json = JSON.parse(r?.settings ?? '{}');
+  } catch {
+    json = {};
+  }
+  const s = Settings.catch({ demo: {}, scoring: {}, cards: {} }).parse(json);
+  return {
+    demoCodePhones: (s.demo.codePhones ?? []).filter((p): p is string => typeof p === 'string'),
+    scoringWeights: s.scoring.weights ?? {},
+    cards: s.cards,
+  };
 }

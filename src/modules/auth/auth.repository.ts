@@ -78,21 +78,6 @@ export const authRepository = {
       .executeTakeFirstOrThrow();
     return Number(row.count);
   },
-  /** The phones the demo seeded in a jurisdiction (its settings' `demo.codePhones`); none elsewhere. */
-  async demoCodePhones(db: Db, jurisdictionId: string): Promise<string[]> {
-    const r = await db
-      .selectFrom('jurisdictions')
-      .select('settings')
-      .where('id', '=', jurisdictionId)
-      .executeTakeFirst();
-    try {
-      const phones = (JSON.parse(r?.settings ?? '{}') as { demo?: { codePhones?: unknown } }).demo
-        ?.codePhones;
-      return Array.isArray(phones) ? phones.filter((p): p is string => typeof p === 'string') : [];
-    } catch {
-      return [];
-    }
-  },
   /** Forgets counters whose window ended before `now`. */
   pruneGuards(db: Db, now: string) {
     return db.deleteFrom('guard_counters').where('window_end', '<', now).execute();

@@ -12,9 +12,7 @@ import {
   revokeApiKey,
   verifyOtp,
 } from './auth.service.ts';
-// eslint-disable-next-line import-x/no-restricted-paths -- issue 19: users has no account service for auth yet
-import { usersRepository } from '../users/users.repository.ts';
-import { userFromRow } from '../users/index.ts';
+import { getUser } from '../users/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import { listAnswer, listOf } from '../../platform/lists.ts';
 
@@ -61,8 +59,8 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     async (req, reply) => {
       const s = await login(ctx, req.body.username, req.body.password);
       reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req.protocol === 'https'));
-      const row = await usersRepository.findById(ctx.db, s.principal.jurisdictionId, s.principal.userId!);
-      return { user: userFromRow(ctx, row!, s.principal), csrfToken: s.csrfToken };
+      const user = await getUser(ctx, s.principal.jurisdictionId, s.principal.userId!, s.principal);
+      return { user, csrfToken: s.csrfToken };
     },
   );
 
@@ -87,8 +85,8 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     async (req, reply) => {
       const s = await verifyOtp(ctx, req.jurisdictionId, req.body.phone, req.body.code);
       reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req.protocol === 'https'));
-      const row = await usersRepository.findById(ctx.db, s.principal.jurisdictionId, s.principal.userId!);
-      return { user: userFromRow(ctx, row!, s.principal), csrfToken: s.csrfToken };
+      const user = await getUser(ctx, s.principal.jurisdictionId, s.principal.userId!, s.principal);
+      return { user, csrfToken: s.csrfToken };
     },
   );
 
@@ -96,10 +94,7 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
     const p = requireAuth(req);
     if (!p.userId)
       return { user: { id: null, username: p.username, displayName: p.displayName, roles: p.roles } };
-    const row = await usersRepository.findById(ctx.db, p.jurisdictionId, p.userId);
-    if (!row) throw notFound('user');
-    const ref = await ctx.reference.get(p.jurisdictionId);
-    return { user: userFromRow(ctx, row, p, row.unit_id ? ref.units.get(row.unit_id)?.name : null) };
+    return { user: await getUser(ctx, p.jurisdictionId, p.userId, p, true) };
   });
 
   app.get('/api/auth/csrf', { schema: { tags } }, async (req) => {

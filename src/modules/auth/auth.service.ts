@@ -5,8 +5,18 @@ import { isMobile } from '../../kernel/identifiers.ts';
 import type { Principal, Role } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError, badRequest, unauthorized } from '../../platform/errors.ts';
-import { recordAudit, userGrantDigest } from '../audit/index.ts';
-import { usersRepository, type UserRow } from '../users/index.ts';
+import { jurisdictionSettings } from '../../platform/jurisdictions.ts';
+import { recordAudit } from '../audit/index.ts';
+import {
+  accountById,
+  accountByPhone,
+  accountByUsername,
+  clearLoginFailures,
+  createResidentAccount,
+  lockAccount as lockUntil,
+  takeLoginAttempt,
+  type Account,
+} from '../users/index.ts';
 import { authRepository } from './auth.repository.ts';
 
 /** Failed sign-ins before the account is locked, and for how long. */
@@ -23,27 +33,38 @@ export const OTP = {
 // A fixed hash to verify against when the user does not exist, so timing does not reveal user names.
 let dummyHash: Promise<string> | null = null;
 
-/** Builds the principal of a user row. */
-export async function principalOf(ctx: AppContext, row: UserRow, via: Principal['via']): Promise<Principal> {
-  const ref = await ctx.reference.get(row.jurisdiction_id);
+/** Builds the principal of an account. */
+export async function principalOf(ctx: AppContext, a: Account, via: Principal['via']): Promise<Principal> {
+  const ref = await ctx.reference.get(a.jurisdictionId);
   return {
-    jurisdictionId: row.jurisdiction_id,
-    userId: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    roles: JSON.parse(row.roles) as Role[],
-    unitId: row.unit_id,
-    unitIds: row.unit_id ? ref.unitSubtree(row.unit_id) : [],
-    scope: { kind: row.scope_kind as Principal['scope']['kind'], ref: row.scope_ref },
+    jurisdictionId: a.jurisdictionId,
+    userId: a.id,
+    username: a.username,
+    displayName: a.displayName,
+    roles: a.roles,
+    unitId: a.unitId,
+    unitIds: a.unitId ? ref.unitSubtree(a.unitId) : [],
+    scope: a.scope,
     via,
   };
 }
 
-async function openSession(ctx: AppContext, row: UserRow) {
+/** The principal of a user of a jurisdiction signing in now (the demo seed acts as its people). */
+export async function principalOfUser(
+  ctx: AppContext,
+  jurisdictionId: string,
+  userId: string,
+  via: Principal['via'],
+): Promise<Principal | null> {
+  const a = await accountById(ctx.db, jurisdictionId, userId);
+  return a ? principalOf(ctx, a, via) : null;
+}
+
+async function openSession(ctx: AppContext, row: Account) {
   const token = randomToken(32);
   const now = ctx.clock.now();
   const session = {
-    jurisdiction_id: row.jurisdiction_id,
+    jurisdiction_id: row.jurisdictionId,
     id: sha256Hex(token),
     user_id: row.id,
     csrf_token: randomToken(24),
@@ -76,14 +97,14 @@ async function spendVerifyTime(password: string): Promise<void> {
  * wrong password; its owner hears of the lock by SMS and in the audit log.
  */
 export async function login(ctx: AppContext, username: string, password: string) {
-  const row = await usersRepository.findByUsername(ctx.db, username);
+  const row = await accountByUsername(ctx.db, username);
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
-  if (!row || !row.password_hash || row.active !== 1) {
+  if (!row || !row.passwordHash || !row.active) {
     await spendVerifyTime(password);
     throw refused();
   }
-  const take = await usersRepository.takeLoginAttempt(ctx.db, row.jurisdiction_id, row.id, nowIso);
+  const take = await takeLoginAttempt(ctx.db, row, nowIso);
   const until = new Date(now.getTime() + LOCKOUT.minutes * 60_000).toISOString();
   if (!take || (take.lockedUntil !== null && take.lockedUntil > nowIso) || take.attempt > LOCKOUT.attempts) {
     // Past the limit without a lock (a process stopped between counting and locking): lock now, so the
@@ -92,22 +113,21 @@ export async function login(ctx: AppContext, username: string, password: string)
     await spendVerifyTime(password);
     throw refused();
   }
-  const ok = await argon2.verify(row.password_hash, password).catch(() => false);
+  const ok = await argon2.verify(row.passwordHash, password).catch(() => false);
   if (!ok) {
     if (take.attempt >= LOCKOUT.attempts) await lockAccount(ctx, row, nowIso, until);
     throw refused();
   }
-  if (take.attempt > 1 || row.locked_until)
-    await usersRepository.clearLoginFailures(ctx.db, row.jurisdiction_id, row.id);
+  if (take.attempt > 1 || row.lockedUntil) await clearLoginFailures(ctx.db, row);
   const s = await openSession(ctx, row);
   return { ...s, principal: await principalOf(ctx, row, 'session') };
 }
 
 /** Locks an account for one window; the call that locks it tells the owner and the audit log. */
-async function lockAccount(ctx: AppContext, row: UserRow, nowIso: string, until: string): Promise<void> {
+async function lockAccount(ctx: AppContext, row: Account, nowIso: string, until: string): Promise<void> {
   const locked = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await usersRepository.lock(trx, row.jurisdiction_id, row.id, nowIso, until))) return false;
-    await recordAudit(ctx, trx, row.jurisdiction_id, {
+    if (!(await lockUntil(trx, row, nowIso, until))) return false;
+    await recordAudit(ctx, trx, row.jurisdictionId, {
       kind: 'auth.locked',
       refId: row.id,
       actorUserId: null,
@@ -122,7 +142,7 @@ async function lockAccount(ctx: AppContext, row: UserRow, nowIso: string, until:
         to: row.phone,
         template: 'account_locked',
         params: { username: row.username, minutes: String(LOCKOUT.minutes) },
-        jurisdictionId: row.jurisdiction_id,
+        jurisdictionId: row.jurisdictionId,
       })
       .catch((err: unknown) => ctx.log.warn({ err, userId: row.id }, 'lock notice not sent'));
   }
@@ -175,8 +195,8 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
     await authRepository.deleteSession(ctx.db, id);
     return null;
   }
-  const row = await usersRepository.findById(ctx.db, s.jurisdiction_id, s.user_id);
-  if (!row || row.active !== 1) return null;
+  const row = await accountById(ctx.db, s.jurisdiction_id, s.user_id);
+  if (!row || !row.active) return null;
   // Touch at most once a minute: sessions stay alive without a write on every request.
   if (now.getTime() - Date.parse(s.last_seen_at) > 60_000) {
     await authRepository.touchSession(ctx.db, s.jurisdiction_id, id, now.toISOString());
@@ -216,8 +236,8 @@ async function readApiKey(ctx: AppContext, hash: string): Promise<Principal | nu
   const row = await authRepository.findApiKey(ctx.db, hash);
   if (!row || row.revoked_at) return null;
   if (row.user_id) {
-    const user = await usersRepository.findById(ctx.db, row.jurisdiction_id, row.user_id);
-    if (user && user.active === 1) return { ...(await principalOf(ctx, user, 'api_key')), apiKeyId: row.id };
+    const user = await accountById(ctx.db, row.jurisdiction_id, row.user_id);
+    if (user && user.active) return { ...(await principalOf(ctx, user, 'api_key')), apiKeyId: row.id };
   }
   return {
     jurisdictionId: row.jurisdiction_id,
@@ -400,8 +420,8 @@ export async function requestOtp(
       '短信发送失败，请稍后再试 / the text message could not be sent',
     );
   }
-  const demo = await authRepository.demoCodePhones(ctx.db, jurisdictionId);
-  return demo.includes(phone) ? { demoCode: code } : {};
+  const { demoCodePhones } = await jurisdictionSettings(ctx.db, jurisdictionId);
+  return demoCodePhones.includes(phone) ? { demoCode: code } : {};
 }
 
 /** Roles whose accounts may sign in by a one-time code: the public, never staff. */
@@ -423,44 +443,9 @@ export async function verifyOtp(ctx: AppContext, jurisdictionId: string, phone: 
   if (!(await authRepository.consumeOtp(ctx.db, jurisdictionId, phone, take.codeHash)))
     throw unauthorized('验证码已失效，请重新获取 / the code has expired');
   const row =
-    (await usersRepository.findPublicByPhone(ctx.db, jurisdictionId, phone, CODE_SIGN_IN_ROLES)) ??
-    (await signUpResident(ctx, jurisdictionId, phone));
-  if (row.active !== 1) throw unauthorized('账号已停用 / the account is disabled');
+    (await accountByPhone(ctx.db, jurisdictionId, phone, CODE_SIGN_IN_ROLES)) ??
+    (await createResidentAccount(ctx, jurisdictionId, phone));
+  if (!row.active) throw unauthorized('账号已停用 / the account is disabled');
   const s = await openSession(ctx, row);
   return { ...s, principal: await principalOf(ctx, row, 'session') };
-}
-
-/** Creates the resident account of a phone signing in for the first time, named without the number. */
-async function signUpResident(ctx: AppContext, jurisdictionId: string, phone: string): Promise<UserRow> {
-  const now = ctx.clock.now().toISOString();
-  const row: UserRow = {
-    jurisdiction_id: jurisdictionId,
-    id: uuidv7(),
-    username: `r-${randomToken(9).toLowerCase()}`,
-    display_name: `居民${phone.slice(-4)}`,
-    password_hash: null,
-    phone,
-    id_number_enc: null,
-    id_number_hash: null,
-    unit_id: null,
-    roles: JSON.stringify(['resident']),
-    scope_kind: 'own',
-    scope_ref: null,
-    active: 1,
-    failed_logins: 0,
-    locked_until: null,
-    created_at: now,
-    version: 1,
-  };
-  await ctx.db.transaction().execute(async (trx) => {
-    await usersRepository.insert(trx, row);
-    await recordAudit(ctx, trx, jurisdictionId, {
-      kind: 'user.signup',
-      refId: row.id,
-      actorUserId: row.id,
-      summary: `居民 ${row.username} 以验证码注册`,
-      data: { username: row.username, roles: ['resident'], grant: userGrantDigest(row) },
-    });
-  });
-  return row;
 }

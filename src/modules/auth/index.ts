@@ -3,6 +3,7 @@ export {
   LOCKOUT,
   OTP,
   principalOf,
+  principalOfUser,
   principalFromSession,
   principalFromApiKey,
   forgetUserSessions,

@@ -10,7 +10,7 @@ import { uuidv7 } from '../../kernel/ids.ts';
 import { problemSearchText } from '../../kernel/text.ts';
 import { provenState, RUNNING_STATUSES } from '../problems/index.ts';
 import type { RowSet } from '../../db/dialect/rowSet.ts';
-import type { ActionRow, ProblemRow } from '../problems/index.ts';
+import type { ActionRecord, ProblemRecord } from '../problems/index.ts';
 import type { ImportProblem } from './ledger.schema.ts';
 
 /** Who an import is recorded as in the action log. */
@@ -68,7 +68,7 @@ const json = JSON.stringify;
  * The text an action row's hash covers: exactly `canonicalJson(actionHashRecord(row))` (keys in sorted
  * order, numbers as numbers), written out field by field because a bulk load hashes millions of rows.
  */
-export function actionHashText(r: Omit<ActionRow, 'hash' | 'prev_hash'>): string {
+export function actionHashText(r: Omit<ActionRecord, 'hash' | 'prev_hash'>): string {
   return (
     `{"action":${json(r.action)},"actor_name":${json(r.actor_name)},"actor_unit_id":${json(r.actor_unit_id)}` +
     `,"actor_user_id":${json(r.actor_user_id)},"created_at":${json(r.created_at)},"data":${json(r.data)}` +
@@ -96,7 +96,7 @@ export function problemRowOf(
   id: string,
   number: string,
   at: string,
-): ProblemRow {
+): ProblemRecord {
   const x = p.extra ?? {};
   const createdAt = x.createdAt ?? localInstant(p.foundOn);
   const dispatched = DISPATCHED.includes(p.status) && !!p.leadUnitId;
@@ -172,11 +172,11 @@ function numberPattern(prefix: string): RegExp {
 /** The problems table's columns, in the order problemRowOf writes them. */
 const PROBLEM_COLS = Object.keys(
   problemRowOf('', { foundOn: '2000-01-01', status: 'submitted' } as ImportProblem, '', '', ''),
-) as (keyof ProblemRow)[];
+) as (keyof ProblemRecord)[];
 const UNIT_COLS = ['jurisdiction_id', 'problem_id', 'unit_id', 'role'];
 const RESULT_COLS = ['jurisdiction_id', 'problem_id', 'summary', 'mechanism', 'created_at'];
 const INDICATOR_COLS = ['jurisdiction_id', 'problem_id', 'code', 'value_scaled'];
-const ACTION_COLS: (keyof ActionRow)[] = [
+const ACTION_COLS: (keyof ActionRecord)[] = [
   'jurisdiction_id',
   'id',
   'problem_id',
@@ -247,7 +247,7 @@ export class ChunkPreparer {
     const tokens: string[] = [];
     let seq = this.nextSeq;
     let prev = this.prevHash;
-    const push = (r: Omit<ActionRow, 'prev_hash' | 'hash'>) => {
+    const push = (r: Omit<ActionRecord, 'prev_hash' | 'hash'>) => {
       const hash = crypto.hash('sha256', `${prev}|${actionHashText(r)}`);
       actions.push(
         r.jurisdiction_id,

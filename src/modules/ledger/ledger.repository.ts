@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { applyFilters, type FilterContext } from '../problems/index.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -13,23 +12,8 @@ function chunks<T>(xs: T[], size: number): T[][] {
   return out;
 }
 
-/** All SQL of the ledger: paged reads for the export, lookups and batched writes for the import. */
+/** All SQL of the ledger: lookups for the export, and lookups and batched writes for the import. */
 export const ledgerRepository = {
-  /** How many problems an export with these filters would hold. */
-  async count(db: Db, fc: FilterContext): Promise<number> {
-    const r = await applyFilters(db.selectFrom('problems'), fc)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
-  },
-
-  /** One page of the export, in number order, after the given number (keyset paging). */
-  page(db: Db, fc: FilterContext, afterNumber: string | null, limit: number) {
-    let q = applyFilters(db.selectFrom('problems'), fc).selectAll('problems');
-    if (afterNumber !== null) q = q.where('problems.number', '>', afterNumber);
-    return q.orderBy('problems.number').limit(limit).execute();
-  },
-
   /** The topics of a jurisdiction (a few dozen), with their campaign and lead official. */
   topics(db: Db, jurisdictionId: string) {
     return db

@@ -22,17 +22,21 @@ import {
   CHANNEL_LABELS,
   checkIndicators,
   CHANNELS,
+  actionHashAt,
+  countProblems,
   filterContext,
-  problemsRepository,
+  problemsByNumber,
   RATINGS,
   RECTIFICATION_LABELS,
   RECTIFICATION_TYPES,
   resultOf,
+  resultsOf,
   seesPersonalData,
   STATUS_LABELS,
   STATUSES,
+  supportingUnitsOf,
   type ProblemFilters,
-  type ProblemRow,
+  type ProblemRecord,
   type Status,
 } from '../problems/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
@@ -99,11 +103,11 @@ interface PageContext {
 const FREE_TEXT_COLUMNS = ['title', 'description', 'address', 'progress', 'result', 'mechanism'] as const;
 
 /** Turns one problem into the cells of its ledger row (phone numbers masked; free text unless allowed). */
-async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRow[], pc: PageContext) {
+async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRecord[], pc: PageContext) {
   const ids = rows.map((r) => r.id);
   const [supporting, results, actions] = await Promise.all([
-    problemsRepository.supportingUnits(ctx.db, jid, ids),
-    problemsRepository.results(ctx.db, jid, ids),
+    supportingUnitsOf(ctx.db, jid, ids),
+    resultsOf(ctx.db, jid, ids),
     ledgerRepository.progressActions(ctx.db, jid, ids),
   ]);
   const progressOf = new Map<string, string[]>();
@@ -122,7 +126,7 @@ async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRow[], pc
     return pc.personalData ? cells : redactFields(cells, FREE_TEXT_COLUMNS)!;
   });
 
-  function ledgerCellsOf(r: ProblemRow): Record<LedgerColumnKey, string> {
+  function ledgerCellsOf(r: ProblemRecord): Record<LedgerColumnKey, string> {
     const topic = r.topic_id ? pc.topics.get(r.topic_id) : undefined;
     const res = resultOf(
       pc.ref,
@@ -175,7 +179,7 @@ export async function exportLedger(
 ): Promise<{ filename: string; rows: number; stream: Readable }> {
   const jid = p.jurisdictionId;
   const fc = filterContext(ctx, p, filters);
-  const total = await ledgerRepository.count(ctx.db, fc);
+  const total = await countProblems(ctx.db, fc);
   const max = opts.maxRows ?? MAX_LEDGER_ROWS;
   if (total > max) {
     throw badRequest(
@@ -248,7 +252,7 @@ async function writeWorkbook(
   let serial = 0;
   let after: string | null = null;
   for (;;) {
-    const rows = await ledgerRepository.page(ctx.db, fc, after, EXPORT_PAGE);
+    const rows = await problemsByNumber(ctx.db, fc, after, EXPORT_PAGE);
     if (rows.length === 0) break;
     for (const cells of await ledgerRowsOf(ctx, jid, rows, pc)) {
       const row = ws.addRow([++serial, ...LEDGER_COLUMNS.map((c) => cells[c.key])]);
@@ -883,10 +887,7 @@ export async function beginBulkLoad(
     unitNames: [...ref.units.values()].map((u) => [u.id, u.name]),
     scales: [...ref.indicators.values()].map((i) => [i.code, i.scale]),
     nextSeq: lastSeq + 1,
-    prevHash:
-      lastSeq === 0
-        ? GENESIS_HASH
-        : ((await problemsRepository.actionHashAt(trx, jid, lastSeq)) ?? GENESIS_HASH),
+    prevHash: lastSeq === 0 ? GENESIS_HASH : ((await actionHashAt(trx, jid, lastSeq)) ?? GENESIS_HASH),
     numberCounters: {},
   };
   const preparer = new ChunkPreparer(start);

@@ -9,21 +9,34 @@ export {
   similarProblems,
   previewDeadlines,
   filterContext,
+  publicFilterContext,
 } from './problems.read.ts';
-export { problemFromRow, actionFromRow, resultOf } from './problems.presenter.ts';
+export { resultOf } from './problems.presenter.ts';
 export { appendAction, appendActions } from './problems.log.ts';
 export { provenState, verifyProblemStates, type StateDifference } from './problems.proof.ts';
 export { checkIndicators } from './problems.indicators.ts';
-// eslint-disable-next-line no-restricted-syntax -- issue 19: stats, ledger and Open311 still run problems' SQL
+export type { FilterContext } from './problems.filters.ts';
 export {
-  problemsRepository,
-  applyFilters,
-  countFromRollup,
-  rollupWhere,
-  type ProblemRow,
-  type ActionRow,
-  type FilterContext,
-} from './problems.repository.ts';
+  dataVersion,
+  countProblems,
+  problemsMatching,
+  problemsByNumber,
+  problemsByNumberOrId,
+  requestPage,
+  firstCreatedAt,
+  supportingUnitsOf,
+  resultsOf,
+  recentPublicActions,
+  actionHashAt,
+  pressOrdinal,
+  overdueByLeadUnit,
+  notifyRole,
+  rollupCondition,
+  countRolledUp,
+  type RequestColumns,
+  type ProblemRecord,
+  type ActionRecord,
+} from './problems.queries.ts';
 export {
   STATUSES,
   STATUS_LABELS,

@@ -17,8 +17,7 @@ import { idempotencyRepository } from '../../platform/idempotency.repository.ts'
 import { linkAttachments } from '../attachments/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import type { Category } from '../reference/index.ts';
-// eslint-disable-next-line import-x/no-restricted-paths -- issue 19: users has no contact lookup service yet
-import { usersRepository } from '../users/users.repository.ts';
+import { contactsOf } from '../users/index.ts';
 import { insertProblems, type IdempotencyRef } from './problems.changes.ts';
 import { notifyReporter } from './reporterNotifier.ts';
 import { actorOf } from './problems.log.ts';
@@ -122,7 +121,7 @@ async function submitProblems(
         ? [it.p.userId]
         : [],
     );
-    const users = ids.length ? await usersRepository.contacts(trx, jid, [...new Set(ids)]) : [];
+    const users = ids.length ? await contactsOf(trx, jid, [...new Set(ids)]) : [];
     const byId = new Map(users.map((u) => [u.id, u]));
     for (const it of group) {
       if (it.onBehalf) continue;

@@ -14,14 +14,8 @@ import { similarOpen } from './problemMatcher.ts';
 import { allowedActions, canSee, visibilityOf, type ProblemFacts } from './problems.policy.ts';
 import { presentDetail, problemFromRow, resultOf } from './problems.presenter.ts';
 import { rollupQueryOf, unitSplitOf, unitStatusSplitOf } from './problems.rollup.ts';
-import {
-  countFromRollup,
-  problemsRepository,
-  SORT_FIELDS,
-  type FilterContext,
-  type ProblemRow,
-  type SortKey,
-} from './problems.repository.ts';
+import { SORT_FIELDS, type FilterContext, type SortKey } from './problems.filters.ts';
+import { countFromRollup, problemsRepository, type ProblemRow } from './problems.repository.ts';
 import type { ListProblemsQuery, Problem, ProblemDetail, ProblemFilters } from './problems.schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -149,6 +143,21 @@ export function filterContext(ctx: AppContext, p: Principal, filters: ProblemFil
     now: ctx.clock.now().toISOString(),
     dialect: ctx.dialect,
     mineUserId: filters.mine ? (p.userId ?? '-') : null,
+  };
+}
+
+/** The filter context of a reader who sees only what anyone may see (the public statistics, Open311). */
+export function publicFilterContext(
+  ctx: AppContext,
+  jurisdictionId: string,
+  filters: ProblemFilters,
+): FilterContext {
+  return {
+    jurisdictionId,
+    filters,
+    visibility: null,
+    now: ctx.clock.now().toISOString(),
+    dialect: ctx.dialect,
   };
 }
 

@@ -1,300 +1,25 @@
-/**
- * All SQL about problems, their units, actions, results and notifications. Over 500 lines, to be split
- * (issue 19): the list planner's fast paths (unit sets, cursor seeks, rollup totals) are a part of their own,
- * apart from the plain reads and the writes of the change funnel.
- */
-import {
-  sql,
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type Selectable,
-  type SelectQueryBuilder,
-  type SqlBool,
-  type Transaction,
-} from 'kysely';
+/** All SQL about problems, their units, actions, results and notifications; the filters are in problems.filters.ts. */
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { ActionTable, DB, ProblemTable } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { insertRow } from '../../db/fastInsert.ts';
-import { boundingBox, cellsOfBox } from '../../kernel/geo.ts';
-import { queryTokens } from '../../kernel/text.ts';
 import { PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
-import type { Visibility } from './problems.policy.ts';
-import type { ProblemFilters } from './problems.schema.ts';
+import {
+  applyFilters,
+  SORT_FIELDS,
+  UNIT_SET_PAGE_MAX,
+  unitPageForm,
+  type FilterContext,
+  type SortKey,
+} from './problems.filters.ts';
 import { ROLLUP_TABLES, type RollupQuery } from './problems.rollup.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
+/** A problem as stored. */
 export type ProblemRow = Selectable<ProblemTable>;
+/** An entry of the action log as stored. */
 export type ActionRow = Selectable<ActionTable>;
 
-/** Filters plus what only the server knows: who asks, and when. */
-export interface FilterContext {
-  jurisdictionId: string;
-  filters: ProblemFilters;
-  visibility: Visibility | null;
-  now: string;
-  dialect: DialectAdapter;
-  /** Restrict to problems reported by this user (the `mine` filter). */
-  mineUserId?: string | null;
-  /**
-   * `updatedAfter`/`updatedBefore` by the last public change (Open311's updated_datetime) instead of any
-   * write to the row.
-   */
-  publicChanges?: boolean;
-  /**
-   * Only the problems none of these units leads; the units of the scope and of the `unit` filter then count
-   * only as supporting units. The part of a unit's problems that the KPI rollup cannot sum (see the
-   * statistics' `unitSplitOf`).
-   */
-  notLedBy?: string[];
-}
-
-/**
- * The problems one of these units leads or supports (`problem_units` holds the lead unit too: dispatch writes
- * the lead and the supporting units together, as an import does), in the form that suits the read:
- * - `set`, for counts, statistics and exports: the ids, read from the index of each unit's problems. As a
- *   condition tested on every problem row, the total of a unit's list read the whole jurisdiction (0.4-0.6 s
- *   at 300k); as a set it took about 40 ms for a unit with 20,000 problems;
- * - `row`, for a page in some order over units with many problems: the condition tested row by row while the
- *   order's index is walked, which stops at the page's end. At 1M on SQLite the newest 50 of a unit with
- *   218,000 problems took 42 ms this way and 366 ms from the set (which reads and sorts them all); a unit
- *   with 3,700 took 165 ms this way and 14 ms from the set. The database cannot tell the two apart (its
- *   statistics do not know how many problems a unit has), so a page asks first (see `unitPageForm`).
- */
-function ofUnits(
-  eb: ExpressionBuilder<DB, 'problems'>,
-  jid: string,
-  unitIds: string[],
-  form: 'set' | 'row',
-  supportingOnly = false,
-): Expression<SqlBool> {
-  const ids = unitProblemIds(eb, jid, unitIds, supportingOnly);
-  if (form === 'set') return eb('problems.id', 'in', ids);
-  return eb.exists(ids.whereRef('pu.problem_id', '=', 'problems.id'));
-}
-
-/**
- * The ids of the problems these units lead or support, from the index of each unit's problems; or only
- * those they support, from the index of supporting units (its condition written out, not a parameter, so
- * that both databases can use that partial index).
- */
-function unitProblemIds(
-  eb: ExpressionBuilder<DB, 'problems'>,
-  jid: string,
-  unitIds: string[],
-  supportingOnly = false,
-) {
-  const ids = eb
-    .selectFrom('problem_units as pu')
-    .select('pu.problem_id')
-    .where('pu.jurisdiction_id', '=', jid)
-    .where('pu.unit_id', 'in', unitIds);
-  return supportingOnly ? ids.where(sql<boolean>`pu.role = 'supporting'`) : ids;
-}
-
-function visibilityCondition(
-  eb: ExpressionBuilder<DB, 'problems'>,
-  jid: string,
-  v: Visibility,
-  unitForm: 'set' | 'row',
-  supportingOnly: boolean,
-): Expression<SqlBool> {
-  if (v.all) return sql<boolean>`1 = 1`;
-  const topics = () =>
-    eb
-      .selectFrom('topics')
-      .select('topics.id')
-      .where('topics.jurisdiction_id', '=', jid)
-      .where('topics.lead_official_id', '=', v.topicLeadId);
-  // The scope's conditions on a problem row other than its units, over `problems` or an alias of it.
-  const rowConditions = (p: string): Expression<SqlBool>[] => [
-    ...(v.townships.length ? [eb(sql.ref(`${p}.township_code`), 'in', v.townships)] : []),
-    ...(v.reporterId ? [eb(sql.ref(`${p}.reporter_user_id`), '=', v.reporterId)] : []),
-    ...(v.topicLeadId ? [eb(sql.ref(`${p}.topic_id`), 'in', topics())] : []),
-  ];
-  if (unitForm === 'set' && v.unitIds.length) {
-    // One set of ids for the whole scope: a unit handler also sees his own reports, and "in the unit's set,
-    // or reported by him" made SQLite count every problem of the jurisdiction (728 ms at 1M) where the union
-    // of the two sets takes 86 ms.
-    const others = rowConditions('o');
-    const units = unitProblemIds(eb, jid, v.unitIds, supportingOnly);
-    const ids = others.length
-      ? units.unionAll(
-          eb
-            .selectFrom('problems as o')
-            .select('o.id as problem_id')
-            .where('o.jurisdiction_id', '=', jid)
-            .where(eb.or(others)),
-        )
-      : units;
-    return eb('problems.id', 'in', ids);
-  }
-  const ors = rowConditions('problems');
-  if (v.unitIds.length) ors.push(ofUnits(eb, jid, v.unitIds, unitForm, supportingOnly));
-  if (ors.length === 0) return sql<boolean>`1 = 0`;
-  return eb.or(ors);
-}
-
-/**
- * The most problems a unit scope may hold for a page in some order to read it as a set (see ofUnits). The
- * two forms' costs cross near here at a million problems: a set costs about 4 µs a problem of the units,
- * the walk about 12 µs a problem passed over on the way to the page's end.
- */
-export const UNIT_SET_PAGE_MAX = 10_000;
-
-/**
- * How a page in some order should read the units of its filters and scope (see ofUnits): as a set when
- * one of them holds at most `setMax` problems, counted from the index of each unit's problems and no
- * further than that; row by row otherwise.
- */
-export async function unitPageForm(
-  db: Db,
-  fc: FilterContext,
-  setMax = UNIT_SET_PAGE_MAX,
-): Promise<'set' | 'row'> {
-  const v = fc.visibility;
-  const groups = [
-    ...(v && !v.all && v.unitIds.length ? [v.unitIds] : []),
-    ...(fc.filters.unit ? [[fc.filters.unit]] : []),
-  ];
-  for (const unitIds of groups) {
-    const r = await db
-      .selectFrom((eb) =>
-        eb
-          .selectFrom('problem_units')
-          .select(sql`1`.as('one'))
-          .where('jurisdiction_id', '=', fc.jurisdictionId)
-          .where('unit_id', 'in', unitIds)
-          .limit(setMax + 1)
-          .as('u'),
-      )
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
-    if (Number(r.n) <= setMax) return 'set';
-  }
-  return 'row';
-}
-
-/**
- * Applies the shared filters to any query over `problems`. `unitForm`: how the units of the filters and of
- * the scope are read (see ofUnits); `row` only for a page in some order over units with many problems.
- */
-export function applyFilters<O>(
-  qb: SelectQueryBuilder<DB, 'problems', O>,
-  fc: FilterContext,
-  unitForm: 'set' | 'row' = 'set',
-): SelectQueryBuilder<DB, 'problems', O> {
-  const f = fc.filters;
-  const jid = fc.jurisdictionId;
-  const notLedBy = fc.notLedBy;
-  let q = qb.where('problems.jurisdiction_id', '=', jid);
-  if (fc.visibility) {
-    const v = fc.visibility;
-    q = q.where((eb) => visibilityCondition(eb, jid, v, unitForm, !!notLedBy));
-  }
-  if (notLedBy)
-    q = q.where((eb) =>
-      eb.or([eb('problems.lead_unit_id', 'is', null), eb('problems.lead_unit_id', 'not in', notLedBy)]),
-    );
-  if (fc.mineUserId) q = q.where('problems.reporter_user_id', '=', fc.mineUserId);
-  if (f.ids) q = q.where('problems.id', 'in', f.ids.split(',').slice(0, 1000));
-  if (f.status?.length) q = q.where('problems.status', 'in', f.status);
-  if (f.kind?.length) q = q.where('problems.kind', 'in', f.kind);
-  if (f.domain) q = q.where('problems.domain', 'in', f.domain.split(','));
-  if (f.category) q = q.where('problems.category_code', 'in', f.category.split(','));
-  if (f.channel?.length) q = q.where('problems.channel', 'in', f.channel);
-  if (f.township) q = q.where('problems.township_code', '=', f.township);
-  if (f.village) q = q.where('problems.village_code', '=', f.village);
-  if (f.unit) {
-    const unit = f.unit;
-    q = q.where((eb) => ofUnits(eb, jid, [unit], unitForm, !!notLedBy));
-  }
-  if (f.campaign) q = q.where('problems.campaign_id', '=', f.campaign);
-  if (f.topic) q = q.where('problems.topic_id', '=', f.topic);
-  if (f.visit) q = q.where('problems.visit_id', '=', f.visit);
-  if (f.from) q = q.where('problems.created_at', '>=', f.from);
-  if (f.to) q = q.where('problems.created_at', '<', f.to);
-  if (fc.publicChanges) {
-    // The time of the last public change (Open311's updated_datetime): the latest public action that is
-    // not a rating. After `a`: one such action after it; before `b`: none at or after it.
-    const changes = (eb: ExpressionBuilder<DB, 'problems'>) =>
-      eb
-        .selectFrom('actions as pc')
-        .select('pc.seq')
-        .whereRef('pc.jurisdiction_id', '=', 'problems.jurisdiction_id')
-        .whereRef('pc.problem_id', '=', 'problems.id')
-        .where('pc.is_public', '=', 1)
-        .where('pc.action', '!=', 'rate');
-    const a = f.updatedAfter;
-    const b = f.updatedBefore;
-    if (a) q = q.where((eb) => eb.exists(changes(eb).where('pc.created_at', '>', a)));
-    if (b) q = q.where((eb) => eb.not(eb.exists(changes(eb).where('pc.created_at', '>=', b))));
-  } else {
-    if (f.updatedAfter) q = q.where('problems.updated_at', '>', f.updatedAfter);
-    if (f.updatedBefore) q = q.where('problems.updated_at', '<', f.updatedBefore);
-  }
-  if (f.dueState) q = q.where('problems.due_state', '=', f.dueState);
-  if (f.overdue === '1' || f.overdue === 'true') {
-    q = q.where('problems.status', 'in', RUNNING_STATUSES).where('problems.close_due_at', '<', fc.now);
-  } else if (f.overdue === '0' || f.overdue === 'false') {
-    q = q.where((eb) =>
-      eb.or([
-        eb('problems.close_due_at', 'is', null),
-        eb('problems.close_due_at', '>=', fc.now),
-        eb('problems.status', 'not in', RUNNING_STATUSES),
-      ]),
-    );
-  }
-  if (f.bbox) {
-    const [minLng, minLat, maxLng, maxLat] = f.bbox.split(',').map(Number) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    q = q
-      .where('problems.lat', '>=', minLat)
-      .where('problems.lat', '<=', maxLat)
-      .where('problems.lng', '>=', minLng)
-      .where('problems.lng', '<=', maxLng);
-  }
-  if (f.near) {
-    const [lat, lng] = f.near.split(',').map(Number) as [number, number];
-    const radius = f.radius ?? 1000;
-    const box = boundingBox(lat, lng, radius);
-    const cells = cellsOfBox(box);
-    // Only the grid cells around the point (an index of cells), then the box, then the circle itself
-    // (equirectangular: exact enough within 50 km).
-    if (cells)
-      q = q.where(sql.raw(fc.dialect.geoCellExpression('problems.lat', 'problems.lng')), 'in', cells);
-    const mLat = 111_320;
-    const mLng = 111_320 * Math.cos((lat * Math.PI) / 180);
-    q = q
-      .where('problems.lat', '>=', box.minLat)
-      .where('problems.lat', '<=', box.maxLat)
-      .where('problems.lng', '>=', box.minLng)
-      .where('problems.lng', '<=', box.maxLng)
-      .where(
-        sql<boolean>`((problems.lat - ${lat}) * ${mLat}) * ((problems.lat - ${lat}) * ${mLat}) + ((problems.lng - ${lng}) * ${mLng}) * ((problems.lng - ${lng}) * ${mLng}) <= ${radius * radius}`,
-      );
-  }
-  if (f.q) {
-    const tokens = queryTokens(f.q);
-    if (tokens.length) q = q.where(fc.dialect.problemSearchCondition(jid, tokens));
-  }
-  return q;
-}
-
-/** The orders a list can take: each sort key's column of `problems`. */
-export const SORT_FIELDS = {
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  closeDueAt: 'close_due_at',
-  number: 'number',
-} as const satisfies Record<string, keyof ProblemRow>;
-export type SortKey = keyof typeof SORT_FIELDS;
-
-/** All SQL about problems, their units, actions, results and notifications. */
 /** Version queries sent in this turn of the event loop, per database and jurisdiction. */
 const versionsThisTurn = new WeakMap<Db, Map<string, Promise<number>>>();
 
@@ -661,6 +386,19 @@ export const problemsRepository = {
       .where('seq', '=', seq)
       .executeTakeFirst();
     return r?.hash;
+  },
+
+  /** The place of a press among the jurisdiction's presses of its year (the 督办单's number). */
+  async pressOrdinal(db: Db, jurisdictionId: string, seq: number, year: number): Promise<number> {
+    const r = await db
+      .selectFrom('actions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('action', '=', 'press')
+      .where('seq', '<=', seq)
+      .where('created_at', '>=', `${year}-01-01T00:00:00.000Z`)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   },
 
   insertAction(db: Db, row: ActionRow) {

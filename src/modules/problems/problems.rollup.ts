@@ -1,5 +1,5 @@
 import { ROLLUP_LEVELS as LEVELS } from '../../db/rollupTables.ts';
-import type { FilterContext } from './problems.repository.ts';
+import type { FilterContext } from './problems.filters.ts';
 
 /**
  * Which rollup level answers a question (migrations 0003 and 0005): the full grain, the small core grain,

@@ -12,6 +12,24 @@ import type {
   Unit,
 } from './reference.schema.ts';
 
+/** A jurisdiction's reference data as plain data, as read from the database. */
+export type ReferenceSnapshot = Awaited<ReturnType<typeof referenceRepository.loadAll>>;
+
+/** Reads a jurisdiction's reference data now, as plain data (a worker thread builds its own ReferenceData). */
+export function readReferenceSnapshot(db: Kysely<DB>, jurisdictionId: string): Promise<ReferenceSnapshot> {
+  return referenceRepository.loadAll(db, jurisdictionId);
+}
+
+/** Adds a unit without an audit entry (the demo seed); reload the reference data after. */
+export function addUnit(
+  db: Kysely<DB>,
+  jurisdictionId: string,
+  unit: Unit & { sort?: number },
+  createdAt: string,
+): Promise<void> {
+  return referenceRepository.insertUnit(db, jurisdictionId, unit, createdAt);
+}
+
 /** Default limits when no rule matches: respond within 4 working hours, close within 15 working days. */
 export const DEFAULT_RULE = { respondHours: 4, closeDays: 15 };
 
@@ -33,7 +51,7 @@ export class ReferenceData {
 
   constructor(
     readonly jurisdictionId: string,
-    data: Awaited<ReturnType<typeof referenceRepository.loadAll>>,
+    data: ReferenceSnapshot,
   ) {
     for (const d of data.divisions) {
       this.divisions.set(d.code, d);

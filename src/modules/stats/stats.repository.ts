@@ -2,9 +2,9 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { kpiMeasures } from './rollup/rollup.sql.ts';
 import {
-  applyFilters,
+  problemsMatching,
   ROLLUP_TABLES,
-  rollupWhere,
+  rollupCondition,
   type FilterContext,
   type RollupQuery,
 } from '../problems/index.ts';
@@ -69,7 +69,7 @@ export const statsRepository = {
           sql<number>`sum(${sql.raw(e)}) / 3600000.0`.as('hours_sum')
         : sql<number>`sum(${sql.raw(e)})`.as(c),
     );
-    let q = applyFilters(db.selectFrom('problems'), fc).select([keyExpr.as('key'), ...sums]);
+    let q = problemsMatching(db, fc).select([keyExpr.as('key'), ...sums]);
     if (groupBy !== null) q = q.groupBy(keyExpr);
     return (await q.execute()) as unknown as AggregateRow[];
   },
@@ -81,7 +81,7 @@ export const statsRepository = {
         : groupBy === 'month'
           ? fc.dialect.monthOf('problems.created_at')
           : sql<string | null>`${sql.ref(GROUP_COLUMNS[groupBy])}`;
-    let q = applyFilters(db.selectFrom('problems'), fc)
+    let q = problemsMatching(db, fc)
       .innerJoin('result_indicators as ri', (j) =>
         j
           .onRef('ri.jurisdiction_id', '=', 'problems.jurisdiction_id')
@@ -98,7 +98,7 @@ export const statsRepository = {
   /** The median of hours to close, by sorting (works the same on both dialects). */
   async medianHours(db: Db, fc: FilterContext, closedCount: number): Promise<number | null> {
     if (closedCount === 0) return null;
-    const base = applyFilters(db.selectFrom('problems'), fc)
+    const base = problemsMatching(db, fc)
       .where('problems.close_hours', 'is not', null)
       .where('problems.merged_into_id', 'is', null);
     const lo = Math.floor((closedCount - 1) / 2);
@@ -114,7 +114,7 @@ export const statsRepository = {
 
   /** The close times of the problems in `fc`, in order (for the few problems of a unit split's rest). */
   async closeHours(db: Db, fc: FilterContext): Promise<number[]> {
-    const rows = await applyFilters(db.selectFrom('problems'), fc)
+    const rows = await problemsMatching(db, fc)
       .where('problems.close_hours', 'is not', null)
       .where('problems.merged_into_id', 'is', null)
       .select('problems.close_hours')
@@ -158,7 +158,7 @@ export const statsRepository = {
   },
 
   async results(db: Db, fc: FilterContext, limit: number, offset: number) {
-    const base = applyFilters(db.selectFrom('problems'), fc)
+    const base = problemsMatching(db, fc)
       .where('problems.status', '=', 'closed')
       .where('problems.resolved', '=', 1)
       // A merged group is one result: its primary's.
@@ -242,7 +242,7 @@ export const rollupRepository = {
     const table = sql.table(ROLLUP_TABLES[q.level].table);
     const key = groupBy ? sql.ref(ROLLUP_GROUP[groupBy]) : sql`''`;
     const r = await sql<AggregateRow>`select ${key} as key, ${MEASURE_SUMS} from ${table}
-      where ${rollupWhere(q)} ${groupBy ? sql`group by ${key} having sum(received) > 0` : sql``}`.execute(db);
+      where ${rollupCondition(q)} ${groupBy ? sql`group by ${key} having sum(received) > 0` : sql``}`.execute(db);
     return r.rows.map((row) => ({ ...row, key: row.key === '' ? null : row.key }));
   },
 
@@ -250,7 +250,7 @@ export const rollupRepository = {
     const table = sql.table(ROLLUP_TABLES[q.level].indicators);
     const key = groupBy ? sql.ref(ROLLUP_GROUP[groupBy]) : sql`''`;
     const r = await sql<{ key: string; code: string; total: unknown }>`select ${key} as key, code,
-      sum(total) as total from ${table} where ${rollupWhere(q)}
+      sum(total) as total from ${table} where ${rollupCondition(q)}
       group by ${groupBy ? sql`${key}, code` : sql`code`}`.execute(db);
     return r.rows.map((row) => ({ ...row, key: row.key === '' ? null : row.key }));
   },

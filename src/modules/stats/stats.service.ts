@@ -3,17 +3,21 @@ import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { redactFields, redactText } from '../../kernel/redact.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { forbidden } from '../../platform/errors.ts';
-import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
+import { Answer } from '../../kernel/versionedCache.ts';
 import {
+  dataVersion,
   filterContext,
-  problemsRepository,
+  planFigures,
+  publicFilterContext,
+  recentPublicActions,
   resultOf,
+  resultsOf,
   visibilityOf,
+  type FiguresPlan,
   type FilterContext,
   type ProblemFilters,
   type RollupQuery,
   rollupQueryOf as rollupQueryForFilters,
-  unitSplitOf,
 } from '../problems/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { rollupRepository, statsRepository, type AggregateRow, type GroupKey } from './stats.repository.ts';
@@ -40,13 +44,7 @@ function statsFilterContext(
     const v = visibilityOf(p);
     return { ...fc, visibility: v.all ? null : v };
   }
-  return {
-    jurisdictionId: jid,
-    filters,
-    visibility: null,
-    now: ctx.clock.now().toISOString(),
-    dialect: ctx.dialect,
-  };
+  return publicFilterContext(ctx, jid, filters);
 }
 
 /** Parses an aggregate row at the boundary (SQLite and pg differ in numeric types): the KPIs of DESIGN §2. */
@@ -118,8 +116,6 @@ function labelOf(
   }
 }
 
-const summaryCache = new VersionedCache<Summary>(500);
-
 /**
  * KPIs of DESIGN §2 for the filtered problems, overall and per group, computed from the data and kept
  * per data version: exact right after every write, free while nothing changes, computed once for a burst
@@ -135,16 +131,15 @@ export async function summary(
   const fc = statsFilterContext(ctx, p, jid, filters);
   if (query.overdue || query.dueState) return computeSummary(ctx, jid, fc, groupBy);
   const [version, ref] = await Promise.all([
-    problemsRepository.dataVersion(ctx.db, jid, ctx.dialect),
+    dataVersion(ctx, jid),
     ctx.reference.get(jid),
   ]);
   // The names in the groups come from the reference data: a new load of it is a new answer.
   const key = JSON.stringify([jid, query, fc.visibility, ref.serial]);
-  return summaryCache.getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy));
+  return ctx.cache
+    .values<Summary>('stats.summaries', 500)
+    .getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy));
 }
-
-/** Serialised summaries per data version and load of the reference data (group names), bounded in bytes. */
-const summaryAnswers = new AnswerCache(4 * 1024 * 1024);
 
 /**
  * GET /api/stats/summary as bytes (with a gzip copy made on demand): kept per data version, per load of the
@@ -164,11 +159,13 @@ export async function summaryAnswer(
   const { groupBy: _groupBy, ...filters } = query;
   const fc = statsFilterContext(ctx, p, jid, filters);
   const [version, ref] = await Promise.all([
-    problemsRepository.dataVersion(ctx.db, jid, ctx.dialect),
+    dataVersion(ctx, jid),
     ctx.reference.get(jid),
   ]);
   const key = JSON.stringify([query, fc.visibility, ref.serial]);
-  return summaryAnswers.get(jid, version, key, async () => JSON.stringify(await summary(ctx, p, jid, query)));
+  // Serialised summaries per data version and load of the reference data (group names), bounded in bytes.
+  const answers = ctx.cache.answers('stats.summaryAnswers', 4 * 1024 * 1024);
+  return answers.get(jid, version, key, async () => JSON.stringify(await summary(ctx, p, jid, query)));
 }
 
 const CORE_GROUPS: (GroupKey | null)[] = [null, 'month', 'township', 'category', 'domain', 'kind'];
@@ -176,6 +173,11 @@ const CORE_GROUPS: (GroupKey | null)[] = [null, 'month', 'township', 'category',
 /** The rollup query answering these filters and this grouping, or null (see problems' rollupQueryOf). */
 export function rollupQueryOf(fc: FilterContext, groupBy: GroupKey | null): RollupQuery | null {
   return rollupQueryForFilters(fc, CORE_GROUPS.includes(groupBy));
+}
+
+/** The plan of a summary's figures for these filters and this grouping, made once per summary. */
+export function figuresPlanOf(fc: FilterContext, groupBy: GroupKey | null): FiguresPlan {
+  return planFigures(fc, CORE_GROUPS.includes(groupBy));
 }
 
 /** Sums rows of the same key (and code) from the two parts of a split. */
@@ -222,10 +224,10 @@ const MEASURES = [
 export async function kpiSums(
   db: AppContext['db'],
   fc: FilterContext,
-  groupBy: GroupKey | null,
+  plan: FiguresPlan,
   g: GroupKey | null,
 ): Promise<{ rows: AggregateRow[]; indicators: { key: string | null; code: string; total: unknown }[] }> {
-  const rq = rollupQueryOf(fc, groupBy);
+  const { rollup: rq, split } = plan;
   if (rq) {
     const [rows, indicators] = await Promise.all([
       rollupRepository.aggregates(db, rq, g),
@@ -233,7 +235,6 @@ export async function kpiSums(
     ]);
     return { rows, indicators };
   }
-  const split = unitSplitOf(fc);
   if (!split) {
     const [rows, indicators] = await Promise.all([
       statsRepository.aggregates(db, fc, g),
@@ -332,8 +333,9 @@ async function computeSummary(
   const ref = await ctx.reference.get(jid);
   // By official: by topic, each topic's sums then added under its lead official (one per topic).
   const g: GroupKey | null = groupBy === 'official' ? 'topic' : (groupBy ?? null);
-  const rq = rollupQueryOf(fc, g);
-  const sums = (k: GroupKey | null) => kpiSums(ctx.db, fc, g, k);
+  const plan = figuresPlanOf(fc, g);
+  const { rollup: rq, split } = plan;
+  const sums = (k: GroupKey | null) => kpiSums(ctx.db, fc, plan, k);
   const [total, byGroup, topics] = await Promise.all([
     sums(null),
     g ? sums(g) : Promise.resolve({ rows: [], indicators: [] }),
@@ -358,7 +360,6 @@ async function computeSummary(
   }
   const totals = kpisOf(total.rows[0] ?? ({} as AggregateRow), indicatorList(ref, total.indicators));
   const whole = rq && rq.where.length === 0 && !rq.fromMonth && !rq.toMonth;
-  const split = rq ? null : unitSplitOf(fc);
   const unitAlone = split && split.led.where.length === 1 && !split.led.fromMonth && !split.led.toMonth;
   totals.medianHoursToClose = whole
     ? await rollupRepository.medianHours(ctx.db, jid, totals.closed)
@@ -388,28 +389,28 @@ async function computeSummary(
 /** The public results list's filters and page (GET /api/results). */
 export type ResultsFilter = z.infer<typeof ResultsQuery>;
 
-const resultsCache = new VersionedCache<Awaited<ReturnType<typeof computeResults>>>(300);
-
 /**
  * The public results list (成效清单): resolved problems with their results, no personal data (free text
  * redacted). The same for every reader, so an answer is kept per data version.
  */
 export async function publicResults(ctx: AppContext, jid: string, q: ResultsFilter) {
-  const version = await problemsRepository.dataVersion(ctx.db, jid, ctx.dialect);
-  return resultsCache.getOrCompute(JSON.stringify([jid, q]), version, () => computeResults(ctx, jid, q));
+  const version = await dataVersion(ctx, jid);
+  return ctx.cache
+    .values<Awaited<ReturnType<typeof computeResults>>>('stats.results', 300)
+    .getOrCompute(JSON.stringify([jid, q]), version, () => computeResults(ctx, jid, q));
 }
 
 async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
-  const fc: FilterContext = {
-    jurisdictionId: jid,
-    filters: { q: q.q, domain: q.domain, township: q.township, campaign: q.campaign, category: q.category },
-    visibility: null,
-    now: ctx.clock.now().toISOString(),
-    dialect: ctx.dialect,
-  };
+  const fc = publicFilterContext(ctx, jid, {
+    q: q.q,
+    domain: q.domain,
+    township: q.township,
+    campaign: q.campaign,
+    category: q.category,
+  });
   const ref = await ctx.reference.get(jid);
   const { items, total } = await statsRepository.results(ctx.db, fc, q.pageSize, (q.page - 1) * q.pageSize);
-  const res = await problemsRepository.results(
+  const res = await resultsOf(
     ctx.db,
     jid,
     items.map((i) => i.id),
@@ -449,7 +450,7 @@ async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
 /** The latest public actions, for the big screen's live feed. */
 export async function recentActions(ctx: AppContext, jid: string, limit: number) {
   const ref = await ctx.reference.get(jid);
-  const rows = await problemsRepository.recentPublicActions(ctx.db, jid, limit);
+  const rows = await recentPublicActions(ctx.db, jid, limit);
   return rows.map((r) => ({
     id: r.id,
     action: r.action,

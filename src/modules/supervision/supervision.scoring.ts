@@ -51,13 +51,11 @@ export function unitScore(c: ScoreComponents, weights: ScoreWeights = DEFAULT_WE
   return weight > 0 ? Math.round((sum / weight) * 1000) / 10 : null;
 }
 
-/** Weights from a jurisdiction's settings, falling back to the defaults for anything missing or invalid. */
-export function weightsFrom(settings: unknown): ScoreWeights {
-  const given =
-    (settings as { scoring?: { weights?: Record<string, unknown> } } | null)?.scoring?.weights ?? {};
+/** Weights from a jurisdiction's settings (`scoring.weights`), the defaults for anything missing or invalid. */
+export function weightsFrom(given: Record<string, unknown> | null): ScoreWeights {
   const out = { ...DEFAULT_WEIGHTS };
   for (const key of Object.keys(out) as (keyof ScoreWeights)[]) {
-    const v = given[key];
+    const v = given?.[key];
     if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v;
   }
   return out;

@@ -2,11 +2,11 @@ import type ExcelJS from 'exceljs';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, conflict } from '../../platform/errors.ts';
-import { getProblem } from '../problems/index.ts';
+import { jurisdictionSettings } from '../../platform/jurisdictions.ts';
+import { getProblem, overdueByLeadUnit, pressOrdinal } from '../problems/index.ts';
 import { summary, SummaryQuery } from '../stats/index.ts';
 import { renderPressNotice, type PressNotice } from './supervision.notice.ts';
 import { unitScore, weightsFrom, type ScoreComponents, type ScoreWeights } from './supervision.scoring.ts';
-import { supervisionRepository } from './supervision.repository.ts';
 import { cardOf, cardRulesFrom, type CardRules } from './supervision.cards.ts';
 
 /** One unit's line in the month's ranking. */
@@ -46,7 +46,7 @@ export async function unitScores(ctx: AppContext, p: Principal, month: string): 
     ]);
   const from = `${month}-01`;
   const to = nextMonth(month);
-  const weights = weightsFrom(await supervisionRepository.settings(ctx.db, p.jurisdictionId));
+  const weights = weightsFrom((await jurisdictionSettings(ctx.db, p.jurisdictionId)).scoringWeights);
   const s = await summary(ctx, p, p.jurisdictionId, SummaryQuery.parse({ groupBy: 'unit', from, to }));
   const items = s.groups
     .filter((g) => g.key !== null)
@@ -131,7 +131,7 @@ export async function pressNoticePdf(
       { path: 'id', message: 'not pressed' },
     ]);
   const year = Number(last.createdAt.slice(0, 4));
-  const ordinal = await supervisionRepository.pressOrdinal(ctx.db, p.jurisdictionId, last.seq, year);
+  const ordinal = await pressOrdinal(ctx.db, p.jurisdictionId, last.seq, year);
   const jurisdiction = ctx.jurisdictions.find((j) => j.id === p.jurisdictionId);
   // 株洲市荷塘区 → 荷: the district's own name after its city, first character, as office numbers go.
   const short = (jurisdiction?.name ?? '').split('市').pop()?.slice(0, 1) || '督';
@@ -175,10 +175,10 @@ export async function unitCards(
   p: Principal,
 ): Promise<{ rules: CardRules; items: UnitCard[] }> {
   const jid = p.jurisdictionId;
-  const rules = cardRulesFrom(await supervisionRepository.settings(ctx.db, jid));
+  const rules = cardRulesFrom({ cards: (await jurisdictionSettings(ctx.db, jid)).cards });
   const ref = await ctx.reference.get(jid);
   const scoped = hasRole(p, 'supervisor', 'leader', 'admin') ? null : p.unitIds;
-  const rows = await supervisionRepository.overdueByUnit(ctx.db, jid, ctx.clock.now().toISOString(), scoped);
+  const rows = await overdueByLeadUnit(ctx.db, jid, ctx.clock.now().toISOString(), scoped);
   const byUnit = new Map<string, typeof rows>();
   for (const r of rows) byUnit.set(r.lead_unit_id!, [...(byUnit.get(r.lead_unit_id!) ?? []), r]);
   const items: UnitCard[] = [];

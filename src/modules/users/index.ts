@@ -1,5 +1,14 @@
 export { usersRoutes } from './users.routes.ts';
-export { createUser, updateUser, userFromRow, hashPassword } from './users.service.ts';
-// eslint-disable-next-line no-restricted-syntax -- issue 19: used by auth and the demo seed until users has services for them
-export { usersRepository, type UserRow } from './users.repository.ts';
+export { createUser, updateUser, getUser, hashPassword } from './users.service.ts';
+export {
+  accountByUsername,
+  accountById,
+  accountByPhone,
+  takeLoginAttempt,
+  lockAccount,
+  clearLoginFailures,
+  contactsOf,
+  createResidentAccount,
+  type Account,
+} from './users.accounts.ts';
 export { UserInput, type User } from './users.schema.ts';

@@ -161,3 +161,17 @@ export async function updateUser(
   const row = await usersRepository.findById(ctx.db, jurisdictionId, id);
   return userFromRow(ctx, row!, actor);
 }
+
+/** A user as `viewer` may see it, with its unit's name when `withUnitName`; 404 when there is none. */
+export async function getUser(
+  ctx: AppContext,
+  jurisdictionId: string,
+  id: string,
+  viewer: Principal,
+  withUnitName = false,
+): Promise<User> {
+  const row = await usersRepository.findById(ctx.db, jurisdictionId, id);
+  if (!row) throw notFound('user');
+  const ref = withUnitName && row.unit_id ? await ctx.reference.get(jurisdictionId) : null;
+  return userFromRow(ctx, row, viewer, ref && row.unit_id ? ref.units.get(row.unit_id)?.name : null);
+}

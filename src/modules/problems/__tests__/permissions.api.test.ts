@@ -2,13 +2,8 @@ import { DEMO_USERS } from '../../../demo/hetang.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
 import type { Visibility } from '../problems.policy.ts';
-import {
-  problemsRepository,
-  SORT_FIELDS,
-  unitPageForm,
-  type FilterContext,
-  type SortKey,
-} from '../problems.repository.ts';
+import { SORT_FIELDS, unitPageForm, type FilterContext, type SortKey } from '../problems.filters.ts';
+import { problemsRepository } from '../problems.repository.ts';
 import type { ProblemFilters } from '../problems.schema.ts';
 
 const USERS = DEMO_USERS;

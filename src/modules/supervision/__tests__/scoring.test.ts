@@ -38,7 +38,7 @@ describe('the unit score', () => {
   });
 
   it('takes weights from the settings and ignores what is not a weight', () => {
-    const w = weightsFrom({ scoring: { weights: { satisfactionRate: 50, onTimeRate: -3, bogus: 9 } } });
+    const w = weightsFrom({ satisfactionRate: 50, onTimeRate: -3, bogus: 9 });
     expect(w).toEqual({ ...DEFAULT_WEIGHTS, satisfactionRate: 50 });
     expect(weightsFrom(null)).toEqual(DEFAULT_WEIGHTS);
   });
