@@ -104,8 +104,83 @@ const ioPaths = [...io.flatMap((name) => [name, `node:${name}`]), 'better-sqlite
   }),
 );
 
+/** The rules that keep the doors shut; a disable comment naming one of them is itself an error. */
+const BOUNDARY_RULES = [
+  'import-x/no-restricted-paths',
+  'no-restricted-syntax',
+  'no-restricted-imports',
+  'qingdan/',
+];
+
+/** A rule reporting every node a selector matches, with one message. */
+const selectorRule = (selector, message) => ({
+  meta: { type: 'problem', schema: [] },
+  create: (context) => ({ [selector]: (node) => context.report({ node, message }) }),
+});
+
+/** The project's own checks of the boundaries. */
+const qingdan = {
+  rules: {
+    'no-boundary-disable': {
+      meta: { type: 'problem', schema: [] },
+      create(context) {
+        return {
+          Program() {
+            for (const c of context.sourceCode.getAllComments()) {
+              const text = c.value.trim();
+              if (!/^eslint-disable/.test(text)) continue;
+              const named = text.replace(/^eslint-disable(-next-line|-line)?/, '').split('--')[0];
+              if (!named.trim() || BOUNDARY_RULES.some((r) => named.includes(r)))
+                context.report({
+                  loc: c.loc,
+                  message:
+                    'The module boundaries take no exceptions: give the module a service or query instead of disabling the check.',
+                });
+            }
+          },
+        };
+      },
+    },
+    // A module's door shows services, queries and types: never a repository object or a row type.
+    'door-shows-no-rows': selectorRule(
+      'ExportSpecifier[exported.name=/(Repository|Row|Rows)$/], ExportNamedDeclaration > VariableDeclaration > VariableDeclarator[id.name=/Repository$/]',
+      "A module's index.ts exposes services, queries and types, never a repository or its rows.",
+    ),
+    // The `settings` column of a jurisdiction has one reader.
+    'one-settings-reader': selectorRule(
+      "CallExpression[callee.property.name='select'] > Literal[value='settings']",
+      "Read a jurisdiction's settings with jurisdictionSettings() (src/platform/jurisdictions.ts).",
+    ),
+    // The action log and the problems are read through the problems module's queries.
+    'problems-sql-stays-home': selectorRule(
+      'CallExpression[callee.property.name=/^(selectFrom|updateTable|deleteFrom|insertInto)$/] > Literal[value=/^(actions|problems|problem_units)( as \\w+)?$/]',
+      "Problems and their action log are read through the problems module's queries (its index.ts).",
+    ),
+  },
+};
+
 /** ESLint configuration objects for the boundaries. */
 export const boundaries = [
+  {
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'e2e/**/*.ts'],
+    plugins: { qingdan },
+    rules: { 'qingdan/no-boundary-disable': 'error' },
+  },
+  {
+    files: ['src/modules/*/index.ts', 'src/open311/index.ts'],
+    rules: { 'qingdan/door-shows-no-rows': 'error' },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/platform/jurisdictions.ts', 'src/db/migrations/**', '**/__tests__/**'],
+    rules: { 'qingdan/one-settings-reader': 'error' },
+  },
+  {
+    // The modules that once ran problems' SQL for their own answers (statistics, supervision).
+    files: ['src/modules/stats/**/*.ts', 'src/modules/supervision/**/*.ts'],
+    ignores: ['**/__tests__/**'],
+    rules: { 'qingdan/problems-sql-stays-home': 'error' },
+  },
   {
     files: ['src/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'e2e/**/*.ts'],
     plugins: { 'import-x': importX },
