@@ -229,16 +229,15 @@ function servicesOf(ref: ReferenceData): Document {
   return { root: 'services', body: activeCategories(ref).map((c) => serviceOf(c, ref)) };
 }
 
-/** The service list written out once per load of the reference data: the same for every caller. */
-const renderedServices = new WeakMap<ReferenceData, Rendered>();
-
 /** GET Service List, written once per load of the jurisdiction's reference data. */
 export async function services(ctx: AppContext, jurisdictionId: string): Promise<Rendered> {
   const ref = await ctx.reference.get(jurisdictionId);
-  let answer = renderedServices.get(ref);
+  // Written once per load of the reference data: the same for every caller.
+  const rendered = ctx.cache.own('open311.services', () => new WeakMap<ReferenceData, Rendered>());
+  let answer = rendered.get(ref);
   if (!answer) {
     answer = Rendered.of(servicesOf(ref));
-    renderedServices.set(ref, answer);
+    rendered.set(ref, answer);
   }
   return answer;
 }
@@ -773,26 +772,31 @@ interface KeptListing {
  * sending it.
  */
 const LISTING_CACHE_BYTES = 16 * 1024 * 1024;
-const keptListings = new Map<string, KeptListing>();
-/** Listings being computed, per load of the reference data (and so per database) and key and version. */
-const computingListings = new WeakMap<ReferenceData, Map<string, Promise<KeptListing>>>();
-let keptListingBytes = 0;
 
-function keepListing(key: string, entry: KeptListing): void {
-  // Listings of the jurisdiction's older data versions can never be served again.
-  for (const [k, e] of keptListings) {
-    if (k === key || (e.jurisdictionId === entry.jurisdictionId && e.version < entry.version)) {
-      keptListings.delete(k);
-      keptListingBytes -= e.answer.bytes;
+/** The listings an app keeps (in its context's cache), and those being computed. */
+class Listings {
+  readonly kept = new Map<string, KeptListing>();
+  /** Listings being computed, per load of the reference data and key and version. */
+  readonly computing = new WeakMap<ReferenceData, Map<string, Promise<KeptListing>>>();
+  private bytes = 0;
+
+  /** Keeps a listing, dropping the jurisdiction's older versions and then the least recently used. */
+  keep(key: string, entry: KeptListing): void {
+    // Listings of the jurisdiction's older data versions can never be served again.
+    for (const [k, e] of this.kept) {
+      if (k === key || (e.jurisdictionId === entry.jurisdictionId && e.version < entry.version)) {
+        this.kept.delete(k);
+        this.bytes -= e.answer.bytes;
+      }
     }
-  }
-  if (entry.answer.bytes > LISTING_CACHE_BYTES / 4) return;
-  keptListings.set(key, entry);
-  keptListingBytes += entry.answer.bytes;
-  for (const [k, e] of keptListings) {
-    if (keptListingBytes <= LISTING_CACHE_BYTES) break;
-    keptListings.delete(k);
-    keptListingBytes -= e.answer.bytes;
+    if (entry.answer.bytes > LISTING_CACHE_BYTES / 4) return;
+    this.kept.set(key, entry);
+    this.bytes += entry.answer.bytes;
+    for (const [k, e] of this.kept) {
+      if (this.bytes <= LISTING_CACHE_BYTES) break;
+      this.kept.delete(k);
+      this.bytes -= e.answer.bytes;
+    }
   }
 }
 
@@ -830,16 +834,17 @@ export async function listRequests(
   const at = q.now.getTime();
   const valid = (e: KeptListing | undefined): e is KeptListing =>
     !!e && e.version === version && e.ref === ref && at >= e.from && at < e.until;
-  const kept = keptListings.get(key);
+  const listings = ctx.cache.own('open311.listings', () => new Listings());
+  const kept = listings.kept.get(key);
   if (valid(kept)) {
     // Most recently used last: the map's order is the eviction order.
-    keptListings.delete(key);
-    keptListings.set(key, kept);
+    listings.kept.delete(key);
+    listings.kept.set(key, kept);
     return kept.answer;
   }
   const flight = `${key}|${version}`;
-  let flights = computingListings.get(ref);
-  if (!flights) computingListings.set(ref, (flights = new Map()));
+  let flights = listings.computing.get(ref);
+  if (!flights) listings.computing.set(ref, (flights = new Map()));
   let computing = flights.get(flight);
   if (!computing) {
     const running = flights;
@@ -847,7 +852,7 @@ export async function listRequests(
     running.set(flight, computing);
   }
   const entry = await computing;
-  if (entry.version === version && entry.ref === ref) keepListing(key, entry);
+  if (entry.version === version && entry.ref === ref) listings.keep(key, entry);
   return entry.answer;
 }
 

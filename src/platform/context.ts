@@ -11,6 +11,7 @@ import type { SmsSender } from '../adapters/sms/index.ts';
 import type { IdCardReader } from '../adapters/idreader/index.ts';
 import type { PaymentGateway } from '../adapters/payments/index.ts';
 import type { ReceiptIssuer } from '../adapters/receipts/index.ts';
+import type { ContextCache } from './cache.ts';
 
 /** What every service needs, built once at start-up and passed down explicitly. */
 export interface AppContext {
@@ -22,6 +23,8 @@ export interface AppContext {
   log: Logger;
   cipher: FieldCipher;
   reference: ReferenceService;
+  /** Every kept answer and value of this app, with its invalidation (see ContextCache). */
+  cache: ContextCache;
   /** The SMS adapter (one-time codes, notices to reporters and account owners). */
   sms: SmsSender;
   /** The ID-card reader adapter of the stations (worker registration at a 零工服务站). */

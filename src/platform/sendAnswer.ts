@@ -12,15 +12,8 @@ export const COMPRESS_MIN_BYTES = 1024;
  */
 export function acceptsGzip(header: string | string[] | undefined): boolean {
   if (!header) return false;
-  const text = Array.isArray(header) ? header.join(',') : header;
-  // A client sends the same header with every request: the last answer is kept.
-  if (text === last.text) return last.gzip;
-  const gzip = readAcceptEncoding(text);
-  last = { text, gzip };
-  return gzip;
+  return readAcceptEncoding(Array.isArray(header) ? header.join(',') : header);
 }
-
-let last = { text: '', gzip: false };
 
 function readAcceptEncoding(text: string): boolean {
   let named: boolean | undefined;

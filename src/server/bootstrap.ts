@@ -4,6 +4,7 @@ import { migrate, openDatabase } from '../db/index.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
 import { loadFieldCipher } from '../platform/keyStore.ts';
 import { ReferenceService } from '../modules/reference/index.ts';
+import { ContextCache } from '../platform/cache.ts';
 import type { AppContext } from '../platform/context.ts';
 import { reloadJurisdictions } from '../platform/jurisdictions.ts';
 import { createSmsSender } from '../adapters/sms/index.ts';
@@ -37,6 +38,7 @@ export async function createContext(
     reference: new ReferenceService(database.db, undefined, (jurisdictionId, issues) =>
       log.warn({ jurisdictionId, issues }, 'reference data: rows skipped'),
     ),
+    cache: new ContextCache(),
     sms: createSmsSender(config.smsProvider, log),
     idReader: createIdReader(config.idReader),
     payments: createPaymentGateway(config.paymentsProvider),

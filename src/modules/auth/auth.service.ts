@@ -153,45 +153,30 @@ async function lockAccount(ctx: AppContext, row: Account, nowIso: string, until:
  * busy client many per second; each would otherwise read the session and the user. Sign-out removes the
  * entry at once in this process; other processes see it within the two seconds.
  */
-const sessionCache = new Map<string, { at: number; principal: Principal }>();
-const SESSION_CACHE_MS = 2000;
+const sessionsOf = (ctx: AppContext) => ctx.cache.recent<Principal>('auth.sessions', 2000, 10_000);
 
-/** The principal kept under `key` if it was resolved less than two seconds ago (and not in the future). */
-function keptPrincipal(
-  cache: Map<string, { at: number; principal: Principal }>,
-  key: string,
-  now: number,
-): Principal | undefined {
-  const hit = cache.get(key);
-  return hit && now - hit.at < SESSION_CACHE_MS && now >= hit.at ? hit.principal : undefined;
-}
-
-/** Keeps a resolved principal, dropping the oldest entry beyond `max`. */
-function keepPrincipal(
-  cache: Map<string, { at: number; principal: Principal }>,
-  key: string,
-  now: number,
-  principal: Principal,
-  max: number,
-): void {
-  cache.set(key, { at: now, principal });
-  if (cache.size > max) cache.delete(cache.keys().next().value!);
-}
+/**
+ * API keys resolved in the last two seconds, by hash, like sessions: an integration sends many requests a
+ * second and each would otherwise read its key (and its user) again. Revoking a key here forgets them all;
+ * a key revoked by another process stops working within the same two seconds.
+ */
+const apiKeysOf = (ctx: AppContext) => ctx.cache.recent<Principal>('auth.apiKeys', 2000, 1_000);
 
 /** Resolves a session cookie to a principal, enforcing idle and absolute timeouts. */
 export async function principalFromSession(ctx: AppContext, token: string): Promise<Principal | null> {
   const id = sha256Hex(token);
   const now = ctx.clock.now();
-  const hit = keptPrincipal(sessionCache, id, now.getTime());
+  const sessions = sessionsOf(ctx);
+  const hit = sessions.get(id, now.getTime());
   if (hit?.jurisdictionId) return hit;
   const s = await authRepository.findSession(ctx.db, id);
   if (!s) {
-    sessionCache.delete(id);
+    sessions.delete(id);
     return null;
   }
   const idleLimit = new Date(now.getTime() - ctx.config.sessionIdleMinutes * 60_000).toISOString();
   if (s.expires_at < now.toISOString() || s.last_seen_at < idleLimit) {
-    sessionCache.delete(id);
+    sessions.delete(id);
     await authRepository.deleteSession(ctx.db, id);
     return null;
   }
@@ -206,29 +191,23 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
     sessionId: id,
     csrfToken: s.csrf_token,
   };
-  keepPrincipal(sessionCache, id, now.getTime(), principal, 10_000);
+  sessions.set(id, now.getTime(), principal);
   return principal;
 }
-
-/**
- * API keys resolved in the last moments, by hash, like sessions: an integration sends many requests a second
- * and each would otherwise read its key (and its user) again. Revoking a key here forgets them all; a key
- * revoked by another process stops working within the same two seconds.
- */
-const apiKeyCache = new Map<string, { at: number; principal: Principal }>();
 
 /** Resolves an API key to a principal acting as an integration (an Open311 client, the hotline). */
 export async function principalFromApiKey(ctx: AppContext, key: string): Promise<Principal | null> {
   const hash = sha256Hex(key);
   const now = ctx.clock.now().getTime();
-  const hit = keptPrincipal(apiKeyCache, hash, now);
+  const apiKeys = apiKeysOf(ctx);
+  const hit = apiKeys.get(hash, now);
   if (hit) return hit;
   const principal = await readApiKey(ctx, hash);
   if (!principal) {
-    apiKeyCache.delete(hash);
+    apiKeys.delete(hash);
     return null;
   }
-  keepPrincipal(apiKeyCache, hash, now, principal, 1_000);
+  apiKeys.set(hash, now, principal);
   return principal;
 }
 
@@ -257,17 +236,17 @@ async function readApiKey(ctx: AppContext, hash: string): Promise<Principal | nu
 export async function logout(ctx: AppContext, p: Principal, everywhere: boolean): Promise<void> {
   if (everywhere && p.userId) {
     await authRepository.deleteUserSessions(ctx.db, p.jurisdictionId, p.userId);
-    for (const [id, e] of sessionCache) if (e.principal.userId === p.userId) sessionCache.delete(id);
+    sessionsOf(ctx).deleteWhere((principal) => principal.userId === p.userId);
   } else if (p.sessionId) {
     await authRepository.deleteSession(ctx.db, p.sessionId);
-    sessionCache.delete(p.sessionId);
+    sessionsOf(ctx).delete(p.sessionId);
   }
 }
 
 /** Forgets cached sessions of a user (after a change of roles, scope, password or activity). */
-export function forgetUserSessions(userId: string): void {
-  for (const [id, e] of sessionCache) if (e.principal.userId === userId) sessionCache.delete(id);
-  for (const [hash, e] of apiKeyCache) if (e.principal.userId === userId) apiKeyCache.delete(hash);
+export function forgetUserSessions(ctx: AppContext, userId: string): void {
+  sessionsOf(ctx).deleteWhere((p) => p.userId === userId);
+  apiKeysOf(ctx).deleteWhere((p) => p.userId === userId);
 }
 
 /** Creates an API key; the key itself is shown once and stored only as a hash. */
@@ -330,7 +309,7 @@ export async function revokeApiKey(
     return done;
   });
   // After the commit: a request resolving the key in between would otherwise keep it a little longer.
-  apiKeyCache.clear();
+  apiKeysOf(ctx).clear();
   return revoked;
 }
 

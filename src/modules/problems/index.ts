@@ -16,6 +16,7 @@ export { appendAction, appendActions } from './problems.log.ts';
 export { provenState, verifyProblemStates, type StateDifference } from './problems.proof.ts';
 export { checkIndicators } from './problems.indicators.ts';
 export type { FilterContext } from './problems.filters.ts';
+export { planTotal, planFigures, type TotalPlan, type FiguresPlan, type UnitSplit } from './problems.plan.ts';
 export {
   dataVersion,
   countProblems,

@@ -70,13 +70,19 @@ const REQUEST_COLUMNS = [
 
 /**
  * The data version of a jurisdiction: the number of its last action. Every change of a problem appends
- * one in the same transaction, so an unchanged version means unchanged problems.
+ * one in the same transaction, so an unchanged version means unchanged problems. SQLite answers from a
+ * prepared statement on its one connection; elsewhere the requests of one turn of the event loop share one
+ * read.
  */
 export function dataVersion(
-  ctx: Pick<AppContext, 'db' | 'dialect'>,
+  ctx: Pick<AppContext, 'db' | 'dialect' | 'cache'>,
   jurisdictionId: string,
 ): Promise<number> {
-  return problemsRepository.dataVersion(ctx.db, jurisdictionId, ctx.dialect);
+  const fast = ctx.dialect.readDataVersion?.(jurisdictionId);
+  if (fast !== undefined) return Promise.resolve(fast);
+  return ctx.cache.thisTurn(`problems.dataVersion|${jurisdictionId}`, () =>
+    problemsRepository.dataVersion(ctx.db, jurisdictionId),
+  );
 }
 
 /** The problems the filters select, as a query the statistics sum and group over. */

@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import { Answer, AnswerCache, VersionedCache } from '../../kernel/versionedCache.ts';
+import { Answer } from '../../kernel/versionedCache.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { attachmentsOf } from '../attachments/index.ts';
@@ -13,7 +13,8 @@ import { deadlines } from './problems.deadlines.ts';
 import { similarOpen } from './problemMatcher.ts';
 import { allowedActions, canSee, visibilityOf, type ProblemFacts } from './problems.policy.ts';
 import { presentDetail, problemFromRow, resultOf } from './problems.presenter.ts';
-import { rollupQueryOf, unitSplitOf, unitStatusSplitOf } from './problems.rollup.ts';
+import { planTotal, type TotalPlan } from './problems.plan.ts';
+import { dataVersion } from './problems.queries.ts';
 import { SORT_FIELDS, type FilterContext, type SortKey } from './problems.filters.ts';
 import { countFromRollup, problemsRepository, type ProblemRow } from './problems.repository.ts';
 import type { ListProblemsQuery, Problem, ProblemDetail, ProblemFilters } from './problems.schema.ts';
@@ -95,7 +96,7 @@ export async function getProblem(
  * of a problem appends one in the same transaction) and per load of the reference data (names in the
  * answers): exact right after any write in any process, free while nothing changes. Bounded by bytes.
  */
-const answers = new AnswerCache(8 * 1024 * 1024);
+const answersOf = (ctx: AppContext) => ctx.cache.answers('problems.answers', 8 * 1024 * 1024);
 
 /** Who a detail answer is for: everything about the principal that can change it. */
 function principalKey(p: Principal): string {
@@ -110,10 +111,10 @@ function principalKey(p: Principal): string {
 
 /** GET /api/problems/:id as JSON text, from the answer cache when nothing changed. */
 export async function getProblemJson(ctx: AppContext, p: Principal, id: string): Promise<Answer> {
-  const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  const version = await dataVersion(ctx, p.jurisdictionId);
   const ref = await ctx.reference.get(p.jurisdictionId);
   const key = JSON.stringify(['detail', id, principalKey(p), ref.serial]);
-  return answers.get(p.jurisdictionId, version, key, async () =>
+  return answersOf(ctx).get(p.jurisdictionId, version, key, async () =>
     JSON.stringify(await getProblem(ctx, p, id)),
   );
 }
@@ -126,10 +127,10 @@ export async function listProblemsJson(
 ): Promise<Answer> {
   if (query.overdue || query.dueState) return new Answer(JSON.stringify(await listProblems(ctx, p, query)));
   const fc = filterContext(ctx, p, query);
-  const version = await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
+  const version = await dataVersion(ctx, p.jurisdictionId);
   const ref = await ctx.reference.get(p.jurisdictionId);
   const key = JSON.stringify(['list', query, fc.visibility, fc.mineUserId, ref.serial]);
-  return answers.get(p.jurisdictionId, version, key, async () =>
+  return answersOf(ctx).get(p.jurisdictionId, version, key, async () =>
     JSON.stringify(await listProblems(ctx, p, query)),
   );
 }
@@ -161,8 +162,6 @@ export function publicFilterContext(
   };
 }
 
-const countCache = new VersionedCache<number>(1000);
-
 /**
  * Lists problems the principal may see, filtered, sorted and paged. The total is cached per data version
  * (exact after every write); filters that depend on the clock (overdue, due state) are always counted.
@@ -179,30 +178,13 @@ export async function listProblems(
   const { page: _page, pageSize: _size, sort: _sort, cursor: _cursor, ...filters } = query;
   const timeDependent = !!(query.overdue || query.dueState);
   const countKey = JSON.stringify([p.jurisdictionId, filters, fc.visibility, fc.mineUserId]);
-  const version = timeDependent
-    ? -1
-    : await problemsRepository.dataVersion(ctx.db, p.jurisdictionId, ctx.dialect);
-  // The total from the rollup by status when the filters are on its grain (a few hundred rows); a unit's
-  // problems from the full rollup for those it leads and counted for the rest (see unitSplitOf); else counted.
-  const rollup = timeDependent ? null : rollupQueryOf({ ...fc, filters });
-  const split = timeDependent || rollup ? null : unitSplitOf({ ...fc, filters });
-  // A unit's list by status alone: those it leads counted from the index of lead units by status.
-  const byStatus = timeDependent || rollup || split ? null : unitStatusSplitOf({ ...fc, filters });
-  const led = split
-    ? () => countFromRollup(ctx.db, split.led)
-    : byStatus
-      ? () => problemsRepository.countLed(ctx.db, p.jurisdictionId, byStatus.unitIds, byStatus.statuses)
-      : null;
-  const rest = split?.rest ?? byStatus?.rest;
-  const count = async () => {
-    if (rollup) return countFromRollup(ctx.db, rollup);
-    if (!led || !rest) return problemsRepository.count(ctx.db, fc);
-    const [a, b] = await Promise.all([led(), problemsRepository.count(ctx.db, rest)]);
-    return a + b;
-  };
+  const version = timeDependent ? -1 : await dataVersion(ctx, p.jurisdictionId);
+  // Clock filters are always counted: the rollups know nothing of the time of the request.
+  const count = () => countTotal(ctx, timeDependent ? { kind: 'count' } : planTotal({ ...fc, filters }), fc);
+  const totals = ctx.cache.values<number>('problems.totals', 1000);
   const [items, total] = await Promise.all([
     problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize, after),
-    timeDependent ? count() : countCache.getOrCompute(countKey, version, count),
+    timeDependent ? count() : totals.getOrCompute(countKey, version, count),
   ]);
   const ref = await ctx.reference.get(p.jurisdictionId);
   const supporting = await problemsRepository.supportingUnits(
@@ -218,6 +200,31 @@ export async function listProblems(
     // A full page may have more after it: where to go on from its last problem.
     nextCursor: items.length === query.pageSize ? cursorOf(query.sort, items[items.length - 1]!, sort) : null,
   };
+}
+
+/** Counts a list's total as its plan says. */
+async function countTotal(ctx: AppContext, plan: TotalPlan, fc: FilterContext): Promise<number> {
+  switch (plan.kind) {
+    case 'rollup':
+      return countFromRollup(ctx.db, plan.rollup);
+    case 'split': {
+      const [led, rest] = await Promise.all([
+        countFromRollup(ctx.db, plan.split.led),
+        problemsRepository.count(ctx.db, plan.split.rest),
+      ]);
+      return led + rest;
+    }
+    case 'statusSplit': {
+      const { unitIds, statuses, rest } = plan.split;
+      const [led, others] = await Promise.all([
+        problemsRepository.countLed(ctx.db, fc.jurisdictionId, unitIds, statuses),
+        problemsRepository.count(ctx.db, rest),
+      ]);
+      return led + others;
+    }
+    case 'count':
+      return problemsRepository.count(ctx.db, fc);
+  }
 }
 
 /** The cursor after a row: the order it belongs to, the row's value in that order, and its id. */

@@ -1,7 +1,6 @@
 /** All SQL about problems, their units, actions, results and notifications; the filters are in problems.filters.ts. */
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { ActionTable, DB, ProblemTable } from '../../db/schema.ts';
-import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { insertRow } from '../../db/fastInsert.ts';
 import { PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
 import {
@@ -19,19 +18,6 @@ type Db = Kysely<DB> | Transaction<DB>;
 export type ProblemRow = Selectable<ProblemTable>;
 /** An entry of the action log as stored. */
 export type ActionRow = Selectable<ActionTable>;
-
-/** Version queries sent in this turn of the event loop, per database and jurisdiction. */
-const versionsThisTurn = new WeakMap<Db, Map<string, Promise<number>>>();
-
-async function readDataVersion(db: Db, jurisdictionId: string): Promise<number> {
-  const r = await db
-    .selectFrom('counters')
-    .select('value')
-    .where('jurisdiction_id', '=', jurisdictionId)
-    .where('name', '=', 'action_seq')
-    .executeTakeFirst();
-  return Number(r?.value ?? 0);
-}
 
 export const problemsRepository = {
   insert(db: Db, row: ProblemRow) {
@@ -356,26 +342,14 @@ export const problemsRepository = {
    * The data version of a jurisdiction: the number of the last action. Every change of a problem appends an
    * action in the same transaction, so an unchanged version means unchanged problems.
    */
-  async dataVersion(db: Db, jurisdictionId: string, dialect?: DialectAdapter): Promise<number> {
-    // Outside a transaction, SQLite answers from a prepared statement on the same connection.
-    const fast = db.isTransaction ? undefined : dialect?.readDataVersion?.(jurisdictionId);
-    if (fast !== undefined) return fast;
-    if (db.isTransaction) return readDataVersion(db, jurisdictionId);
-    // The requests read in one turn of the event loop share one query, sent after all of them arrived:
-    // each still sees every write committed before it arrived (a burst of 32 reads costs one round trip).
-    let versions = versionsThisTurn.get(db);
-    if (!versions) {
-      versions = new Map();
-      versionsThisTurn.set(db, versions);
-      setImmediate(() => versionsThisTurn.delete(db));
-    }
-    let version = versions.get(jurisdictionId);
-    if (!version) {
-      version = readDataVersion(db, jurisdictionId);
-      versions.set(jurisdictionId, version);
-      version.catch(() => versions.delete(jurisdictionId));
-    }
-    return version;
+  async dataVersion(db: Db, jurisdictionId: string): Promise<number> {
+    const r = await db
+      .selectFrom('counters')
+      .select('value')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('name', '=', 'action_seq')
+      .executeTakeFirst();
+    return Number(r?.value ?? 0);
   },
 
   async actionHashAt(db: Db, jurisdictionId: string, seq: number): Promise<string | undefined> {

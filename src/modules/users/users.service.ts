@@ -157,7 +157,7 @@ export async function updateUser(
       },
     });
   });
-  forgetUserSessions(id);
+  forgetUserSessions(ctx, id);
   const row = await usersRepository.findById(ctx.db, jurisdictionId, id);
   return userFromRow(ctx, row!, actor);
 }
