@@ -232,7 +232,7 @@ async function prepare(
     LOG_LEVEL: 'warn',
     QINGDAN_SCHEDULER: '0',
     // As `npm start` and a production service run it: two malloc arenas, not one per thread that allocates
-    // (the thread pool compressing answers, V8's helpers), which kept about 40 MB more resident at 1M.
+    // (the thread pool compressing answers, V8's helpers), which keeps the process smaller.
     MALLOC_ARENA_MAX: '2',
     QINGDAN_REPORTS_PER_MINUTE: '100000000',
     QINGDAN_OPEN311_RATE_LIMIT: '100000000',

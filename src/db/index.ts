@@ -156,8 +156,8 @@ export function openDatabase(config: DatabaseConfig): Database {
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  // 16 MB of page cache: the operating system caches the file too, and the server's memory stays small (a
-  // larger cache did not make writes faster).
+  // A small page cache (16 MB): the operating system caches the file too, and a larger one does not make
+  // writes faster.
   raw.pragma('cache_size = -16384');
   raw.pragma('temp_store = MEMORY');
   const dialect = sqliteAdapter(raw);

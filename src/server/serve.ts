@@ -10,11 +10,9 @@ import { startServiceScheduler } from '../modules/services.scheduler.ts';
 const SHUTDOWN_GRACE_MS = 25_000;
 
 /**
- * How far V8 lets the heap grow past what the last full collection kept, in percent. By default it lets a
- * server's heap grow up to about four times its live data between full collections: at a million problems
- * about 40 MB live grew to 150 MB of heap under load, and the process to 285-310 MB resident. At 50 % the
- * process peaked at about 186 MB with the same throughput within a few percent (more frequent, smaller
- * full collections). A `--heap-growing-percent` given to node itself wins.
+ * How far V8 lets the heap grow past what the last full collection kept, in percent. By default a server's
+ * heap grows to several times its live data between full collections; more frequent, smaller collections
+ * keep the process small at the same throughput. A `--heap-growing-percent` given to node itself wins.
  */
 const HEAP_GROWING_PERCENT = 50;
 

@@ -47,14 +47,12 @@ export interface FilterContext {
 /**
  * The problems one of these units leads or supports (`problem_units` holds the lead unit too: dispatch writes
  * the lead and the supporting units together, as an import does), in the form that suits the read:
- * - `set`, for counts, statistics and exports: the ids, read from the index of each unit's problems. As a
- *   condition tested on every problem row, the total of a unit's list read the whole jurisdiction (0.4-0.6 s
- *   at 300k); as a set it took about 40 ms for a unit with 20,000 problems;
+ * - `set`, for counts, statistics and exports: the ids, read from the index of each unit's problems (as a
+ *   condition tested on every problem row, a count would read the whole jurisdiction);
  * - `row`, for a page in some order over units with many problems: the condition tested row by row while the
- *   order's index is walked, which stops at the page's end. At 1M on SQLite the newest 50 of a unit with
- *   218,000 problems took 42 ms this way and 366 ms from the set (which reads and sorts them all); a unit
- *   with 3,700 took 165 ms this way and 14 ms from the set. The database cannot tell the two apart (its
- *   statistics do not know how many problems a unit has), so a page asks first (see `unitPageForm`).
+ *   order's index is walked, which stops at the page's end, where the set would read and sort them all.
+ *   Which is cheaper depends on how many problems the units have, which the database's statistics do not
+ *   know, so a page asks first (see `unitPageForm`).
  */
 function ofUnits(
   eb: ExpressionBuilder<DB, 'problems'>,
@@ -109,8 +107,7 @@ function visibilityCondition(
   ];
   if (unitForm === 'set' && v.unitIds.length) {
     // One set of ids for the whole scope: a unit handler also sees his own reports, and "in the unit's set,
-    // or reported by him" made SQLite count every problem of the jurisdiction (728 ms at 1M) where the union
-    // of the two sets takes 86 ms.
+    // or reported by him" makes SQLite test every problem of the jurisdiction instead of joining two sets.
     const others = rowConditions('o');
     const units = unitProblemIds(eb, jid, v.unitIds, supportingOnly);
     const ids = others.length
@@ -131,9 +128,9 @@ function visibilityCondition(
 }
 
 /**
- * The most problems a unit scope may hold for a page in some order to read it as a set (see ofUnits). The
- * two forms' costs cross near here at a million problems: a set costs about 4 µs a problem of the units,
- * the walk about 12 µs a problem passed over on the way to the page's end.
+ * The most problems a unit scope may hold for a page in some order to read it as a set (see ofUnits): near
+ * where reading the units' set costs as much as walking the order's index past other problems (measured in
+ * `npm run bench`).
  */
 export const UNIT_SET_PAGE_MAX = 10_000;
 

@@ -192,9 +192,8 @@ export const problemsRepository = {
     if (after) {
       const beyond = desc ? '<' : '>';
       const from = desc ? '<=' : '>=';
-      // A range on the order's column the index can seek to, then the tie on it broken by id. (Written as
-      // "beyond the value, or equal and beyond the id", SQLite read every row beyond the value through two
-      // index scans and sorted them: 733 ms instead of 1.5 ms for a page at 300k.)
+      // A range on the order's column the index can seek to, then the tie broken by id: written as "beyond
+      // the value, or equal and beyond the id", SQLite reads and sorts every row beyond the value instead.
       filtered = filtered.where((eb) => {
         if (after.value === null) return eb.and([eb(col, 'is', null), eb('problems.id', beyond, after.id)]);
         const next = eb.and([
@@ -214,8 +213,8 @@ export const problemsRepository = {
       ).execute();
     if (nullable && (after || offset === 0)) {
       // The deadline order as two parts, each in an order the deadline index gives in either direction:
-      // the problems with a deadline, then those without. (A PostgreSQL index keeps one place for nulls,
-      // so "latest deadline first, none last" as one order was a sort of every problem: 622 ms at 1M.)
+      // the problems with a deadline, then those without. A PostgreSQL index keeps one place for nulls, so
+      // "latest deadline first, none last" as one order would sort every problem.
       const ids: string[] = [];
       if (!after || after.value !== null) {
         const dated = await filtered

@@ -116,8 +116,8 @@ export function rollupQueryOf(fc: FilterContext, coreGroup = true): RollupQuery 
  * statistics: those the units lead, summed from the full rollup (its grain keeps the lead unit), and the
  * rest, read from their rows — the problems the units only support and, for a handler, his own reports led
  * by no unit of his. Together they are the scope exactly, since a problem's lead unit is always among its
- * units (dispatch and imports write both). A handler of a unit with 65,000 problems at a million waited
- * about 0.4 s for each of the summary's sums read from the rows, and for his list's total after each write.
+ * units (dispatch and imports write both). Summing a big unit's led problems from the rows would read
+ * them all for each of the summary's sums, and for the list's total after each write.
  * Null where the split does not apply: no unit, a scope of townships or topics as well, both a unit scope
  * and a unit filter, or filters the full rollup does not keep.
  */
@@ -139,8 +139,7 @@ export function unitSplitOf(
 /**
  * The same split for a unit's list filtered by status and nothing else, which no rollup level keeps together
  * with the lead unit: the problems the units lead are counted from the index of lead units by status
- * (`problems_lead_unit`), the rest as in unitSplitOf. A handler's tab of problems in progress, for a unit
- * with 65,000 problems at a million, was counted from the rows: 0.3 s warm, 2.7 s cold.
+ * (`problems_lead_unit`), the rest as in unitSplitOf, so a handler's tab by status never counts the rows.
  */
 export function unitStatusSplitOf(
   fc: FilterContext,
