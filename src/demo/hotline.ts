@@ -7,11 +7,11 @@ import type { ManualClock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/roles.ts';
 import { uuidv7 } from '../kernel/ids.ts';
 import type { AppContext } from '../platform/context.ts';
-import { principalOf } from '../modules/auth/index.ts';
+import { principalOf, principalOfUser } from '../modules/auth/index.ts';
 import { takeCall, recordFollowUp } from '../modules/hotline/index.ts';
 import { act } from '../modules/problems/index.ts';
-import { referenceRepository } from '../modules/reference/index.ts';
-import { createUser, usersRepository } from '../modules/users/index.ts';
+import { addUnit } from '../modules/reference/index.ts';
+import { createUser, firstAccountOfUnit } from '../modules/users/index.ts';
 
 /** The name of the hotline centre's unit. */
 export const HOTLINE_CENTRE = '区12345政务服务便民热线';
@@ -20,7 +20,7 @@ const PASSWORD = 'qingdan-demo';
 /** The centre's unit and its operator `demo-operator` (话务员); returns the operator. */
 export async function seedHotlineCentre(ctx: AppContext, jid: string): Promise<Principal> {
   const unitId = uuidv7();
-  await referenceRepository.insertUnit(
+  await addUnit(
     ctx.db,
     jid,
     {
@@ -52,22 +52,16 @@ export async function seedHotlineCentre(ctx: AppContext, jid: string): Promise<P
     },
     null,
   );
-  const row = await usersRepository.findById(ctx.db, jid, u.id);
-  return principalOf(ctx, row!, 'session');
+  return (await principalOfUser(ctx, jid, u.id, 'session'))!;
 }
 
 /** A handler of the unit with this name, as the seed acts for it. */
 async function handlerOf(ctx: AppContext, jid: string, unitName: string): Promise<Principal> {
   const ref = await ctx.reference.get(jid);
   const unit = [...ref.units.values()].find((u) => u.name === unitName)!;
-  const row = await ctx.db
-    .selectFrom('users')
-    .selectAll()
-    .where('jurisdiction_id', '=', jid)
-    .where('unit_id', '=', unit.id)
-    .orderBy('username')
-    .executeTakeFirstOrThrow();
-  return principalOf(ctx, row, 'session');
+  const account = await firstAccountOfUnit(ctx.db, jid, unit.id);
+  if (!account) throw new Error(`no user of ${unitName}`);
+  return principalOf(ctx, account, 'session');
 }
 
 /** Calls of the demo: [caller, phone, address said, village, category, unit, title, description]. */

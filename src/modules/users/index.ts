@@ -3,6 +3,7 @@ export { createUser, updateUser, getUser, hashPassword } from './users.service.t
 export {
   accountByUsername,
   accountById,
+  firstAccountOfUnit,
   accountByPhone,
   takeLoginAttempt,
   lockAccount,

@@ -57,6 +57,16 @@ export async function accountById(db: Db, jurisdictionId: string, id: string): P
   return r && accountOf(r);
 }
 
+/** The first account of a unit by user name (the demo seed acts for a unit through it). */
+export async function firstAccountOfUnit(
+  db: Db,
+  jurisdictionId: string,
+  unitId: string,
+): Promise<Account | undefined> {
+  const r = await usersRepository.firstOfUnit(db, jurisdictionId, unitId);
+  return r && accountOf(r);
+}
+
 /** The oldest account of a phone whose roles are all among `roles` (who may sign in by a code). */
 export async function accountByPhone(
   db: Db,

@@ -26,6 +26,16 @@ export const usersRepository = {
       .where('id', '=', id)
       .executeTakeFirst();
   },
+  /** The first user of a unit by user name. */
+  firstOfUnit(db: Db, jurisdictionId: string, unitId: string) {
+    return db
+      .selectFrom('users')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('unit_id', '=', unitId)
+      .orderBy('username')
+      .executeTakeFirst();
+  },
   findByPhone(db: Db, jurisdictionId: string, phone: string) {
     return db
       .selectFrom('users')
