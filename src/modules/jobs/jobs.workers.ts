@@ -25,7 +25,7 @@ import {
   personOfUser,
   type CreatePerson,
 } from '../registry/index.ts';
-import { usersRepository } from '../users/index.ts';
+import { accountById, accountByPhone } from '../users/index.ts';
 import { MODULE, stationsOf } from './jobs.employers.ts';
 import { occupationOf } from './jobs.occupations.ts';
 import { isSupervisor, mayOversee, platformPrincipal } from './jobs.policy.ts';
@@ -180,7 +180,7 @@ export async function registerSelf(ctx: AppContext, p: Principal, input: Registe
   // The resident may be in the registry already (an elder's son, a canteen diner): the same person.
   const known = (await personOfUser(ctx.db, jid, p.userId))?.id ?? null;
   await requirePriorityConsent(ctx, jid, known, input);
-  const user = await usersRepository.findById(ctx.db, jid, p.userId);
+  const user = await accountById(ctx.db, jid, p.userId);
   const personId =
     known ??
     (
@@ -231,9 +231,7 @@ export async function registerAtStation(
         address: card.address,
       } as CreatePerson)
     ).id;
-  const userId = input.phone
-    ? ((await usersRepository.findByPhone(ctx.db, jid, input.phone))?.id ?? null)
-    : null;
+  const userId = input.phone ? ((await accountByPhone(ctx.db, jid, input.phone))?.id ?? null) : null;
   const id = await insertWorker(ctx, p, personId, userId, input, 'station', input.stationId);
   const row = (await repo.worker(ctx.db, jid, id))!;
   await logAccess(ctx, ctx.db, p, personId, `零工驿站求职登记 ${id}`, ['name', 'idNumber', 'address']);

@@ -67,14 +67,16 @@ export async function firstAccountOfUnit(
   return r && accountOf(r);
 }
 
-/** The oldest account of a phone whose roles are all among `roles` (who may sign in by a code). */
+/** The oldest account of a phone; with `roles`, the oldest whose roles are all among them (code sign-in). */
 export async function accountByPhone(
   db: Db,
   jurisdictionId: string,
   phone: string,
-  roles: readonly string[],
+  roles?: readonly string[],
 ): Promise<Account | undefined> {
-  const r = await usersRepository.findPublicByPhone(db, jurisdictionId, phone, roles);
+  const r = roles
+    ? await usersRepository.findPublicByPhone(db, jurisdictionId, phone, roles)
+    : await usersRepository.findByPhone(db, jurisdictionId, phone);
   return r && accountOf(r);
 }
 
