@@ -14,20 +14,11 @@ import {
   type Format,
   Rendered,
 } from './open311.format.ts';
-import {
-  Open311Error,
-  createRequest,
-  discovery,
-  getRequest,
-  listRequests,
-  listUpdates,
-  postUpdate,
-  resolveJurisdiction,
-  serviceDefinition,
-  services,
-  tokenLookup,
-  type Params,
-} from './open311.service.ts';
+import { Open311Error, resolveJurisdiction, type Params } from './open311.calls.ts';
+import { createRequest, tokenLookup } from './open311.create.ts';
+import { getRequest, listRequests } from './open311.requests.ts';
+import { discovery, serviceDefinition, services } from './open311.services.ts';
+import { listUpdates, postUpdate } from './open311.updates.ts';
 
 /** Where GeoReport v2 is mounted. */
 export const OPEN311_PREFIX = '/open311/v2';
