@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.ts';
 import { seedHetang } from '../src/demo/hetang.ts';
 import { random } from '../src/kernel/random.ts';
 import { rankUnits, trainRouter, type RoutingCase } from '../src/kernel/textModel.ts';
-import { referenceRepository } from '../src/modules/reference/index.ts';
+import { readReferenceSnapshot } from '../src/modules/reference/index.ts';
 import { createContext } from '../src/server/bootstrap.ts';
 import { contextOf, makeProblem } from './synth.ts';
 
@@ -72,11 +72,7 @@ export async function routingAccuracy(generated = 5000) {
       categoryCode: r.category_code,
       townshipCode: r.township_code,
     }));
-    const gen = contextOf(
-      '430202',
-      await referenceRepository.loadAll(ctx.db, '430202'),
-      Date.UTC(2024, 11, 31),
-    );
+    const gen = contextOf('430202', await readReferenceSnapshot(ctx.db, '430202'), Date.UTC(2024, 11, 31));
     const r = random(22);
     const synthetic: Labelled[] = [];
     for (let i = 0; synthetic.length < generated && i < generated * 3; i++) {

@@ -242,7 +242,9 @@ export const rollupRepository = {
     const table = sql.table(ROLLUP_TABLES[q.level].table);
     const key = groupBy ? sql.ref(ROLLUP_GROUP[groupBy]) : sql`''`;
     const r = await sql<AggregateRow>`select ${key} as key, ${MEASURE_SUMS} from ${table}
-      where ${rollupCondition(q)} ${groupBy ? sql`group by ${key} having sum(received) > 0` : sql``}`.execute(db);
+      where ${rollupCondition(q)} ${groupBy ? sql`group by ${key} having sum(received) > 0` : sql``}`.execute(
+      db,
+    );
     return r.rows.map((row) => ({ ...row, key: row.key === '' ? null : row.key }));
   },
 

@@ -130,10 +130,7 @@ export async function summary(
   const { groupBy, ...filters } = query;
   const fc = statsFilterContext(ctx, p, jid, filters);
   if (query.overdue || query.dueState) return computeSummary(ctx, jid, fc, groupBy);
-  const [version, ref] = await Promise.all([
-    dataVersion(ctx, jid),
-    ctx.reference.get(jid),
-  ]);
+  const [version, ref] = await Promise.all([dataVersion(ctx, jid), ctx.reference.get(jid)]);
   // The names in the groups come from the reference data: a new load of it is a new answer.
   const key = JSON.stringify([jid, query, fc.visibility, ref.serial]);
   return ctx.cache
@@ -158,10 +155,7 @@ export async function summaryAnswer(
   if (query.overdue || query.dueState) return new Answer(JSON.stringify(await summary(ctx, p, jid, query)));
   const { groupBy: _groupBy, ...filters } = query;
   const fc = statsFilterContext(ctx, p, jid, filters);
-  const [version, ref] = await Promise.all([
-    dataVersion(ctx, jid),
-    ctx.reference.get(jid),
-  ]);
+  const [version, ref] = await Promise.all([dataVersion(ctx, jid), ctx.reference.get(jid)]);
   const key = JSON.stringify([query, fc.visibility, ref.serial]);
   // Serialised summaries per data version and load of the reference data (group names), bounded in bytes.
   const answers = ctx.cache.answers('stats.summaryAnswers', 4 * 1024 * 1024);
