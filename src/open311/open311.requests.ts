@@ -35,6 +35,7 @@ import {
   paging,
   throwIfAny,
   window,
+  publicFilterContext,
 } from './open311.calls.ts';
 import { serviceNotice } from './open311.services.ts';
 

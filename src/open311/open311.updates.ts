@@ -31,6 +31,7 @@ import {
   str,
   throwIfAny,
   window,
+  publicFilterContext,
 } from './open311.calls.ts';
 import { isHttpUrl } from './open311.create.ts';
 import { statusNotes } from './open311.requests.ts';
