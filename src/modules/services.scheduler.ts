@@ -3,6 +3,7 @@
  * in time escalate, and notices past their date expire.
  */
 import type { AppContext } from '../platform/context.ts';
+import { repeatScan } from '../platform/repeat.ts';
 import { runCareEscalationScan } from './care/index.ts';
 import { expireNotices } from './notices/index.ts';
 
@@ -19,20 +20,5 @@ export async function runServiceScans(
 
 /** Runs the scans every minute until stopped (one at a time). */
 export function startServiceScheduler(ctx: AppContext, intervalMs = 60_000): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runServiceScans(ctx);
-    } catch (err) {
-      ctx.log.error({ err }, 'service scan failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return repeatScan(ctx, 'service scan', () => runServiceScans(ctx), intervalMs);
 }

@@ -6,6 +6,7 @@
  */
 import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { repeatScan } from '../../platform/repeat.ts';
 import { raiseProblem } from '../bridges/index.ts';
 import { SYSTEM_ACTOR } from '../flow/index.ts';
 import { MODULE } from './jobs.employers.ts';
@@ -120,20 +121,12 @@ export async function runJobsSweep(ctx: AppContext, jid: string): Promise<SweepR
 
 /** Runs the sweep for every jurisdiction every `intervalMs` until stopped. */
 export function startJobsScheduler(ctx: AppContext, intervalMs = 60_000): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return repeatScan(
+    ctx,
+    'jobs sweep',
+    async () => {
       for (const j of ctx.jurisdictions) await runJobsSweep(ctx, j.id);
-    } catch (err) {
-      ctx.log.error({ err }, 'jobs sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+    },
+    intervalMs,
+  );
 }

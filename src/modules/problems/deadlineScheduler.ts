@@ -1,5 +1,6 @@
 import { uuidv7 } from '../../kernel/ids.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { repeatScan } from '../../platform/repeat.ts';
 import { changeProblem, ConcurrentChange } from './problems.changes.ts';
 import { SYSTEM } from './problems.log.ts';
 import { problemsRepository } from './problems.repository.ts';
@@ -79,20 +80,5 @@ export async function runDeadlineScan(
 
 /** Runs the scan every minute until stopped. */
 export function startDeadlineScheduler(ctx: AppContext, intervalMs = 60_000): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runDeadlineScan(ctx);
-    } catch (err) {
-      ctx.log.error({ err }, 'deadline scan failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return repeatScan(ctx, 'deadline scan', () => runDeadlineScan(ctx), intervalMs);
 }
