@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { request, type Browser, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { request, type Page } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
   SCREEN,
   consoleSignIn,
-  launchBrowser,
   newContext,
   screenshot,
   signInByApi,
+  useStage,
 } from './browser.ts';
-import { startServer, type TestServer } from './server.ts';
 
 /** The visible dialog's text input in the form item labelled `label`. */
 const field = (page: Page, label: string) =>
@@ -32,26 +31,15 @@ async function saveDialog(page: Page, url: RegExp, method: string) {
 
 /** The admin dialogs (one composable behind them all) and the big screen driven by configuration. */
 describe('admin dialogs and the big screen', () => {
-  let server: TestServer;
-  let browser: Browser;
   const log = new ErrorLog();
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
+  const stage = useStage();
   it('edits a user (PATCH, not the PUT that answered 404) and creates then edits a unit', async () => {
-    const ctx = await newContext(browser, CONSOLE);
+    const ctx = await newContext(stage.browser, CONSOLE);
     const page = log.watch(await ctx.newPage(), 'admin');
-    await consoleSignIn(page, server.url, 'demo-admin');
+    await consoleSignIn(page, stage.server.url, 'demo-admin');
 
-    await page.goto(`${server.url}/admin/admin/users`);
+    await page.goto(`${stage.server.url}/admin/admin/users`);
     const row = page.locator('.el-table__row', { hasText: 'demo-street' });
     await row.locator('button', { hasText: '编辑' }).click();
     await field(page, '姓名').fill('街道经办人（改）');
@@ -62,7 +50,7 @@ describe('admin dialogs and the big screen', () => {
     expect(answer.status()).toBe(200);
     await expect.poll(() => row.innerText()).toContain('街道经办人（改）');
 
-    await page.goto(`${server.url}/admin/admin/units`);
+    await page.goto(`${stage.server.url}/admin/admin/units`);
     await page.locator('button', { hasText: '新增' }).click();
     await field(page, '单位名称').fill('区测试服务中心');
     const created = page.waitForResponse(
@@ -86,10 +74,10 @@ describe('admin dialogs and the big screen', () => {
   });
 
   it('creates a user, resets the password, disables the account; nothing is sent while fields are empty', async () => {
-    const ctx = await newContext(browser, CONSOLE);
+    const ctx = await newContext(stage.browser, CONSOLE);
     const page = log.watch(await ctx.newPage(), 'users');
-    await consoleSignIn(page, server.url, 'demo-admin');
-    await page.goto(`${server.url}/admin/admin/users`);
+    await consoleSignIn(page, stage.server.url, 'demo-admin');
+    await page.goto(`${stage.server.url}/admin/admin/users`);
     await page.locator('.qd-toolbar button, button', { hasText: '新增' }).first().click();
     let sent = 0;
     page.on('request', (r) => {
@@ -107,7 +95,7 @@ describe('admin dialogs and the big screen', () => {
     // Signing in as the new user from a context of its own (the page's cookies stay the admin's).
     const outside = await request.newContext();
     const login = (password: string) =>
-      outside.post(`${server.url}/api/auth/login`, { data: { username: 'test-handler', password } });
+      outside.post(`${stage.server.url}/api/auth/login`, { data: { username: 'test-handler', password } });
     expect((await login('first-pass-2026')).status()).toBe(200);
 
     // Password reset from the edit dialog (the new user is found by the list's search).
@@ -131,11 +119,11 @@ describe('admin dialogs and the big screen', () => {
   });
 
   it('creates and edits a category, a time rule and a calendar day; creates and revokes an API key', async () => {
-    const ctx = await newContext(browser, CONSOLE);
+    const ctx = await newContext(stage.browser, CONSOLE);
     const page = log.watch(await ctx.newPage(), 'reference');
-    await consoleSignIn(page, server.url, 'demo-admin');
+    await consoleSignIn(page, stage.server.url, 'demo-admin');
 
-    await page.goto(`${server.url}/admin/admin/categories`);
+    await page.goto(`${stage.server.url}/admin/admin/categories`);
     await page.locator('button', { hasText: '新增' }).first().click();
     await item(page, '编码').locator('input').fill('test_benches');
     await item(page, '名称').locator('input').fill('公园座椅');
@@ -147,7 +135,7 @@ describe('admin dialogs and the big screen', () => {
     expect((await saveDialog(page, /\/api\/categories/, 'PUT')).status()).toBe(200);
     await expect.poll(() => catRow.innerText()).toContain('公园座椅损坏');
 
-    await page.goto(`${server.url}/admin/admin/time-rules`);
+    await page.goto(`${stage.server.url}/admin/admin/time-rules`);
     await page.locator('button', { hasText: '新增' }).first().click();
     await item(page, '问题类型').locator('.el-select').click();
     await page
@@ -162,7 +150,7 @@ describe('admin dialogs and the big screen', () => {
     expect((await saveDialog(page, /\/api\/time-rules\//, 'PUT')).status()).toBe(200);
     await expect.poll(() => ruleRow.innerText()).toMatch(/\b4\b/);
 
-    await page.goto(`${server.url}/admin/admin/calendar`);
+    await page.goto(`${stage.server.url}/admin/admin/calendar`);
     await page.locator('button', { hasText: '新增' }).first().click();
     await item(page, '日期').locator('input').fill('2026-12-31');
     await item(page, '日期').locator('input').press('Enter');
@@ -174,12 +162,12 @@ describe('admin dialogs and the big screen', () => {
     expect((await saveDialog(page, /\/api\/calendar\//, 'PUT')).status()).toBe(200);
     await expect.poll(() => page.locator('.el-table__row', { hasText: '测试调休（改）' }).count()).toBe(1);
 
-    await page.goto(`${server.url}/admin/admin/api-keys`);
+    await page.goto(`${stage.server.url}/admin/admin/api-keys`);
     await page.locator('[data-test=apikey-add]').click();
     await item(page, '名称').locator('input').fill('测试接入系统');
     expect((await saveDialog(page, /\/api\/api-keys$/, 'POST')).status()).toBe(201);
     const key = await page.locator('[data-test=apikey-value]').innerText();
-    const asKey = await ctx.request.get(`${server.url}/api/categories`, {
+    const asKey = await ctx.request.get(`${stage.server.url}/api/categories`, {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(asKey.status()).toBe(200);
@@ -196,15 +184,15 @@ describe('admin dialogs and the big screen', () => {
   });
 
   it('titles the big screen and picks its domains and figures from the server', async () => {
-    const ctx = await newContext(browser, SCREEN);
-    await signInByApi(ctx, server.url, 'demo-leader');
-    const settings = (await (await ctx.request.get(`${server.url}/api/screen`)).json()) as {
+    const ctx = await newContext(stage.browser, SCREEN);
+    await signInByApi(ctx, stage.server.url, 'demo-leader');
+    const settings = (await (await ctx.request.get(`${stage.server.url}/api/screen`)).json()) as {
       place: string;
       campaign: { name: string } | null;
     };
     expect(settings.campaign).not.toBeNull();
     const page = log.watch(await ctx.newPage(), 'screen');
-    await page.goto(`${server.url}/screen/`);
+    await page.goto(`${stage.server.url}/screen/`);
     const title = page.locator('[data-test=screen-title]');
     await expect.poll(() => title.innerText(), { timeout: 30_000 }).toContain(settings.campaign!.name);
     expect(await title.innerText()).toContain(settings.place);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { repoRoot } from './server.ts';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { repoRoot, startServer, type TestServer } from './server.ts';
 
 /** Viewports of the three front ends. */
 export const PHONE = { width: 390, height: 844 };
@@ -135,4 +136,29 @@ export async function samplePhoto(
     .png()
     .toBuffer();
   return { name, mimeType: 'image/png', buffer };
+}
+
+/** The server and browser a test file shares: started before its tests, stopped after them. */
+export interface Stage {
+  server: TestServer;
+  browser: Browser;
+}
+
+/**
+ * Starts a server on a copy of the seeded demo and a Chromium before the enclosing describe's tests and
+ * stops both after them; prints the server's last output when it went away during the tests.
+ */
+export function useStage(): Stage {
+  const stage = {} as Stage;
+  beforeAll(async () => {
+    stage.server = await startServer(inject('seedDir'));
+    stage.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    const { server, browser } = stage;
+    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
+    await browser?.close();
+    await server?.stop();
+  });
+  return stage;
 }

@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { CONSOLE, ErrorLog, consoleSignIn, launchBrowser, newContext, screenshot } from './browser.ts';
-import { startServer, type TestServer } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import { CONSOLE, ErrorLog, consoleSignIn, newContext, screenshot, useStage } from './browser.ts';
 
 /** The supervisor's merge (ranked candidates, side by side, a confirmation naming both) and 改派. */
 describe('merge and re-dispatch in the console', () => {
-  let server: TestServer;
-  let browser: Browser;
   const log = new ErrorLog();
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
+  const stage = useStage();
   it('merges a duplicate after comparing the two, and re-dispatches another problem with a reason', async () => {
-    const ctx = await newContext(browser, CONSOLE);
+    const ctx = await newContext(stage.browser, CONSOLE);
     const page = log.watch(await ctx.newPage(), 'supervisor');
-    await consoleSignIn(page, server.url, 'demo-supervisor');
-    const token = ((await (await ctx.request.get(`${server.url}/api/auth/csrf`)).json()) as { token: string })
-      .token;
+    await consoleSignIn(page, stage.server.url, 'demo-supervisor');
+    const token = (
+      (await (await ctx.request.get(`${stage.server.url}/api/auth/csrf`)).json()) as { token: string }
+    ).token;
     const report = async (title: string) =>
       (await (
-        await ctx.request.post(`${server.url}/api/problems`, {
+        await ctx.request.post(`${stage.server.url}/api/problems`, {
           headers: { 'x-csrf-token': token },
           data: {
             categoryCode: 'roads',
@@ -43,7 +31,7 @@ describe('merge and re-dispatch in the console', () => {
     const primary = await report('红旗路口路灯不亮');
     const duplicate = await report('红旗路口的路灯不亮了');
 
-    await page.goto(`${server.url}/admin/problems/${duplicate.id}`);
+    await page.goto(`${stage.server.url}/admin/problems/${duplicate.id}`);
     await page.locator('[data-test=action-merge]').click();
     const rows = page.locator('[data-test=merge-candidates] .el-table__row');
     await rows.first().waitFor();
@@ -61,20 +49,21 @@ describe('merge and re-dispatch in the console', () => {
     const merged = page.waitForResponse((r) => r.url().endsWith('/actions/merge'));
     await box.locator('.el-button--primary').click();
     const mergeAnswer = await merged;
-    if (mergeAnswer.status() !== 200) console.error(await mergeAnswer.text(), server.output().slice(-3000));
+    if (mergeAnswer.status() !== 200)
+      console.error(await mergeAnswer.text(), stage.server.output().slice(-3000));
     expect(mergeAnswer.status()).toBe(200);
 
     // 改派 of the primary after its dispatch.
     const units = (
-      (await (await ctx.request.get(`${server.url}/api/units?pageSize=50`)).json()) as {
+      (await (await ctx.request.get(`${stage.server.url}/api/units?pageSize=50`)).json()) as {
         items: { id: string; name: string }[];
       }
     ).items;
-    await ctx.request.post(`${server.url}/api/problems/${primary.id}/actions/dispatch`, {
+    await ctx.request.post(`${stage.server.url}/api/problems/${primary.id}/actions/dispatch`, {
       headers: { 'x-csrf-token': token },
       data: { leadUnitId: units[0]!.id },
     });
-    await page.goto(`${server.url}/admin/problems/${primary.id}`);
+    await page.goto(`${stage.server.url}/admin/problems/${primary.id}`);
     await page.locator('[data-test=action-reassign]').click();
     const dialog = page.locator('.el-dialog:visible');
     await dialog.locator('[data-test=unit-picker]').first().click();

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page, Response } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
   PHONE,
   consoleSignIn,
-  launchBrowser,
   newContext,
   phoneSignIn,
   pickCascader,
   screenshot,
+  useStage,
 } from './browser.ts';
-import { startServer, type TestServer } from './server.ts';
 
 /** The browser's own note about the 400 answers these tests provoke on purpose. */
 const BAD_REQUEST = [/status of 400/];
@@ -37,25 +36,14 @@ async function expectNoSchemaText(page: Page): Promise<void> {
 
 /** Forms show the server's validation messages next to the field they are about. */
 describe('server validation messages', () => {
-  let server: TestServer;
-  let browser: Browser;
   const log = new ErrorLog();
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
+  const stage = useStage();
   it('on the phone report form: missing fields, then a too-long address', async () => {
-    const ctx = await newContext(browser, PHONE);
+    const ctx = await newContext(stage.browser, PHONE);
     const page = log.watch(await ctx.newPage(), 'report', BAD_REQUEST);
-    await phoneSignIn(page, server.url, 'demo-resident');
-    await page.goto(`${server.url}/m/report`);
+    await phoneSignIn(page, stage.server.url, 'demo-resident');
+    await page.goto(`${stage.server.url}/m/report`);
 
     // Nothing filled in: every required field says so, and nothing is sent.
     await page.locator('[data-test=submit-report]').click();
@@ -87,10 +75,10 @@ describe('server validation messages', () => {
   });
 
   it('on the enterprise form: a contact phone the server refuses', async () => {
-    const ctx = await newContext(browser, PHONE);
+    const ctx = await newContext(stage.browser, PHONE);
     const page = log.watch(await ctx.newPage(), 'enterprise', BAD_REQUEST);
-    await phoneSignIn(page, server.url, 'demo-enterprise');
-    await page.goto(`${server.url}/m/enterprise`);
+    await phoneSignIn(page, stage.server.url, 'demo-enterprise');
+    await page.goto(`${stage.server.url}/m/enterprise`);
     await page.locator('input[name=enterpriseName]').fill('湘江新材料有限公司');
     // The credit code is checked as it is typed.
     await page.locator('input[name=enterpriseUscc]').fill('91430202MA4L16JQ9');
@@ -122,21 +110,21 @@ describe('server validation messages', () => {
   });
 
   it('on the console: dispatch without a lead unit, and a wrong password', async () => {
-    const ctx = await newContext(browser, CONSOLE);
+    const ctx = await newContext(stage.browser, CONSOLE);
     const page = log.watch(await ctx.newPage(), 'console', [...BAD_REQUEST, /status of 401/]);
 
-    await page.goto(`${server.url}/admin/login`);
+    await page.goto(`${stage.server.url}/admin/login`);
     await page.locator('input[name=username]').fill('demo-supervisor');
     await page.locator('input[name=password]').fill('not-the-password');
     await page.locator('button[type=submit]').click();
     await page.locator('.el-message--error, .el-form-item__error').first().waitFor();
 
-    await consoleSignIn(page, server.url, 'demo-supervisor');
-    const r = await ctx.request.get(`${server.url}/api/problems`, {
+    await consoleSignIn(page, stage.server.url, 'demo-supervisor');
+    const r = await ctx.request.get(`${stage.server.url}/api/problems`, {
       params: { status: 'submitted', pageSize: 1 },
     });
     const pending = ((await r.json()) as { items: { id: string }[] }).items[0]!;
-    await page.goto(`${server.url}/admin/problems/${pending.id}`);
+    await page.goto(`${stage.server.url}/admin/problems/${pending.id}`);
     await page.locator('[data-test=action-dispatch]').click();
     await page.locator('[data-test=form-dispatch]').waitFor();
     let sent = 0;
@@ -155,10 +143,10 @@ describe('server validation messages', () => {
   });
 
   it('in English: the server answers in English and the page shows no schema text', async () => {
-    const ctx = await newContext(browser, PHONE, { locale: 'en-US' });
+    const ctx = await newContext(stage.browser, PHONE, { locale: 'en-US' });
     const page = log.watch(await ctx.newPage(), 'report-en', BAD_REQUEST);
-    await phoneSignIn(page, server.url, 'demo-resident');
-    await page.goto(`${server.url}/m/report`);
+    await phoneSignIn(page, stage.server.url, 'demo-resident');
+    await page.goto(`${stage.server.url}/m/report`);
     await page.locator('input[name=categoryCode]').click();
     await pickCascader(page, [0, 0]);
     await page.locator('input[name=title]').fill('Rubbish not collected');

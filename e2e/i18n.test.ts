@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CONSOLE, ErrorLog, launchBrowser, newContext, screenshot, signInByApi } from './browser.ts';
-import { startServer, type TestServer } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CONSOLE, ErrorLog, newContext, screenshot, signInByApi, useStage } from './browser.ts';
 
 /**
  * Elements whose text is data (names, titles, notes, units, places typed by people), which may stay
@@ -48,23 +47,12 @@ function chineseUiText(page: Page, dataSelectors: string[]): Promise<string[]> {
 
 /** Switching the console to English leaves no Chinese UI text (data may stay Chinese). */
 describe('the console in English', () => {
-  let server: TestServer;
-  let browser: Browser;
   const log = new ErrorLog();
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
+  const stage = useStage();
   async function check(ctx: BrowserContext, path: string, name: string, then?: (p: Page) => Promise<void>) {
     const page = log.watch(await ctx.newPage(), name);
-    await page.goto(`${server.url}${path}`);
+    await page.goto(`${stage.server.url}${path}`);
     await page.waitForLoadState('networkidle');
     if (then) await then(page);
     const found = await chineseUiText(page, DATA_SELECTORS);
@@ -74,16 +62,16 @@ describe('the console in English', () => {
   }
 
   it('shows no Chinese UI text on any console page', async () => {
-    const sup = await newContext(browser, CONSOLE);
-    await signInByApi(sup, server.url, 'demo-supervisor');
+    const sup = await newContext(stage.browser, CONSOLE);
+    await signInByApi(sup, stage.server.url, 'demo-supervisor');
     // Switch with a real click on the language toggle; the choice is remembered on the device.
     const home = log.watch(await sup.newPage(), 'switch');
-    await home.goto(`${server.url}/admin/`);
+    await home.goto(`${stage.server.url}/admin/`);
     await home.locator('[data-test=lang] .el-radio-button', { hasText: 'EN' }).click();
     await expect.poll(() => home.evaluate(() => document.documentElement.lang)).toBe('en-US');
     await home.close();
 
-    const r = await sup.request.get(`${server.url}/api/problems`, {
+    const r = await sup.request.get(`${stage.server.url}/api/problems`, {
       params: { status: 'submitted', pageSize: 1 },
     });
     const pending = ((await r.json()) as { items: { id: string }[] }).items[0];
@@ -103,11 +91,11 @@ describe('the console in English', () => {
     found.push(...(await check(sup, '/admin/dashboard', 'dashboard')));
     found.push(...(await check(sup, '/admin/import', 'import')));
 
-    const admin = await newContext(browser, CONSOLE, { locale: 'en-US' });
-    await signInByApi(admin, server.url, 'demo-admin');
+    const admin = await newContext(stage.browser, CONSOLE, { locale: 'en-US' });
+    await signInByApi(admin, stage.server.url, 'demo-admin');
     for (const p of ['units', 'users', 'categories', 'time-rules', 'calendar'])
       found.push(...(await check(admin, `/admin/admin/${p}`, p)));
-    const anon = await newContext(browser, CONSOLE, { locale: 'en-US' });
+    const anon = await newContext(stage.browser, CONSOLE, { locale: 'en-US' });
     found.push(...(await check(anon, '/admin/login', 'login')));
 
     expect(found).toEqual([]);

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
   PHONE,
   consoleSignIn,
-  launchBrowser,
   newContext,
   pickCascader,
   samplePhoto,
   screenshot,
+  useStage,
 } from './browser.ts';
-import { startServer, type TestServer } from './server.ts';
 
 /**
  * The main journey, with real clicks and typing: a resident reports a problem with a photo on the
@@ -20,24 +19,13 @@ import { startServer, type TestServer } from './server.ts';
  * results list, and the dashboard's counts moved.
  */
 describe('main journey', () => {
-  let server: TestServer;
-  let browser: Browser;
   const log = new ErrorLog();
   const token = `E2E${Date.now().toString(36).toUpperCase()}`;
   const title = `${token} 小区门口路灯不亮`;
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
+  const stage = useStage();
   async function summary(): Promise<{ received: number; resolved: number; rated: number }> {
-    const r = await fetch(`${server.url}/api/stats/summary`);
+    const r = await fetch(`${stage.server.url}/api/stats/summary`);
     expect(r.status).toBe(200);
     return ((await r.json()) as { totals: { received: number; resolved: number; rated: number } }).totals;
   }
@@ -81,17 +69,17 @@ describe('main journey', () => {
 
   it('goes from a resident report to a rated result on the public list', async () => {
     // The supervisor looks at the dashboard first.
-    const supCtx = await newContext(browser, CONSOLE);
+    const supCtx = await newContext(stage.browser, CONSOLE);
     const sup = log.watch(await supCtx.newPage(), 'supervisor');
-    await consoleSignIn(sup, server.url, 'demo-supervisor');
+    await consoleSignIn(sup, stage.server.url, 'demo-supervisor');
     const apiBefore = await summary();
     const shownBefore = await dashboardFigures(sup);
     expect(shownBefore).toEqual({ received: apiBefore.received, resolved: apiBefore.resolved });
 
     // A resident signs in with a phone number and a one-time code, and reports with a photo.
-    const resCtx = await newContext(browser, PHONE);
+    const resCtx = await newContext(stage.browser, PHONE);
     const res = log.watch(await resCtx.newPage(), 'resident');
-    await res.goto(`${server.url}/m/login`);
+    await res.goto(`${stage.server.url}/m/login`);
     await res.locator('input[name=phone]').fill('13907330012');
     await res.locator('button', { hasText: '获取验证码' }).click();
     const hint = res.locator('.dev-code');
@@ -100,7 +88,7 @@ describe('main journey', () => {
     expect(code).toBeTruthy();
     await res.locator('input[name=code]').fill(code!);
     await res.locator('[data-test=login-code]').click();
-    await res.waitForURL(`${server.url}/m/`);
+    await res.waitForURL(`${stage.server.url}/m/`);
 
     await res.locator('.van-tabbar-item', { hasText: '随手拍' }).click();
     await res.waitForURL(/\/m\/report$/);
@@ -139,9 +127,9 @@ describe('main journey', () => {
       .toContain('人力资源和社会保障局');
 
     // The unit signs, reports progress and asks for closure with an indicator.
-    const unitCtx = await newContext(browser, CONSOLE);
+    const unitCtx = await newContext(stage.browser, CONSOLE);
     const unit = log.watch(await unitCtx.newPage(), 'unit');
-    await consoleSignIn(unit, server.url, 'demo-unit');
+    await consoleSignIn(unit, stage.server.url, 'demo-unit');
     await openInConsole(unit);
     await act(unit, 'sign');
     await act(unit, 'progress', (p) =>
@@ -176,7 +164,7 @@ describe('main journey', () => {
     await screenshot(res, 'journey-7-rated');
 
     // The result is on the public list.
-    await res.goto(`${server.url}/m/`);
+    await res.goto(`${stage.server.url}/m/`);
     await res.locator('.van-tabbar-item', { hasText: '成效清单' }).click();
     await res.waitForURL(/\/m\/results$/);
     await res.locator('input[type=search]').fill(token);
@@ -189,7 +177,7 @@ describe('main journey', () => {
     expect(apiAfter.received).toBe(apiBefore.received + 1);
     expect(apiAfter.resolved).toBe(apiBefore.resolved + 1);
     expect(apiAfter.rated).toBe(apiBefore.rated + 1);
-    await sup.goto(`${server.url}/admin/`);
+    await sup.goto(`${stage.server.url}/admin/`);
     const shownAfter = await dashboardFigures(sup);
     expect(shownAfter).toEqual({ received: apiBefore.received + 1, resolved: apiBefore.resolved + 1 });
     await screenshot(sup, 'journey-9-dashboard');

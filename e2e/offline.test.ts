@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { APIRequestContext, Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { APIRequestContext } from 'playwright-core';
 import {
   ErrorLog,
   PHONE,
-  launchBrowser,
   newContext,
   phoneSignIn,
   pickCascader,
   samplePhoto,
   screenshot,
+  useStage,
 } from './browser.ts';
-import { startServer, type TestServer } from './server.ts';
 
 /** What the browser says about requests that fail while the network is off. */
 const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /Failed to fetch/, /ERR_FAILED/];
@@ -20,37 +19,26 @@ const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /Failed to fetch/, /ERR_FAIL
  * the network is back every problem exists exactly once.
  */
 describe('offline visit', () => {
-  let server: TestServer;
-  let browser: Browser;
   const log = new ErrorLog();
   const tag = `离线走访${Date.now().toString(36).toUpperCase()}`;
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
+  const stage = useStage();
   async function saved(request: APIRequestContext): Promise<{ visits: number; problems: string[] }> {
-    const visits = (await (await request.get(`${server.url}/api/visits`)).json()) as {
+    const visits = (await (await request.get(`${stage.server.url}/api/visits`)).json()) as {
       items: { place: string; id: string }[];
     };
     const mine = visits.items.filter((v) => v.place === tag);
-    const r = await request.get(`${server.url}/api/problems`, { params: { q: tag, pageSize: 50 } });
+    const r = await request.get(`${stage.server.url}/api/problems`, { params: { q: tag, pageSize: 50 } });
     expect(r.status()).toBe(200);
     const problems = ((await r.json()) as { items: { title: string }[] }).items.map((p) => p.title).sort();
     return { visits: mine.length, problems };
   }
 
   it('queues the visit and its two problems, and sends each exactly once', async () => {
-    const ctx = await newContext(browser, PHONE);
+    const ctx = await newContext(stage.browser, PHONE);
     const page = log.watch(await ctx.newPage(), 'official', OFFLINE_NOISE);
-    await phoneSignIn(page, server.url, 'demo-official');
-    await page.goto(`${server.url}/m/official`);
+    await phoneSignIn(page, stage.server.url, 'demo-official');
+    await page.goto(`${stage.server.url}/m/official`);
     await page.locator('[data-test=log-visit]').click();
     await page.waitForURL(/\/m\/official\/visit$/);
     // The page warms its reference data (categories, townships and villages) for offline use.
@@ -111,32 +99,21 @@ describe('offline visit', () => {
  * offline, and the report is sent once, with its photo, when the network returns.
  */
 describe('offline resident report', () => {
-  let server: TestServer;
-  let browser: Browser;
   const log = new ErrorLog();
   const tag = `离线反映${Date.now().toString(36).toUpperCase()}`;
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
+  const stage = useStage();
   it('reloads /m/ offline and sends the queued report once, with its photo', async () => {
-    const ctx = await newContext(browser, PHONE);
+    const ctx = await newContext(stage.browser, PHONE);
     const page = log.watch(await ctx.newPage(), 'resident', [
       ...OFFLINE_NOISE,
       /ERR_FAILED/,
       /status of 503/,
     ]);
-    await phoneSignIn(page, server.url, 'demo-resident');
+    await phoneSignIn(page, stage.server.url, 'demo-resident');
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     // Online once: the report page's reference data (categories, villages) is kept for offline use.
-    await page.goto(`${server.url}/m/report`);
+    await page.goto(`${stage.server.url}/m/report`);
     await page.waitForLoadState('networkidle');
     await page.locator('input[name=categoryCode]').click();
     await pickCascader(page, ['民生保障', '就业创业']);
@@ -144,10 +121,10 @@ describe('offline resident report', () => {
     await pickCascader(page, [0, 0]);
 
     await ctx.setOffline(true);
-    await page.goto(`${server.url}/m/`);
+    await page.goto(`${stage.server.url}/m/`);
     await page.locator('.van-tabbar').waitFor();
     await screenshot(page, 'offline-3-phone-home');
-    await page.goto(`${server.url}/m/report`);
+    await page.goto(`${stage.server.url}/m/report`);
     await page.locator('input[name=categoryCode]').click();
     await pickCascader(page, ['民生保障', '就业创业']);
     await page.locator('input[name=title]').fill(`${tag} 求职培训`);
@@ -166,14 +143,14 @@ describe('offline resident report', () => {
     await screenshot(page, 'offline-4-report-waiting');
 
     const find = async () => {
-      const r = await ctx.request.get(`${server.url}/api/problems`, { params: { q: tag, mine: '1' } });
+      const r = await ctx.request.get(`${stage.server.url}/api/problems`, { params: { q: tag, mine: '1' } });
       return ((await r.json()) as { items: { id: string }[] }).items;
     };
     await ctx.setOffline(false);
     expect(await find()).toEqual([]);
     await expect.poll(async () => (await find()).length, { timeout: 40_000 }).toBe(1);
     const [made] = await find();
-    const detail = (await (await ctx.request.get(`${server.url}/api/problems/${made!.id}`)).json()) as {
+    const detail = (await (await ctx.request.get(`${stage.server.url}/api/problems/${made!.id}`)).json()) as {
       attachments: unknown[];
     };
     expect(detail.attachments).toHaveLength(1);

@@ -2,50 +2,39 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
   PHONE,
   SCREEN,
-  launchBrowser,
   newContext,
   screenshot,
   screenshotDir,
   signInByApi,
+  useStage,
 } from './browser.ts';
-import { repoRoot, startServer, type TestServer } from './server.ts';
+import { repoRoot } from './server.ts';
 
 /** Every page, photographed at its device size, with no console error anywhere. */
 describe('every page', () => {
-  let server: TestServer;
-  let browser: Browser;
   let log: ErrorLog;
   const shot: string[] = [];
 
-  beforeAll(async () => {
-    server = await startServer(inject('seedDir'));
-    browser = await launchBrowser();
-  });
+  const stage = useStage();
   beforeEach(() => {
     log = new ErrorLog();
   });
-  afterAll(async () => {
-    if (server && !server.alive()) console.error(`the server went away:\n${server.output().slice(-4000)}`);
-    await browser?.close();
-    await server?.stop();
-  });
-
   async function as(user: string | null, viewport: { width: number; height: number }) {
-    const ctx = await newContext(browser, viewport);
-    if (user) await signInByApi(ctx, server.url, user);
+    const ctx = await newContext(stage.browser, viewport);
+    if (user) await signInByApi(ctx, stage.server.url, user);
     return ctx;
   }
 
   async function shoot(ctx: BrowserContext, url: string, name: string, then?: (p: Page) => Promise<void>) {
     const page = log.watch(await ctx.newPage(), name);
-    await page.goto(`${server.url}${url}`);
+    await page.goto(`${stage.server.url}${url}`);
     await page.waitForLoadState('networkidle');
     if (then) await then(page);
     // Charts and maps animate in.
@@ -85,7 +74,7 @@ describe('every page', () => {
     const sup = await as('demo-supervisor', CONSOLE);
     await shoot(sup, '/admin/', 'admin-home');
     await shoot(sup, '/admin/problems', 'admin-problems');
-    const list = await sup.request.get(`${server.url}/api/problems`, {
+    const list = await sup.request.get(`${stage.server.url}/api/problems`, {
       params: { status: 'closed', pageSize: 1 },
     });
     const closed = ((await list.json()) as { items: { id: string }[] }).items[0]!;
@@ -119,7 +108,7 @@ describe('every page', () => {
       page.on('response', (res) => {
         if (res.request().resourceType() === 'script') scripts.add(new URL(res.url()).pathname);
       });
-      await page.goto(`${server.url}/${app}/`);
+      await page.goto(`${stage.server.url}/${app}/`);
       await page.waitForLoadState('networkidle');
       await ctx.close();
       // Measured on the built files, gzipped as a server or CDN would send them.
