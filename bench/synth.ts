@@ -3,7 +3,7 @@
  * random source, the jurisdiction's shape (villages weighted by population, categories by frequency) and
  * one problem at a time. The generator's worker thread (generate.worker.ts) runs it beside the writing.
  */
-import { ReferenceData, type ReferenceSnapshot } from '../src/modules/reference/index.ts';
+import { ReferenceData, type Indicator, type ReferenceSnapshot } from '../src/modules/reference/index.ts';
 import type { ImportProblem } from '../src/modules/ledger/index.ts';
 import type { Rng } from '../src/kernel/random.ts';
 
@@ -294,15 +294,10 @@ export function makeProblem(r: Rng, c: Context, i: number): ImportProblem {
       note: null,
       public: true,
     });
-  const indicators =
-    closedAt && r.next() < 0.2
-      ? [
-          {
-            code: cat.kind === 'enterprise' ? 'financing_amount' : 'residents_served',
-            value: cat.kind === 'enterprise' ? 100_000 * (1 + r.int(50)) : 10 + r.int(500),
-          },
-        ]
-      : [];
+  // A closure reports one of its domain's own indicators, with a value inside the indicator's usual range.
+  const own = [...c.ref.indicators.values()].filter((i) => i.domain === cat.domain);
+  const pick = closedAt && own.length > 0 && r.next() < 0.2 ? own[r.int(own.length)]! : null;
+  const indicators = pick ? [{ code: pick.code, value: usualValue(pick, r) }] : [];
   return {
     number: null,
     kind: cat.kind,
@@ -393,4 +388,11 @@ export function yearsOf(now: number): string[] {
   const years: string[] = [];
   for (let y = year(now - SPAN_DAYS * 86400_000); y <= year(now); y++) years.push(String(y));
   return years;
+}
+
+/** A value inside an indicator's usual range (its plausible range, else its allowed one), whole where it counts. */
+function usualValue(i: Indicator, r: Rng): number {
+  const lo = Math.max(i.plausibleMin ?? i.minValue ?? 1, 1);
+  const hi = Math.max(Math.min(i.plausibleMax ?? i.maxValue ?? lo * 100, lo * 100), lo);
+  return Math.round(lo + (hi - lo) * r.next());
 }

@@ -12,7 +12,8 @@ import type { Principal } from '../../../kernel/roles.ts';
 import type { AppError } from '../../../platform/errors.ts';
 
 // After the demo's last problem (late 2024), so every ledger date lies in the past.
-const CLOCK = new Date('2025-01-06T02:00:00Z');
+// After every seeded record: the jobs demo dates its records from the day the template is seeded.
+const CLOCK = new Date(Math.max(Date.parse('2025-01-06T02:00:00Z'), Date.now() + 86_400_000));
 
 /** A multipart/form-data body with one file field, built by hand. */
 function multipart(data: Buffer, field = 'file', filename = 'ledger.xlsx') {

@@ -53,7 +53,7 @@ describe('deadline scan and the read answers', () => {
       false,
       null,
     ]);
-    expect(last.data).toEqual({ dueState: 'overdue' });
+    expect(last.data).toMatchObject({ dueState: 'overdue' });
     const queues = await supervisor.get('/api/problems/queues');
     expect(queues.body.overdue).toBeGreaterThanOrEqual(1);
   });
