@@ -1,4 +1,7 @@
-/** All SQL about problems, their units, actions, results and notifications; the filters are in problems.filters.ts. */
+/**
+ * All SQL about problems, their units, actions, results and notifications; the filters are in problems.filters.ts.
+ * About 500 lines: the one home of problems' SQL (a lint rule keeps it here), so it grows with the lifecycle.
+ */
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { ActionTable, DB, ProblemTable } from '../../db/schema.ts';
 import { insertRow } from '../../db/fastInsert.ts';
