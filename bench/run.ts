@@ -269,8 +269,32 @@ async function prepare(
   return { env, importInfo: info };
 }
 
+/**
+ * The server measures a copy of the generated data, made anew for each run: the write lines add reports and
+ * actions, and a run on data an earlier run wrote to would measure more than the size it names.
+ */
+async function workingCopy(db: 'sqlite' | 'postgres', size: number, env: NodeJS.ProcessEnv): Promise<void> {
+  const source = env.QINGDAN_DATA!;
+  const copy = `${source}-run`;
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.cpSync(source, copy, { recursive: true });
+  env.QINGDAN_DATA = copy;
+  if (db === 'postgres') {
+    const template = `qd_bench_${size}`;
+    const admin = new pg.Client({ connectionString: pgAdmin });
+    await admin.connect();
+    await admin.query(`drop database if exists ${template}_run with (force)`);
+    await admin.query(`create database ${template}_run template ${template}`);
+    await admin.end();
+    const u = new URL(pgAdmin);
+    u.pathname = `/${template}_run`;
+    env.DATABASE_URL = u.toString();
+  }
+}
+
 async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: number) {
   const { env, importInfo } = await prepare(db, size);
+  await workingCopy(db, size, env);
   const port = 3901;
   const server: ChildProcess = spawn(process.execPath, ['bin/qingdan.mjs', 'serve'], {
     cwd: root,

@@ -218,16 +218,29 @@ export function queryTokens(q: string): string[] {
   return tokens.filter((_, i) => keep[i]);
 }
 
+/** The words a text is compared by: CJK bigrams and Latin/number words, single CJK characters left out. */
+function similarityGrams(t: string): Set<string> {
+  return new Set(tokenize(t).filter((w) => !/^[\u3400-\u9fff]$/u.test(w)));
+}
+
 /**
- * How alike two texts are, from 0 to 1: the Jaccard index of their CJK bigrams and Latin/number words
- * (single CJK characters left out: they match too easily). Used to tell a repeated demand (重复诉求).
+ * How alike texts are to `a`, from 0 to 1: the Jaccard index of their CJK bigrams and Latin/number words
+ * (single CJK characters left out: they match too easily). `a` is read once for any number of texts.
+ * Used to tell a repeated demand (重复诉求).
  */
+export function similarityTo(a: string): (b: string) => number {
+  const x = similarityGrams(a);
+  return (b) => {
+    if (x.size === 0) return 0;
+    const y = similarityGrams(b);
+    if (y.size === 0) return 0;
+    let both = 0;
+    for (const w of x) if (y.has(w)) both++;
+    return both / (x.size + y.size - both);
+  };
+}
+
+/** How alike two texts are, from 0 to 1 (see `similarityTo`). */
 export function textSimilarity(a: string, b: string): number {
-  const grams = (t: string) => new Set(tokenize(t).filter((w) => !/^[\u3400-\u9fff]$/u.test(w)));
-  const x = grams(a);
-  const y = grams(b);
-  if (x.size === 0 || y.size === 0) return 0;
-  let both = 0;
-  for (const w of x) if (y.has(w)) both++;
-  return both / (x.size + y.size - both);
+  return similarityTo(a)(b);
 }

@@ -22,6 +22,7 @@ import * as m0030 from './0030_jobs.ts';
 import * as m0035 from './0035_kpi_rounds.ts';
 import * as m0036 from './0036_kpi_definitions.ts';
 import * as m0037 from './0037_reads_and_indicator_ranges.ts';
+import * as m0038 from './0038_repeat_lookups.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -55,4 +56,5 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0035_kpi_rounds': m0035,
   '0036_kpi_definitions': m0036,
   '0037_reads_and_indicator_ranges': m0037,
+  '0038_repeat_lookups': m0038,
 };

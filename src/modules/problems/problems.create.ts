@@ -10,7 +10,7 @@ import type { WriteBatch } from '../../db/writes.ts';
 import { validateUscc } from '../../kernel/identifiers.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import { problemSearchText, textSimilarity } from '../../kernel/text.ts';
+import { problemSearchText, similarityTo } from '../../kernel/text.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { idempotencyRepository } from '../../platform/idempotency.repository.ts';
@@ -143,6 +143,8 @@ async function submitProblems(
       it.row.number = `${prefix}-${year}-${String(last - group.length + 1 + i).padStart(6, '0')}`;
     });
   }
+  for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id))
+    await markRepeats(trx, jid, group);
   // Written with their `submit` actions: one insert and one append per jurisdiction, in the order they came.
   const actions = new Map<NewProblem, ActionRow>();
   for (const [jid, group] of groupBy(items, (it) => it.row.jurisdiction_id)) {
@@ -193,31 +195,63 @@ async function submitProblems(
 /** How far back a report is compared with earlier ones (重复诉求), and how alike their texts must be. */
 const REPEAT_WINDOW_DAYS = 30;
 const REPEAT_SIMILARITY = 0.5;
+/** How many of the latest reports of the same person or village a new one is compared with. */
+const REPEAT_CANDIDATES = 50;
+
+/** Newest first; of two made in the same millisecond, the one written later (the higher number). */
+const newestFirst = (x: { created_at: string; number: string }, y: { created_at: string; number: string }) =>
+  x.created_at !== y.created_at ? (x.created_at < y.created_at ? 1 : -1) : x.number < y.number ? 1 : -1;
+
+/** The person a report counts as repeating for (an integration key is no person). */
+const repeatPerson = (it: NewProblem) => (it.p.via === 'api_key' ? null : it.p.userId);
 
 /**
- * The earlier problem a new report repeats (重复诉求), if any: reported within REPEAT_WINDOW_DAYS by the same
- * person (an integration key is no person) or in the same village, with a text at least REPEAT_SIMILARITY
- * alike (docs/kpi-definitions.md). The most alike wins, the newer of equals.
+ * The earlier problem each new report of a batch repeats (重复诉求), if any: reported within
+ * REPEAT_WINDOW_DAYS by the same person or in the same village, with a text at least REPEAT_SIMILARITY alike
+ * (docs/kpi-definitions.md); the most alike of the latest REPEAT_CANDIDATES wins, the newer of equals. The
+ * stored candidates of the whole batch are read in one statement; the batch's earlier reports count too.
  */
-async function repeatOf(ctx: AppContext, p: Principal, row: ProblemRow, now: Date): Promise<string | null> {
-  const since = new Date(now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000).toISOString();
-  const candidates = await problemsRepository.repeatCandidates(
-    ctx.db,
-    row.jurisdiction_id,
+async function markRepeats(trx: Transaction<DB>, jurisdictionId: string, items: NewProblem[]): Promise<void> {
+  const windowStart = (it: NewProblem) =>
+    new Date(it.now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000).toISOString();
+  const stored = await problemsRepository.repeatCandidates(
+    trx,
+    jurisdictionId,
     {
-      reporterUserId: p.via === 'api_key' ? null : p.userId,
-      villageCode: row.village_code,
-      since,
+      reporterUserIds: [...new Set(items.flatMap((it) => repeatPerson(it) ?? []))],
+      villageCodes: [...new Set(items.flatMap((it) => it.row.village_code ?? []))],
+      since: items.map(windowStart).reduce((a, b) => (a < b ? a : b)),
     },
-    50,
+    REPEAT_CANDIDATES,
   );
-  let best: { id: string; score: number } | null = null;
-  const text = `${row.title}\n${row.description}`;
-  for (const c of candidates) {
-    const score = textSimilarity(text, `${c.title}\n${c.description}`);
-    if (score >= REPEAT_SIMILARITY && (!best || score > best.score)) best = { id: c.id, score };
+  const seen: {
+    row: { id: string; number: string; title: string; description: string; created_at: string };
+    person: string | null;
+    village: string | null;
+  }[] = stored.map((r) => ({ row: r, person: r.reporter_user_id, village: r.village_code }));
+  for (const it of items) {
+    const person = repeatPerson(it);
+    const village = it.row.village_code;
+    const since = windowStart(it);
+    const byId = new Map<string, (typeof seen)[number]['row']>();
+    for (const s of seen) {
+      if (s.row.created_at < since) continue;
+      if ((person !== null && s.person === person) || (village !== null && s.village === village))
+        byId.set(s.row.id, s.row);
+    }
+    const candidates = [...byId.values()].sort(newestFirst).slice(0, REPEAT_CANDIDATES);
+    let best: { id: string; score: number } | null = null;
+    const alike = similarityTo(`${it.row.title}\n${it.row.description}`);
+    for (const c of candidates) {
+      const score = alike(`${c.title}\n${c.description}`);
+      if (score >= REPEAT_SIMILARITY && (!best || score > best.score)) best = { id: c.id, score };
+      // Candidates come newest first and the newer of equals wins, so nothing after a perfect match can.
+      if (score === 1) break;
+    }
+    it.row.repeat_of_id = best?.id ?? null;
+    // Later reports of the batch compare with this one as with a stored one.
+    seen.push({ row: it.row, person, village });
   }
-  return best?.id ?? null;
 }
 
 /** Submits a problem (提交): validated whole, written in one transaction with its first action. */
@@ -335,7 +369,6 @@ export async function createProblem(
     updated_at: at,
     version: 1,
   };
-  row.repeat_of_id = await repeatOf(ctx, p, row, now);
   const submit = await ctx.database.writeGrouped<NewProblem, ActionRow>(
     'submit-problem',
     {

@@ -478,28 +478,45 @@ export const problemsRepository = {
    * The earlier reports a new one may repeat (重复诉求): from the same reporter or the same village, made
    * since `since`, newest first.
    */
-  repeatCandidates(
+  /**
+   * The latest reports since `since` of each reporter and each village asked for, at most `limit` of each,
+   * in one statement: one indexed lookup per reporter or village, each reading its newest entries and stopping.
+   */
+  async repeatCandidates(
     db: Db,
     jurisdictionId: string,
-    c: { reporterUserId: string | null; villageCode: string | null; since: string },
+    c: { reporterUserIds: string[]; villageCodes: string[]; since: string },
     limit: number,
   ) {
-    const { reporterUserId, villageCode } = c;
-    if (!reporterUserId && !villageCode) return Promise.resolve([]);
-    return db
-      .selectFrom('problems')
-      .select(['id', 'title', 'description'])
-      .where('jurisdiction_id', '=', jurisdictionId)
-      .where('created_at', '>=', c.since)
-      .where((eb) =>
-        eb.or([
-          ...(reporterUserId ? [eb('reporter_user_id', '=', reporterUserId)] : []),
-          ...(villageCode ? [eb('village_code', '=', villageCode)] : []),
-        ]),
-      )
-      .orderBy('created_at', 'desc')
-      .limit(limit)
-      .execute();
+    const keys = [
+      ...c.reporterUserIds.map((value) => ({ column: 'reporter_user_id' as const, value })),
+      ...c.villageCodes.map((value) => ({ column: 'village_code' as const, value })),
+    ];
+    const latest = (k: (typeof keys)[number]) =>
+      db
+        .selectFrom((sub) =>
+          sub
+            .selectFrom('problems')
+            .select([
+              'id',
+              'number',
+              'title',
+              'description',
+              'created_at',
+              'reporter_user_id',
+              'village_code',
+            ])
+            .where('jurisdiction_id', '=', jurisdictionId)
+            .where(k.column, '=', k.value)
+            .where('created_at', '>=', c.since)
+            .orderBy('created_at', 'desc')
+            .limit(limit)
+            .as('latest'),
+        )
+        .selectAll();
+    const [first, ...rest] = keys;
+    if (!first) return [];
+    return rest.reduce((q, k) => q.unionAll(latest(k)), latest(first)).execute();
   },
 };
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
 import { problemFactory, reportProblem, type ProblemFactory } from '../../../test/factories.ts';
+import { textSimilarity } from '../../../kernel/text.ts';
 
 type Kpis = Record<string, number | null>;
 const RATES = [
@@ -154,6 +155,72 @@ describe('KPI definitions', () => {
     expect(s.totals.repeated - before.totals.repeated).toBe(1);
     expect(s.totals.repeatRate).toBe(Math.round((s.totals.repeated / s.totals.received) * 10000) / 10000);
     expect(s.totals.reopened).toBe(before.totals.reopened);
+  });
+
+  it('reports written together are marked as repeats as the plain definition marks them', async () => {
+    // Sent at once, so the group commit writes several in one batch; texts alike, unlike and the same.
+    const texts = [
+      ['路灯不亮', '文化路的路灯不亮了，晚上很黑。'],
+      ['路灯还是不亮', '文化路的路灯不亮了，晚上很黑，请尽快修。'],
+      ['路灯不亮', '文化路的路灯不亮了，晚上很黑。'],
+      ['垃圾没人清', '菜市场旁边的垃圾堆了三天没人清理。'],
+      ['垃圾没人清理', '菜市场旁边的垃圾堆了三天没人清理，气味很大。'],
+      ['想找工作', '社区里的困难群众想找份离家近的工作。'],
+    ];
+    const reporters = [resident, supervisor];
+    const villages = ['430202001001', '430202001002'];
+    const sent = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        reportProblem(reporters[i % 2]!, {
+          categoryCode: 'jobs',
+          title: texts[i % texts.length]![0],
+          description: texts[(i * 5) % texts.length]![1],
+          villageCode: villages[Math.floor(i / 3) % 2],
+          fields: {},
+        }),
+      ),
+    );
+    const ids = new Set(sent.map((p: { id: string }) => p.id));
+    const rows = await t.ctx.db
+      .selectFrom('problems')
+      .select([
+        'id',
+        'number',
+        'title',
+        'description',
+        'created_at',
+        'reporter_user_id',
+        'village_code',
+        'repeat_of_id',
+      ])
+      .where('jurisdiction_id', '=', t.ctx.jurisdictions[0]!.id)
+      .orderBy('number')
+      .execute();
+    // The definition read plainly: every earlier report (lower number) of the same person or village in the
+    // last 30 days, the latest 50 of them, the most alike at 0.5 or more, the newer of equals.
+    const newest = (x: (typeof rows)[number], y: (typeof rows)[number]) =>
+      x.created_at !== y.created_at ? (x.created_at < y.created_at ? 1 : -1) : x.number < y.number ? 1 : -1;
+    for (const [i, r] of rows.entries()) {
+      if (!ids.has(r.id)) continue;
+      const since = new Date(Date.parse(r.created_at) - 30 * 86_400_000).toISOString();
+      const candidates = rows
+        .slice(0, i)
+        .filter(
+          (c) =>
+            c.created_at >= since &&
+            ((r.reporter_user_id !== null && c.reporter_user_id === r.reporter_user_id) ||
+              (r.village_code !== null && c.village_code === r.village_code)),
+        )
+        .sort(newest)
+        .slice(0, 50);
+      let best: { id: string; score: number } | null = null;
+      for (const c of candidates) {
+        const score = textSimilarity(`${r.title}\n${r.description}`, `${c.title}\n${c.description}`);
+        if (score >= 0.5 && (!best || score > best.score)) best = { id: c.id, score };
+      }
+      expect(r.repeat_of_id, r.number).toBe(best?.id ?? null);
+    }
+    expect(rows.filter((r) => ids.has(r.id) && r.repeat_of_id !== null).length).toBeGreaterThan(12);
   });
 
   it('labels groups by name, groups by official, and counts 督办 and overdue problems per unit', async () => {
