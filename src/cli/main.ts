@@ -8,6 +8,8 @@ import { createContext } from '../server/bootstrap.ts';
 import { reloadJurisdictions } from '../platform/jurisdictions.ts';
 import { keepHeapLean, serve } from '../server/serve.ts';
 import { DEMO_USERS, HETANG, seedHetang } from '../demo/hetang.ts';
+import { DEMO_TEST_KEY, seedOpen311Sandbox } from '../demo/open311Sandbox.ts';
+import { OPEN311_TEST_PREFIX, openSandbox } from '../open311/index.ts';
 import { hetangDivisions, initJurisdiction, nationalDivisions } from '../modules/reference/index.ts';
 import { createUser } from '../modules/users/index.ts';
 import { UserInput } from '../modules/users/index.ts';
@@ -100,6 +102,7 @@ export async function main(argv: string[]): Promise<void> {
         const t = Date.now();
         const r = await seedHetang(ctx);
         await reloadJurisdictions(ctx);
+        await seedOpen311Sandbox(ctx);
         console.log(`Seeded ${r.problems} problems in ${((Date.now() - t) / 1000).toFixed(1)} s.`);
       }
       const { url } = await serve(ctx);
@@ -109,7 +112,7 @@ export async function main(argv: string[]): Promise<void> {
       );
       if (ctx.jurisdictions.some((j) => j.id === HETANG.id))
         console.log(
-          `  demo users   ${DEMO_USERS.join(', ')} (password ${HETANG.password}); Open311 key ${HETANG.apiKey}`,
+          `  demo users   ${DEMO_USERS.join(', ')} (password ${HETANG.password}); Open311 key ${HETANG.apiKey} (test endpoint ${DEMO_TEST_KEY})`,
         );
     });
 
@@ -168,6 +171,8 @@ export async function main(argv: string[]): Promise<void> {
           throw new Error('the Hetang demo is seeded already');
         const t = Date.now();
         const r = await seedHetang(ctx, { problems: o.problems ? 'full' : 'none' });
+        await reloadJurisdictions(ctx);
+        await seedOpen311Sandbox(ctx);
         console.log(
           `seeded the Hetang demo: ${r.problems} problems in ${((Date.now() - t) / 1000).toFixed(1)} s`,
         );
@@ -246,6 +251,23 @@ export async function main(argv: string[]): Promise<void> {
           console.log(
             `${k.prefix}…  ${k.name}  created ${k.createdAt}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`,
           );
+      }),
+    );
+
+  program
+    .command('sandbox')
+    .description(
+      "set up a jurisdiction's Open311 test endpoint: a sandbox with its own services, keys and requests",
+    )
+    .option('--jurisdiction <id>')
+    .action((o: { jurisdiction?: string }) =>
+      withContext(async (ctx) => {
+        const s = await openSandbox(ctx, jurisdictionOf(ctx, o.jurisdiction));
+        console.log(
+          s.key
+            ? `test endpoint ${ctx.config.publicUrl}${OPEN311_TEST_PREFIX} serves jurisdiction_id ${s.open311Id}; its API key (shown once, store it now):\n${s.key}`
+            : `the test endpoint exists already (jurisdiction_id ${s.open311Id}); make more keys with: qingdan apikey create --jurisdiction ${s.id}`,
+        );
       }),
     );
 

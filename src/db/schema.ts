@@ -15,6 +15,8 @@ export interface JurisdictionTable {
   number_prefix: string;
   settings: string;
   created_at: string;
+  /** The real jurisdiction whose Open311 test endpoint this sandbox serves; null for a real one. */
+  sandbox_of: string | null;
 }
 
 export interface DivisionTable {
@@ -408,6 +410,14 @@ export interface Open311MediaTable {
   created_at: string;
 }
 
+export interface Open311PhotoTable {
+  jurisdiction_id: string;
+  attachment_id: string;
+  problem_id: string;
+  position: number;
+  created_at: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface DB extends ServiceTables, HotlineTables, JobsTables {
   jurisdictions: JurisdictionTable;
@@ -440,4 +450,5 @@ export interface DB extends ServiceTables, HotlineTables, JobsTables {
   open311_tokens: Open311TokenTable;
   guard_counters: GuardCounterTable;
   open311_media: Open311MediaTable;
+  open311_photos: Open311PhotoTable;
 }

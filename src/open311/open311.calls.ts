@@ -81,35 +81,83 @@ export function throwIfAny(errors: Open311ErrorItem[]): void {
   throw new Open311Error(errors.some((e) => e.code === 404) ? 404 : 400, errors);
 }
 
+/** Where GeoReport v2 is mounted for the real jurisdictions. */
+export const OPEN311_PREFIX = '/open311/v2';
+/** Where the test endpoint is mounted: the same calls, served by sandbox jurisdictions. */
+export const OPEN311_TEST_PREFIX = '/open311/test/v2';
+
+/** The endpoint a call came in by: production (real jurisdictions) or test (their sandboxes). */
+export type Endpoint = 'production' | 'test';
+
+/** The prefix of an endpoint. */
+export function prefixOf(endpoint: Endpoint): string {
+  return endpoint === 'test' ? OPEN311_TEST_PREFIX : OPEN311_PREFIX;
+}
+
+/** A jurisdiction as the context lists it. */
+type Served = AppContext['jurisdictions'][number];
+
+/** The jurisdictions an endpoint serves: production the real ones, test the sandboxes; never both. */
+export function servedBy(ctx: AppContext, endpoint: Endpoint): Served[] {
+  return ctx.jurisdictions.filter((j) => (endpoint === 'test') === Boolean(j.sandboxOf));
+}
+
+/** The endpoint that serves a jurisdiction. */
+export function endpointOf(ctx: AppContext, jurisdictionId: string): Endpoint {
+  return ctx.jurisdictions.find((j) => j.id === jurisdictionId)?.sandboxOf ? 'test' : 'production';
+}
+
+/** The Open311 id a jurisdiction is named by (its division code when it has none). */
+export function open311IdOf(j: Served): string {
+  return j.open311Id ?? j.id;
+}
+
 /**
  * The jurisdiction of a call: `jurisdiction_id` (the Open311 id or the division code); optional when
- * the installation serves one jurisdiction, required (400) when it serves several, unknown → 404.
+ * the endpoint serves one jurisdiction, required (400) when it serves several, unknown → 404. The test
+ * endpoint also takes the real jurisdiction's id for its sandbox, so a client changes only the URL.
  */
-export function resolveJurisdiction(ctx: AppContext, params: Params): string {
+export function resolveJurisdiction(
+  ctx: AppContext,
+  params: Params,
+  endpoint: Endpoint = 'production',
+): string {
+  const served = servedBy(ctx, endpoint);
   const given = str(params, 'jurisdiction_id');
   if (given) {
-    const j = ctx.jurisdictions.find((x) => x.open311Id === given || x.id === given);
+    const named = (j: Served | undefined) => !!j && (j.open311Id === given || j.id === given);
+    const j =
+      served.find(named) ??
+      (endpoint === 'test'
+        ? served.find((s) => named(ctx.jurisdictions.find((r) => r.id === s.sandboxOf)))
+        : undefined);
     if (!j) throw new Open311Error(404, [err(404, `jurisdiction_id '${given}' was not found`)]);
     return j.id;
   }
-  if (ctx.jurisdictions.length === 1) return ctx.jurisdictions[0]!.id;
-  if (ctx.jurisdictions.length === 0)
-    throw new Open311Error(400, [err(400, 'no jurisdiction is configured on this endpoint')]);
+  if (served.length === 1) return served[0]!.id;
+  if (served.length === 0)
+    throw new Open311Error(400, [
+      err(
+        400,
+        endpoint === 'test'
+          ? 'no test jurisdiction (sandbox) is set up on this installation'
+          : 'no jurisdiction is configured on this endpoint',
+      ),
+    ]);
   throw new Open311Error(400, [
     err(
       400,
-      `jurisdiction_id was not provided; this endpoint serves ${ctx.jurisdictions.length} jurisdictions: ${ctx.jurisdictions.map((j) => j.open311Id ?? j.id).join(', ')}`,
+      `jurisdiction_id was not provided; this endpoint serves ${served.length} jurisdictions: ${served.map(open311IdOf).join(', ')}`,
     ),
   ]);
 }
 
 /**
- * The API key of a write: the `api_key` parameter or `Authorization: Bearer` (already resolved by the
- * server's hook). Missing, unknown, revoked or of another jurisdiction → 403.
+ * The principal of a write's API key: the `api_key` parameter or `Authorization: Bearer` (already resolved
+ * by the server's hook). Missing, unknown or revoked → 403, checked before anything else of the call.
  */
-export async function authenticate(
+export async function keyPrincipal(
   ctx: AppContext,
-  jurisdictionId: string,
   principal: Principal | null,
   params: Params,
   what: string,
@@ -127,6 +175,18 @@ export async function authenticate(
       ),
     ]);
   }
+  return p;
+}
+
+/** The API key of a write, which must be one of the call's jurisdiction (403 otherwise, as keyPrincipal). */
+export async function authenticate(
+  ctx: AppContext,
+  jurisdictionId: string,
+  principal: Principal | null,
+  params: Params,
+  what: string,
+): Promise<Principal> {
+  const p = await keyPrincipal(ctx, principal, params, what);
   if (p.jurisdictionId !== jurisdictionId)
     throw new Open311Error(403, [
       err(403, `api_key is not valid for this jurisdiction -- can't proceed with ${what}.`),

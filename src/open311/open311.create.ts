@@ -3,6 +3,7 @@ import { randomToken } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
+import { storeAttachment } from '../modules/attachments/index.ts';
 import { createProblem } from '../modules/problems/index.ts';
 import type { Category, ReferenceData } from '../modules/reference/index.ts';
 import { parseW3c, type Document } from './open311.format.ts';
@@ -15,7 +16,6 @@ import {
   authenticate,
   charCount,
   err,
-  resolveJurisdiction,
   str,
   throwIfAny,
 } from './open311.calls.ts';
@@ -184,16 +184,50 @@ export function isHttpUrl(s: string): boolean {
   }
 }
 
+/** A photo sent with a request in a multipart POST (as FixMyStreet's clients send `media`). */
+export interface Photo {
+  name: string;
+  data: Buffer;
+}
+
+/** The most photos one request may carry (as many as a report through the API). */
+export const MAX_PHOTOS = 9;
+
+/**
+ * Stores the photos of a request as attachments of the key's principal (checked by content, re-encoded
+ * without metadata); a file that is too big, empty or not an image is the client's fault: 400.
+ */
+export async function storePhotos(ctx: AppContext, p: Principal, photos: Photo[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const photo of photos) {
+    try {
+      const stored = await storeAttachment(ctx, p, photo.name, photo.data);
+      if (stored.kind !== 'image')
+        throw new Open311Error(400, [err(400, `media: ${photo.name} is not a photo (JPEG, PNG, WebP, GIF)`)]);
+      ids.push(stored.id);
+    } catch (e) {
+      if (e instanceof AppError && e.statusCode < 500) {
+        const code = e.statusCode === 429 ? 429 : 400;
+        throw new Open311Error(code, [err(code, `media: ${e.message}`)]);
+      }
+      throw e;
+    }
+  }
+  return ids;
+}
+
 /**
  * POST Service Request: checks everything and reports every error at once, then submits a problem in
- * channel `open311`. A `batch` service answers with a token that resolves to the id.
+ * channel `open311`, with the photos of a multipart POST as its attachments (the first is its
+ * `media_url`). A `batch` service answers with a token that resolves to the id.
  */
 export async function createRequest(
   ctx: AppContext,
+  jid: string,
   principal: Principal | null,
   params: Params,
+  photos: Photo[] = [],
 ): Promise<Document> {
-  const jid = resolveJurisdiction(ctx, params);
   const p = await authenticate(ctx, jid, principal, params, 'create_request');
   const errors: Open311ErrorItem[] = [];
   const code = str(params, 'service_code');
@@ -239,8 +273,11 @@ export async function createRequest(
   if (mediaUrl && !isHttpUrl(mediaUrl))
     errors.push(err(400, `media_url must be an http(s) URL, got '${mediaUrl}'`));
   const fields = category ? fieldsOf(category, params.attribute, errors) : {};
+  if (photos.length > MAX_PHOTOS)
+    errors.push(err(400, `media: at most ${MAX_PHOTOS} photos a request, got ${photos.length}`));
   throwIfAny(errors);
   const cat = category!;
+  const attachmentIds = await storePhotos(ctx, p, photos);
 
   const j = ctx.jurisdictions.find((x) => x.id === jid)!;
   const villageCode = placeOf(ref, j.divisionCode, { lat, lng, address, addressId });
@@ -257,6 +294,7 @@ export async function createRequest(
     lat,
     lng,
     fields,
+    attachmentIds: attachmentIds.length ? attachmentIds : undefined,
     reporter:
       name || phone
         ? { name: name ? Array.from(name).slice(0, 40).join('') : undefined, phone: phone || undefined }
@@ -282,6 +320,14 @@ export async function createRequest(
   if (token) await open311Repository.setTokenProblem(ctx.db, jid, token, problem.id);
   if (mediaUrl)
     await open311Repository.insertMedia(ctx.db, jid, problem.id, mediaUrl, ctx.clock.now().toISOString());
+  if (attachmentIds.length)
+    await open311Repository.insertPhotos(
+      ctx.db,
+      jid,
+      problem.id,
+      attachmentIds,
+      ctx.clock.now().toISOString(),
+    );
   const notice = serviceNotice(ref, cat.code, problem.urgency);
   return {
     root: 'service_requests',

@@ -104,16 +104,57 @@ export const open311Repository = {
       .execute();
   },
 
-  /** The media_url of each of the problems that have one. */
-  async mediaUrls(db: Db, jurisdictionId: string, problemIds: string[]) {
-    if (problemIds.length === 0) return new Map<string, string>();
-    const rows = await db
-      .selectFrom('open311_media')
-      .select(['problem_id', 'media_url'])
-      .where('jurisdiction_id', '=', jurisdictionId)
-      .where('problem_id', 'in', problemIds)
+  /** Records the photos of a multipart POST, in the order sent, as the request's published media. */
+  insertPhotos(db: Db, jurisdictionId: string, problemId: string, attachmentIds: string[], at: string) {
+    return db
+      .insertInto('open311_photos')
+      .values(
+        attachmentIds.map((id, i) => ({
+          jurisdiction_id: jurisdictionId,
+          attachment_id: id,
+          problem_id: problemId,
+          position: i,
+          created_at: at,
+        })),
+      )
       .execute();
-    return new Map(rows.map((r) => [r.problem_id, r.media_url]));
+  },
+
+  /**
+   * The media of each of the problems that have some: the media_url a client sent, else the attachment id
+   * of the first photo it posted.
+   */
+  async media(db: Db, jurisdictionId: string, problemIds: string[]) {
+    const out = new Map<string, { url: string } | { attachmentId: string }>();
+    if (problemIds.length === 0) return out;
+    const [urls, photos] = await Promise.all([
+      db
+        .selectFrom('open311_media')
+        .select(['problem_id', 'media_url'])
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where('problem_id', 'in', problemIds)
+        .execute(),
+      db
+        .selectFrom('open311_photos')
+        .select(['problem_id', 'attachment_id'])
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where('problem_id', 'in', problemIds)
+        .where('position', '=', 0)
+        .execute(),
+    ]);
+    for (const r of photos) out.set(r.problem_id, { attachmentId: r.attachment_id });
+    for (const r of urls) out.set(r.problem_id, { url: r.media_url });
+    return out;
+  },
+
+  /** The problem a published photo belongs to, or undefined when the attachment is not one. */
+  photoProblem(db: Db, jurisdictionId: string, attachmentId: string) {
+    return db
+      .selectFrom('open311_photos')
+      .select('problem_id')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('attachment_id', '=', attachmentId)
+      .executeTakeFirst();
   },
 
   /** Reserves a batch token before its problem exists. */

@@ -2,6 +2,7 @@
  * Open311 GET Service Requests and GET Service Request: problems as requests, `status_notes` from the public
  * action log; a listing is kept per data version in the context's cache.
  */
+import fs from 'node:fs';
 import { redactText } from '../kernel/redact.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
@@ -16,6 +17,7 @@ import {
   type ProblemFilters,
   type RequestColumns,
 } from '../modules/problems/index.ts';
+import { readAttachment } from '../modules/attachments/index.ts';
 import type { ReferenceData } from '../modules/reference/index.ts';
 import { Rendered, w3c, type Document, type Node } from './open311.format.ts';
 import { open311Repository } from './open311.repository.ts';
@@ -29,8 +31,11 @@ import {
   type Params,
   authenticate,
   dateParam,
+  endpointOf,
   err,
   list,
+  open311IdOf,
+  prefixOf,
   open311Status,
   paging,
   throwIfAny,
@@ -45,6 +50,24 @@ export function statusNotes(a: { action: string; note: string | null } | undefin
   if (a.note && a.note.trim()) return a.note.trim();
   if (a.action === 'submit') return null;
   return TRANSITIONS[a.action as ActionName]?.label ?? null;
+}
+
+/** The `media_url` of a request: the URL its client sent, or where its first posted photo is served. */
+function mediaUrlOf(
+  ctx: AppContext,
+  jurisdictionId: string,
+  media: { url: string } | { attachmentId: string } | undefined,
+): string | null {
+  if (!media) return null;
+  if ('url' in media) return media.url;
+  return photoUrl(ctx, jurisdictionId, media.attachmentId);
+}
+
+/** Where a photo posted with a request is served: under the endpoint of its jurisdiction, by its id. */
+export function photoUrl(ctx: AppContext, jurisdictionId: string, attachmentId: string): string {
+  const j = ctx.jurisdictions.find((x) => x.id === jurisdictionId);
+  const query = j ? `?jurisdiction_id=${encodeURIComponent(open311IdOf(j))}` : '';
+  return `${ctx.config.publicUrl}${prefixOf(endpointOf(ctx, jurisdictionId))}/media/${attachmentId}${query}`;
 }
 
 /** What a service request is made of: a problem's public columns. */
@@ -69,7 +92,7 @@ async function requestRecords(
   const [latest, summaries, media] = await Promise.all([
     open311Repository.latestPublicChanges(ctx.db, jurisdictionId, ids),
     open311Repository.resultSummaries(ctx.db, jurisdictionId, closedIds),
-    open311Repository.mediaUrls(ctx.db, jurisdictionId, ids),
+    open311Repository.media(ctx.db, jurisdictionId, ids),
   ]);
   const county = ctx.jurisdictions.find((j) => j.id === jurisdictionId)?.divisionCode ?? '';
   return rows.map((row) => {
@@ -95,7 +118,7 @@ async function requestRecords(
       zipcode: null,
       lat: row.lat === null ? null : Number(row.lat),
       long: row.lng === null ? null : Number(row.lng),
-      media_url: media.get(row.id) ?? null,
+      media_url: mediaUrlOf(ctx, jurisdictionId, media.get(row.id)),
     };
   });
 }
@@ -299,4 +322,30 @@ export async function getRequest(
   );
   if (rows.length === 0) throw new Open311Error(404, [err(404, `service_request_id '${id}' was not found`)]);
   return { root: 'service_requests', body: await requestRecords(ctx, jurisdictionId, rows.slice(0, 1)) };
+}
+
+/**
+ * A photo posted with a request (GET media/:id), as a stored file and its type: served to anyone while
+ * its request is published, and to a key of the jurisdiction before that (as the request itself is).
+ * Only photos an Open311 client posted as the request's media are served here.
+ */
+export async function getMedia(
+  ctx: AppContext,
+  jurisdictionId: string,
+  principal: Principal | null,
+  params: Params,
+  attachmentId: string,
+): Promise<{ absPath: string; mime: string }> {
+  const missing = () => new Open311Error(404, [err(404, `media '${attachmentId}' was not found`)]);
+  if (!/^[0-9a-f-]{36}$/.test(attachmentId)) throw missing();
+  const photo = await open311Repository.photoProblem(ctx.db, jurisdictionId, attachmentId);
+  if (!photo) throw missing();
+  const rows = await problemsByNumberOrId(
+    ctx.db,
+    publicFilterContext(ctx, jurisdictionId, await byIdFilters(ctx, jurisdictionId, principal, params)),
+    [photo.problem_id],
+  );
+  const found = rows.length ? await readAttachment(ctx, jurisdictionId, attachmentId) : null;
+  if (!found || found.row.kind !== 'image' || !fs.existsSync(found.absPath)) throw missing();
+  return { absPath: found.absPath, mime: found.row.mime };
 }

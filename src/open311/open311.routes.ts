@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import qs from 'qs';
 import type { AppContext } from '../platform/context.ts';
@@ -14,14 +15,22 @@ import {
   type Format,
   Rendered,
 } from './open311.format.ts';
-import { Open311Error, resolveJurisdiction, type Params } from './open311.calls.ts';
-import { createRequest, tokenLookup } from './open311.create.ts';
-import { getRequest, listRequests } from './open311.requests.ts';
+import {
+  Open311Error,
+  err,
+  keyPrincipal,
+  prefixOf,
+  resolveJurisdiction,
+  servedBy,
+  type Endpoint,
+  type Params,
+} from './open311.calls.ts';
+import { MAX_PHOTOS, createRequest, tokenLookup, type Photo } from './open311.create.ts';
+import { getMedia, getRequest, listRequests } from './open311.requests.ts';
 import { discovery, serviceDefinition, services } from './open311.services.ts';
 import { listUpdates, postUpdate } from './open311.updates.ts';
 
-/** Where GeoReport v2 is mounted. */
-export const OPEN311_PREFIX = '/open311/v2';
+export { OPEN311_PREFIX, OPEN311_TEST_PREFIX } from './open311.calls.ts';
 const QS_OPTIONS = { depth: 3, arrayLimit: 100, parameterLimit: 500, charset: 'utf-8' } as const;
 const tags = ['open311'];
 
@@ -37,6 +46,46 @@ function paramsOf(req: FastifyRequest): Params {
   const body =
     req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Params) : {};
   return { ...query, ...body };
+}
+
+/**
+ * The parameters and photos of a POST: a multipart/form-data body (how clients send a photo) has its
+ * fields read as a form's would be, `api_key` included, and its files taken as photos; any other body as
+ * paramsOf reads it. A photo over the upload limit, too many photos or a broken body are a 400.
+ */
+async function postOf(ctx: AppContext, req: FastifyRequest): Promise<{ params: Params; photos: Photo[] }> {
+  if (!req.isMultipart()) return { params: paramsOf(req), photos: [] };
+  const form = new URLSearchParams();
+  const photos: Photo[] = [];
+  const limits = {
+    fields: 200,
+    fieldSize: 100_000,
+    files: MAX_PHOTOS,
+    fileSize: ctx.config.maxUploadBytes,
+    parts: 200 + MAX_PHOTOS,
+  };
+  try {
+    for await (const part of req.parts({ limits })) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        // An empty file input of a browser form sends a part without a name or bytes: nothing was chosen.
+        if (data.length > 0 || part.filename) photos.push({ name: part.filename || 'photo', data });
+      } else if (typeof part.value === 'string') form.append(part.fieldname, part.value);
+    }
+  } catch (e) {
+    const fe = e as Partial<FastifyError>;
+    if (fe.code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new Open311Error(400, [
+        err(400, `media: a photo is larger than ${ctx.config.maxUploadBytes} bytes`),
+      ]);
+    if (fe.code === 'FST_FILES_LIMIT')
+      throw new Open311Error(400, [err(400, `media: at most ${MAX_PHOTOS} photos a request`)]);
+    if ((fe.statusCode && fe.statusCode < 500) || /busboy|dicer/i.test((e as Error).stack ?? ''))
+      throw new Open311Error(400, [err(400, `malformed multipart/form-data body: ${(e as Error).message}`)]);
+    throw e;
+  }
+  const query = qs.parse(req.url.split('?')[1] ?? '', QS_OPTIONS) as Params;
+  return { params: { ...query, ...(qs.parse(form.toString(), QS_OPTIONS) as Params) }, photos };
 }
 
 function send(reply: FastifyReply, format: Format, doc: Document | Rendered, status = 200) {
@@ -102,136 +151,157 @@ function toOpen311Error(error: unknown, req: FastifyRequest, ctx: AppContext): O
   ]);
 }
 
-/** Open311 GeoReport v2 and mySociety's updates, mounted at /open311/v2/ in their own context. */
+/**
+ * Open311 GeoReport v2 and mySociety's updates, each endpoint in its own context: production at
+ * /open311/v2/ for the real jurisdictions, test at /open311/test/v2/ for their sandboxes.
+ */
 export async function open311Routes(app: App, ctx: AppContext): Promise<void> {
-  await app.register(
-    async (o311) => {
-      // Form bodies are parsed here only, with qs, so that `attribute[code][]=…` becomes a list.
-      o311.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string', bodyLimit: 512 * 1024 },
-        (_req, body, done) => {
-          try {
-            done(null, qs.parse(String(body), QS_OPTIONS));
-          } catch (e) {
-            done(e as Error, undefined);
-          }
-        },
-      );
-      o311.setErrorHandler((error, req, reply) =>
-        sendError(reply, formatOfUrl(req.url), toOpen311Error(error, req, ctx)),
-      );
-      o311.setNotFoundHandler((req, reply) =>
-        sendError(
-          reply,
-          formatOfUrl(req.url),
-          new Open311Error(404, [
-            { code: 404, description: `no such resource: ${req.method} ${req.url.split('?')[0]}` },
-          ]),
-        ),
-      );
-      // The spec's `api_key` parameter is as good as a Bearer header: a read with a valid key in its query
-      // is the key's, so the anonymous limit does not apply (a key in a form body is read by the handler).
-      o311.addHook('onRequest', async (req) => {
-        if (req.principal) return;
-        const key = new URLSearchParams(req.url.split('?')[1] ?? '').get('api_key');
-        if (key) req.principal = await principalFromApiKey(ctx, key);
-      });
-      // A public API: any web page may read it.
-      o311.addHook('onSend', async (_req, reply, payload) => {
-        reply.header('access-control-allow-origin', '*');
-        // Fastify adds a charset to a text answer's type; RFC 8259 defines none for JSON, and some clients
-        // compare the type exactly.
-        if (String(reply.getHeader('content-type')).startsWith('application/json'))
-          reply.header('content-type', 'application/json');
-        return payload;
-      });
+  for (const endpoint of ['production', 'test'] as const)
+    await app.register(async (o311) => mount(o311, ctx, endpoint), { prefix: prefixOf(endpoint) });
+}
 
-      const readLimit = {
-        rateLimit: {
-          max: anonymousLimit(),
-          timeWindow: '1 minute',
-          keyGenerator: (req: FastifyRequest) => req.ip,
-          allowList: (req: FastifyRequest) => req.principal !== null,
-          errorResponseBuilder: (_req: FastifyRequest, c: { after: string; max: number }) => ({
-            statusCode: 429,
-            message: `Too many requests: at most ${c.max} a minute without an API key; retry in ${c.after}`,
-          }),
-        },
-      };
-      const writeLimit = {
-        rateLimit: {
-          max:
-            Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT) > 0
-              ? Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT)
-              : 60,
-          timeWindow: '1 minute',
-          keyGenerator: (req: FastifyRequest) => req.principal?.apiKeyId ?? req.ip,
-          errorResponseBuilder: (_req: FastifyRequest, c: { after: string; max: number }) => ({
-            statusCode: 429,
-            message: `Too many requests: at most ${c.max} writes a minute; retry in ${c.after}`,
-          }),
-        },
-      };
-
-      const get = (
-        path: string,
-        handler: (req: FastifyRequest, format: Format) => Promise<Document | Rendered>,
-      ) => {
-        for (const format of ['xml', 'json'] as const) {
-          o311.get(`${path}.${format}`, { schema: { tags }, config: readLimit }, async (req, reply) =>
-            sendRead(req, reply, format, await handler(req, format)),
-          );
-        }
-      };
-      const getOne = (path: string, handler: (req: FastifyRequest, name: string) => Promise<Document>) => {
-        o311.get(`${path}/:file`, { schema: { tags }, config: readLimit }, async (req, reply) => {
-          const file = splitFormat((req.params as { file: string }).file);
-          if (!file)
-            throw new Open311Error(404, [
-              { code: 404, description: `no such resource: ${req.url.split('?')[0]} (use .xml or .json)` },
-            ]);
-          return send(reply, file.format, await handler(req, file.name));
-        });
-      };
-      const post = (path: string, handler: (req: FastifyRequest) => Promise<Document>) => {
-        for (const format of ['xml', 'json'] as const) {
-          o311.post(`${path}.${format}`, { schema: { tags }, config: writeLimit }, async (req, reply) =>
-            send(reply, format, await handler(req)),
-          );
-        }
-      };
-
-      // Discovery lives at one fixed URL: with several jurisdictions and none named, it speaks for the first.
-      get('/discovery', async (req) => {
-        const params = paramsOf(req);
-        const jid = params.jurisdiction_id
-          ? resolveJurisdiction(ctx, params)
-          : (ctx.jurisdictions[0]?.id ?? '');
-        return discovery(ctx, jid, `${ctx.config.publicUrl}${OPEN311_PREFIX}`);
-      });
-      get('/services', async (req) => services(ctx, resolveJurisdiction(ctx, paramsOf(req))));
-      getOne('/services', async (req, code) =>
-        serviceDefinition(ctx, resolveJurisdiction(ctx, paramsOf(req)), code),
-      );
-      get('/requests', async (req) => {
-        const params = paramsOf(req);
-        return listRequests(ctx, resolveJurisdiction(ctx, params), req.principal, params);
-      });
-      post('/requests', async (req) => createRequest(ctx, req.principal, paramsOf(req)));
-      getOne('/requests', async (req, id) => {
-        const params = paramsOf(req);
-        return getRequest(ctx, resolveJurisdiction(ctx, params), req.principal, params, id);
-      });
-      getOne('/tokens', async (req, token) =>
-        tokenLookup(ctx, resolveJurisdiction(ctx, paramsOf(req)), token),
-      );
-      get('/servicerequestupdates', async (req) => {
-        const params = paramsOf(req);
-        return listUpdates(ctx, resolveJurisdiction(ctx, params), params);
-      });
-      post('/servicerequestupdates', async (req) => postUpdate(ctx, req.principal, paramsOf(req)));
+/** The calls of one endpoint. */
+async function mount(o311: App, ctx: AppContext, endpoint: Endpoint): Promise<void> {
+  const jurisdictionOf = (params: Params) => resolveJurisdiction(ctx, params, endpoint);
+  // Form bodies are parsed here only, with qs, so that `attribute[code][]=…` becomes a list.
+  o311.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 512 * 1024 },
+    (_req, body, done) => {
+      try {
+        done(null, qs.parse(String(body), QS_OPTIONS));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
     },
-    { prefix: OPEN311_PREFIX },
   );
+  o311.setErrorHandler((error, req, reply) =>
+    sendError(reply, formatOfUrl(req.url), toOpen311Error(error, req, ctx)),
+  );
+  o311.setNotFoundHandler((req, reply) =>
+    sendError(
+      reply,
+      formatOfUrl(req.url),
+      new Open311Error(404, [
+        { code: 404, description: `no such resource: ${req.method} ${req.url.split('?')[0]}` },
+      ]),
+    ),
+  );
+  // The spec's `api_key` parameter is as good as a Bearer header: a read with a valid key of a jurisdiction
+  // this endpoint serves is the key's, so the anonymous limit does not apply (a key in a form body is read
+  // by the handler). A sandbox's key lifts nothing on the production endpoint, nor a real key on the test one.
+  o311.addHook('onRequest', async (req) => {
+    if (req.principal) return;
+    const key = new URLSearchParams(req.url.split('?')[1] ?? '').get('api_key');
+    const p = key ? await principalFromApiKey(ctx, key) : null;
+    if (p && servedBy(ctx, endpoint).some((j) => j.id === p.jurisdictionId)) req.principal = p;
+  });
+  // A public API: any web page may read it.
+  o311.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('access-control-allow-origin', '*');
+    // Fastify adds a charset to a text answer's type; RFC 8259 defines none for JSON, and some clients
+    // compare the type exactly.
+    if (String(reply.getHeader('content-type')).startsWith('application/json'))
+      reply.header('content-type', 'application/json');
+    return payload;
+  });
+
+  const readLimit = {
+    rateLimit: {
+      max: anonymousLimit(),
+      timeWindow: '1 minute',
+      keyGenerator: (req: FastifyRequest) => req.ip,
+      allowList: (req: FastifyRequest) => req.principal !== null,
+      errorResponseBuilder: (_req: FastifyRequest, c: { after: string; max: number }) => ({
+        statusCode: 429,
+        message: `Too many requests: at most ${c.max} a minute without an API key; retry in ${c.after}`,
+      }),
+    },
+  };
+  const writeLimit = {
+    rateLimit: {
+      max:
+        Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT) > 0
+          ? Number(process.env.QINGDAN_OPEN311_WRITE_LIMIT)
+          : 60,
+      timeWindow: '1 minute',
+      keyGenerator: (req: FastifyRequest) => req.principal?.apiKeyId ?? req.ip,
+      errorResponseBuilder: (_req: FastifyRequest, c: { after: string; max: number }) => ({
+        statusCode: 429,
+        message: `Too many requests: at most ${c.max} writes a minute; retry in ${c.after}`,
+      }),
+    },
+  };
+
+  const get = (
+    path: string,
+    handler: (req: FastifyRequest, format: Format) => Promise<Document | Rendered>,
+  ) => {
+    for (const format of ['xml', 'json'] as const) {
+      o311.get(`${path}.${format}`, { schema: { tags }, config: readLimit }, async (req, reply) =>
+        sendRead(req, reply, format, await handler(req, format)),
+      );
+    }
+  };
+  const getOne = (path: string, handler: (req: FastifyRequest, name: string) => Promise<Document>) => {
+    o311.get(`${path}/:file`, { schema: { tags }, config: readLimit }, async (req, reply) => {
+      const file = splitFormat((req.params as { file: string }).file);
+      if (!file)
+        throw new Open311Error(404, [
+          { code: 404, description: `no such resource: ${req.url.split('?')[0]} (use .xml or .json)` },
+        ]);
+      return send(reply, file.format, await handler(req, file.name));
+    });
+  };
+  const post = (path: string, handler: (req: FastifyRequest) => Promise<Document>) => {
+    for (const format of ['xml', 'json'] as const) {
+      o311.post(`${path}.${format}`, { schema: { tags }, config: writeLimit }, async (req, reply) =>
+        send(reply, format, await handler(req)),
+      );
+    }
+  };
+
+  // Discovery lives at one fixed URL: with several jurisdictions and none named, it speaks for the first.
+  get('/discovery', async (req) => {
+    const params = paramsOf(req);
+    const jid = params.jurisdiction_id ? jurisdictionOf(params) : (servedBy(ctx, endpoint)[0]?.id ?? '');
+    return discovery(ctx, jid);
+  });
+  get('/services', async (req) => services(ctx, jurisdictionOf(paramsOf(req))));
+  getOne('/services', async (req, code) => serviceDefinition(ctx, jurisdictionOf(paramsOf(req)), code));
+  get('/requests', async (req) => {
+    const params = paramsOf(req);
+    return listRequests(ctx, jurisdictionOf(params), req.principal, params);
+  });
+  // A write's key is checked first (403), then its jurisdiction, then the rest.
+  post('/requests', async (req) => {
+    const { params, photos } = await postOf(ctx, req);
+    const p = await keyPrincipal(ctx, req.principal, params, 'create_request');
+    return createRequest(ctx, jurisdictionOf(params), p, params, photos);
+  });
+  getOne('/requests', async (req, id) => {
+    const params = paramsOf(req);
+    return getRequest(ctx, jurisdictionOf(params), req.principal, params, id);
+  });
+  getOne('/tokens', async (req, token) => tokenLookup(ctx, jurisdictionOf(paramsOf(req)), token));
+  get('/servicerequestupdates', async (req) => {
+    const params = paramsOf(req);
+    return listUpdates(ctx, jurisdictionOf(params), params);
+  });
+  post('/servicerequestupdates', async (req) => {
+    const { params, photos } = await postOf(ctx, req);
+    const p = await keyPrincipal(ctx, req.principal, params, 'post_service_request_update');
+    return postUpdate(ctx, jurisdictionOf(params), p, params, photos);
+  });
+  // The photos clients posted with their requests (each request's media_url points here).
+  o311.get('/media/:id', { schema: { tags }, config: readLimit }, async (req, reply) => {
+    const params = paramsOf(req);
+    const id = (req.params as { id: string }).id;
+    const media = await getMedia(ctx, jurisdictionOf(params), req.principal, params, id);
+    return reply
+      .type(media.mime)
+      .header('cache-control', 'private, max-age=3600')
+      .header('content-security-policy', "default-src 'none'; img-src 'self'; sandbox")
+      .send(fs.createReadStream(media.absPath));
+  });
 }

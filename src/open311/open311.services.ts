@@ -1,37 +1,59 @@
 /** Open311 Service Discovery, the service list and service definitions: categories as services. */
 import type { AppContext } from '../platform/context.ts';
-import {} from '../modules/problems/index.ts';
 import type { Category, CategoryField, ReferenceData } from '../modules/reference/index.ts';
 import { Rendered, w3c, type Document, type Node } from './open311.format.ts';
 import { open311Repository } from './open311.repository.ts';
-import { Open311Error, SPECIFICATION, err } from './open311.calls.ts';
+import {
+  OPEN311_PREFIX,
+  OPEN311_TEST_PREFIX,
+  Open311Error,
+  SPECIFICATION,
+  err,
+  open311IdOf,
+} from './open311.calls.ts';
 
-/** Service Discovery. */
-export async function discovery(
-  ctx: AppContext,
-  jurisdictionId: string,
-  endpointUrl: string,
-): Promise<Document> {
-  const changed =
-    (await open311Repository.catalogueChangedAt(ctx.db, jurisdictionId)) ?? ctx.clock.now().toISOString();
-  const j = ctx.jurisdictions.find((x) => x.id === jurisdictionId);
-  const changeset = w3c(changed);
+const FORMATS = ['text/xml', 'application/json'];
+
+/**
+ * Service Discovery of a jurisdiction (called at either endpoint): its production endpoint and, when it
+ * has a sandbox, the test endpoint beside it, as in the spec's example; URLs under the configured public
+ * base URL, never a request's Host header.
+ */
+export async function discovery(ctx: AppContext, jurisdictionId: string): Promise<Document> {
+  const named = ctx.jurisdictions.find((x) => x.id === jurisdictionId);
+  const realId = named?.sandboxOf ?? jurisdictionId;
+  const j = ctx.jurisdictions.find((x) => x.id === realId);
+  const sandboxes = ctx.jurisdictions.filter((x) => x.sandboxOf === realId);
+  const changesetOf = async (id: string) =>
+    w3c((await open311Repository.catalogueChangedAt(ctx.db, id)) ?? ctx.clock.now().toISOString());
+  const changeset = await changesetOf(realId);
+  const endpoints: Node[] = [
+    {
+      specification: SPECIFICATION,
+      url: `${ctx.config.publicUrl}${OPEN311_PREFIX}`,
+      changeset,
+      type: 'production',
+      formats: FORMATS,
+    },
+  ];
+  for (const s of sandboxes)
+    endpoints.push({
+      specification: SPECIFICATION,
+      url: `${ctx.config.publicUrl}${OPEN311_TEST_PREFIX}`,
+      changeset: await changesetOf(s.id),
+      type: 'test',
+      formats: FORMATS,
+    });
+  const test = sandboxes[0]
+    ? `；测试端点的 jurisdiction_id 为 ${open311IdOf(sandboxes[0])}，使用测试密钥，请求不会进入正式办理 / the test endpoint serves jurisdiction_id ${open311IdOf(sandboxes[0])} with its own keys; its requests are never handled for real`
+    : '';
   return {
     root: 'discovery',
     body: {
       changeset,
       contact: `${j?.name ?? ''}督查室 / the supervision office of ${j?.name ?? 'the jurisdiction'}${j?.open311Id ? ` (${j.open311Id})` : ''}`,
-      key_service:
-        'API 密钥由系统管理员在控制台或命令行（qingdan apikey create）签发 / API keys are issued by the administrator from the console or the CLI (qingdan apikey create)',
-      endpoints: [
-        {
-          specification: SPECIFICATION,
-          url: endpointUrl,
-          changeset,
-          type: 'production',
-          formats: ['text/xml', 'application/json'],
-        },
-      ],
+      key_service: `API 密钥由系统管理员在控制台或命令行（qingdan apikey create）签发 / API keys are issued by the administrator from the console or the CLI (qingdan apikey create)${test}`,
+      endpoints,
     },
   };
 }

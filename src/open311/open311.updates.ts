@@ -3,6 +3,7 @@ import { redactText } from '../kernel/redact.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
+import { linkAttachments } from '../modules/attachments/index.ts';
 import {
   act,
   appendAction,
@@ -27,13 +28,12 @@ import {
   err,
   list,
   paging,
-  resolveJurisdiction,
   str,
   throwIfAny,
   window,
   publicFilterContext,
 } from './open311.calls.ts';
-import { isHttpUrl } from './open311.create.ts';
+import { MAX_PHOTOS, isHttpUrl, storePhotos, type Photo } from './open311.create.ts';
 import { statusNotes } from './open311.requests.ts';
 
 /** The extended status (upper case, mySociety's extension) a problem status is reported as in an update. */
@@ -114,10 +114,11 @@ export const UPDATE_STATUSES: Record<string, UpdateEffect> = {
  */
 export async function postUpdate(
   ctx: AppContext,
+  jid: string,
   principal: Principal | null,
   params: Params,
+  photos: Photo[] = [],
 ): Promise<Document> {
-  const jid = resolveJurisdiction(ctx, params);
   const p = await authenticate(ctx, jid, principal, params, 'post_service_request_update');
   const errors: Open311ErrorItem[] = [];
   const id = str(params, 'service_request_id');
@@ -143,13 +144,20 @@ export async function postUpdate(
     [row] = await problemsByNumberOrId(ctx.db, publicFilterContext(ctx, jid, {} as ProblemFilters), [id]);
     if (!row) errors.push(err(404, `service_request_id '${id}' was not found`));
   }
+  if (photos.length > MAX_PHOTOS)
+    errors.push(err(400, `media: at most ${MAX_PHOTOS} photos an update, got ${photos.length}`));
   throwIfAny(errors);
   const problem = row!;
+  const attachmentIds = await storePhotos(ctx, p, photos);
   const effect = status ? UPDATE_STATUSES[status]! : 'comment';
   if (effect !== 'comment')
     return {
       root: 'service_request_updates',
-      body: [{ update_id: await applyUpdate(ctx, p, problem, status!, effect, description!) }],
+      body: [
+        {
+          update_id: await applyUpdate(ctx, p, problem, status!, effect, description!, attachmentIds),
+        },
+      ],
     };
   const at = ctx.clock.now().toISOString();
   const name = [str(params, 'last_name'), str(params, 'first_name')].filter(Boolean).join('');
@@ -171,6 +179,8 @@ export async function postUpdate(
       public: false,
       at,
     });
+    if (attachmentIds.length)
+      await linkAttachments(ctx, trx, p, attachmentIds, { problemId: problem.id, actionId: a.id });
     await notifyRole(trx, jid, {
       role: 'supervisor',
       kind: 'open311_update',
@@ -196,18 +206,27 @@ async function applyUpdate(
   status: string,
   effect: Exclude<UpdateEffect, 'comment'>,
   description: string,
+  attachmentIds: string[],
 ): Promise<string> {
-  const steps: [ActionName, Record<string, string>][] =
+  const attachments = attachmentIds.length ? { attachments: attachmentIds } : {};
+  const steps: [ActionName, Record<string, unknown>][] =
     effect === 'bounce'
       ? [['bounce', { reason: description }]]
       : problem.status === 'assigned'
         ? [['sign', { note: description }]]
         : [];
-  if (effect === 'progress' && steps.length === 0) steps.push(['progress', { note: description }]);
-  if (effect === 'closure') steps.push(['request_closure', { summary: description }]);
+  // Signing takes no photo: the photos of a first progress update go with a progress note after it.
+  if (effect === 'progress' && (steps.length === 0 || attachmentIds.length))
+    steps.push(['progress', { note: description, ...attachments }]);
+  if (effect === 'closure') steps.push(['request_closure', { summary: description, ...attachments }]);
   let last: ProblemDetail | null = null;
   try {
     for (const [action, body] of steps) last = await act(ctx, p, problem.id, action, body);
+    // A refusal (退单) takes no photo either: the photos stay with the problem.
+    if (effect === 'bounce' && attachmentIds.length)
+      await ctx.db
+        .transaction()
+        .execute((trx) => linkAttachments(ctx, trx, p, attachmentIds, { problemId: problem.id }));
   } catch (e) {
     if (e instanceof AppError && e.statusCode < 500) {
       const refused = e.statusCode === 403 || e.statusCode === 404;

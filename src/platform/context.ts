@@ -40,5 +40,7 @@ export interface AppContext {
     open311Id: string | null;
     numberPrefix: string;
     divisionCode: string;
+    /** Set on a sandbox: the real jurisdiction whose Open311 test endpoint it serves. */
+    sandboxOf?: string | null;
   }[];
 }

@@ -12,6 +12,7 @@ export async function reloadJurisdictions(ctx: AppContext): Promise<void> {
     open311Id: r.open311_id,
     numberPrefix: r.number_prefix,
     divisionCode: r.division_code,
+    sandboxOf: r.sandbox_of,
   }));
   await Promise.all(rows.map((r) => ctx.reference.invalidate(r.id)));
 }

@@ -13,6 +13,7 @@ import { forbidden, unauthorized } from '../platform/errors.ts';
 import type { App } from '../platform/types.ts';
 import type { Access, Permission } from '../platform/permissions.ts';
 import { servicePermissions } from '../modules/services.permissions.ts';
+import { open311Permissions } from '../open311/index.ts';
 
 const ADMIN = ['admin'] as const;
 const SUPERVISION = ['supervisor', 'admin'] as const;
@@ -139,22 +140,8 @@ export const PERMISSIONS: Record<string, Permission> = {
   'GET /api/notifications/unread-count': { access: 'signed-in', note: 'own inbox' },
   'POST /api/notifications/read-all': { access: 'signed-in', note: 'own inbox' },
 
-  // Open311 GeoReport v2: reads are public; writes carry an API key (checked by the adapter).
-  'GET /open311/v2/discovery.json': { access: 'public' },
-  'GET /open311/v2/discovery.xml': { access: 'public' },
-  'GET /open311/v2/services.json': { access: 'public' },
-  'GET /open311/v2/services.xml': { access: 'public' },
-  'GET /open311/v2/services/:file': { access: 'public', note: 'a service definition' },
-  'GET /open311/v2/requests.json': { access: 'public', note: 'public fields only' },
-  'GET /open311/v2/requests.xml': { access: 'public', note: 'public fields only' },
-  'POST /open311/v2/requests.json': { access: 'api-key' },
-  'POST /open311/v2/requests.xml': { access: 'api-key' },
-  'GET /open311/v2/requests/:file': { access: 'public', note: 'public fields only' },
-  'GET /open311/v2/tokens/:file': { access: 'public' },
-  'GET /open311/v2/servicerequestupdates.json': { access: 'public' },
-  'GET /open311/v2/servicerequestupdates.xml': { access: 'public' },
-  'POST /open311/v2/servicerequestupdates.json': { access: 'api-key' },
-  'POST /open311/v2/servicerequestupdates.xml': { access: 'api-key' },
+  // Open311 GeoReport v2 at both endpoints: reads are public; writes carry an API key (checked by the adapter).
+  ...open311Permissions,
 
   // Resident services (DESIGN §3): each module lists its own rows.
   ...servicePermissions,

@@ -23,6 +23,8 @@ import * as m0035 from './0035_kpi_rounds.ts';
 import * as m0036 from './0036_kpi_definitions.ts';
 import * as m0037 from './0037_reads_and_indicator_ranges.ts';
 import * as m0038 from './0038_repeat_lookups.ts';
+import * as m0040 from './0040_open311_photos.ts';
+import * as m0041 from './0041_open311_sandbox.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -57,4 +59,6 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0036_kpi_definitions': m0036,
   '0037_reads_and_indicator_ranges': m0037,
   '0038_repeat_lookups': m0038,
+  '0040_open311_photos': m0040,
+  '0041_open311_sandbox': m0041,
 };

@@ -439,6 +439,8 @@ export async function initJurisdiction(
     numberPrefix?: string;
     divisions: DivisionSeed[];
     seat?: [number, number];
+    /** Makes it the sandbox of this real jurisdiction (its Open311 test endpoint). */
+    sandboxOf?: string;
   },
 ): Promise<void> {
   const jid = opts.id;
@@ -463,6 +465,7 @@ export async function initJurisdiction(
         number_prefix: opts.numberPrefix ?? 'QD',
         settings: '{}',
         created_at: now,
+        sandbox_of: opts.sandboxOf ?? null,
       })
       .execute();
     for (let i = 0; i < opts.divisions.length; i += 200) {

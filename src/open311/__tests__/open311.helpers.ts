@@ -250,3 +250,55 @@ export async function acceptPending(supervisor: Client): Promise<void> {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   }
 }
+
+/** A file part of a multipart body. */
+export interface FilePart {
+  field: string;
+  filename: string;
+  content: Buffer;
+  type: string;
+}
+
+/**
+ * POSTs a multipart/form-data body, fields first and files after, as an HTTP client library sends a
+ * form with photos (FixMyStreet's Open311 client sends its `media` this way, the key among the fields).
+ */
+export async function callMultipart(
+  app: App,
+  url: string,
+  fields: [string, string | number][],
+  files: FilePart[],
+): Promise<Open311Response> {
+  const boundary = `----open311${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of fields)
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  for (const f of files)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`,
+      ),
+      f.content,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const r = await app.inject({
+    method: 'POST',
+    url,
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
+  let json: unknown = undefined;
+  if (String(r.headers['content-type']).startsWith('application/json')) json = JSON.parse(r.body);
+  return { status: r.statusCode, headers: r.headers, text: r.body, json };
+}
+
+/** A small JPEG photo (a plain colour), as a phone camera would send one. */
+export async function jpegPhoto(width = 64, height = 48): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+    .jpeg()
+    .toBuffer();
+}
