@@ -9,5 +9,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // The files of a worker share one module graph: the server is imported once per worker, not once per
+    // file. Safe because no module keeps state between apps (caches live on the context, settings are read
+    // when an app is built); a test that counts calls spies on a module and restores it.
+    isolate: false,
   },
 });

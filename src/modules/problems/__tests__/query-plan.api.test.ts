@@ -4,27 +4,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+import * as rollup from '../problems.rollup.ts';
 
-const planners = vi.hoisted(() => ({ rollupQueryOf: 0, unitSplitOf: 0, unitStatusSplitOf: 0 }));
-
-vi.mock('../problems.rollup.ts', async (importOriginal) => {
-  const m = await importOriginal<typeof import('../problems.rollup.ts')>();
-  return {
-    ...m,
-    rollupQueryOf: (...args: Parameters<typeof m.rollupQueryOf>) => {
-      planners.rollupQueryOf++;
-      return m.rollupQueryOf(...args);
-    },
-    unitSplitOf: (...args: Parameters<typeof m.unitSplitOf>) => {
-      planners.unitSplitOf++;
-      return m.unitSplitOf(...args);
-    },
-    unitStatusSplitOf: (...args: Parameters<typeof m.unitStatusSplitOf>) => {
-      planners.unitStatusSplitOf++;
-      return m.unitStatusSplitOf(...args);
-    },
-  };
-});
+/** How often each rollup planner ran, counted by spies on the module the planners live in. */
+const planners = { rollupQueryOf: 0, unitSplitOf: 0, unitStatusSplitOf: 0 };
 
 describe('one query plan per request', () => {
   let t: TestApp;
@@ -33,13 +16,23 @@ describe('one query plan per request', () => {
   let unitId: string;
 
   beforeAll(async () => {
+    for (const name of Object.keys(planners) as (keyof typeof planners)[]) {
+      const original = rollup[name] as (...args: unknown[]) => unknown;
+      vi.spyOn(rollup, name).mockImplementation(((...args: unknown[]) => {
+        planners[name]++;
+        return original(...args);
+      }) as never);
+    }
     t = await startTestApp({ seed: 'demo' });
     sup = await t.as('demo-supervisor');
     unitHandler = await t.as('demo-unit');
     const me = await unitHandler.get('/api/auth/me');
     unitId = me.body.user.unitId;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await t.close();
+  });
   beforeEach(() => {
     planners.rollupQueryOf = 0;
     planners.unitSplitOf = 0;
