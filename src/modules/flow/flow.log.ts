@@ -114,6 +114,14 @@ export async function appendLog(clock: Clock, trx: Db, jid: string, e: LogInput)
   return logEntryFromRow(row);
 }
 
+/**
+ * The number of a module's last log entry: a version of everything the module logs, for answers kept
+ * until the module changes.
+ */
+export function lastLogSeq(db: Db, jid: string, module: string): Promise<number> {
+  return flowRepository.lastSeq(db, jid, module);
+}
+
 /** One record's log, oldest first. */
 export async function logOf(db: Db, jid: string, module: string, refId: string): Promise<LogEntry[]> {
   return (await flowRepository.forRef(db, jid, module, refId)).map(logEntryFromRow);

@@ -17,6 +17,16 @@ export const flowRepository = {
       .executeTakeFirst();
     return r?.hash;
   },
+  /** The number of a module's last entry (its counter, which appending moves in the same transaction), 0 for none. */
+  async lastSeq(db: Db, jid: string, module: string): Promise<number> {
+    const r = await db
+      .selectFrom('counters')
+      .select('value')
+      .where('jurisdiction_id', '=', jid)
+      .where('name', '=', `log:${module}`)
+      .executeTakeFirst();
+    return r ? Number(r.value) : 0;
+  },
   insert(db: Db, row: ServiceLogTable) {
     return db.insertInto('service_log').values(row).execute();
   },

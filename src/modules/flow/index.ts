@@ -7,6 +7,7 @@ export {
 } from './flow.transitions.ts';
 export {
   appendLog,
+  lastLogSeq,
   logOf,
   actorOf,
   SYSTEM_ACTOR,

@@ -6,17 +6,11 @@ import type {
   JobsPostingTable,
   JobsWorkerTable,
 } from '../../db/schema.jobs.ts';
+import type { DialectAdapter } from '../../db/dialect/types.ts';
 import type { BoundingBox } from '../../kernel/geo.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** A flat (equirectangular) frame around a point: metres per degree of latitude and of longitude there. */
-export interface PlanarFrame {
-  lat: number;
-  lng: number;
-  mLat: number;
-  mLng: number;
-}
 type Table = 'jobs_employers' | 'jobs_postings' | 'jobs_workers' | 'jobs_applications';
 
 /** Updates a row if it still has `version` (optimistic lock); false when someone changed it first. */
@@ -131,57 +125,34 @@ export const jobsRepository = {
       .execute();
   },
   /**
-   * Open postings (not lapsed at `now`) in the box whose planar distance² from the frame's centre lies in
-   * (minD2, maxD2], nearest first, at most `limit`: the box reads the geo index, the arithmetic runs in
-   * the database on both dialects.
+   * Open postings (not lapsed at `now`) in the given grid cells, or in the box where the cells would be too
+   * many: only the point and the times that bound how long the answer holds, read from the geo indexes.
    */
-  openNear(
+  openInArea(
     db: Db,
+    dialect: DialectAdapter,
     jid: string,
-    box: BoundingBox,
+    area: { cells: number[] } | { box: BoundingBox },
     now: string,
-    f: PlanarFrame,
-    range: { minD2?: number; maxD2: number; limit?: number; anyOrder?: boolean },
   ) {
-    const d2 = sql<number>`((lat - ${f.lat}) * ${f.mLat}) * ((lat - ${f.lat}) * ${f.mLat}) + ((lng - ${f.lng}) * ${f.mLng}) * ((lng - ${f.lng}) * ${f.mLng})`;
     let q = db
       .selectFrom('jobs_postings')
-      .select(['id', 'lat', 'lng', d2.as('d2')])
+      .select(['id', 'lat', 'lng', 'valid_through', 'reconfirm_due_at'])
       .where('jurisdiction_id', '=', jid)
-      .where('status', '=', 'open')
-      .where('lat', '>=', box.minLat)
-      .where('lat', '<=', box.maxLat)
-      .where('lng', '>=', box.minLng)
-      .where('lng', '<=', box.maxLng)
-      .where('valid_through', '>', now)
-      .where((eb) => eb.or([eb('reconfirm_due_at', 'is', null), eb('reconfirm_due_at', '>', now)]))
-      .where(d2, '<=', range.maxD2);
-    if (range.minD2 !== undefined) q = q.where(d2, '>', range.minD2);
-    // "Is there any?" stops at the first row found; an order would make the database read them all.
-    if (range.anyOrder) return q.limit(range.limit ?? 1).execute();
+      .where('status', '=', 'open');
+    if ('cells' in area) {
+      if (area.cells.length === 0) return Promise.resolve([]);
+      q = q.where(sql.raw(dialect.geoCellExpression('lat', 'lng')), 'in', area.cells);
+    } else
+      q = q
+        .where('lat', '>=', area.box.minLat)
+        .where('lat', '<=', area.box.maxLat)
+        .where('lng', '>=', area.box.minLng)
+        .where('lng', '<=', area.box.maxLng);
     return q
-      .orderBy(d2)
-      .orderBy('id')
-      .limit(range.limit ?? 1_000_000)
-      .execute();
-  },
-  /** How many open postings of the box lie within planar distance² `maxD2` of the frame's centre. */
-  async countNear(db: Db, jid: string, box: BoundingBox, now: string, f: PlanarFrame, maxD2: number) {
-    const d2 = sql<number>`((lat - ${f.lat}) * ${f.mLat}) * ((lat - ${f.lat}) * ${f.mLat}) + ((lng - ${f.lng}) * ${f.mLng}) * ((lng - ${f.lng}) * ${f.mLng})`;
-    const r = await db
-      .selectFrom('jobs_postings')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('jurisdiction_id', '=', jid)
-      .where('status', '=', 'open')
-      .where('lat', '>=', box.minLat)
-      .where('lat', '<=', box.maxLat)
-      .where('lng', '>=', box.minLng)
-      .where('lng', '<=', box.maxLng)
       .where('valid_through', '>', now)
       .where((eb) => eb.or([eb('reconfirm_due_at', 'is', null), eb('reconfirm_due_at', '>', now)]))
-      .where(d2, '<=', maxD2)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+      .execute();
   },
   postings(
     db: Db,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { requireAuth, requireRole } from '../../platform/guards.ts';
 import { listAnswer, listOf } from '../../platform/lists.ts';
+import { sendAnswer } from '../../platform/sendAnswer.ts';
 import type { App } from '../../platform/types.ts';
 import {
   actOnApplication,
@@ -13,7 +14,7 @@ import {
 } from './jobs.applications.ts';
 import { createEmployer, getEmployer, listEmployers, reviewEmployer } from './jobs.employers.ts';
 import { jobsKpis } from './jobs.kpis.ts';
-import { listStations, searchPostings } from './jobs.map.ts';
+import { isNearbySearch, listStations, publicNearbyAnswer, searchPostings } from './jobs.map.ts';
 import { OCCUPATIONS } from './jobs.occupations.ts';
 import { actOnPosting, createPosting, getPosting, reconfirmByToken } from './jobs.postings.ts';
 import {
@@ -21,6 +22,7 @@ import {
   ApplicationInput,
   Employer,
   EmployerInput,
+  JobsKpis,
   ListApplicationsQuery,
   ListEmployersQuery,
   Match,
@@ -106,7 +108,11 @@ export async function jobsRoutes(app: App, ctx: AppContext): Promise<void> {
   app.get(
     '/api/jobs/postings',
     { schema: { tags, querystring: SearchPostingsQuery, response: { 200: PostingSearchAnswer } } },
-    async (req) => searchPostings(ctx, req.jurisdictionId, req.principal, req.query),
+    async (req, reply) =>
+      // The public map is the same for every reader who is not signed in: its bytes are kept.
+      !req.principal && isNearbySearch(req.query)
+        ? (sendAnswer(req, reply, await publicNearbyAnswer(ctx, req.jurisdictionId, req.query)) as never)
+        : searchPostings(ctx, req.jurisdictionId, req.principal, req.query),
   );
   app.post(
     '/api/jobs/postings',
@@ -207,7 +213,9 @@ export async function jobsRoutes(app: App, ctx: AppContext): Promise<void> {
     async (req) => actOnApplication(ctx, requireAuth(req), req.params.id, req.params.action, req.body),
   );
 
-  app.get('/api/jobs/kpis', { schema: { tags } }, async (req) => jobsKpis(ctx, requireAuth(req)));
+  app.get('/api/jobs/kpis', { schema: { tags, response: { 200: JobsKpis } } }, async (req) =>
+    jobsKpis(ctx, requireAuth(req)),
+  );
   app.post(
     '/api/jobs/sweep',
     {

@@ -327,3 +327,41 @@ export const StationVisitInput = z
   .strict();
 
 export const PostingStatusEnum = z.enum(POSTING_STATUSES);
+
+/** GET /api/jobs/kpis: the jobs figures of the dashboard and the screen, counted from the records. */
+export const JobsKpis = z.object({
+  workers: z.object({
+    registered: z.number(),
+    atStations: z.number(),
+    byPriorityGroup: z.array(
+      z.object({ group: z.string(), count: z.number().nullable(), suppressed: z.boolean() }),
+    ),
+  }),
+  employers: z.object({ registered: z.number(), verified: z.number() }),
+  postings: z.object({
+    byStatus: z.record(z.string(), z.number()),
+    open: z.number(),
+    openPositions: z.number(),
+    fillRate: z.number().nullable(),
+    expiryRate: z.number().nullable(),
+  }),
+  matches: z.number(),
+  /** Workers on site or past it: what adds to the campaign's 新增就业. */
+  placements: z.number(),
+  medianHoursToFirstMatch: z.number().nullable(),
+  wages: z.object({
+    completed: z.number(),
+    confirmedPaid: z.number(),
+    paidFen: z.number(),
+    unpaidRaised: z.number(),
+  }),
+  disputes: z.object({
+    total: z.number(),
+    resolved: z.number(),
+    medianDaysToResolve: z.number().nullable(),
+  }),
+  stationVisits: z.object({
+    total: z.number(),
+    byStation: z.array(z.object({ stationId: z.string(), visits: z.number() })),
+  }),
+});

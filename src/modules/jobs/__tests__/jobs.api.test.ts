@@ -128,6 +128,14 @@ describe('jobs', () => {
     expect(expected.length).toBeGreaterThan(5);
     expect(got.map((g) => g.id)).toEqual(expected.map((e) => e.id));
     expect(got.map((g) => g.distanceM)).toEqual(expected.map((e) => Math.round(e.d)));
+    // A signed-in reader (whose answer is not kept as bytes) gets the same postings in the same order.
+    const signedIn = await worker.get(
+      `/api/jobs/postings?lat=${HETAI.lat}&lng=${HETAI.lng}&radius=${radius}&limit=200`,
+    );
+    expect(signedIn.body.items.map((p: { id: string }) => p.id)).toEqual(
+      expected.slice(0, 200).map((e) => e.id),
+    );
+    expect(signedIn.body.total).toBe(expected.length);
     // Each uncovered village lies in the radius with no open posting and no station within 1.5 km.
     const stations = (await anon.get('/api/jobs/stations')).body.items as { lat: number; lng: number }[];
     for (const v of uncovered) {
@@ -178,8 +186,13 @@ describe('jobs', () => {
   });
 
   it('expires a posting that is not reconfirmed; the expired one says 已过期 and cannot be applied to', async () => {
+    const map = `/api/jobs/postings?lat=${HETAI.lat}&lng=${HETAI.lng}&radius=200&limit=200`;
+    const onMap = async () => ((await anon.get(map)).body.items as { id: string }[]).map((x) => x.id);
     const p = await openGig();
+    expect(await onMap()).toContain(p.id);
     const kept = await openGig({ title: '泥工（续期）' });
+    // The public map's kept answer follows every write at once.
+    expect(await onMap()).toEqual(expect.arrayContaining([p.id, kept.id]));
     expect(p.reconfirmDueAt).toBe(new Date(Date.parse(now()) + 3 * 86_400_000).toISOString());
     hours(50);
     // The day before the due time, the employer gets the one-tap link by SMS.
@@ -194,7 +207,12 @@ describe('jobs', () => {
     expect(re.status, JSON.stringify(re.body)).toBe(200);
     expect(re.body.reconfirmDueAt > kept.reconfirmDueAt).toBe(true);
     expect((await anon.post('/api/jobs/postings/reconfirm', { token })).status).toBe(404);
+    expect(await onMap()).toEqual(expect.arrayContaining([p.id, kept.id]));
     hours(30);
+    // With no write since, the kept answer still ends when the first posting in it lapses.
+    const after = await onMap();
+    expect(after).not.toContain(p.id);
+    expect(after).toContain(kept.id);
     const read = await anon.get(`/api/jobs/postings/${p.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({

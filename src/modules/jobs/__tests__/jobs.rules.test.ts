@@ -11,7 +11,7 @@ import { dailyFen, wageProblems } from '../jobs.wages.ts';
 
 const MIN = { monthlyFen: 170_000, hourlyFen: 1_700 };
 
-describe('minimum wage (Hunan second band by default)', () => {
+describe('minimum wage (a configured monthly and hourly figure)', () => {
   it('accepts wages at the minimum and refuses those below, per unit', () => {
     expect(wageProblems({ kind: 'full_time', wageFen: 170_000, unit: 'month' }, MIN)).toEqual([]);
     expect(wageProblems({ kind: 'full_time', wageFen: 169_999, unit: 'month' }, MIN)[0]!.path).toBe(
@@ -242,23 +242,33 @@ describe('fake ID-card reader', () => {
   });
 });
 
-describe('the flat distance of the map prefilter', () => {
-  it('stays within its slack of the great-circle distance over the district and beyond', async () => {
-    const { planarFrame, planarSlack } = await import('../jobs.map.ts');
-    const { haversineMeters } = await import('../../../kernel/geo.ts');
+describe('the cells the map search reads', () => {
+  it('hold every point within the radius, near and far, or fall back to a box that does', async () => {
+    const { searchArea } = await import('../jobs.map.ts');
+    const { boundingBox, geoCell, haversineMeters } = await import('../../../kernel/geo.ts');
     const { random } = await import('../../../kernel/random.ts');
     const r = random(7);
-    for (let i = 0; i < 2000; i++) {
+    let viaCells = 0;
+    for (let i = 0; i < 300; i++) {
       const lat0 = 27.7 + r.next() * 0.3;
       const lng0 = 113.0 + r.next() * 0.3;
-      const radius = 100 + r.int(30_000);
-      const f = planarFrame(lat0, lng0);
-      const lat = lat0 + (r.next() - 0.5) * 0.6;
-      const lng = lng0 + (r.next() - 0.5) * 0.6;
-      const exact = haversineMeters(lat0, lng0, lat, lng);
-      if (exact > radius + planarSlack(radius)) continue;
-      const flat = Math.hypot((lat - f.lat) * f.mLat, (lng - f.lng) * f.mLng);
-      expect(Math.abs(flat - exact)).toBeLessThanOrEqual(planarSlack(radius));
+      const radius = 100 + r.int(i % 3 === 0 ? 30_000 : 5_000);
+      const area = searchArea([boundingBox(lat0, lng0, radius + 1)]);
+      const cells = 'cells' in area ? new Set(area.cells) : null;
+      if (cells) viaCells++;
+      for (let k = 0; k < 200; k++) {
+        const lat = lat0 + (r.next() - 0.5) * 0.7;
+        const lng = lng0 + (r.next() - 0.5) * 0.7;
+        if (haversineMeters(lat0, lng0, lat, lng) > radius) continue;
+        if (cells) expect(cells.has(geoCell(lat, lng))).toBe(true);
+        else if ('box' in area) {
+          expect(lat).toBeGreaterThanOrEqual(area.box.minLat);
+          expect(lat).toBeLessThanOrEqual(area.box.maxLat);
+          expect(lng).toBeGreaterThanOrEqual(area.box.minLng);
+          expect(lng).toBeLessThanOrEqual(area.box.maxLng);
+        }
+      }
     }
+    expect(viaCells).toBeGreaterThan(150);
   });
 });
