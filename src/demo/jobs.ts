@@ -73,11 +73,11 @@ const EMPLOYERS = [
 const TITLES: Record<string, string[]> = {
   '4-02-02-02': ['货车司机（市内配送）', '轻卡司机'],
   '4-02-06-01': ['仓库理货员', '仓储管理员'],
-  '4-02-07-02': ['快递分拣员（日结）', '快递派送员'],
+  '4-02-07-08': ['快递分拣员（日结）', '快递派送员'],
   '4-03-02-01': ['食堂厨师', '中餐厨师'],
   '4-03-02-05': ['餐厅服务员（兼职）', '宴席帮工'],
   '4-07-05-01': ['小区保安', '市场巡逻保安'],
-  '4-10-01-01': ['育婴员'],
+  '4-10-01-02': ['育婴员'],
   '4-10-01-05': ['养老护理员'],
   '4-10-01-06': ['钟点工（保洁）', '家政服务员'],
   '4-12-01-01': ['汽车维修学徒', '汽修工'],
@@ -200,10 +200,10 @@ export async function seedJobs(
       kind === 'full_time'
         ? { wageFen: (3000 + r.int(30) * 100) * 100, wageUnit: 'month' as const }
         : kind === 'part_time'
-          ? { wageFen: (18 + r.int(12)) * 100, wageUnit: 'hour' as const }
+          ? { wageFen: (19 + r.int(12)) * 100, wageUnit: 'hour' as const }
           : kind === 'piece'
             ? { wageFen: 50 + r.int(30), wageUnit: 'piece' as const, piecesPerHour: 40 }
-            : { wageFen: (150 + r.int(20) * 10) * 100, wageUnit: 'day' as const };
+            : { wageFen: (160 + r.int(20) * 10) * 100, wageUnit: 'day' as const };
     // Open ones were posted in the last two days (or reconfirmed since); the closed ones weeks ago.
     const past =
       end === 'open' || end === 'pending_review' || end === 'draft' ? -1 - r.int(2) : -(10 + r.int(40));

@@ -1,7 +1,8 @@
 /**
  * Occupations of the national occupational classification (中华人民共和国职业分类大典, 2022 edition) that
  * the district's gig and local jobs use: code (大类-中类-小类-细类) and name. A small table on purpose: a
- * posting or a worker names one of these; more rows are added here as the stations need them.
+ * posting or a worker names one of these; more rows are added here as the stations need them. Where each
+ * code was checked is in docs/jobs.md; a code is a reference value, changed here and nowhere else.
  */
 
 /** One occupation (职业, the 细类 level). */
@@ -13,11 +14,11 @@ export interface Occupation {
 export const OCCUPATIONS: readonly Occupation[] = [
   { code: '4-02-02-02', name: '道路货运汽车驾驶员' },
   { code: '4-02-06-01', name: '仓储管理员' },
-  { code: '4-02-07-02', name: '快递员' },
+  { code: '4-02-07-08', name: '快递员' },
   { code: '4-03-02-01', name: '中式烹调师' },
   { code: '4-03-02-05', name: '餐厅服务员' },
   { code: '4-07-05-01', name: '保安员' },
-  { code: '4-10-01-01', name: '育婴员' },
+  { code: '4-10-01-02', name: '育婴员' },
   { code: '4-10-01-05', name: '养老护理员' },
   { code: '4-10-01-06', name: '家政服务员' },
   { code: '4-12-01-01', name: '汽车维修工' },
