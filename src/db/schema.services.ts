@@ -233,6 +233,26 @@ export interface CarePhotoTable {
   created_at: string;
 }
 
+/** A provider's settlement paid out through the payment channel (migration 0047). */
+export interface CarePayoutTable {
+  jurisdiction_id: string;
+  id: string;
+  provider_id: string;
+  /** The settled month, YYYY-MM. */
+  month: string;
+  amount_fen: number;
+  channel: string;
+  /** pending → paid | failed. */
+  status: string;
+  provider_txn_id: string | null;
+  failure_reason: string | null;
+  problem_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
 /** The resident-service tables, merged into `DB`. */
 export interface ServiceTables extends ResidentServiceTables {
   households: HouseholdTable;
@@ -249,4 +269,5 @@ export interface ServiceTables extends ResidentServiceTables {
   service_indicators: ServiceIndicatorTable;
   care_orders: CareOrderTable;
   care_photos: CarePhotoTable;
+  care_payouts: CarePayoutTable;
 }

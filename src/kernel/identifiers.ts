@@ -14,6 +14,8 @@ export interface UsccResult {
 export interface IdNumberResult {
   valid: boolean;
   message?: string;
+  /** The same reason in English, for answers in the user's language. */
+  messageEn?: string;
   /** YYYY-MM-DD. */
   birthDate?: string;
   gender?: 'male' | 'female';
@@ -66,11 +68,27 @@ export function validateUscc(code: string): UsccResult {
 /** Validates an 18-digit 居民身份证号码 (GB 11643-1999) and reads its birth date and gender. */
 export function validateIdNumber(id: string): IdNumberResult {
   const s = normalizeCode(id ?? '');
-  if (s.length === 0) return { valid: false, message: '身份证号码不能为空' };
-  if (/^\d{15}$/.test(s)) return { valid: false, message: '15位旧身份证号码不再使用，请填写18位号码' };
-  if (s.length !== 18) return { valid: false, message: `身份证号码应为18位，当前为${s.length}位` };
+  const invalid = (message: string, messageEn: string): IdNumberResult => ({
+    valid: false,
+    message,
+    messageEn,
+  });
+  if (s.length === 0) return invalid('身份证号码不能为空', 'the ID number is empty');
+  if (/^\d{15}$/.test(s))
+    return invalid(
+      '15位旧身份证号码不再使用，请填写18位号码',
+      'the old 15-digit number is no longer used; give the 18-digit one',
+    );
+  if (s.length !== 18)
+    return invalid(
+      `身份证号码应为18位，当前为${s.length}位`,
+      `an ID number has 18 characters, this one has ${s.length}`,
+    );
   if (!/^\d{17}[\dX]$/.test(s))
-    return { valid: false, message: '身份证号码格式错误：前17位应为数字，末位为数字或X' };
+    return invalid(
+      '身份证号码格式错误：前17位应为数字，末位为数字或X',
+      'the first 17 characters must be digits and the last a digit or X',
+    );
 
   const year = Number(s.slice(6, 10));
   const month = Number(s.slice(10, 12));
@@ -82,16 +100,18 @@ export function validateIdNumber(id: string): IdNumberResult {
     birth.getUTCMonth() !== month - 1 ||
     birth.getUTCDate() !== day
   ) {
-    return { valid: false, message: '身份证号码中的出生日期无效' };
+    return invalid('身份证号码中的出生日期无效', 'the birth date in the number is not a date');
   }
   // Compared in +08:00, the time zone the number is issued in.
   const todayUtcMidnight = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000;
-  if (birth.getTime() > todayUtcMidnight) return { valid: false, message: '身份证号码中的出生日期晚于今天' };
+  if (birth.getTime() > todayUtcMidnight)
+    return invalid('身份证号码中的出生日期晚于今天', 'the birth date in the number is after today');
 
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += (s.charCodeAt(i) - 48) * ID_WEIGHTS[i];
   const expected = ID_CHECK[sum % 11];
-  if (s[17] !== expected) return { valid: false, message: '身份证号码校验位错误，请核对' };
+  if (s[17] !== expected)
+    return invalid('身份证号码校验位错误，请核对', 'the check character is wrong; check the number');
 
   return {
     valid: true,

@@ -6586,7 +6586,32 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              month: string;
+              providers: {
+                providerId: string;
+                orders: number;
+                subsidyFen: number;
+                paidFen: number;
+              }[];
+              payouts: {
+                id: string;
+                providerId: string;
+                amountFen: number;
+                status: string;
+                statusLabel: string;
+                providerTxnId: string | null;
+                failureReason: string | null;
+                problemId: string | null;
+                at: string;
+              }[];
+              skipped: {
+                orderId: string;
+                reason: string;
+              }[];
+            };
+          };
         };
       };
     };
@@ -6611,7 +6636,32 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              month: string;
+              providers: {
+                providerId: string;
+                orders: number;
+                subsidyFen: number;
+                paidFen: number;
+              }[];
+              payouts: {
+                id: string;
+                providerId: string;
+                amountFen: number;
+                status: string;
+                statusLabel: string;
+                providerTxnId: string | null;
+                failureReason: string | null;
+                problemId: string | null;
+                at: string;
+              }[];
+              skipped: {
+                orderId: string;
+                reason: string;
+              }[];
+            };
+          };
         };
       };
     };

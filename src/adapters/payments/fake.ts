@@ -1,5 +1,13 @@
 import crypto from 'node:crypto';
-import type { ChargeRequest, PaymentChannel, PaymentEvent, PaymentGateway, StatementLine } from './types.ts';
+import {
+  PayoutRefused,
+  type ChargeRequest,
+  type PaymentChannel,
+  type PaymentEvent,
+  type PaymentGateway,
+  type PayoutRequest,
+  type StatementLine,
+} from './types.ts';
 
 /** Failures the fake injects, each for the next charge (or statement) it is told about. */
 export type PaymentFault =
@@ -38,6 +46,9 @@ export class FakePayments implements PaymentGateway {
   private extra: { channel: PaymentChannel; businessDate: string; line: StatementLine }[] = [];
   private handler: ((cb: OutgoingCallback) => Promise<unknown>) | null = null;
   private seq = 0;
+  /** Transfers made, by our id: the same id asked again answers the same transaction. */
+  readonly payouts = new Map<string, PayoutRequest & { providerTxnId: string }>();
+  private payoutRefusals: string[] = [];
 
   /** `auto`: callbacks go to the handler given to `deliverTo` (the demo); else they wait for a test. */
   constructor(
@@ -48,6 +59,11 @@ export class FakePayments implements PaymentGateway {
   /** Makes the next charge (or, for statement faults, the next charge's statement line) misbehave. */
   inject(fault: PaymentFault): void {
     this.faults.push(fault);
+  }
+
+  /** Makes the next transfer fail as a channel refuses one (the reason is the channel's words). */
+  refuseNextPayout(reason = '收款账户状态异常（账户已冻结）'): void {
+    this.payoutRefusals.push(reason);
   }
 
   /** Delivers callbacks to `handler` as they are made (a running server); without it they wait. */
@@ -141,5 +157,17 @@ export class FakePayments implements PaymentGateway {
     for (const x of this.extra)
       if (x.channel === channel && x.businessDate === businessDate) lines.push(x.line);
     return lines;
+  }
+
+  /** Transfers at once, or refuses as told; a repeated id answers the transfer made before. */
+  async payout(req: PayoutRequest): Promise<{ providerTxnId: string }> {
+    if (!Number.isSafeInteger(req.amountFen) || req.amountFen <= 0) throw new Error('amount must be > 0');
+    const done = this.payouts.get(req.payoutId);
+    if (done) return { providerTxnId: done.providerTxnId };
+    const refused = this.payoutRefusals.shift();
+    if (refused) throw new PayoutRefused('account', refused);
+    const providerTxnId = `PAYOUT${String(++this.seq).padStart(10, '0')}`;
+    this.payouts.set(req.payoutId, { ...req, providerTxnId });
+    return { providerTxnId };
   }
 }

@@ -9,6 +9,8 @@ export {
   type PaymentEvent,
   type StatementLine,
   type PaymentGateway,
+  type PayoutRequest,
+  PayoutRefused,
 } from './types.ts';
 
 /**

@@ -39,6 +39,32 @@ export interface StatementLine {
   status: 'paid' | 'refunded';
 }
 
+/**
+ * A transfer to a payee (代付): a provider's monthly care settlement. Our id is the channel's transfer
+ * number, so asking twice for one id never pays twice.
+ */
+export interface PayoutRequest {
+  payoutId: string;
+  channel: PaymentChannel;
+  amountFen: number;
+  payeeName: string;
+  /** The payee's 统一社会信用代码: the channel pays only an account registered to it. */
+  payeeUscc: string;
+  description: string;
+  /** The business day (YYYY-MM-DD, China time) the channel's statement lists it under. */
+  businessDate: string;
+}
+
+/** Why a channel refused a transfer. */
+export class PayoutRefused extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A payment channel. `verify` rejects a callback whose signature does not hold. */
 export interface PaymentGateway {
   readonly name: string;
@@ -48,6 +74,11 @@ export interface PaymentGateway {
   verify(channel: PaymentChannel, body: string, signature: string | undefined): PaymentEvent;
   /** The channel's statement of a business day. */
   statement(channel: PaymentChannel, businessDate: string): Promise<StatementLine[]>;
+  /**
+   * Transfers money to a payee and answers the channel's transaction id once it is done; throws
+   * `PayoutRefused` when the channel refuses it (an unknown or frozen account, a name that does not match).
+   */
+  payout(req: PayoutRequest): Promise<{ providerTxnId: string }>;
   /** A local channel (the fake) posts its callbacks in-process to this handler; real channels use HTTP. */
   deliverTo?(
     handler: (cb: { channel: PaymentChannel; body: string; signature: string }) => Promise<unknown>,

@@ -1,5 +1,12 @@
 export { canteenRoutes } from './canteen.routes.ts';
-export { checkIn, canteenPaymentHook, subsidyDrawn, MODULE as CANTEEN_MODULE } from './canteen.service.ts';
+export {
+  checkIn,
+  dayAct,
+  issueCard,
+  canteenPaymentHook,
+  subsidyDrawn,
+  MODULE as CANTEEN_MODULE,
+} from './canteen.service.ts';
 export { addDish, setMenu, mealsServed } from './canteen.menu.ts';
 export {
   PRICE_RULES,

@@ -1,15 +1,50 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { CareOrderTable } from '../../db/schema.services.ts';
+import type { CareOrderTable, CarePayoutTable } from '../../db/schema.services.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** What a reader may list: everything, or orders of these persons, providers or workers. */
+/**
+ * What a reader may list: everything, or orders of these persons, providers or workers, the orders the
+ * reader placed, and (township staff) those of the township's villages.
+ */
 export interface CareScope {
   all: boolean;
   personIds: string[];
   providerIds: string[];
   workerIds: string[];
+  placedBy: string | null;
+  townships: string[];
+}
+
+/** The list's filters. */
+export interface CareFilters {
+  status?: string;
+  kind?: string;
+  flagged?: boolean;
+}
+
+/** The orders a scope may see with the filters, as a query to page or count. */
+function filtered(db: Db, jid: string, scope: CareScope, f: CareFilters) {
+  let q = db.selectFrom('care_orders').where('jurisdiction_id', '=', jid);
+  if (!scope.all)
+    q = q.where((eb) =>
+      eb.or([
+        ...(scope.personIds.length ? [eb('person_id', 'in', scope.personIds)] : []),
+        ...(scope.providerIds.length ? [eb('provider_id', 'in', scope.providerIds)] : []),
+        ...(scope.workerIds.length ? [eb('worker_id', 'in', scope.workerIds)] : []),
+        ...(scope.placedBy ? [eb('placed_by_user_id', '=', scope.placedBy)] : []),
+        ...scope.townships.map((t) => eb('village_code', 'like', `${t}%`)),
+        eb.lit(false),
+      ]),
+    );
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.flagged !== undefined)
+    q = f.flagged
+      ? q.where('flags', '!=', '[]').where('flags_cleared_by', 'is', null)
+      : q.where('flags', '=', '[]');
+  return q;
 }
 
 /** SQL of home-care orders. */
@@ -42,34 +77,22 @@ export const careRepository = {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
-  list(
-    db: Db,
-    jid: string,
-    scope: CareScope,
-    f: { status?: string; kind?: string; flagged?: boolean },
-    limit: number,
-    offset: number,
-  ) {
-    let q = db.selectFrom('care_orders').where('jurisdiction_id', '=', jid);
-    if (!scope.all)
-      q = q.where((eb) =>
-        eb.or([
-          ...(scope.personIds.length ? [eb('person_id', 'in', scope.personIds)] : []),
-          ...(scope.providerIds.length ? [eb('provider_id', 'in', scope.providerIds)] : []),
-          ...(scope.workerIds.length ? [eb('worker_id', 'in', scope.workerIds)] : []),
-          eb.lit(false),
-        ]),
-      );
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.kind) q = q.where('kind', '=', f.kind);
-    if (f.flagged !== undefined)
-      q = f.flagged
-        ? q.where('flags', '!=', '[]').where('flags_cleared_by', 'is', null)
-        : q.where('flags', '=', '[]');
-    return Promise.all([
-      q.selectAll().orderBy('urgent', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-      q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-    ]);
+  /** A page of the orders a scope may see with the filters, urgent first, newest first. */
+  page(db: Db, jid: string, scope: CareScope, f: CareFilters, limit: number, offset: number) {
+    return filtered(db, jid, scope, f)
+      .selectAll()
+      .orderBy('urgent', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  },
+  /** How many orders a scope may see with the filters. */
+  async count(db: Db, jid: string, scope: CareScope, f: CareFilters): Promise<number> {
+    const r = await filtered(db, jid, scope, f)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   },
   /** Urgent orders still waiting for acceptance past their due time, not yet escalated. */
   overdueUrgent(db: Db, jid: string, at: string) {
@@ -159,6 +182,45 @@ export const careRepository = {
       .selectAll()
       .where('jurisdiction_id', '=', jid)
       .where('settlement_month', '=', month)
+      .orderBy('id')
+      .execute();
+  },
+  insertPayout(db: Db, row: CarePayoutTable) {
+    return db.insertInto('care_payouts').values(row).execute();
+  },
+  /** Updates a payout if it still has `version`; false when someone changed it first. */
+  async updatePayout(
+    db: Db,
+    jid: string,
+    id: string,
+    version: number,
+    patch: Partial<CarePayoutTable>,
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable('care_payouts')
+      .set({ ...patch, version: version + 1 })
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  payout(db: Db, jid: string, id: string) {
+    return db
+      .selectFrom('care_payouts')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+  /** A month's payouts, oldest first. */
+  payoutsOf(db: Db, jid: string, month: string) {
+    return db
+      .selectFrom('care_payouts')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('month', '=', month)
+      .orderBy('created_at')
       .orderBy('id')
       .execute();
   },

@@ -3,8 +3,9 @@ import type { AppContext } from '../../platform/context.ts';
 import { requireAuth } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
 import { CARE_KINDS } from './care.kinds.ts';
-import { CareOrder, CreateCareOrder, ListCareOrdersQuery } from './care.schema.ts';
-import { act, createOrder, getOrder, listOrders, settleMonth, settlementOf } from './care.service.ts';
+import { CareOrder, CreateCareOrder, ListCareOrdersQuery, Settlement } from './care.schema.ts';
+import { act, createOrder, getOrder, listOrders } from './care.service.ts';
+import { settleMonth, settlementOf } from './care.settlement.ts';
 
 const tags = ['care'];
 const month = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
@@ -50,10 +51,14 @@ export async function careRoutes(app: App, ctx: AppContext): Promise<void> {
     },
     async (req) => act(ctx, requireAuth(req), req.params.id, req.params.action, req.body),
   );
-  app.post('/api/care/settlements', { schema: { tags, body: month.strict() } }, async (req) =>
-    settleMonth(ctx, requireAuth(req), req.body.month),
+  app.post(
+    '/api/care/settlements',
+    { schema: { tags, body: month.strict(), response: { 200: Settlement } } },
+    async (req) => settleMonth(ctx, requireAuth(req), req.body.month),
   );
-  app.get('/api/care/settlements', { schema: { tags, querystring: month } }, async (req) =>
-    settlementOf(ctx, requireAuth(req), req.query.month),
+  app.get(
+    '/api/care/settlements',
+    { schema: { tags, querystring: month, response: { 200: Settlement } } },
+    async (req) => settlementOf(ctx, requireAuth(req), req.query.month),
   );
 }

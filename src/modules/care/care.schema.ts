@@ -120,3 +120,31 @@ export const CareOrder = z.object({
     .optional(),
 });
 export type CareOrder = z.infer<typeof CareOrder>;
+
+/** A month's settlement: per provider what its verified orders drew and what was paid to it; the transfers. */
+export const Settlement = z.object({
+  month: z.string(),
+  providers: z.array(
+    z.object({
+      providerId: z.string(),
+      orders: z.number(),
+      subsidyFen: z.number(),
+      paidFen: z.number(),
+    }),
+  ),
+  payouts: z.array(
+    z.object({
+      id: z.string(),
+      providerId: z.string(),
+      amountFen: z.number(),
+      status: z.string(),
+      statusLabel: z.string(),
+      providerTxnId: z.string().nullable(),
+      failureReason: z.string().nullable(),
+      problemId: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+  skipped: z.array(z.object({ orderId: z.string(), reason: z.string() })),
+});
+export type Settlement = z.infer<typeof Settlement>;

@@ -3,9 +3,7 @@
  * offered to eligible providers in turn; assigned to a worker who checks in and out with position and
  * photos; confirmed in the app or by an SMS code; rated (a 差评 or a complaint becomes a problem for the
  * civil-affairs unit); settled monthly per provider from the entitlement ledger.
- *
- * Over 500 lines for now: ordering, dispatch to providers, the worker's visit and the monthly settlement
- * share one order and its evidence checks; settlement and evidence are the parts to move out next (issue 23).
+ * The monthly settlement and its payouts are in care.settlement.ts.
  */
 import crypto from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
@@ -16,18 +14,23 @@ import { maskName, maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { raiseProblem, recordIndicator } from '../bridges/index.ts';
-import { eligibleProviders, workerById, workerOfUser } from '../directory/index.ts';
-import { accountOf, spend, spendsFor } from '../entitlements/index.ts';
-import { actorOf, appendLog, logOf, SYSTEM_ACTOR, type Actor } from '../flow/index.ts';
+import { raiseProblem } from '../bridges/index.ts';
+import { eligibleProviders, workerById, workerOfUser, type Worker } from '../directory/index.ts';
+import { actorOf, appendLog, lastLogSeq, logOf, SYSTEM_ACTOR, type LogEntry } from '../flow/index.ts';
 import { isBadRating, RATING_LEVEL_LABELS, type RatingLevel } from '../ratings/index.ts';
-import { logAccess, personFacts, personsActedForBy } from '../registry/index.ts';
+import {
+  logAccess,
+  personFacts,
+  personFactsOf,
+  personOfUser,
+  personsActedForBy,
+  type PersonFacts,
+} from '../registry/index.ts';
 import { checkinFlags, durationFlags, overlapFlags, photoFlags, type Flag } from './care.evidence.ts';
 import { acceptMinutes, CARE_KINDS, type CareKindCode } from './care.kinds.ts';
 import {
   CARE_STATUS_LABELS,
   careLifecycle,
-  SETTLEABLE,
   type CareAction,
   type CareRelation,
   type CareStatus,
@@ -47,33 +50,46 @@ const MODULE = 'care';
 /** The unit a 差评 or a complaint goes to. */
 const CIVIL_AFFAIRS = '区民政局';
 
-/** The relations of a principal to an order. */
-async function relationsOf(db: Db, p: Principal, row: Row): Promise<Set<CareRelation>> {
-  const r = new Set<CareRelation>();
-  if (hasRole(p, 'admin', 'supervisor') && p.scope.kind === 'jurisdiction') r.add('supervisor');
-  if (!p.userId) return r;
-  const person = await personFacts(db, p.jurisdictionId, row.person_id);
-  if (person?.userId === p.userId) r.add('elder');
-  else if (
-    row.placed_by_user_id === p.userId ||
-    (await personsActedForBy(db, p.jurisdictionId, p.userId)).includes(row.person_id)
-  )
-    r.add('proxy');
+/** Who is reading or acting, with what relates them to any order: read once per request. */
+interface Viewer {
+  p: Principal;
+  supervisor: boolean;
+  ownPersonId: string | null;
+  actingFor: ReadonlySet<string>;
+  worker: Worker | null;
+}
+
+/** The viewer a principal is (their own registry record, those they act for, their provider job). */
+async function viewerOf(db: Db, p: Principal): Promise<Viewer> {
+  const supervisor = hasRole(p, 'admin', 'supervisor') && p.scope.kind === 'jurisdiction';
+  if (!p.userId) return { p, supervisor, ownPersonId: null, actingFor: new Set(), worker: null };
+  // One after another: inside a transaction the reads share one connection.
+  const own = await personOfUser(db, p.jurisdictionId, p.userId);
+  const acting = await personsActedForBy(db, p.jurisdictionId, p.userId);
   const worker = await workerOfUser(db, p.jurisdictionId, p.userId);
-  if (worker && worker.providerId === row.provider_id) r.add('provider');
-  if (worker && worker.id === row.worker_id) r.add('worker');
+  return { p, supervisor, ownPersonId: own?.id ?? null, actingFor: new Set(acting), worker };
+}
+
+/** The relations of a viewer to an order. */
+function relationsOf(v: Viewer, row: Row): Set<CareRelation> {
+  const r = new Set<CareRelation>();
+  if (v.supervisor) r.add('supervisor');
+  if (!v.p.userId) return r;
+  if (v.ownPersonId === row.person_id) r.add('elder');
+  else if (row.placed_by_user_id === v.p.userId || v.actingFor.has(row.person_id)) r.add('proxy');
+  if (v.worker && v.worker.providerId === row.provider_id) r.add('provider');
+  if (v.worker && v.worker.id === row.worker_id) r.add('worker');
   return r;
 }
 
 /** Maps an order row; the elder's name and phone are masked for everyone but the elder and the proxy. */
-async function orderFromRow(
-  db: Db,
+function orderFromRow(
   row: Row,
   relations: Set<CareRelation>,
-  withLog: boolean,
-): Promise<CareOrder> {
+  person: PersonFacts | undefined,
+  log?: LogEntry[],
+): CareOrder {
   const kind = CARE_KINDS[row.kind as CareKindCode];
-  const person = await personFacts(db, row.jurisdiction_id, row.person_id);
   const close = relations.has('elder') || relations.has('proxy');
   const flags = JSON.parse(row.flags) as string[];
   return {
@@ -108,8 +124,8 @@ async function orderFromRow(
     failureReason: row.failure_reason,
     settlementMonth: row.settlement_month,
     allowedActions: careLifecycle.allowedActions(row.status as CareStatus, relations),
-    ...(withLog && {
-      actions: (await logOf(db, row.jurisdiction_id, MODULE, row.id)).map((e) => ({
+    ...(log && {
+      actions: log.map((e) => ({
         seq: e.seq,
         action: e.action,
         fromStatus: e.fromStatus,
@@ -122,15 +138,18 @@ async function orderFromRow(
   };
 }
 
+/** The township a staff member works in, whose villages' orders they see. */
+function townshipOf(p: Principal): string | null {
+  return hasRole(p, 'unit_handler', 'supervisor') && p.scope.kind === 'township' && p.scope.ref
+    ? p.scope.ref
+    : null;
+}
+
 /** Whether a principal may see an order at all (any relation, or township staff of its village). */
 function visible(p: Principal, row: Row, rel: Set<CareRelation>): boolean {
   if (rel.size > 0) return true;
-  return (
-    hasRole(p, 'unit_handler', 'supervisor') &&
-    p.scope.kind === 'township' &&
-    !!p.scope.ref &&
-    row.village_code.startsWith(p.scope.ref)
-  );
+  const township = townshipOf(p);
+  return !!township && row.village_code.startsWith(township);
 }
 
 /** Offers an order to the first eligible provider not yet tried, or leaves it rejected when none is left. */
@@ -233,45 +252,60 @@ export async function createOrder(ctx: AppContext, p: Principal, input: CreateCa
 export async function getOrder(ctx: AppContext, p: Principal, id: string): Promise<CareOrder> {
   const row = await repo.order(ctx.db, p.jurisdictionId, id);
   if (!row) throw notFound('服务订单 / order');
-  const rel = await relationsOf(ctx.db, p, row);
+  const rel = relationsOf(await viewerOf(ctx.db, p), row);
   if (!visible(p, row, rel)) throw notFound('服务订单 / order');
   if (!rel.has('elder'))
     await logAccess(ctx, ctx.db, p, row.person_id, `居家养老订单 ${row.id}`, ['name', 'phone', 'address']);
-  return orderFromRow(ctx.db, row, rel, true);
+  return orderFromRow(
+    row,
+    rel,
+    await personFacts(ctx.db, row.jurisdiction_id, row.person_id),
+    await logOf(ctx.db, row.jurisdiction_id, MODULE, row.id),
+  );
 }
 
-/** The orders a principal may see, urgent first; masked. */
+/**
+ * The orders a principal may see, urgent first, newest first; masked. The page is read fresh; its total
+ * is kept per version of the care log (every change of an order appends to it), as counting a large
+ * jurisdiction's orders on every page would cost more than the page.
+ */
 export async function listOrders(
   ctx: AppContext,
   p: Principal,
   q: ListCareOrdersQuery,
 ): Promise<{ items: CareOrder[]; total: number }> {
   const jid = p.jurisdictionId;
+  const v = await viewerOf(ctx.db, p);
   const scope: CareScope = {
-    all: hasRole(p, 'admin', 'supervisor') && p.scope.kind === 'jurisdiction',
-    personIds: [],
-    providerIds: [],
-    workerIds: [],
+    all: v.supervisor,
+    personIds: [...v.actingFor],
+    providerIds: v.worker ? [v.worker.providerId] : [],
+    workerIds: v.worker ? [v.worker.id] : [],
+    placedBy: p.userId,
+    townships: townshipOf(p) ? [townshipOf(p)!] : [],
   };
-  if (p.userId) {
-    scope.personIds = await personsActedForBy(ctx.db, jid, p.userId);
-    const w = await workerOfUser(ctx.db, jid, p.userId);
-    if (w) {
-      scope.providerIds.push(w.providerId);
-      scope.workerIds.push(w.id);
-    }
-  }
-  const [rows, count] = await repo.list(
+  const filters = {
+    status: q.status,
+    kind: q.kind,
+    flagged: q.flagged === undefined ? undefined : q.flagged === '1',
+  };
+  const version = await lastLogSeq(ctx.db, jid, MODULE);
+  const totals = ctx.cache.values<number>('care.totals', 1000);
+  const [rows, total] = await Promise.all([
+    repo.page(ctx.db, jid, scope, filters, q.pageSize, (q.page - 1) * q.pageSize),
+    totals.getOrCompute(`${jid}|${JSON.stringify(scope)}|${JSON.stringify(filters)}`, version, () =>
+      repo.count(ctx.db, jid, scope, filters),
+    ),
+  ]);
+  const persons = await personFactsOf(
     ctx.db,
     jid,
-    scope,
-    { status: q.status, kind: q.kind, flagged: q.flagged === undefined ? undefined : q.flagged === '1' },
-    q.pageSize,
-    (q.page - 1) * q.pageSize,
+    rows.map((r) => r.person_id),
   );
-  const items: CareOrder[] = [];
-  for (const r of rows) items.push(await orderFromRow(ctx.db, r, await relationsOf(ctx.db, p, r), false));
-  return { items, total: Number(count.n) };
+  return {
+    items: rows.map((r) => orderFromRow(r, relationsOf(v, r), persons.get(r.person_id))),
+    total,
+  };
 }
 
 type Patch = Partial<CareOrderTable>;
@@ -430,7 +464,7 @@ export async function act(
   const effects = await ctx.database.write(async (trx) => {
     const row = await repo.order(trx, jid, id);
     if (!row) throw notFound('服务订单 / order');
-    const rel = await relationsOf(trx, p, row);
+    const rel = relationsOf(await viewerOf(trx, p), row);
     if (!visible(p, row, rel)) throw notFound('服务订单 / order');
     careLifecycle.enforce(action, row.status as CareStatus, rel);
     if (!parsed.success)
@@ -507,119 +541,4 @@ async function afterCommit(ctx: AppContext, p: Principal, row: Row, e: Effects):
       });
     });
   }
-}
-
-/** The occasion a subsidy pays for: one meal of a day for 助餐 (shared with the canteen), else the order. */
-export function occasionOf(row: Pick<Row, 'id' | 'kind' | 'scheduled_at'>): string {
-  if (row.kind !== 'meals') return `care:${row.id}`;
-  const local = new Date(Date.parse(row.scheduled_at) + 8 * 3_600_000);
-  return `meal:${local.toISOString().slice(0, 10)}:${local.getUTCHours() < 15 ? 'lunch' : 'supper'}`;
-}
-
-/** A settlement: per provider, the subsidy actually drawn from the ledger for its verified orders. */
-export interface Settlement {
-  month: string;
-  providers: { providerId: string; orders: number; subsidyFen: number }[];
-  skipped: { orderId: string; reason: string }[];
-}
-
-function monthRange(month: string): [string, string] {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const from = new Date(Date.UTC(y, m - 1, 1) - 8 * 3_600_000).toISOString();
-  const to = new Date(Date.UTC(y, m, 1) - 8 * 3_600_000).toISOString();
-  return [from, to];
-}
-
-/**
- * Settles a month: every confirmed or rated order checked out in it, with no evidence flag standing,
- * draws its subsidy from the elder's entitlement and becomes settled, each in its own transaction.
- * Flagged orders and orders without (enough) entitlement are skipped and listed.
- */
-export async function settleMonth(ctx: AppContext, p: Principal, month: string): Promise<Settlement> {
-  if (!hasRole(p, 'admin', 'supervisor')) throw forbidden();
-  const jid = p.jurisdictionId;
-  const [from, to] = monthRange(month);
-  const skipped: Settlement['skipped'] = [];
-  for (const row of await repo.settleable(ctx.db, jid, SETTLEABLE, from, to)) {
-    if (row.flags !== '[]' && !row.flags_cleared_by) {
-      skipped.push({ orderId: row.id, reason: `待核查：${(JSON.parse(row.flags) as string[]).join(', ')}` });
-      continue;
-    }
-    const kind = CARE_KINDS[row.kind as CareKindCode];
-    const account = await accountOf(ctx.db, jid, row.person_id, kind.entitlement);
-    if (!account) {
-      skipped.push({ orderId: row.id, reason: '无补贴资格 / no entitlement' });
-      continue;
-    }
-    try {
-      await ctx.database.write(async (trx) => {
-        await spend(
-          ctx.clock,
-          trx,
-          jid,
-          account.id,
-          Number(row.subsidy_fen),
-          { module: MODULE, ref: row.id, actorUserId: p.userId, note: `${month} 结算` },
-          occasionOf(row),
-        );
-        if (
-          !(await repo.update(trx, jid, row.id, row.version, {
-            status: 'settled',
-            settlement_month: month,
-            updated_at: ctx.clock.now().toISOString(),
-          }))
-        )
-          throw conflict('changed meanwhile');
-        await appendLog(ctx.clock, trx, jid, {
-          module: MODULE,
-          refId: row.id,
-          action: 'settle',
-          from: row.status,
-          to: 'settled',
-          actor: SYSTEM_ACTOR as Actor,
-          data: { month, subsidyFen: Number(row.subsidy_fen) },
-        });
-        await recordIndicator(trx, jid, {
-          code: kind.entitlement === 'meal_subsidy' ? 'meals_served' : 'care_services',
-          module: MODULE,
-          refId: row.id,
-          value: 1,
-          villageCode: row.village_code,
-          at: row.checkout_at!,
-        });
-      });
-    } catch (err) {
-      skipped.push({ orderId: row.id, reason: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  return { ...(await settlementOf(ctx, p, month)), skipped };
-}
-
-/** A month's settlement as recorded: the ledger's spends for the orders settled in it, per provider. */
-export async function settlementOf(ctx: AppContext, p: Principal, month: string): Promise<Settlement> {
-  if (!hasRole(p, 'admin', 'supervisor')) throw forbidden();
-  const jid = p.jurisdictionId;
-  const rows = await repo.settledIn(ctx.db, jid, month);
-  const spends = new Map(
-    (
-      await spendsFor(
-        ctx.db,
-        jid,
-        MODULE,
-        rows.map((r) => r.id),
-      )
-    ).map((s) => [s.sourceRef, -s.amount]),
-  );
-  const by = new Map<string, { providerId: string; orders: number; subsidyFen: number }>();
-  for (const r of rows) {
-    const e = by.get(r.provider_id!) ?? { providerId: r.provider_id!, orders: 0, subsidyFen: 0 };
-    e.orders++;
-    e.subsidyFen += spends.get(r.id) ?? 0;
-    by.set(r.provider_id!, e);
-  }
-  return {
-    month,
-    providers: [...by.values()].sort((a, b) => a.providerId.localeCompare(b.providerId)),
-    skipped: [],
-  };
 }

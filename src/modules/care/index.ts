@@ -1,13 +1,6 @@
 export { careRoutes } from './care.routes.ts';
-export {
-  createOrder,
-  getOrder,
-  listOrders,
-  act,
-  settleMonth,
-  settlementOf,
-  occasionOf,
-} from './care.service.ts';
+export { createOrder, getOrder, listOrders, act } from './care.service.ts';
+export { settleMonth, settlementOf, occasionOf, PAYOUT_STATUSES } from './care.settlement.ts';
 export { CARE_KINDS, CARE_KIND_CODES, type CareKindCode } from './care.kinds.ts';
 export {
   careLifecycle,

@@ -199,14 +199,14 @@ export async function listPlaces(ctx: AppContext, jid: string, q: ListPlacesQuer
     q.kind,
     near ? boundingBox(near.lat, near.lng, q.radius) : undefined,
   );
-  let places = rows.map((r) => placeFromRow(r, ref, now));
-  if (near) {
-    places = places
-      .map((pl) => ({ ...pl, distanceM: Math.round(haversineMeters(near.lat, near.lng, pl.lat!, pl.lng!)) }))
-      .filter((pl) => pl.distanceM <= q.radius)
-      .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id));
-  }
-  return places.slice(0, q.limit);
+  if (!near) return rows.slice(0, q.limit).map((r) => placeFromRow(r, ref, now));
+  // Nearest first, and the opening hours worked out only for the places answered.
+  return rows
+    .map((r) => ({ r, distanceM: Math.round(haversineMeters(near.lat, near.lng, r.lat!, r.lng!)) }))
+    .filter((x) => x.distanceM <= q.radius)
+    .sort((a, b) => a.distanceM - b.distanceM || a.r.id.localeCompare(b.r.id))
+    .slice(0, q.limit)
+    .map((x) => ({ ...placeFromRow(x.r, ref, now), distanceM: x.distanceM }));
 }
 
 /** One place. */

@@ -5,6 +5,8 @@ export {
   personOfUser,
   personsActedForBy,
   personFacts,
+  personFactsOf,
+  type PersonFacts,
   personIdByPhone,
   createPerson,
   addContact,

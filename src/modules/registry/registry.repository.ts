@@ -27,6 +27,16 @@ export const registryRepository = {
       .where('id', '=', id)
       .executeTakeFirst();
   },
+  /** Several persons by id (a list page's). */
+  persons(db: Db, jid: string, ids: readonly string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('persons')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+  },
   personByUser(db: Db, jid: string, userId: string) {
     return db
       .selectFrom('persons')

@@ -141,14 +141,25 @@ function consentRow(
   };
 }
 
+/** A well-formed ID number's facts, or 400 saying in both languages what is wrong with it. */
+function validIdNumber(idNumber: string, path = 'idNumber') {
+  const r = validateIdNumber(idNumber);
+  if (!r.valid)
+    throw badRequest(`身份证号码无效：${r.message} / invalid ID number: ${r.messageEn}`, [
+      { path, message: `${r.message} / ${r.messageEn}` },
+    ]);
+  return r;
+}
+
+/** The form an ID number is stored and hashed in: half-width, no spaces, a capital X. */
+function normalizeIdNumber(idNumber: string): string {
+  return idNumber.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+}
+
 /** Validates an ID number and derives birth date and gender; 400 when it contradicts what was given. */
 function idFacts(input: { idNumber?: string; birthDate?: string; gender?: string }) {
   if (input.idNumber === undefined) return {};
-  const r = validateIdNumber(input.idNumber);
-  if (!r.valid)
-    throw badRequest(`身份证号码无效：${r.message} / invalid ID number`, [
-      { path: 'idNumber', message: r.message },
-    ]);
+  const r = validIdNumber(input.idNumber);
   if (input.birthDate && input.birthDate !== r.birthDate)
     throw badRequest('出生日期与身份证号码不符 / birth date differs from the ID number', [
       { path: 'birthDate', message: 'mismatch' },
@@ -160,7 +171,7 @@ function idFacts(input: { idNumber?: string; birthDate?: string; gender?: string
   return {
     birthDate: r.birthDate!,
     gender: r.gender!,
-    normalized: input.idNumber.normalize('NFKC').replace(/\s+/g, '').toUpperCase(),
+    normalized: normalizeIdNumber(input.idNumber),
   };
 }
 
@@ -539,32 +550,49 @@ export async function personsActedForBy(db: Db, jid: string, userId: string): Pr
   return [...(own ? [own.id] : []), ...others.map((o) => o.person_id)];
 }
 
+/** The facts of a person another module's rules need (eligibility, address). */
+function factsOf(r: Selectable<PersonTable>) {
+  return {
+    id: r.id,
+    name: r.name,
+    phone: r.phone,
+    villageCode: r.village_code,
+    address: r.address,
+    birthDate: r.birth_date,
+    tags: JSON.parse(r.tags) as string[],
+    userId: r.user_id,
+  };
+}
+export type PersonFacts = ReturnType<typeof factsOf>;
+
 /** A person's row for another module's rules (eligibility, address); reads through this are not shown. */
-export async function personFacts(db: Db, jid: string, personId: string) {
+export async function personFacts(db: Db, jid: string, personId: string): Promise<PersonFacts | undefined> {
   const r = await repo.person(db, jid, personId);
-  return (
-    r && {
-      id: r.id,
-      name: r.name,
-      phone: r.phone,
-      villageCode: r.village_code,
-      address: r.address,
-      birthDate: r.birth_date,
-      tags: JSON.parse(r.tags) as string[],
-      userId: r.user_id,
-    }
-  );
+  return r && factsOf(r);
 }
 
-/** The person holding an ID number, if registered (looked up by its hash; the number is never compared in clear). */
+/** The facts of several persons by id, in one read (a list page of another module). */
+export async function personFactsOf(
+  db: Db,
+  jid: string,
+  ids: readonly string[],
+): Promise<Map<string, PersonFacts>> {
+  return new Map((await repo.persons(db, jid, ids)).map((r) => [r.id, factsOf(r)]));
+}
+
+/**
+ * The person holding an ID number, if registered (looked up by its hash; the number is never compared in
+ * clear). A malformed number is the caller's mistake, not an unknown person: 400 with the reason.
+ */
 export async function personIdByIdNumber(
   ctx: AppContext,
   db: Db,
   jid: string,
   idNumber: string,
 ): Promise<string | null> {
-  const normalized = idNumber.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
-  return (await repo.personByIdHash(db, jid, ctx.cipher.lookupHash(normalized)))?.id ?? null;
+  validIdNumber(idNumber);
+  const hash = ctx.cipher.lookupHash(normalizeIdNumber(idNumber));
+  return (await repo.personByIdHash(db, jid, hash))?.id ?? null;
 }
 
 /** Whether a consent or basis in force covers a field of a person (another module's data kept under it). */

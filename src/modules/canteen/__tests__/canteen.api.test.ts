@@ -217,6 +217,30 @@ describe('the public canteen', () => {
     expect(served.body.canteens[0]).toMatchObject({ lunch: 2, supper: 1 });
   });
 
+  it('answers a malformed ID number at the counter with 400 saying why (zh and en), an unknown one with 404', async () => {
+    at('2024-03-05T03:00:00Z');
+    const good = idNumberFor('1949-03-01', 135);
+    const wrongCheck = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+    const zh = await counter.post(
+      `/api/canteens/${canteenId}/checkins`,
+      { method: 'id_card', idNumber: wrongCheck },
+      { 'accept-language': 'zh-CN' },
+    );
+    expect(zh.status).toBe(400);
+    expect(zh.body.error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('校验位') });
+    const en = await counter.post(
+      `/api/canteens/${canteenId}/checkins`,
+      { method: 'id_card', idNumber: '4302021949' },
+      { 'accept-language': 'en' },
+    );
+    expect(en.status).toBe(400);
+    expect(en.body.error.message).toContain('an ID number has 18 characters, this one has 10');
+    expect(en.body.error.message).not.toMatch(/[\u4e00-\u9fff]/);
+    // Well formed but nobody's: not found, and nothing was checked in.
+    const unknown = await checkIn({ method: 'id_card', idNumber: idNumberFor('1950-01-01', 777) });
+    expect(unknown.status).toBe(404);
+  });
+
   it('draws 助餐 deliveries and canteen sittings on one entitlement: never the same sitting twice', async () => {
     const care = async (scheduledAt: string) => {
       const o = await sup.post('/api/care/orders', { kind: 'meals', personId: elderId, scheduledAt });
@@ -243,7 +267,7 @@ describe('the public canteen', () => {
     const s = await sup.post('/api/care/settlements', { month: '2024-03' });
     expect(s.status).toBe(200);
     expect(s.body.skipped.find((x: any) => x.orderId === supperOrder).reason).toContain('已享受过补贴');
-    expect(s.body.providers).toEqual([{ providerId, orders: 1, subsidyFen: 500 }]);
+    expect(s.body.providers).toEqual([{ providerId, orders: 1, subsidyFen: 500, paidFen: 500 }]);
     expect((await sup.get(`/api/care/orders/${lunchOrder}`)).body.status).toBe('settled');
     expect(await accountBalance()).toBe(1500);
     at('2024-03-05T04:00:00Z');

@@ -213,14 +213,14 @@ describe('home elderly care orders', () => {
     expect(s.status).toBe(200);
     expect(s.body.skipped.map((x: any) => x.orderId).sort()).toEqual([far.id, short.id].sort());
     // The first journey's order and `good`: two verified orders of 50 yuan subsidy each, from the ledger.
-    expect(s.body.providers).toEqual([{ providerId, orders: 2, subsidyFen: 10000 }]);
+    expect(s.body.providers).toEqual([{ providerId, orders: 2, subsidyFen: 10000, paidFen: 10000 }]);
     const acc = await sup.get(`/api/entitlements/accounts?personId=${personId}`);
     expect(acc.body.items[0].balance).toBe(20000 - 10000);
 
     expect((await act(caregiver, far.id, 'clear_flags', { note: 'x' })).status).toBe(403);
     expect((await act(sup, far.id, 'clear_flags', { note: '核实：楼栋定位偏差' })).status).toBe(200);
     const again = await sup.post('/api/care/settlements', { month: '2024-03' });
-    expect(again.body.providers).toEqual([{ providerId, orders: 3, subsidyFen: 15000 }]);
+    expect(again.body.providers).toEqual([{ providerId, orders: 3, subsidyFen: 15000, paidFen: 15000 }]);
     expect(again.body.skipped.map((x: any) => x.orderId)).toEqual([short.id]);
     const ledger = await sup.get(`/api/entitlements/accounts?personId=${personId}`);
     expect(ledger.body.items[0].balance).toBe(5000);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkinFlags, durationFlags, overlapFlags, photoFlags } from '../care.evidence.ts';
 import { CARE_KINDS } from '../care.kinds.ts';
 import { CARE_ACTIONS, CARE_STATUSES, careLifecycle, type CareRelation } from '../care.lifecycle.ts';
-import { occasionOf } from '../care.service.ts';
+import { occasionOf } from '../care.settlement.ts';
 
 const RELATIONS: CareRelation[] = ['elder', 'proxy', 'provider', 'worker', 'supervisor', 'system'];
 
