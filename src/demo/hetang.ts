@@ -14,6 +14,7 @@ import { ManualClock } from '../kernel/clock.ts';
 import { uuidv7 } from '../kernel/ids.ts';
 import { random } from '../kernel/random.ts';
 import { seedJobs } from './jobs.ts';
+import { seedCare } from './care.ts';
 import type { Principal } from '../kernel/roles.ts';
 import type { AppContext } from '../platform/context.ts';
 import { createApiKey, principalOfUser } from '../modules/auth/index.ts';
@@ -734,6 +735,7 @@ export async function seedHetang(
   }
   made += await seedHotlineCalls({ ...ctx, clock }, jid, operator, supervisor);
   await seedJobs(ctx, clock, base.clock.now(), { mk: mkDemo, supervisor, staff: demoUnit });
+  await seedCare(ctx, clock, base.clock.now(), { mk: mkDemo, supervisor });
   // Statistics for the tables the seed filled: without them PostgreSQL plans a township handler's list
   // over a fresh demo as over empty tables until autovacuum comes by.
   await ctx.dialect.analyze(ctx.db, { staleOnly: true });
