@@ -66,12 +66,14 @@ async function load(
     paths?: () => string;
     /** Two seconds, not reported. */
     warmUp?: boolean;
+    /** Fewer connections than the other lines (a line that measures one request's own time). */
+    connections?: number;
   } = {},
 ): Promise<Omit<Measure, 'ratio'> | null> {
   if (only && !only.test(name) && !name.includes('(ceiling)') && !o.warmUp) return null;
   const result = await autocannon({
     url,
-    connections,
+    connections: o.connections ?? connections,
     duration: o.warmUp ? 2 : duration,
     method: (o.method ?? 'GET') as 'GET',
     headers: o.headers,
@@ -380,6 +382,32 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
         `${base}/api/problems?pageSize=20&q=${encodeURIComponent('路灯损坏')}`,
         { headers: auth },
       ),
+    );
+    // Searches as people type them, ranked (words found through the names of categories and places, phrases
+    // found in part), each answer new: the server keeps answers per request, so the line varies the page size
+    // and adds punctuation after the words, which the search ignores. Two connections: the time of a search
+    // itself, not of 32 of them queued on two cores.
+    const searches = [
+      '路灯不亮',
+      '就业',
+      '垃圾清运不及时',
+      '井盖',
+      '老年食堂',
+      '月塘',
+      '消防通道堵塞',
+      '技能培训',
+    ];
+    let searched = 0;
+    add(
+      await load('GET /api/problems?q= ranked, a different search each time (not kept)', base, {
+        headers: auth,
+        connections: 2,
+        paths: () => {
+          const n = searched++;
+          const q = searches[n % searches.length]! + '。'.repeat(Math.floor(n / searches.length / 50) % 60);
+          return `/api/problems?pageSize=${10 + (((n / searches.length) % 50) | 0)}&q=${encodeURIComponent(q)}`;
+        },
+      }),
     );
     add(
       await load('GET /api/stats/summary?groupBy=township', `${base}/api/stats/summary?groupBy=township`, {

@@ -1,3 +1,5 @@
+import type { Lang } from './apiText.ts';
+
 /** The roles of DESIGN §4. */
 export const ROLES = [
   'resident',
@@ -30,6 +32,8 @@ export interface Principal {
   sessionId?: string;
   csrfToken?: string;
   apiKeyId?: string;
+  /** The language the caller asked for (Accept-Language): names of reference data are presented in it. */
+  lang?: Lang;
 }
 
 /** True when the principal has any of the roles. */

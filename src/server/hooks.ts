@@ -6,6 +6,7 @@ import { getProblem } from '../modules/problems/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../platform/errors.ts';
 import type { App } from '../platform/types.ts';
+import { langOf } from '../kernel/apiText.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** After this long a reservation without a commit belongs to a request that died. */
@@ -66,6 +67,9 @@ export function authHooks(app: App, ctx: AppContext): void {
           );
       }
     }
+    // A copy per request: the principal itself is kept across a session's requests.
+    const lang = langOf(req.headers['accept-language']);
+    if (req.principal && lang) req.principal = { ...req.principal, lang };
     req.jurisdictionId = resolveJurisdiction(ctx, req);
     // Anonymous writes to the API are refused before their bodies are even validated.
     if (

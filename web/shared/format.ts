@@ -89,6 +89,11 @@ export function indicatorUnit(unit: string, locale: string): string {
   return locale.startsWith('en') ? (UNITS_EN[unit] ?? unit) : unit;
 }
 
+/** A category's (or domain's) name in the UI language: its English name in English, where the admin gave one. */
+export function refName(item: { name: string; nameEn?: string | null }, locale: string): string {
+  return locale.startsWith('en') && item.nameEn ? item.nameEn : item.name;
+}
+
 /** An indicator's name in the given language, from the reference list when it knows an English name. */
 export function indicatorName(
   ind: { code: string; name?: string },

@@ -147,6 +147,12 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
       return sql<boolean>`problems.id in (select s.problem_id from problem_search s
         where s.jurisdiction_id = ${jurisdictionId} and s.tokens @> ${tokens}::text[])`;
     },
+    problemSearchAnyIds(jurisdictionId, tokens, limit) {
+      // Ids are time-ordered (UUIDv7): the newest problems have the highest.
+      return sql<{ id: string }>`select x.id from (select s.problem_id as id from problem_search s
+        where s.jurisdiction_id = ${jurisdictionId} and s.tokens && ${tokens}::text[]
+        order by s.problem_id desc limit ${limit}) x`;
+    },
     geoCellExpression(lat, lng) {
       return `trunc(${lat} * 200)::bigint * 100000 + trunc(${lng} * 200)::bigint`;
     },

@@ -184,6 +184,14 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         where m.jurisdiction_id = ${jurisdictionId}
         and m.rowid in (select rowid from problem_search where problem_search match ${match}))`;
     },
+    problemSearchAnyIds(jurisdictionId, tokens, limit) {
+      const match = tokens.map((t) => `"${t}"`).join(' OR ');
+      // The index's entries are numbered as they were written: the newest problems have the highest.
+      return sql<{ id: string }>`select m.problem_id as id from problem_search_map m
+        where m.jurisdiction_id = ${jurisdictionId}
+        and m.rowid in (select rowid from problem_search where problem_search match ${match}
+          order by rowid desc limit ${limit})`;
+    },
     geoCellExpression(lat, lng) {
       return `cast(${lat} * 200 as integer) * 100000 + cast(${lng} * 200 as integer)`;
     },

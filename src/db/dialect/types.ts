@@ -96,6 +96,11 @@ export interface DialectAdapter {
   ): Promise<{ end(): Promise<void>; abort(): Promise<void> }>;
   /** A condition on `problems.id` matching all the given query tokens. */
   problemSearchCondition(jurisdictionId: string, tokens: string[]): Expression<SqlBool>;
+  /**
+   * The ids (`id`) of the newest `limit` problems holding any of the given query tokens (the candidates of a
+   * ranked search).
+   */
+  problemSearchAnyIds(jurisdictionId: string, tokens: string[], limit: number): RawBuilder<{ id: string }>;
   /** SQL text of the grid cell of two coordinate columns, the same as kernel/geo.ts geoCell (index and query). */
   geoCellExpression(latColumn: string, lngColumn: string): string;
   /** 'YYYY-MM' of an ISO UTC timestamp column, in the jurisdiction's time zone (+08:00). */

@@ -25,6 +25,7 @@ import * as m0037 from './0037_reads_and_indicator_ranges.ts';
 import * as m0038 from './0038_repeat_lookups.ts';
 import * as m0040 from './0040_open311_photos.ts';
 import * as m0041 from './0041_open311_sandbox.ts';
+import * as m0042 from './0042_search_reporters.ts';
 import * as m0047 from './0047_care_payouts.ts';
 import * as m0050 from './0050_jobs_geo_cells.ts';
 
@@ -63,6 +64,7 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0038_repeat_lookups': m0038,
   '0040_open311_photos': m0040,
   '0041_open311_sandbox': m0041,
+  '0042_search_reporters': m0042,
   '0047_care_payouts': m0047,
   '0050_jobs_geo_cells': m0050,
 };

@@ -62,13 +62,14 @@ export async function briefing(
     if (!campaign) throw notFound(`campaign ${q.campaign}`);
   }
   const ref = await ctx.reference.get(jid);
-  const s = await summary(ctx, p, jid, {
-    campaign: campaign?.id,
-    township: q.township,
-    from: q.from,
-    to: q.to,
-    groupBy: 'domain',
-  });
+  // The briefing is written in Chinese: its figures keep the Chinese names whatever the caller's language.
+  const s = await summary(
+    ctx,
+    p,
+    jid,
+    { campaign: campaign?.id, township: q.township, from: q.from, to: q.to, groupBy: 'domain' },
+    'zh',
+  );
   const domainOrder = [...ref.domains.keys()];
   const byDomain = s.groups
     .filter((g) => g.key !== null)

@@ -14,11 +14,11 @@ import {
 import type { DB } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
 import { boundingBox, cellsOfBox } from '../../kernel/geo.ts';
-import { queryTokens } from '../../kernel/text.ts';
 import { RUNNING_STATUSES } from './problems.lifecycle.ts';
 import type { Visibility } from './problems.policy.ts';
 import type { ProblemRow } from './problems.repository.ts';
 import type { ProblemFilters } from './problems.schema.ts';
+import { planSearch, searchCondition, type SearchPlan } from './problems.search.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -42,6 +42,11 @@ export interface FilterContext {
    * statistics' `unitSplitOf`).
    */
   notLedBy?: string[];
+  /**
+   * The `q` filter read with the reference names and the searcher's rights (see problems.search.ts); without
+   * it `q` searches the text alone.
+   */
+  search?: SearchPlan | null;
 }
 
 /**
@@ -271,8 +276,8 @@ export function applyFilters<O>(
       );
   }
   if (f.q) {
-    const tokens = queryTokens(f.q);
-    if (tokens.length) q = q.where(fc.dialect.problemSearchCondition(jid, tokens));
+    const plan = fc.search?.q === f.q ? fc.search : planSearch(f.q, null, false);
+    if (plan) q = q.where((eb) => searchCondition(eb, fc.dialect, jid, plan));
   }
   return q;
 }

@@ -47,6 +47,14 @@ export function visibilityOf(p: Principal): Visibility {
   return v;
 }
 
+/**
+ * Whether a principal may find problems by their reporter's phone number or name: those who read reporters'
+ * numbers in full across the jurisdiction (the supervising office, the admin, the 12345 centre's operators).
+ */
+export function maySearchReporters(p: Principal): boolean {
+  return hasRole(p, 'supervisor', 'admin', 'operator');
+}
+
 /** True when the visibility admits the problem. */
 export function canSee(v: Visibility, f: ProblemFacts): boolean {
   if (v.all) return true;

@@ -11,12 +11,20 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { attachmentsOf } from '../attachments/index.ts';
 import { deadlines } from './problems.deadlines.ts';
 import { similarOpen } from './problemMatcher.ts';
-import { allowedActions, canSee, visibilityOf, type ProblemFacts } from './problems.policy.ts';
+import {
+  allowedActions,
+  canSee,
+  maySearchReporters,
+  visibilityOf,
+  type ProblemFacts,
+} from './problems.policy.ts';
 import { presentDetail, problemFromRow, resultOf } from './problems.presenter.ts';
 import { planTotal, type TotalPlan } from './problems.plan.ts';
 import { dataVersion } from './problems.queries.ts';
 import { SORT_FIELDS, type FilterContext, type SortKey } from './problems.filters.ts';
 import { countFromRollup, problemsRepository, type ProblemRow } from './problems.repository.ts';
+import { planSearch } from './problems.search.ts';
+import { rankedPage, type RankedPosition } from './problems.search.repository.ts';
 import type { ListProblemsQuery, Problem, ProblemDetail, ProblemFilters } from './problems.schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -75,7 +83,7 @@ export async function getProblem(
 ): Promise<ProblemDetail> {
   const jid = p.jurisdictionId;
   const { row, supporting, facts } = await loadVisible(ctx, ctx.db, p, id, asSubmitter);
-  const ref = await ctx.reference.get(jid);
+  const ref = (await ctx.reference.get(jid)).inLanguage(p.lang);
   const [actions, results, attachments, merged] = await Promise.all([
     problemsRepository.actions(ctx.db, jid, id),
     problemsRepository.results(ctx.db, jid, [id]),
@@ -106,6 +114,7 @@ function principalKey(p: Principal): string {
     p.unitIds.join(','),
     p.scope.kind,
     p.scope.ref,
+    p.lang ?? '',
   ].join('|');
 }
 
@@ -126,17 +135,32 @@ export async function listProblemsJson(
   query: ListProblemsQuery,
 ): Promise<Answer> {
   if (query.overdue || query.dueState) return new Answer(JSON.stringify(await listProblems(ctx, p, query)));
-  const fc = filterContext(ctx, p, query);
+  const fc = await filterContext(ctx, p, query);
   const version = await dataVersion(ctx, p.jurisdictionId);
   const ref = await ctx.reference.get(p.jurisdictionId);
-  const key = JSON.stringify(['list', query, fc.visibility, fc.mineUserId, ref.serial]);
+  const key = JSON.stringify([
+    'list',
+    query,
+    fc.visibility,
+    fc.mineUserId,
+    fc.search?.reporters,
+    p.lang,
+    ref.serial,
+  ]);
   return answersOf(ctx).get(p.jurisdictionId, version, key, async () =>
     JSON.stringify(await listProblems(ctx, p, query)),
   );
 }
 
-/** The filter context of a principal's request. */
-export function filterContext(ctx: AppContext, p: Principal, filters: ProblemFilters): FilterContext {
+/** The filter context of a principal's request; a `q` is read with the reference names and his rights. */
+export async function filterContext(
+  ctx: AppContext,
+  p: Principal,
+  filters: ProblemFilters,
+): Promise<FilterContext> {
+  const search = filters.q
+    ? planSearch(filters.q, await ctx.reference.get(p.jurisdictionId), maySearchReporters(p))
+    : undefined;
   return {
     jurisdictionId: p.jurisdictionId,
     filters,
@@ -144,6 +168,7 @@ export function filterContext(ctx: AppContext, p: Principal, filters: ProblemFil
     now: ctx.clock.now().toISOString(),
     dialect: ctx.dialect,
     mineUserId: filters.mine ? (p.userId ?? '-') : null,
+    search,
   };
 }
 
@@ -171,22 +196,39 @@ export async function listProblems(
   p: Principal,
   query: ListProblemsQuery,
 ): Promise<{ items: Problem[]; total: number; page: number; pageSize: number; nextCursor: string | null }> {
-  const fc = filterContext(ctx, p, query);
-  const desc = query.sort.startsWith('-');
-  const sort = query.sort.replace(/^-/, '') as SortKey;
-  const after = query.cursor ? cursorPosition(query.cursor, query.sort, query.page) : undefined;
+  const fc = await filterContext(ctx, p, query);
+  // A search is ranked unless another order is asked for; without one, relevance means nothing.
+  const order = query.sort ?? (fc.search ? 'relevance' : '-createdAt');
+  const plan = order === 'relevance' ? fc.search : null;
+  const sortOrder = order === 'relevance' ? '-createdAt' : order;
+  const desc = sortOrder.startsWith('-');
+  const sort = sortOrder.replace(/^-/, '') as SortKey;
+  const after = query.cursor ? cursorPosition(query.cursor, plan ? order : sortOrder, query.page) : undefined;
   const { page: _page, pageSize: _size, sort: _sort, cursor: _cursor, ...filters } = query;
   const timeDependent = !!(query.overdue || query.dueState);
-  const countKey = JSON.stringify([p.jurisdictionId, filters, fc.visibility, fc.mineUserId]);
+  const countKey = JSON.stringify([
+    p.jurisdictionId,
+    filters,
+    fc.visibility,
+    fc.mineUserId,
+    fc.search?.reporters,
+  ]);
   const version = timeDependent ? -1 : await dataVersion(ctx, p.jurisdictionId);
   // Clock filters are always counted: the rollups know nothing of the time of the request.
   const count = () => countTotal(ctx, timeDependent ? { kind: 'count' } : planTotal({ ...fc, filters }), fc);
   const totals = ctx.cache.values<number>('problems.totals', 1000);
-  const [items, total] = await Promise.all([
-    problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, (query.page - 1) * query.pageSize, after),
+  const offset = (query.page - 1) * query.pageSize;
+  const ranked = plan
+    ? rankedPage(ctx.db, fc, plan, query.pageSize, offset, after && rankedPosition(after))
+    : null;
+  const [items, scores, total] = await Promise.all([
+    ranked
+      ? ranked.then((r) => r.map((x) => x.row))
+      : problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, offset, after),
+    ranked ? ranked.then((r) => new Map(r.map((x) => [x.row.id, x.score]))) : null,
     timeDependent ? count() : totals.getOrCompute(countKey, version, count),
   ]);
-  const ref = await ctx.reference.get(p.jurisdictionId);
+  const ref = (await ctx.reference.get(p.jurisdictionId)).inLanguage(p.lang);
   const supporting = await problemsRepository.supportingUnits(
     ctx.db,
     p.jurisdictionId,
@@ -198,7 +240,12 @@ export async function listProblems(
     page: query.page,
     pageSize: query.pageSize,
     // A full page may have more after it: where to go on from its last problem.
-    nextCursor: items.length === query.pageSize ? cursorOf(query.sort, items[items.length - 1]!, sort) : null,
+    nextCursor:
+      items.length < query.pageSize
+        ? null
+        : scores
+          ? rankedCursorOf(items[items.length - 1]!, scores)
+          : cursorOf(sortOrder, items[items.length - 1]!, sort),
   };
 }
 
@@ -230,6 +277,19 @@ async function countTotal(ctx: AppContext, plan: TotalPlan, fc: FilterContext): 
 /** The cursor after a row: the order it belongs to, the row's value in that order, and its id. */
 function cursorOf(order: string, row: ProblemRow, sort: SortKey): string {
   return Buffer.from(JSON.stringify([order, row[SORT_FIELDS[sort]], row.id])).toString('base64url');
+}
+
+/** The cursor after a row of a ranked search: its score and creation time as the value, and its id. */
+function rankedCursorOf(row: ProblemRow, scores: Map<string, number>): string {
+  const value = `${scores.get(row.id) ?? 0}|${row.created_at}`;
+  return Buffer.from(JSON.stringify(['relevance', value, row.id])).toString('base64url');
+}
+
+/** The place a ranked search's cursor points at; 400 when its value is not one a ranked page gave. */
+function rankedPosition(at: { value: string | null; id: string }): RankedPosition {
+  const m = /^(\d{1,3})\|(.+)$/.exec(at.value ?? '');
+  if (!m) throw badRequest('cursor: not a cursor this list gave (use the nextCursor of the previous page)');
+  return { score: Number(m[1]), createdAt: m[2]!, id: at.id };
 }
 
 /** Where a cursor points, for the order it must have been made in; 400 for anything else. */
@@ -265,7 +325,7 @@ export async function previewDeadlines(ctx: AppContext, p: Principal, id: string
 
 /** Queue counts for the console home page, within what the principal sees. */
 export async function queues(ctx: AppContext, p: Principal) {
-  const rows = await problemsRepository.queueCounts(ctx.db, filterContext(ctx, p, {}));
+  const rows = await problemsRepository.queueCounts(ctx.db, await filterContext(ctx, p, {}));
   const sum = (pred: (r: { status: string; dueState: string }) => boolean) =>
     rows.filter(pred).reduce((s, r) => s + r.n, 0);
   return {
@@ -281,7 +341,7 @@ export async function queues(ctx: AppContext, p: Principal) {
 
 /** Map markers within what the principal sees. */
 export async function mapPoints(ctx: AppContext, p: Principal, filters: ProblemFilters) {
-  const rows = await problemsRepository.mapPoints(ctx.db, filterContext(ctx, p, filters), 20_000);
+  const rows = await problemsRepository.mapPoints(ctx.db, await filterContext(ctx, p, filters), 20_000);
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
@@ -295,7 +355,7 @@ export async function mapPoints(ctx: AppContext, p: Principal, filters: ProblemF
 /** Open problems that may be the same as this one, for merging duplicates (see problemMatcher). */
 export async function similarProblems(ctx: AppContext, p: Principal, id: string) {
   const { row } = await loadVisible(ctx, ctx.db, p, id);
-  const ref = await ctx.reference.get(p.jurisdictionId);
+  const ref = (await ctx.reference.get(p.jurisdictionId)).inLanguage(p.lang);
   const similar = await similarOpen(
     ctx,
     p,

@@ -150,7 +150,10 @@ export const SORTS = [
 export const ListProblemsQuery = ProblemFilters.extend({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(20),
-  sort: z.enum(SORTS).default('-createdAt'),
+  sort: z
+    .enum([...SORTS, 'relevance'])
+    .optional()
+    .describe('the order; by default the best match first when searching (`q`), else the newest first'),
   cursor: z
     .string()
     .max(400)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { langOf } from '../../kernel/apiText.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, notFound, preconditionFailed } from '../../platform/errors.ts';
@@ -147,13 +148,17 @@ export async function referenceRoutes(app: App, ctx: AppContext): Promise<void> 
     },
     async (req) => {
       const ref = await ctx.reference.get(req.jurisdictionId);
+      // Names as stored (the console edits them), the domain's name in the caller's language.
+      const named = ref.inLanguage(langOf(req.headers['accept-language']));
       return listAnswer(
-        [...ref.categories.values()].filter(
-          (c) =>
-            (req.query.all || c.active) &&
-            (!req.query.kind || c.kind === req.query.kind) &&
-            (!req.query.domain || c.domain === req.query.domain),
-        ),
+        [...ref.categories.values()]
+          .filter(
+            (c) =>
+              (req.query.all || c.active) &&
+              (!req.query.kind || c.kind === req.query.kind) &&
+              (!req.query.domain || c.domain === req.query.domain),
+          )
+          .map((c) => ({ ...c, domainName: named.categories.get(c.code)?.domainName ?? c.domainName })),
       );
     },
   );

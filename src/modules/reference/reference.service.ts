@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import type { Lang } from '../../kernel/apiText.ts';
 import { isCalendarDate, WorkCalendar } from '../../kernel/workdays.ts';
 import { referenceRepository } from './reference.repository.ts';
 import type {
@@ -51,7 +52,7 @@ export class ReferenceData {
 
   constructor(
     readonly jurisdictionId: string,
-    data: ReferenceSnapshot,
+    private readonly data: ReferenceSnapshot,
   ) {
     for (const d of data.divisions) {
       this.divisions.set(d.code, d);
@@ -127,6 +128,35 @@ export class ReferenceData {
   /** The display name of a division code. */
   divisionName(code: string | null): string | null {
     return code ? (this.divisions.get(code)?.name ?? null) : null;
+  }
+
+  private english: ReferenceData | undefined;
+
+  /**
+   * This data for presenting in a language: in English, the categories, domains and indicators carry their
+   * English names as `name` (the Chinese one where the admin gave none). Only for answers: imports and
+   * ledgers look names up in Chinese, on the data itself.
+   */
+  inLanguage(lang: Lang | null | undefined): ReferenceData {
+    if (lang !== 'en') return this;
+    if (!this.english) {
+      const en = <T extends { name: string; nameEn: string }>(x: T): T => ({
+        ...x,
+        name: x.nameEn || x.name,
+      });
+      const domains = this.data.domains.map(en);
+      const domainName = new Map(domains.map((d) => [d.code, d.name]));
+      this.english = new ReferenceData(this.jurisdictionId, {
+        ...this.data,
+        domains,
+        indicators: this.data.indicators.map(en),
+        categories: this.data.categories.map((c) => ({
+          ...en(c),
+          domainName: domainName.get(c.domain) ?? c.domainName,
+        })),
+      });
+    }
+    return this.english;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { langOf } from '../../kernel/apiText.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/types.ts';
 import { PublicResults, RecentAction, ResultsQuery, Summary, SummaryQuery } from './stats.schema.ts';
@@ -12,12 +13,22 @@ export async function statsRoutes(app: App, ctx: AppContext): Promise<void> {
     '/api/stats/summary',
     { schema: { tags: ['stats'], querystring: SummaryQuery, response: { 200: Summary } } },
     async (req, reply) =>
-      sendAnswer(req, reply, await summaryAnswer(ctx, req.principal, req.jurisdictionId, req.query)) as never,
+      sendAnswer(
+        req,
+        reply,
+        await summaryAnswer(
+          ctx,
+          req.principal,
+          req.jurisdictionId,
+          req.query,
+          langOf(req.headers['accept-language']),
+        ),
+      ) as never,
   );
   app.get(
     '/api/results',
     { schema: { tags: ['results'], querystring: ResultsQuery, response: { 200: PublicResults } } },
-    async (req) => publicResults(ctx, req.jurisdictionId, req.query),
+    async (req) => publicResults(ctx, req.jurisdictionId, req.query, langOf(req.headers['accept-language'])),
   );
   app.get(
     '/api/actions/recent',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Lang } from '../../kernel/apiText.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import { redactFields, redactText } from '../../kernel/redact.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -33,14 +34,14 @@ const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10
 const STATS_SEARCH_ROLES = ['admin', 'supervisor', 'leader', 'unit_handler', 'official'] as const;
 
 /** Statistics are public aggregates, but staff with a limited scope see only their part. */
-function statsFilterContext(
+async function statsFilterContext(
   ctx: AppContext,
   p: Principal | null,
   jid: string,
   filters: ProblemFilters,
-): FilterContext {
+): Promise<FilterContext> {
   if (p && hasRole(p, 'admin', 'supervisor', 'leader', 'unit_handler', 'official')) {
-    const fc = filterContext(ctx, p, filters);
+    const fc = await filterContext(ctx, p, filters);
     const v = visibilityOf(p);
     return { ...fc, visibility: v.all ? null : v };
   }
@@ -126,16 +127,17 @@ export async function summary(
   p: Principal | null,
   jid: string,
   query: SummaryQuery,
+  lang: Lang | null = p?.lang ?? null,
 ): Promise<Summary> {
   const { groupBy, ...filters } = query;
-  const fc = statsFilterContext(ctx, p, jid, filters);
-  if (query.overdue || query.dueState) return computeSummary(ctx, jid, fc, groupBy);
+  const fc = await statsFilterContext(ctx, p, jid, filters);
+  if (query.overdue || query.dueState) return computeSummary(ctx, jid, fc, groupBy, lang);
   const [version, ref] = await Promise.all([dataVersion(ctx, jid), ctx.reference.get(jid)]);
   // The names in the groups come from the reference data: a new load of it is a new answer.
-  const key = JSON.stringify([jid, query, fc.visibility, ref.serial]);
+  const key = JSON.stringify([jid, query, fc.visibility, fc.search?.reporters, lang, ref.serial]);
   return ctx.cache
     .values<Summary>('stats.summaries', 500)
-    .getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy));
+    .getOrCompute(key, version, () => computeSummary(ctx, jid, fc, groupBy, lang));
 }
 
 /**
@@ -147,19 +149,21 @@ export async function summaryAnswer(
   p: Principal | null,
   jid: string,
   query: SummaryQuery,
+  lang: Lang | null = p?.lang ?? null,
 ): Promise<Answer> {
   // Free text reads descriptions nobody outside the office may see (reports not yet accepted, personal
   // details): counting its matches would answer "does any report say X?" to anyone.
   if (query.q && !(p && hasRole(p, ...STATS_SEARCH_ROLES)))
     throw forbidden('按文字检索统计仅限工作人员 / searching statistics by text is for staff only');
-  if (query.overdue || query.dueState) return new Answer(JSON.stringify(await summary(ctx, p, jid, query)));
+  if (query.overdue || query.dueState)
+    return new Answer(JSON.stringify(await summary(ctx, p, jid, query, lang)));
   const { groupBy: _groupBy, ...filters } = query;
-  const fc = statsFilterContext(ctx, p, jid, filters);
+  const fc = await statsFilterContext(ctx, p, jid, filters);
   const [version, ref] = await Promise.all([dataVersion(ctx, jid), ctx.reference.get(jid)]);
-  const key = JSON.stringify([query, fc.visibility, ref.serial]);
+  const key = JSON.stringify([query, fc.visibility, fc.search?.reporters, lang, ref.serial]);
   // Serialised summaries per data version and load of the reference data (group names), bounded in bytes.
   const answers = ctx.cache.answers('stats.summaryAnswers', 4 * 1024 * 1024);
-  return answers.get(jid, version, key, async () => JSON.stringify(await summary(ctx, p, jid, query)));
+  return answers.get(jid, version, key, async () => JSON.stringify(await summary(ctx, p, jid, query, lang)));
 }
 
 const CORE_GROUPS: (GroupKey | null)[] = [null, 'month', 'township', 'category', 'domain', 'kind'];
@@ -323,8 +327,9 @@ async function computeSummary(
   jid: string,
   fc: FilterContext,
   groupBy: SummaryQuery['groupBy'],
+  lang: Lang | null,
 ): Promise<Summary> {
-  const ref = await ctx.reference.get(jid);
+  const ref = (await ctx.reference.get(jid)).inLanguage(lang);
   // By official: by topic, each topic's sums then added under its lead official (one per topic).
   const g: GroupKey | null = groupBy === 'official' ? 'topic' : (groupBy ?? null);
   const plan = figuresPlanOf(fc, g);
@@ -387,14 +392,19 @@ export type ResultsFilter = z.infer<typeof ResultsQuery>;
  * The public results list (成效清单): resolved problems with their results, no personal data (free text
  * redacted). The same for every reader, so an answer is kept per data version.
  */
-export async function publicResults(ctx: AppContext, jid: string, q: ResultsFilter) {
+export async function publicResults(
+  ctx: AppContext,
+  jid: string,
+  q: ResultsFilter,
+  lang: Lang | null = null,
+) {
   const version = await dataVersion(ctx, jid);
   return ctx.cache
     .values<Awaited<ReturnType<typeof computeResults>>>('stats.results', 300)
-    .getOrCompute(JSON.stringify([jid, q]), version, () => computeResults(ctx, jid, q));
+    .getOrCompute(JSON.stringify([jid, q, lang]), version, () => computeResults(ctx, jid, q, lang));
 }
 
-async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
+async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter, lang: Lang | null) {
   const fc = publicFilterContext(ctx, jid, {
     q: q.q,
     domain: q.domain,
@@ -402,7 +412,7 @@ async function computeResults(ctx: AppContext, jid: string, q: ResultsFilter) {
     campaign: q.campaign,
     category: q.category,
   });
-  const ref = await ctx.reference.get(jid);
+  const ref = (await ctx.reference.get(jid)).inLanguage(lang);
   const { items, total } = await statsRepository.results(ctx.db, fc, q.pageSize, (q.page - 1) * q.pageSize);
   const res = await resultsOf(
     ctx.db,
