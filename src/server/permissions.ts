@@ -96,6 +96,11 @@ export const PERMISSIONS: Record<string, Permission> = {
   'POST /api/problems/batch/:action': { access: 'signed-in', note: 'each item as a single action' },
   'GET /api/problems/export.xlsx': { access: 'signed-in', note: 'scope; phones masked' },
   'POST /api/problems/import': { access: SUPERVISION },
+  'POST /api/problems/import/preview': {
+    access: SUPERVISION,
+    note: 'what an import would do; writes nothing',
+  },
+  'GET /api/problems/ledger-template.xlsx': { access: SUPERVISION },
 
   // The 12345 hotline centre (issue 22)
   'POST /api/hotline/calls': { access: HOTLINE, note: '话务员 takes a call into a problem' },

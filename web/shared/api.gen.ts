@@ -1290,6 +1290,7 @@ export interface paths {
           ids?: string;
           page?: number;
           pageSize?: number;
+          /** @description the order; by default the best match first when searching (`q`), else the newest first */
           sort?:
             | 'createdAt'
             | '-createdAt'
@@ -1298,7 +1299,8 @@ export interface paths {
             | 'closeDueAt'
             | '-closeDueAt'
             | 'number'
-            | '-number';
+            | '-number'
+            | 'relevance';
           /** @description the previous page's nextCursor: the page right after it in the same order (no page number with it) */
           cursor?: string;
         };
@@ -4102,7 +4104,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Imports a filled ledger (.xlsx, field `file`): all rows or none. */
+    /** @description Imports a filled ledger (.xlsx, field `file`): all rows or none. Rows naming an existing problem add their new progress to it. */
     post: {
       parameters: {
         query?: never;
@@ -4120,11 +4122,107 @@ export interface paths {
           content: {
             'application/json': {
               imported: number;
+              updated?: number;
+              unchanged?: number;
+              updates?: {
+                row: number;
+                number: string;
+                title: string;
+                progress: {
+                  date: string;
+                  note: string;
+                }[];
+                ignored: string[];
+              }[];
             };
           };
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/problems/import/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description What importing this ledger would create and update (nothing is written); 422 as the import. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              imported: number;
+              updated?: number;
+              unchanged?: number;
+              updates?: {
+                row: number;
+                number: string;
+                title: string;
+                progress: {
+                  date: string;
+                  note: string;
+                }[];
+                ignored: string[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/problems/ledger-template.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description An empty ledger (台账) to fill in: the header row with a note on each column. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

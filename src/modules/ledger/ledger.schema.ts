@@ -34,6 +34,12 @@ export const LEDGER_COLUMNS = [
   { key: 'mechanism', header: '制度成果', width: 28 },
 ] as const;
 
+/**
+ * The export's own column after the ledger's: each problem's version when exported. A re-imported row that
+ * adds progress must still be at it; not a column to fill in (the template has none).
+ */
+export const VERSION_COLUMN = { header: '版本', width: 6 } as const;
+
 export type LedgerColumnKey = (typeof LEDGER_COLUMNS)[number]['key'];
 /** The header of the running-number column that precedes the ledger columns. */
 export const SERIAL_HEADER = '序号';
@@ -46,6 +52,8 @@ export const MAX_LEDGER_ROWS = 100_000;
 export interface LedgerRecord {
   row: number;
   cells: Partial<Record<LedgerColumnKey, string>>;
+  /** The 版本 cell of an exported ledger, if any. */
+  version?: string;
 }
 
 /** One problem ready to be written by the bulk loader: every reference already resolved to codes and ids. */
@@ -149,5 +157,25 @@ export const Briefing = z.object({
 });
 export type Briefing = z.infer<typeof Briefing>;
 
-/** The body of a successful import. */
-export const ImportResult = z.object({ imported: z.number() });
+/** One existing problem a ledger updates: the progress lines it adds, the changes it cannot make. */
+export const LedgerUpdate = z.object({
+  row: z.number(),
+  number: z.string(),
+  title: z.string(),
+  progress: z.array(z.object({ date: z.string(), note: z.string() })),
+  /** Column headers the row changes that a ledger does not update (changed in the console instead). */
+  ignored: z.array(z.string()),
+});
+export type LedgerUpdate = z.infer<typeof LedgerUpdate>;
+
+/**
+ * The body of an import and of its preview: `imported` new problems; where the ledger names existing
+ * problems, `updated` ones (listed in `updates`) and `unchanged` rows that add nothing.
+ */
+export const ImportResult = z.object({
+  imported: z.number(),
+  updated: z.number().optional(),
+  unchanged: z.number().optional(),
+  updates: z.array(LedgerUpdate).optional(),
+});
+export type ImportResult = z.infer<typeof ImportResult>;

@@ -26,6 +26,9 @@ import {
   countProblems,
   filterContext,
   problemsByNumber,
+  problemsByNumberOrId,
+  addLedgerProgress,
+  ConcurrentChange,
   RATINGS,
   RECTIFICATION_LABELS,
   RECTIFICATION_TYPES,
@@ -49,12 +52,15 @@ import {
   type PreparedChunk,
 } from './bulk.prepare.ts';
 import { ledgerRepository } from './ledger.repository.ts';
+import { planUpdates } from './ledger.update.ts';
 import {
   HEADER_ROWS,
   LEDGER_COLUMNS,
   MAX_LEDGER_ROWS,
   SERIAL_HEADER,
+  VERSION_COLUMN,
   type ImportProblem,
+  type ImportResult,
   type LedgerColumnKey,
   type LedgerIssue,
   type LedgerRecord,
@@ -167,6 +173,26 @@ async function ledgerRowsOf(ctx: AppContext, jid: string, rows: ProblemRecord[],
   }
 }
 
+/** The ledger cells of these problems as the principal's export writes them now. */
+async function currentLedgerCells(
+  ctx: AppContext,
+  p: Principal,
+  rows: ProblemRecord[],
+): Promise<Record<LedgerColumnKey, string>[]> {
+  const jid = p.jurisdictionId;
+  const topics = new Map(
+    (await ledgerRepository.topics(ctx.db, jid)).map((t) => [
+      t.id,
+      { title: t.title, lead: t.lead_official_name },
+    ]),
+  );
+  const pc = { ref: await ctx.reference.get(jid), topics, personalData: seesPersonalData(p) };
+  const out: Record<LedgerColumnKey, string>[] = [];
+  for (let i = 0; i < rows.length; i += EXPORT_PAGE)
+    out.push(...(await ledgerRowsOf(ctx, jid, rows.slice(i, i + EXPORT_PAGE), pc)));
+  return out;
+}
+
 /**
  * Exports the problems the principal may see, filtered as the list is, as a ledger workbook written
  * page by page into a stream. Refuses (400) more than MAX_LEDGER_ROWS rows before writing anything.
@@ -178,7 +204,7 @@ export async function exportLedger(
   opts: { maxRows?: number } = {},
 ): Promise<{ filename: string; rows: number; stream: Readable }> {
   const jid = p.jurisdictionId;
-  const fc = filterContext(ctx, p, filters);
+  const fc = await filterContext(ctx, p, filters);
   const total = await countProblems(ctx.db, fc);
   const max = opts.maxRows ?? MAX_LEDGER_ROWS;
   if (total > max) {
@@ -214,7 +240,7 @@ const loadExcel = () => import('exceljs');
 async function writeWorkbook(
   ctx: AppContext,
   jid: string,
-  fc: ReturnType<typeof filterContext>,
+  fc: Awaited<ReturnType<typeof filterContext>>,
   pc: PageContext,
   title: string,
   out: PassThrough,
@@ -229,8 +255,12 @@ async function writeWorkbook(
   const ws = wb.addWorksheet('问题清单台账', {
     views: [{ state: 'frozen', xSplit: 2, ySplit: HEADER_ROWS }],
   });
-  ws.columns = [{ key: 'serial', width: 6 }, ...LEDGER_COLUMNS.map((c) => ({ key: c.key, width: c.width }))];
-  const lastColumn = LEDGER_COLUMNS.length + 1;
+  ws.columns = [
+    { key: 'serial', width: 6 },
+    ...LEDGER_COLUMNS.map((c) => ({ key: c.key, width: c.width })),
+    { key: 'version', width: VERSION_COLUMN.width },
+  ];
+  const lastColumn = LEDGER_COLUMNS.length + 2;
 
   const titleRow = ws.addRow([title]);
   titleRow.height = 28;
@@ -239,7 +269,7 @@ async function writeWorkbook(
   ws.mergeCells(1, 1, 1, lastColumn);
   titleRow.commit();
 
-  const header = ws.addRow([SERIAL_HEADER, ...LEDGER_COLUMNS.map((c) => c.header)]);
+  const header = ws.addRow([SERIAL_HEADER, ...LEDGER_COLUMNS.map((c) => c.header), VERSION_COLUMN.header]);
   header.height = 22;
   header.eachCell((cell) => {
     cell.font = { bold: true };
@@ -254,8 +284,10 @@ async function writeWorkbook(
   for (;;) {
     const rows = await problemsByNumber(ctx.db, fc, after, EXPORT_PAGE);
     if (rows.length === 0) break;
-    for (const cells of await ledgerRowsOf(ctx, jid, rows, pc)) {
-      const row = ws.addRow([++serial, ...LEDGER_COLUMNS.map((c) => cells[c.key])]);
+    const cellsOf = await ledgerRowsOf(ctx, jid, rows, pc);
+    for (const [i, cells] of cellsOf.entries()) {
+      const version = String(rows[i]!.version);
+      const row = ws.addRow([++serial, ...LEDGER_COLUMNS.map((c) => cells[c.key]), version]);
       row.alignment = { vertical: 'top', wrapText: true };
       row.commit();
     }
@@ -288,7 +320,9 @@ function cellText(v: ExcelJS.CellValue): string {
 }
 
 /** Reads the first sheet of a ledger workbook into records; a header problem is one issue on its row. */
-export async function readLedger(data: Buffer): Promise<{ records: LedgerRecord[]; issues: LedgerIssue[] }> {
+export async function readLedger(
+  data: Buffer,
+): Promise<{ records: LedgerRecord[]; issues: LedgerIssue[]; columns: Set<LedgerColumnKey> }> {
   if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) {
     throw new AppError(400, 'ledger_unreadable', 'file: 不是 .xlsx 文件 / not an .xlsx workbook');
   }
@@ -310,20 +344,26 @@ export async function readLedger(data: Buffer): Promise<{ records: LedgerRecord[
   // The header row is the first of the top rows that names the ledger's columns.
   const byHeader = new Map<string, LedgerColumnKey>(LEDGER_COLUMNS.map((c) => [c.header, c.key]));
   let headerRow = 0;
+  let versionColumn = 0;
   const columnOf = new Map<LedgerColumnKey, number>();
   for (let r = 1; r <= Math.min(5, ws.rowCount) && headerRow === 0; r++) {
     const found = new Map<LedgerColumnKey, number>();
+    let version = 0;
     ws.getRow(r).eachCell((cell, col) => {
-      const key = byHeader.get(cellText(cell.value).replace(/\s+/g, ''));
+      const text = cellText(cell.value).replace(/\s+/g, '');
+      const key = byHeader.get(text);
       if (key && !found.has(key)) found.set(key, col);
+      else if (text === VERSION_COLUMN.header && !version) version = col;
     });
     if (found.has('number') && found.has('title')) {
       headerRow = r;
+      versionColumn = version;
       for (const [k, v] of found) columnOf.set(k, v);
     }
   }
   if (headerRow === 0) {
     return {
+      columns: new Set(),
       records: [],
       issues: [
         {
@@ -358,7 +398,8 @@ export async function readLedger(data: Buffer): Promise<{ records: LedgerRecord[
         any = true;
       }
     }
-    if (any) records.push({ row: r, cells });
+    const version = versionColumn ? cellText(row.getCell(versionColumn).value) : '';
+    if (any) records.push({ row: r, cells, ...(version ? { version } : {}) });
   }
   if (records.length > MAX_LEDGER_ROWS) {
     issues.push({
@@ -367,7 +408,7 @@ export async function readLedger(data: Buffer): Promise<{ records: LedgerRecord[
       message: `超过 ${MAX_LEDGER_ROWS} 行上限 / more than ${MAX_LEDGER_ROWS} rows`,
     });
   }
-  return { records, issues };
+  return { records, issues, columns: new Set(columnOf.keys()) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1018,34 +1059,80 @@ function ledgerInvalid(issues: LedgerIssue[]): AppError {
 }
 
 /**
- * Imports a ledger workbook: reads it, validates every row, and writes all of them in one transaction,
- * or none (422 `ledger_invalid` with every bad row and column).
+ * Imports a ledger workbook: reads it, validates every row, and writes all of them in one transaction, or
+ * none (422 `ledger_invalid` with every bad row and column). Rows that name an existing problem update it
+ * (see ledger.update.ts); the rest are new problems. With `dryRun`, only says what it would do.
  */
 export async function importLedger(
   ctx: AppContext,
   p: Principal,
   data: Buffer,
-): Promise<{ imported: number }> {
+  opts: { dryRun?: boolean } = {},
+): Promise<ImportResult> {
   const jid = p.jurisdictionId;
-  const { records, issues: headerIssues } = await readLedger(data);
+  const { records, issues: headerIssues, columns } = await readLedger(data);
   if (headerIssues.length) throw ledgerInvalid(headerIssues);
   if (records.length === 0)
     throw new AppError(422, 'ledger_invalid', '台账中没有数据行 / the ledger has no rows', []);
-  const numbers = records.map((r) => r.cells.number).filter((n): n is string => !!n);
+  const numbers = [...new Set(records.map((r) => r.cells.number).filter((n): n is string => !!n))];
+  const today = localDate(ctx.clock.now().toISOString());
+
+  // The problems the ledger names that the importer may see, with their cells as exported now.
+  const fc = await filterContext(ctx, p, {});
+  const rows: ProblemRecord[] = [];
+  for (let i = 0; i < numbers.length; i += 500)
+    rows.push(...(await problemsByNumberOrId(ctx.db, fc, numbers.slice(i, i + 500))));
+  const cells = await currentLedgerCells(ctx, p, rows);
+  const named = new Map(rows.map((r, i) => [r.number, { row: r, cells: cells[i]! }]));
+  const names = (r: LedgerRecord) => !!r.cells.number && named.has(r.cells.number);
+  const planned = planUpdates(records.filter(names), named, columns, today, parseLedgerDate);
+
+  const fresh = records.filter((r) => !names(r));
+  const freshNumbers = fresh.map((r) => r.cells.number).filter((n): n is string => !!n);
   const targets: LedgerTargets = {
     ref: await ctx.reference.get(jid),
     topics: await ledgerRepository.topics(ctx.db, jid),
-    existingNumbers: await ledgerRepository.existingNumbers(ctx.db, jid, numbers),
-    today: localDate(ctx.clock.now().toISOString()),
+    existingNumbers: await ledgerRepository.existingNumbers(ctx.db, jid, freshNumbers),
+    today,
   };
-  const { problems, issues } = validateLedger(records, targets);
-  if (issues.length) throw ledgerInvalid(issues);
+  const { problems, issues } = validateLedger(fresh, targets);
+  const allIssues = [...issues, ...planned.issues].sort((a, b) => a.row - b.row);
+  if (allIssues.length) throw ledgerInvalid(allIssues);
+  const result: ImportResult = {
+    imported: problems.length,
+    // Only a ledger that names existing problems says what it did to them.
+    ...(records.length > fresh.length
+      ? {
+          updated: planned.updates.length,
+          unchanged: planned.unchanged,
+          updates: planned.updates.map(({ problem: _problem, ...u }) => u),
+        }
+      : {}),
+  };
+  if (opts.dryRun) return result;
+
   const actor: ImportActor = { userId: p.userId, name: p.displayName, unitId: p.unitId };
+  const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    const taken = await ledgerRepository.existingNumbers(trx, jid, numbers);
+    for (const u of planned.updates) {
+      try {
+        await addLedgerProgress(trx, u.problem, actor, u.progress, at);
+      } catch (err) {
+        if (!(err instanceof ConcurrentChange)) throw err;
+        throw ledgerInvalid([
+          {
+            row: u.row,
+            column: '编号',
+            message: `编号「${u.number}」刚被他人修改，请重新导出后再填写 / changed meanwhile; export again`,
+          },
+        ]);
+      }
+    }
+    if (problems.length === 0) return;
+    const taken = await ledgerRepository.existingNumbers(trx, jid, freshNumbers);
     if (taken.size) {
       throw ledgerInvalid(
-        records
+        fresh
           .filter((r) => r.cells.number && taken.has(r.cells.number))
           .map((r) => ({
             row: r.row,
@@ -1059,6 +1146,6 @@ export async function importLedger(
   // The load updated each rollup row once a chunk: their old versions go now, not at the next autovacuum;
   // and the tables it filled get the planner's statistics now (PostgreSQL had none for a fresh load, and a
   // handler's list took tens of seconds until autovacuum came by).
-  await ctx.dialect.analyze(ctx.db, { staleOnly: true });
-  return { imported: problems.length };
+  if (problems.length) await ctx.dialect.analyze(ctx.db, { staleOnly: true });
+  return result;
 }

@@ -13,6 +13,8 @@ export {
 } from './problems.read.ts';
 export { resultOf } from './problems.presenter.ts';
 export { appendAction, appendActions } from './problems.log.ts';
+export { ConcurrentChange } from './problems.changes.ts';
+export { addLedgerProgress, type ProgressLine } from './problemLedgerUpdater.ts';
 export { provenState, verifyProblemStates, type StateDifference } from './problems.proof.ts';
 export { checkIndicators } from './problems.indicators.ts';
 export type { FilterContext } from './problems.filters.ts';
