@@ -90,6 +90,8 @@ describe('the console in English', () => {
     found.push(...(await check(sup, '/admin/results', 'results')));
     found.push(...(await check(sup, '/admin/dashboard', 'dashboard')));
     found.push(...(await check(sup, '/admin/import', 'import')));
+    for (const p of ['care-orders', 'settlement', 'canteen', 'directory', 'registry', 'notices'])
+      found.push(...(await check(sup, `/admin/services/${p}`, `services-${p}`)));
 
     const admin = await newContext(stage.browser, CONSOLE, { locale: 'en-US' });
     await signInByApi(admin, stage.server.url, 'demo-admin');

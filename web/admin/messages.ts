@@ -3,7 +3,10 @@
  * Over 500 lines: both languages side by side in one file, so a key missing in English is a type error;
  * the catalogue splits per page when a page's keys grow.
  */
+import { careAdminEn, careAdminZh, careNavEn, careNavZh } from './messages.care';
+
 export const zh = {
+  ...careAdminZh,
   app: {
     mark: '清',
     name: '清单工作台',
@@ -11,6 +14,7 @@ export const zh = {
     fullName: '荷塘区"问题清单→成效清单"管理平台',
   },
   nav: {
+    ...careNavZh,
     home: '工作台',
     problems: '问题清单',
     problemDetail: '问题详情',
@@ -276,6 +280,7 @@ export const zh = {
 };
 
 export const en: typeof zh = {
+  ...careAdminEn,
   app: {
     mark: 'Q',
     name: 'Qingdan Console',
@@ -283,6 +288,7 @@ export const en: typeof zh = {
     fullName: 'Hetang "Problem list → Results list" platform',
   },
   nav: {
+    ...careNavEn,
     home: 'Workbench',
     problems: 'Problem list',
     problemDetail: 'Problem details',

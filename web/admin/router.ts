@@ -1,14 +1,25 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { currentUser, hasRole, loadMe } from '@shared/session';
+import { careMenu, careRoutes } from './routes.care';
+
+/** A menu entry; `group` puts it in a sub-menu (居民服务, 系统管理). */
+export interface MenuItem {
+  path: string;
+  name: string;
+  icon: string;
+  roles: string[];
+  group?: string;
+}
 
 /** Console routes; `roles` limits a page to those roles (admin sees everything). */
-export const menu = [
+export const menu: MenuItem[] = [
   { path: '/', name: 'home', icon: 'HomeFilled', roles: [] as string[] },
   { path: '/problems', name: 'problems', icon: 'List', roles: [] },
   { path: '/topics', name: 'topics', icon: 'Notebook', roles: ['supervisor', 'leader', 'official', 'admin'] },
   { path: '/results', name: 'results', icon: 'Trophy', roles: [] },
   { path: '/dashboard', name: 'dashboard', icon: 'DataAnalysis', roles: ['supervisor', 'leader', 'admin'] },
   { path: '/import', name: 'import', icon: 'Upload', roles: ['supervisor', 'admin', 'operator'] },
+  ...careMenu,
   { path: '/admin/units', name: 'units', icon: 'OfficeBuilding', roles: ['admin'], group: 'system' },
   { path: '/admin/users', name: 'users', icon: 'User', roles: ['admin'], group: 'system' },
   { path: '/admin/categories', name: 'categories', icon: 'Collection', roles: ['admin'], group: 'system' },
@@ -42,6 +53,7 @@ export const router = createRouter({
         { path: 'results', name: 'results', component: () => import('./pages/ResultsPage.vue') },
         { path: 'dashboard', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
         { path: 'import', name: 'import', component: () => import('./pages/ImportPage.vue') },
+        ...careRoutes,
         { path: 'admin/units', name: 'units', component: () => import('./pages/UnitsPage.vue') },
         { path: 'admin/users', name: 'users', component: () => import('./pages/UsersPage.vue') },
         {

@@ -1,5 +1,7 @@
 /** Phone pages' messages, zh-CN first; en-US has every key. */
+import { careEn, careZh } from './messages.care';
 export const zh = {
+  ...careZh,
   m: {
     brand: '我的荷塘',
     slogan: '走基层、找问题、想办法、促发展',
@@ -106,7 +108,7 @@ export const zh = {
       closedAt: '销号于 {date}',
       finished: '没有更多了',
     },
-    notices: { title: '通知公告', empty: '暂无公告' },
+    notices: { title: '通知公告', empty: '暂无公告', urgent: '预警' },
     official: {
       title: '干部走访',
       myTopic: '我的调研课题',
@@ -176,6 +178,7 @@ export const zh = {
 };
 
 export const en: typeof zh = {
+  ...careEn,
   m: {
     brand: 'My Hetang',
     slogan: 'Go to the grassroots, find problems, find solutions, promote development',
@@ -283,7 +286,7 @@ export const en: typeof zh = {
       closedAt: 'Closed on {date}',
       finished: 'No more',
     },
-    notices: { title: 'Notices', empty: 'No notices' },
+    notices: { title: 'Notices', empty: 'No notices', urgent: 'Alert' },
     official: {
       title: 'Field visits',
       myTopic: 'My research topic',

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { currentUser, loadMe } from '@shared/session';
+import { careRoutes } from './routes.care';
 
 export const router = createRouter({
   history: createWebHistory('/m/'),
@@ -58,6 +59,7 @@ export const router = createRouter({
       meta: { tab: true, auth: true },
     },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
+    ...careRoutes,
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

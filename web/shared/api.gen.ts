@@ -6324,6 +6324,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/care/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              persons: {
+                id: string;
+                name: string;
+                address: string | null;
+                villageCode: string;
+                self: boolean;
+              }[];
+              worker: {
+                id: string;
+                providerId: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/care/orders': {
     parameters: {
       query?: never;
@@ -8955,6 +9003,60 @@ export interface paths {
               }[];
               latestDate: string | null;
               latestTotal: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/canteens/my-meals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                canteenId: string;
+                canteenName: string;
+                date: string;
+                meal: string;
+                mealLabel: string;
+                dinerName: string;
+                dinerCategory: string;
+                dinerCategoryLabel: string;
+                status: string;
+                statusLabel: string;
+                baseFen: number;
+                subsidyFen: number;
+                copayFen: number;
+              }[];
             };
           };
         };

@@ -6,6 +6,7 @@ const staff = { access: 'signed-in', note: 'staff of the canteen’s provider, o
 export const canteenPermissions: Record<string, Permission> = {
   'GET /api/canteens': { access: 'public' },
   'GET /api/canteens/served': { access: 'public' },
+  'GET /api/canteens/my-meals': { access: 'signed-in', note: 'own and family meals' },
   'GET /api/canteens/:id': { access: 'public' },
   'GET /api/canteens/:id/menu': { access: 'public' },
   'GET /api/canteens/:id/dishes': { access: 'public' },

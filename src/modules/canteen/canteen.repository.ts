@@ -102,6 +102,19 @@ export const canteenRepository = {
       .where('status', '!=', 'voided')
       .executeTakeFirst();
   },
+  /** The latest check-ins of some diners at any canteen, newest first (a resident's own meals). */
+  mealsOfPersons(db: Db, jid: string, personIds: string[], limit: number) {
+    if (!personIds.length) return Promise.resolve([]);
+    return db
+      .selectFrom('canteen_meals')
+      .selectAll()
+      .where('jurisdiction_id', '=', jid)
+      .where('person_id', 'in', personIds)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  },
   insertMeal(db: Db, row: CanteenMealTable) {
     return db.insertInto('canteen_meals').values(row).execute();
   },

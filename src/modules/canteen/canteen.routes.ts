@@ -34,6 +34,7 @@ import {
   ServedToday,
 } from './canteen.schema.ts';
 import { sittingOf } from './canteen.rules.ts';
+import { MyMeal, myMeals } from './canteen.mine.ts';
 import { checkIn, dayAct, getDay, issueCard, listMeals, mealAct, sendPhoneCode } from './canteen.service.ts';
 
 const tags = ['canteen'];
@@ -52,6 +53,17 @@ export async function canteenRoutes(app: App, ctx: AppContext): Promise<void> {
     '/api/canteens/served',
     { schema: { tags, querystring: z.object({ date: date.optional() }), response: { 200: ServedToday } } },
     async (req) => mealsServed(ctx, req.jurisdictionId, req.query.date),
+  );
+  app.get(
+    '/api/canteens/my-meals',
+    {
+      schema: {
+        tags,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(30) }),
+        response: { 200: z.object({ items: z.array(MyMeal) }) },
+      },
+    },
+    async (req) => ({ items: await myMeals(ctx, requireAuth(req), req.query.limit) }),
   );
   app.get('/api/canteens/:id', { schema: { tags, params: byId, response: { 200: Canteen } } }, async (req) =>
     getCanteen(ctx, req.jurisdictionId, req.params.id),

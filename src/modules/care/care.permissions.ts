@@ -3,6 +3,7 @@ import type { Permission } from '../../platform/permissions.ts';
 /** Home care's rows of the permission matrix. */
 export const carePermissions: Record<string, Permission> = {
   'GET /api/care/kinds': { access: 'public' },
+  'GET /api/care/me': { access: 'signed-in', note: 'whom one may order for; one’s worker record' },
   'GET /api/care/orders': {
     access: 'signed-in',
     note: 'own and family orders, the provider’s and worker’s, or all for supervisors',

@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { requireAuth } from '../../platform/guards.ts';
 import type { App } from '../../platform/types.ts';
 import { CARE_KINDS } from './care.kinds.ts';
+import { CareMe, careMe } from './care.me.ts';
 import { CareOrder, CreateCareOrder, ListCareOrdersQuery, Settlement } from './care.schema.ts';
 import { act, createOrder, getOrder, listOrders } from './care.service.ts';
 import { settleMonth, settlementOf } from './care.settlement.ts';
@@ -15,6 +16,9 @@ export async function careRoutes(app: App, ctx: AppContext): Promise<void> {
   app.get('/api/care/kinds', { schema: { tags } }, async () => ({
     items: Object.entries(CARE_KINDS).map(([code, k]) => ({ code, ...k })),
   }));
+  app.get('/api/care/me', { schema: { tags, response: { 200: CareMe } } }, async (req) =>
+    careMe(ctx, requireAuth(req)),
+  );
   app.get(
     '/api/care/orders',
     {

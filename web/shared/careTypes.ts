@@ -1,0 +1,69 @@
+/**
+ * Names for the resident-service answers (home care, the canteen, the directory, the registry), derived
+ * from `api.gen.ts` like `types.ts`; the few routes without a response schema are written out here.
+ */
+import type { GetAnswer, ItemOf } from './types';
+
+export type CareOrder = GetAnswer<'/api/care/orders/{id}'>;
+export type CareMe = GetAnswer<'/api/care/me'>;
+export type CarePerson = CareMe['persons'][number];
+export type Canteen = ItemOf<'/api/canteens'>;
+export type DayMenu = GetAnswer<'/api/canteens/{id}/menu'>;
+export type CanteenMeal = ItemOf<'/api/canteens/{id}/checkins'>;
+export type MyMeal = ItemOf<'/api/canteens/my-meals'>;
+export type Provider = ItemOf<'/api/directory/providers'>;
+export type ServiceWorker = ItemOf<'/api/directory/providers/{id}/workers'>;
+export type Place = ItemOf<'/api/directory/places'>;
+export type PersonSummary = ItemOf<'/api/registry/persons'>;
+export type PersonDetail = GetAnswer<'/api/registry/persons/{id}'>;
+export type AccessLogEntry = ItemOf<'/api/registry/access-log'>;
+export type NoticeDetail = GetAnswer<'/api/notices/{id}'>;
+/** A month's settlement (`GET/POST /api/care/settlements`): per provider, and the payouts to them. */
+export type Settlement = GetAnswer<'/api/care/settlements'>;
+
+/** One of the six services (`GET /api/care/kinds`). */
+export interface CareKind {
+  code: string;
+  name: string;
+  unit: string;
+  standardMinutes: number;
+  checklist: string[];
+  priceFen: number;
+  subsidyFen: number;
+  urgent: boolean;
+}
+
+/** The six services in the order the pages show them. */
+export const CARE_KIND_CODES = ['cleaning', 'meals', 'medical', 'bathing', 'walking', 'emergency'] as const;
+
+/** The five rating levels, best first. */
+export const RATING_LEVELS = [
+  'very_satisfied',
+  'satisfied',
+  'basically_satisfied',
+  'dissatisfied',
+  'very_dissatisfied',
+] as const;
+
+/** Fen as yuan with two decimals. */
+export function yuan(fen: number | null | undefined): string {
+  return ((fen ?? 0) / 100).toFixed(2);
+}
+
+/** SHA-256 of a photo's bytes in hex: what a check-in sends as the photo's evidence. */
+export async function photoHash(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The device's position, or nothing when it is refused or takes longer than `timeout` ms. */
+export function currentPosition(timeout = 10_000): Promise<{ lat: number; lng: number } | null> {
+  return new Promise((resolve) => {
+    if (!('geolocation' in navigator)) return resolve(null);
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lng: p.coords.longitude }),
+      () => resolve(null),
+      { enableHighAccuracy: true, timeout, maximumAge: 60_000 },
+    );
+  });
+}
