@@ -33,6 +33,8 @@ const TARGETS: { match: string; ratio?: number; p99?: number; p95?: number }[] =
   { match: 'GET /api/problems?q=', p95: 50 },
   { match: 'GET /api/stats/summary', p99: 50 },
   { match: 'GET /api/jobs/postings within', ratio: 10, p99: 50 },
+  { match: 'GET /api/care/orders', ratio: 10, p99: 50 },
+  { match: 'GET /api/directory/places within', ratio: 10, p99: 50 },
   { match: 'POST /api/problems', ratio: 5 },
   { match: 'Open311 POST requests.json', ratio: 5 },
 ];

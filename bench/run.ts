@@ -40,6 +40,8 @@ const only = args.includes('--only') ? new RegExp(opt('only', '.'), 'i') : null;
 const outFile = opt('out', '');
 /** The jobs map's line is measured at this many problems, with as many job postings. */
 const JOBS_POSTINGS = 100_000;
+/** The care lines (the order list, services near me) are measured at this many problems, with as many orders. */
+const CARE_ORDERS = 100_000;
 
 interface Measure {
   name: string;
@@ -223,9 +225,11 @@ async function prepare(
   db: 'sqlite' | 'postgres',
   size: number,
 ): Promise<{ env: NodeJS.ProcessEnv; importInfo: Record<string, number> | null }> {
-  // At 100,000 problems the jurisdiction also gets 100,000 job postings (the doorstep map's line).
+  // At 100,000 problems the jurisdiction also gets 100,000 job postings (the doorstep map's line) and
+  // 100,000 home-care orders (the care lines).
   const postings = size === JOBS_POSTINGS ? JOBS_POSTINGS : 0;
-  const key = postings ? `${db}-${size}-jobs` : `${db}-${size}`;
+  const careOrders = size === CARE_ORDERS ? CARE_ORDERS : 0;
+  const key = `${db}-${size}${postings ? '-jobs' : ''}${careOrders ? '-care' : ''}`;
   const marker = path.join(cacheDir, `${key}.json`);
   const dataDir = path.join(cacheDir, key);
   // Rate limits are raised: the benchmark measures the server, not the limiter.
@@ -255,6 +259,8 @@ async function prepare(
       String(size),
       '--postings',
       String(postings),
+      '--care-orders',
+      String(careOrders),
       '--seed',
       '1',
       '--json',
@@ -434,6 +440,31 @@ async function measureServer(db: 'sqlite' | 'postgres', size: number, ceil: numb
           { headers: { 'accept-encoding': 'gzip, deflate, br' } },
         ),
       );
+    if (size === CARE_ORDERS) {
+      // The supervisors' list of every order (urgent first, newest first), and a filtered one.
+      add(
+        await load(
+          'GET /api/care/orders (50, urgent first; 100,000 orders)',
+          `${base}/api/care/orders?pageSize=50`,
+          { headers: auth },
+        ),
+      );
+      add(
+        await load(
+          'GET /api/care/orders?status=confirmed (50; 100,000 orders)',
+          `${base}/api/care/orders?status=confirmed&pageSize=50`,
+          { headers: auth },
+        ),
+      );
+      // A resident's phone asking for stations and canteens near him (public, no session).
+      add(
+        await load(
+          'GET /api/directory/places within 3 km (services near me)',
+          `${base}/api/directory/places?lat=27.8652&lng=113.1718&radius=3000&limit=20`,
+          { headers: { 'accept-encoding': 'gzip, deflate, br' } },
+        ),
+      );
+    }
     // Open311 clients (apps, integrations: their HTTP libraries) ask for compressed answers too.
     const accept = { headers: { 'accept-encoding': 'gzip, deflate' } };
     add(await load('Open311 GET services.json', `${base}/open311/v2/services.json`, accept));

@@ -384,40 +384,63 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the figures as one JSON line at the end')
     .option('--no-raw', 'skip measuring the raw insert rate (the ceiling for import)')
     .option('--postings <n>', 'also this many job postings (the jobs map benchmark)', (v) => Number(v), 0)
-    .action((o: { problems: number; seed: number; json?: boolean; raw: boolean; postings: number }) =>
-      withContext(async (ctx) => {
-        if (!Number.isInteger(o.problems) || o.problems < 1)
-          throw new Error('--problems: a positive whole number');
-        const { generate, rawInsertRate } = await import('../../bench/generate.ts');
-        const width = 30;
-        const t = Date.now();
-        const r = await generate(ctx, {
-          problems: o.problems,
-          seed: o.seed,
-          onProgress: (done, total) => {
-            const filled = Math.round((done / total) * width);
-            const rate = Math.round(done / ((Date.now() - t) / 1000));
-            process.stderr.write(
-              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${rate}/s   `,
+    .option(
+      '--care-orders <n>',
+      'also this many home-care orders, with elders, providers and places (the care benchmark)',
+      (v) => Number(v),
+      0,
+    )
+    .action(
+      (o: {
+        problems: number;
+        seed: number;
+        json?: boolean;
+        raw: boolean;
+        postings: number;
+        careOrders: number;
+      }) =>
+        withContext(async (ctx) => {
+          if (!Number.isInteger(o.problems) || o.problems < 1)
+            throw new Error('--problems: a positive whole number');
+          const { generate, rawInsertRate } = await import('../../bench/generate.ts');
+          const width = 30;
+          const t = Date.now();
+          const r = await generate(ctx, {
+            problems: o.problems,
+            seed: o.seed,
+            onProgress: (done, total) => {
+              const filled = Math.round((done / total) * width);
+              const rate = Math.round(done / ((Date.now() - t) / 1000));
+              process.stderr.write(
+                `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${rate}/s   `,
+              );
+            },
+          });
+          process.stderr.write('\n');
+          if (!Number.isInteger(o.postings) || o.postings < 0) throw new Error('--postings: a whole number');
+          if (o.postings > 0) {
+            const { generatePostings } = await import('../../bench/generate.jobs.ts');
+            const g = await generatePostings(ctx, o.postings, o.seed);
+            console.log(
+              `generated ${g.postings.toLocaleString('en')} job postings in ${g.seconds.toFixed(1)} s`,
             );
-          },
-        });
-        process.stderr.write('\n');
-        if (!Number.isInteger(o.postings) || o.postings < 0) throw new Error('--postings: a whole number');
-        if (o.postings > 0) {
-          const { generatePostings } = await import('../../bench/generate.jobs.ts');
-          const g = await generatePostings(ctx, o.postings, o.seed);
+          }
+          if (!Number.isInteger(o.careOrders) || o.careOrders < 0)
+            throw new Error('--care-orders: a whole number');
+          if (o.careOrders > 0) {
+            const { generateCareOrders } = await import('../../bench/generate.care.ts');
+            const g = await generateCareOrders(ctx, o.careOrders, o.seed);
+            console.log(
+              `generated ${g.orders.toLocaleString('en')} care orders and ${g.places} places in ${g.seconds.toFixed(1)} s`,
+            );
+          }
+          const rawRate = o.raw ? await rawInsertRate(ctx, Math.min(o.problems, 100_000), o.seed) : null;
+          const ratio = rawRate ? Math.round((r.rate / rawRate) * 1000) / 10 : null;
           console.log(
-            `generated ${g.postings.toLocaleString('en')} job postings in ${g.seconds.toFixed(1)} s`,
+            `imported ${r.imported.toLocaleString('en')} problems in ${r.seconds.toFixed(1)} s (${r.rate}/s)${rawRate ? `; raw insert ${rawRate}/s, import at ${ratio}% of it` : ''}`,
           );
-        }
-        const rawRate = o.raw ? await rawInsertRate(ctx, Math.min(o.problems, 100_000), o.seed) : null;
-        const ratio = rawRate ? Math.round((r.rate / rawRate) * 1000) / 10 : null;
-        console.log(
-          `imported ${r.imported.toLocaleString('en')} problems in ${r.seconds.toFixed(1)} s (${r.rate}/s)${rawRate ? `; raw insert ${rawRate}/s, import at ${ratio}% of it` : ''}`,
-        );
-        if (o.json) console.log(JSON.stringify({ ...r, rawRate, ratio, database: ctx.dialect.name }));
-      }),
+          if (o.json) console.log(JSON.stringify({ ...r, rawRate, ratio, database: ctx.dialect.name }));
+        }),
     );
 
   program
