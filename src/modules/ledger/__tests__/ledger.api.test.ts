@@ -5,7 +5,8 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+import { sql } from 'kysely';
+import { startTestApp, TEST_DB, type Client, type TestApp } from '../../../test/harness.ts';
 import { verifyChains } from '../../audit/index.ts';
 import { exportLedger, LEDGER_COLUMNS, XLSX_MIME } from '../index.ts';
 import type { Principal } from '../../../kernel/roles.ts';
@@ -23,6 +24,18 @@ function multipart(data: Buffer, field = 'file', filename = 'ledger.xlsx') {
   );
   const body = Buffer.concat([head, data, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** How many problems the planner's statistics say there are (after ANALYZE: how many there were then). */
+async function plannedProblems(app: TestApp): Promise<number> {
+  if (TEST_DB === 'postgres') {
+    const r = await sql<{ n: number }>`select reltuples::int as n from pg_class
+      where oid = 'problems'::regclass`.execute(app.ctx.db);
+    return r.rows[0]!.n;
+  }
+  const r = await sql<{ stat: string }>`select stat from sqlite_stat1
+    where tbl = 'problems' and idx = 'problems_created'`.execute(app.ctx.db);
+  return Number(r.rows[0]?.stat.split(' ')[0] ?? 0);
 }
 
 async function upload(c: Client, data: Buffer, field = 'file') {
@@ -160,6 +173,8 @@ describe('ledger (台账) and briefing', () => {
     expect(r.status, JSON.stringify(r.body).slice(0, 2000)).toBe(201);
     const before = await listAll(supervisor);
     expect(r.body).toEqual({ imported: before.length });
+    // The load ends with the planner's statistics of what it filled: the first lists after it plan well.
+    expect(await plannedProblems(fresh)).toBe(before.length);
 
     const after = await listAll(freshSupervisor);
     expect(after.map((p) => [p.number, p.title, p.status])).toEqual(
