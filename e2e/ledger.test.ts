@@ -101,7 +101,7 @@ describe('the ledger round trip and search in the console', () => {
     expect(log.errors).toEqual([]);
   });
 
-  it('finds 就业 by its category and marks the words found; English shows English category names', async () => {
+  it('finds 就业 by its category, marks the words of 路灯不亮 found; English shows English category names', async () => {
     const ctx = await newContext(stage.browser, CONSOLE);
     const page = log.watch(await ctx.newPage(), 'search');
     await consoleSignIn(page, stage.server.url, 'demo-supervisor');
@@ -114,8 +114,13 @@ describe('the ledger round trip and search in the console', () => {
     await expect
       .poll(() => page.locator('[data-test=problems-table] .el-table__row').count())
       .toBeGreaterThan(0);
+    // A phrase found in part: the words found are marked in the titles.
+    const q = page.locator('input[data-test=filter-q], [data-test=filter-q] input');
+    await q.fill('路灯不亮');
+    await page.locator('[data-test=search]').click();
     await expect.poll(() => page.locator('[data-test=problems-table] mark.hit').count()).toBeGreaterThan(0);
-    await screenshot(page, 'search-jobs');
+    expect(await page.locator('[data-test=problems-table] mark.hit').first().innerText()).toContain('路灯');
+    await screenshot(page, 'search-street-lights');
     await ctx.close();
 
     const en = await newContext(stage.browser, CONSOLE, { locale: 'en-US' });
