@@ -4,9 +4,11 @@
  * the catalogue splits per page when a page's keys grow.
  */
 import { careAdminEn, careAdminZh, careNavEn, careNavZh } from './messages.care';
+import { jobsKpiEn, jobsKpiZh } from '@shared/jobsKpis';
 
 export const zh = {
   ...careAdminZh,
+  ...jobsKpiZh,
   app: {
     mark: '清',
     name: '清单工作台',
@@ -281,6 +283,7 @@ export const zh = {
 
 export const en: typeof zh = {
   ...careAdminEn,
+  ...jobsKpiEn,
   app: {
     mark: 'Q',
     name: 'Qingdan Console',

@@ -1,7 +1,9 @@
 /** Phone pages' messages, zh-CN first; en-US has every key. */
 import { careEn, careZh } from './messages.care';
+import { jobsEn, jobsZh } from './messages.jobs';
 export const zh = {
   ...careZh,
+  ...jobsZh,
   m: {
     brand: '我的荷塘',
     slogan: '走基层、找问题、想办法、促发展',
@@ -179,6 +181,7 @@ export const zh = {
 
 export const en: typeof zh = {
   ...careEn,
+  ...jobsEn,
   m: {
     brand: 'My Hetang',
     slogan: 'Go to the grassroots, find problems, find solutions, promote development',

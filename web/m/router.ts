@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { currentUser, loadMe } from '@shared/session';
 import { careRoutes } from './routes.care';
+import { jobsRoutes, openHashLink } from './pages/jobs/routes';
 
 export const router = createRouter({
   history: createWebHistory('/m/'),
@@ -60,10 +61,12 @@ export const router = createRouter({
     },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
     ...careRoutes,
+    ...jobsRoutes,
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
 
+router.beforeEach(openHashLink);
 router.beforeEach(async (to) => {
   if (currentUser.value === undefined) await loadMe();
   if (to.meta.auth && !currentUser.value) return { name: 'login', query: { next: to.fullPath } };

@@ -1,5 +1,7 @@
 /** Big screen messages. */
+import { jobsKpiEn, jobsKpiZh } from '@shared/jobsKpis';
 export const zh = {
+  ...jobsKpiZh,
   screen: {
     short: '数据大屏',
     title: '{place}成效清单',
@@ -24,6 +26,7 @@ export const zh = {
 };
 
 export const en: typeof zh = {
+  ...jobsKpiEn,
   screen: {
     short: 'Big screen',
     title: '{place}: results list',
