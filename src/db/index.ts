@@ -187,7 +187,9 @@ export async function migrate(database: Database): Promise<string[]> {
       return out;
     },
   };
-  const migrator = new Migrator({ db: database.db, provider });
+  // Migration numbers are handed out to parallel work ahead of time, so one may land after a higher one
+  // has already run somewhere: it is run then, in its place, instead of refusing to start.
+  const migrator = new Migrator({ db: database.db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -98,12 +98,39 @@ function anchored(rule: RRule, day: number): RRule {
   return new RRule({ ...o, dtstart: new Date(start * DAY_MS) });
 }
 
+const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+
+/**
+ * The weekdays (0 = Sunday) of a rule that says no more than a frequency of days or weeks and plain
+ * weekdays (FREQ=DAILY, FREQ=WEEKLY;BYDAY=MO,TU), the rules places mostly have; null for any other,
+ * which only the RRULE engine can answer. Read from the text, as answering it through the engine for
+ * every place and day of a list costs more than the list.
+ */
+export function plainWeekdays(rrule: string): ReadonlySet<number> | null {
+  const parts = new Map(rrule.split(';').map((kv) => kv.split('=') as [string, string]));
+  if ([...parts.keys()].some((k) => k !== 'FREQ' && k !== 'BYDAY' && k !== 'WKST')) return null;
+  const freq = parts.get('FREQ');
+  const byday = parts.get('BYDAY');
+  if (freq === 'DAILY' && byday === undefined) return new Set([0, 1, 2, 3, 4, 5, 6]);
+  if ((freq !== 'WEEKLY' && freq !== 'DAILY') || byday === undefined) return null;
+  const days = byday.split(',').map((d) => WEEKDAYS.indexOf(d));
+  return days.every((d) => d >= 0) ? new Set(days) : null;
+}
+
 /** Whether a rule opens on a local day (days since 1970-01-01). */
-function opensOn(rule: RRule, mode: CalendarMode, day: number, calendar: WorkCalendar): boolean {
+function opensOn(
+  rule: () => RRule,
+  weekdays: ReadonlySet<number> | null,
+  mode: CalendarMode,
+  day: number,
+  calendar: WorkCalendar,
+): boolean {
   const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
   if (mode === 'workdays') return calendar.isWorkday(date);
-  const hit =
-    anchored(rule, day).between(new Date(day * DAY_MS), new Date(day * DAY_MS + DAY_MS - 1), true).length > 0;
+  const hit = weekdays
+    ? weekdays.has(new Date(day * DAY_MS).getUTCDay())
+    : anchored(rule(), day).between(new Date(day * DAY_MS), new Date(day * DAY_MS + DAY_MS - 1), true)
+        .length > 0;
   if (!hit) return false;
   // An official day off (放假) closes it; an ordinary weekend follows the rule.
   if (mode === 'rrule_except_holidays' && !calendar.isWorkday(date))
@@ -115,17 +142,21 @@ function opensOn(rule: RRule, mode: CalendarMode, day: number, calendar: WorkCal
 export function openingState(rules: readonly OpeningRule[], now: Date, calendar: WorkCalendar): OpeningState {
   const localMs = now.getTime() + LOCAL_OFFSET_MS;
   const today = Math.floor(localMs / DAY_MS);
-  const parsed = rules.map((r) => ({
-    r,
-    rule: parseRule(r.rrule),
-    opens: minutes(r.opens) * 60_000,
-    closes: minutes(r.closes) * 60_000,
-  }));
+  const parsed = rules.map((r) => {
+    let engine: RRule | undefined;
+    return {
+      r,
+      rule: () => (engine ??= parseRule(r.rrule)),
+      weekdays: plainWeekdays(r.rrule),
+      opens: minutes(r.opens) * 60_000,
+      closes: minutes(r.closes) * 60_000,
+    };
+  });
   let closesAt: string | null = null;
   let next: { at: number; label: string | null } | null = null;
   for (let day = today; day <= today + 30 && next === null; day++) {
     const windows = parsed
-      .filter((p) => opensOn(p.rule, p.r.calendar, day, calendar))
+      .filter((p) => opensOn(p.rule, p.weekdays, p.r.calendar, day, calendar))
       .map((p) => ({ start: day * DAY_MS + p.opens, end: day * DAY_MS + p.closes, label: p.r.label ?? null }))
       .sort((a, b) => a.start - b.start);
     for (const w of windows) {

@@ -71,3 +71,25 @@ describe('opening hours: RRULE on the working-day calendar', () => {
     ]);
   });
 });
+
+describe('plain weekday rules', () => {
+  it('answer as the RRULE engine does, day by day over two months', () => {
+    for (const rrule of [
+      'FREQ=DAILY',
+      'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+      'FREQ=WEEKLY;BYDAY=SA,SU',
+      'FREQ=DAILY;BYDAY=TU,TH',
+    ])
+      for (const calendarMode of ['rrule', 'rrule_except_holidays'] as const) {
+        const plain: OpeningRule = { rrule, opens: '08:30', closes: '17:30', calendar: calendarMode };
+        // INTERVAL=1 says the same days but takes the engine's path.
+        const engine: OpeningRule = { ...plain, rrule: `${rrule};INTERVAL=1` };
+        for (let d = 0; d < 60; d++) {
+          const now = new Date(Date.parse('2024-09-20T10:00:00+08:00') + d * 86_400_000);
+          expect(openingState([plain], now, calendar), `${rrule} ${calendarMode} day ${d}`).toEqual(
+            openingState([engine], now, calendar),
+          );
+        }
+      }
+  });
+});
