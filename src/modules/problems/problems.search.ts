@@ -10,7 +10,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { DialectAdapter } from '../../db/dialect/types.ts';
-import { queryTokens, tokenize } from '../../kernel/text.ts';
+import { queryTokens } from '../../kernel/text.ts';
 import type { ReferenceData } from '../reference/index.ts';
 
 /** The reference rows whose names hold one query token. */
@@ -50,20 +50,6 @@ const NUMBER_PREFIX = /^[A-Z]{1,8}-\d{1,4}(-\d{0,8})?$/;
 export const SEARCH_ARM_MAX = 500;
 const PHONE = /^(?:\+?86)?(1\d{10}|0\d{9,11})$/;
 
-/** The names of the reference data a token is looked up in, each with the set of its tokens. */
-function nameTokens(ref: ReferenceData) {
-  const of = (...names: (string | undefined)[]) => new Set(tokenize(names.filter(Boolean).join('\n')));
-  return {
-    categories: [...ref.categories.values()].map((c) => ({ key: c.code, tokens: of(c.name, c.nameEn) })),
-    domains: [...ref.domains.values()].map((d) => ({ key: d.code, tokens: of(d.name, d.nameEn) })),
-    // Townships and villages: the county itself would match every problem.
-    divisions: [...ref.divisions.values()]
-      .filter((d) => d.level === 'township' || d.level === 'village')
-      .map((d) => ({ key: d.code, tokens: of(d.name) })),
-    units: [...ref.units.values()].map((u) => ({ key: u.id, tokens: of(u.name) })),
-  };
-}
-
 /**
  * Reads a query into a plan; `ref` null searches text alone (no names), `reporters` lets a phone number or
  * a name find the problems of that reporter. Null when the query holds nothing to search by.
@@ -79,7 +65,7 @@ export function planSearch(q: string, ref: ReferenceData | null, reporters: bool
   // A number or a phone is looked up exactly: its pieces (the year, the prefix) would match half the data.
   const tokens = numberPrefix || phone ? [] : queryTokens(text);
   if (!tokens.length && !numberPrefix && !phone && !reporterName) return null;
-  const all = ref ? nameTokens(ref) : null;
+  const all = ref ? ref.searchNames() : null;
   const holding = (list: { key: string; tokens: Set<string> }[] | undefined, t: string) =>
     (list ?? []).filter((n) => n.tokens.has(t)).map((n) => n.key);
   const names = tokens.map((t) => ({

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Lang } from '../../kernel/apiText.ts';
+import { tokenize } from '../../kernel/text.ts';
 import { isCalendarDate, WorkCalendar } from '../../kernel/workdays.ts';
 import { referenceRepository } from './reference.repository.ts';
 import type {
@@ -33,6 +34,14 @@ export function addUnit(
 
 /** Default limits when no rule matches: respond within 4 working hours, close within 15 working days. */
 export const DEFAULT_RULE = { respondHours: 4, closeDays: 15 };
+
+/** Names of one kind of reference data, each with the set of its search tokens. */
+export interface SearchNames {
+  categories: { key: string; tokens: Set<string> }[];
+  domains: { key: string; tokens: Set<string> }[];
+  divisions: { key: string; tokens: Set<string> }[];
+  units: { key: string; tokens: Set<string> }[];
+}
 
 /** One jurisdiction's reference data, held in memory: small, read on every request. */
 let loads = 0;
@@ -131,6 +140,27 @@ export class ReferenceData {
   }
 
   private english: ReferenceData | undefined;
+  private names: SearchNames | undefined;
+
+  /**
+   * The search tokens of the names of categories and domains (Chinese and English), townships, villages and
+   * units, made once per load: every search looks its words up in them.
+   */
+  searchNames(): SearchNames {
+    if (!this.names) {
+      const of = (...names: (string | undefined)[]) => new Set(tokenize(names.filter(Boolean).join('\n')));
+      this.names = {
+        categories: [...this.categories.values()].map((c) => ({ key: c.code, tokens: of(c.name, c.nameEn) })),
+        domains: [...this.domains.values()].map((d) => ({ key: d.code, tokens: of(d.name, d.nameEn) })),
+        // Townships and villages: the county itself would match every problem.
+        divisions: [...this.divisions.values()]
+          .filter((d) => d.level === 'township' || d.level === 'village')
+          .map((d) => ({ key: d.code, tokens: of(d.name) })),
+        units: [...this.units.values()].map((u) => ({ key: u.id, tokens: of(u.name) })),
+      };
+    }
+    return this.names;
+  }
 
   /**
    * This data for presenting in a language: in English, the categories, domains and indicators carry their
