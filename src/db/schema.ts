@@ -237,6 +237,12 @@ export interface ProblemTable {
   repeat_of_id: string | null;
   merged_into_id: string | null;
   pending_extension: string | null;
+  /** 二次交办: the village unit the lead township passed the problem to (migration 0045). */
+  delegate_unit_id: string | null;
+  /** Where the village's part stands (problems.lifecycle.ts `DELEGATION_STATES`); null when not passed down. */
+  delegate_state: string | null;
+  /** The village's deadline, never later than the problem's own. */
+  delegate_due_at: string | null;
   bounce_count: number;
   press_count: number;
   reopen_count: number;

@@ -10,6 +10,7 @@
  */
 import { RecordingSms } from '../adapters/sms/index.ts';
 import { seedHotlineCalls, seedHotlineCentre } from './hotline.ts';
+import { seedCity } from './city.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { uuidv7 } from '../kernel/ids.ts';
 import { random } from '../kernel/random.ts';
@@ -44,6 +45,7 @@ export const DEMO_USERS = [
   'demo-resident',
   'demo-enterprise',
   'demo-operator',
+  'demo-city',
 ] as const;
 
 const DEPARTMENTS = [
@@ -446,6 +448,8 @@ export async function seedHetang(
     ])
     .execute();
   const operator = await seedHotlineCentre(ctx, jid);
+  // The city and the other districts (src/demo/city.ts) are their own jurisdictions, on their own clock.
+  await seedCity(base, { problems: opts.problems !== 'none' });
   if (opts.problems === 'none') return { problems: 0 };
 
   const categoriesOf = (domain: string) =>

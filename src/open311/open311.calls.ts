@@ -115,7 +115,9 @@ export function open311IdOf(j: Served): string {
 /**
  * The jurisdiction of a call: `jurisdiction_id` (the Open311 id or the division code); optional when
  * the endpoint serves one jurisdiction, required (400) when it serves several, unknown → 404. The test
- * endpoint also takes the real jurisdiction's id for its sandbox, so a client changes only the URL.
+ * endpoint also takes the real jurisdiction's id for its sandbox, so a client changes only the URL. Left
+ * out, it names the one jurisdiction that has an Open311 id: a city above its districts, or a district
+ * not yet open to Open311 clients, does not make the others' clients name theirs.
  */
 export function resolveJurisdiction(
   ctx: AppContext,
@@ -134,7 +136,9 @@ export function resolveJurisdiction(
     if (!j) throw new Open311Error(404, [err(404, `jurisdiction_id '${given}' was not found`)]);
     return j.id;
   }
-  if (served.length === 1) return served[0]!.id;
+  const named = served.filter((j) => j.open311Id);
+  const open = named.length ? named : served;
+  if (open.length === 1) return open[0]!.id;
   if (served.length === 0)
     throw new Open311Error(400, [
       err(
@@ -147,7 +151,7 @@ export function resolveJurisdiction(
   throw new Open311Error(400, [
     err(
       400,
-      `jurisdiction_id was not provided; this endpoint serves ${served.length} jurisdictions: ${served.map(open311IdOf).join(', ')}`,
+      `jurisdiction_id was not provided; this endpoint serves ${open.length} jurisdictions: ${open.map(open311IdOf).join(', ')}`,
     ),
   ]);
 }

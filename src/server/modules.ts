@@ -13,6 +13,7 @@ import { ledgerRoutes } from '../modules/ledger/index.ts';
 import { residentServiceRoutes } from '../modules/services.ts';
 import { supervisionRoutes } from '../modules/supervision/index.ts';
 import { hotlineRoutes } from '../modules/hotline/index.ts';
+import { cityRoutes } from '../modules/city/index.ts';
 
 /** The module registry: every module's routes, in one place. */
 export async function registerModules(app: App, ctx: AppContext): Promise<void> {
@@ -29,6 +30,7 @@ export async function registerModules(app: App, ctx: AppContext): Promise<void> 
     ledgerRoutes,
     supervisionRoutes,
     hotlineRoutes,
+    cityRoutes,
     ...residentServiceRoutes,
   ]) {
     await register(app, ctx);

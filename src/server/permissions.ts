@@ -79,6 +79,10 @@ export const PERMISSIONS: Record<string, Permission> = {
   },
   'GET /api/units/scores': { access: ['supervisor', 'leader', 'admin'] },
   'GET /api/units/scores.xlsx': { access: ['supervisor', 'leader', 'admin'] },
+  'GET /api/city/districts': {
+    access: ['supervisor', 'leader', 'admin'],
+    note: 'a city’s districts side by side: public aggregates only (404 below a city)',
+  },
   'GET /api/units/cards': {
     access: ['supervisor', 'leader', 'admin', 'unit_handler'],
     note: '黄牌/红牌 from the records; a handler sees its own units',
@@ -88,7 +92,10 @@ export const PERMISSIONS: Record<string, Permission> = {
     note: '404 outside the scope; full phone for reporter, supervisor, admin, lead unit',
   },
   'GET /api/problems/:id/similar': { access: ['supervisor'] },
-  'GET /api/problems/:id/deadline-preview': { access: ['supervisor'] },
+  'GET /api/problems/:id/deadline-preview': {
+    access: ['supervisor', 'operator'],
+    note: 'those who dispatch: the office, and the 12345 centre its own calls',
+  },
   'POST /api/problems/:id/actions/:action': {
     access: 'signed-in',
     note: 'each action per problems.policy (role, scope, own work); 403 / 404 / 409',

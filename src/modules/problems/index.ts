@@ -69,6 +69,7 @@ export {
   seesPersonalData,
   mayLabelChannel,
   relationsOf,
+  roleDenial,
   reportDenials,
   type Visibility,
 } from './problems.policy.ts';

@@ -143,8 +143,10 @@ export async function similarOpen(
     if (r.id === q.excludeId) continue;
     const facts = {
       townshipCode: r.township_code,
+      channel: r.channel,
       leadUnitId: r.lead_unit_id,
       supportingUnitIds: [],
+      delegateUnitId: r.delegate_unit_id,
       reporterUserId: r.reporter_user_id,
       topicLeadId: null,
     };

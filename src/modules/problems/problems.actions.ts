@@ -16,6 +16,9 @@ import type { ActionEffect } from './handlers/handler.ts';
 import { changeProblem, ConcurrentChange, type IdempotencyRef } from './problems.changes.ts';
 import {
   ACTIONS,
+  DELEGATION_LABELS,
+  delegationFrom,
+  delegationOf,
   STATUS_LABELS,
   TRANSITIONS,
   transitionFrom,
@@ -121,6 +124,11 @@ async function write<A extends ActionName>(
           throw conflict(
             `「${STATUS_LABELS[row.status as Status]}」状态下不能执行「${TRANSITIONS[name].label}」/ cannot ${name} a problem that is ${row.status}`,
           );
+        const part = delegationOf(row.delegate_state);
+        if (delegationFrom(name, part) === 'not_allowed')
+          throw conflict(
+            `村级办理「${DELEGATION_LABELS[part]}」时不能执行「${TRANSITIONS[name].label}」/ cannot ${name} while the village's part is ${part}`,
+          );
         if (!parsed.success) {
           const details = parsed.error.issues.map(issueDetail);
           throw badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
@@ -160,8 +168,13 @@ async function apply<A extends ActionName>(
   const ref = await ctx.reference.get(row.jurisdiction_id);
   const now = ctx.clock.now();
   const at = now.toISOString();
+  const part = delegationFrom(name, delegationOf(row.delegate_state));
   const effect: ActionEffect = {
-    patch: { status: to, updated_at: at },
+    patch: {
+      status: to,
+      updated_at: at,
+      ...(part !== 'unchanged' && part !== 'not_allowed' ? { delegate_state: part } : {}),
+    },
     note: defaultNote(body),
     data: {},
     attachments: [],

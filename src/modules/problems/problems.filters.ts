@@ -73,8 +73,9 @@ function ofUnits(
 
 /**
  * The ids of the problems these units lead or support, from the index of each unit's problems; or only
- * those they support, from the index of supporting units (its condition written out, not a parameter, so
- * that both databases can use that partial index).
+ * those they hold in another role than the lead's (supporting units, and villages a problem was passed
+ * down to), from the partial index of such rows (its condition written out, not a parameter, so that both
+ * databases can use that partial index).
  */
 function unitProblemIds(
   eb: ExpressionBuilder<DB, 'problems'>,
@@ -87,7 +88,7 @@ function unitProblemIds(
     .select('pu.problem_id')
     .where('pu.jurisdiction_id', '=', jid)
     .where('pu.unit_id', 'in', unitIds);
-  return supportingOnly ? ids.where(sql<boolean>`pu.role = 'supporting'`) : ids;
+  return supportingOnly ? ids.where(sql<boolean>`pu.role <> 'lead'`) : ids;
 }
 
 function visibilityCondition(

@@ -56,8 +56,34 @@ export const STATUS_LABELS: Record<Status, string> = {
   merged: '已合并',
 };
 
+/**
+ * Where a village's part of a problem stands after its township passed it down (二次交办): not passed down,
+ * passed and waiting for the village to sign, being handled by the village, reported done by the village,
+ * checked and accepted by the township. The problem itself stays 办理中 with the township throughout.
+ */
+export const DELEGATION_STATES = ['none', 'assigned', 'in_progress', 'reported', 'accepted'] as const;
+export type DelegationState = (typeof DELEGATION_STATES)[number];
+
+/** Chinese labels of the village's part. */
+export const DELEGATION_LABELS: Record<DelegationState, string> = {
+  none: '未下派',
+  assigned: '待村(社区)签收',
+  in_progress: '村(社区)办理中',
+  reported: '村(社区)办结待镇街审核',
+  accepted: '镇街已审核',
+};
+
 /** The relation of a principal to a problem that grants an action. */
-export type Relation = 'supervisor' | 'lead_unit' | 'involved_unit' | 'reporter' | 'follow_up_operator';
+export type Relation =
+  | 'supervisor'
+  | 'lead_unit'
+  | 'involved_unit'
+  | 'reporter'
+  | 'follow_up_operator'
+  /** The village unit the lead township passed the problem to (二次交办). */
+  | 'delegate_unit'
+  /** A 12345 operator, on a problem that came in by the hotline: the centre dispatches its calls (派单). */
+  | 'hotline_operator';
 
 export interface Transition {
   /** Statuses the action may start from. */
@@ -69,6 +95,11 @@ export interface Transition {
   /** Shown on the public timeline and as Open311 status_notes. */
   public: boolean;
   label: string;
+  /**
+   * For actions that need or move the village's part (二次交办): the parts it may start from and the part it
+   * leaves (`null` keeps it). Without it the action does not look at the village's part.
+   */
+  delegation?: { from: readonly DelegationState[]; to: DelegationState | null };
 }
 
 export const ACTIONS = [
@@ -91,6 +122,12 @@ export const ACTIONS = [
   'reassign',
   'recategorize',
   'change_deadline',
+  'delegate',
+  'redelegate',
+  'delegate_sign',
+  'delegate_report',
+  'delegate_send_back',
+  'delegate_accept',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -105,10 +142,11 @@ export const TRANSITIONS: Record<ActionName, Transition> = {
     public: true,
     label: '不予受理',
   },
+  /** 交办; a call taken at the 12345 centre is dispatched by the centre itself (派单), as 接诉即办 does. */
   dispatch: {
     from: ['submitted', 'bounced'],
     to: 'assigned',
-    who: ['supervisor'],
+    who: ['supervisor', 'hotline_operator'],
     public: true,
     label: '交办',
   },
@@ -117,7 +155,7 @@ export const TRANSITIONS: Record<ActionName, Transition> = {
   progress: {
     from: ['in_progress'],
     to: null,
-    who: ['lead_unit', 'involved_unit'],
+    who: ['lead_unit', 'involved_unit', 'delegate_unit'],
     public: true,
     label: '办理进展',
   },
@@ -135,12 +173,14 @@ export const TRANSITIONS: Record<ActionName, Transition> = {
     public: false,
     label: '延期审批',
   },
+  /** The township asks for closure itself, or after it has checked its village's work. */
   request_closure: {
     from: ['in_progress'],
     to: 'closure_requested',
     who: ['lead_unit'],
     public: true,
     label: '申请销号',
+    delegation: { from: ['none', 'accepted'], to: null },
   },
   send_back: {
     from: ['closure_requested'],
@@ -184,6 +224,57 @@ export const TRANSITIONS: Record<ActionName, Transition> = {
     public: false,
     label: '调整期限',
   },
+  /** 二次交办: the lead township passes the problem to one of its villages, with a deadline inside its own. */
+  delegate: {
+    from: ['in_progress'],
+    to: null,
+    who: ['lead_unit'],
+    public: false,
+    label: '二次交办',
+    delegation: { from: ['none'], to: 'assigned' },
+  },
+  /** 改派 within the township: another village takes over; the log keeps who had it. */
+  redelegate: {
+    from: ['in_progress'],
+    to: null,
+    who: ['lead_unit'],
+    public: false,
+    label: '村级改派',
+    delegation: { from: ['assigned', 'in_progress', 'reported', 'accepted'], to: 'assigned' },
+  },
+  delegate_sign: {
+    from: ['in_progress'],
+    to: null,
+    who: ['delegate_unit'],
+    public: false,
+    label: '村级签收',
+    delegation: { from: ['assigned'], to: 'in_progress' },
+  },
+  /** The village reports its work done; the township checks it before anything goes up to the district. */
+  delegate_report: {
+    from: ['in_progress'],
+    to: null,
+    who: ['delegate_unit'],
+    public: false,
+    label: '村级办结上报',
+    delegation: { from: ['in_progress'], to: 'reported' },
+  },
+  delegate_send_back: {
+    from: ['in_progress'],
+    to: null,
+    who: ['lead_unit'],
+    public: false,
+    label: '镇街退回重办',
+    delegation: { from: ['reported'], to: 'in_progress' },
+  },
+  delegate_accept: {
+    from: ['in_progress'],
+    to: null,
+    who: ['lead_unit'],
+    public: false,
+    label: '镇街审核通过',
+    delegation: { from: ['reported'], to: 'accepted' },
+  },
 };
 
 /** Entries of the log that are not actions of the table: creation, a ledger import, the deadline scan's marks. */
@@ -198,6 +289,27 @@ export function transitionFrom(action: ActionName, status: Status): Status | 'no
   const t = TRANSITIONS[action];
   if (!t.from.includes(status)) return 'not_allowed';
   return t.to ?? status;
+}
+
+/** The village's part as stored (null when the problem was never passed down). */
+export function delegationOf(stored: string | null): DelegationState {
+  return (DELEGATION_STATES as readonly string[]).includes(stored ?? '')
+    ? (stored as DelegationState)
+    : 'none';
+}
+
+/**
+ * The village's part after the action, `'unchanged'` when the action does not look at it, or
+ * `'not_allowed'` when the action cannot start from the part the problem is in.
+ */
+export function delegationFrom(
+  action: ActionName,
+  part: DelegationState,
+): DelegationState | 'unchanged' | 'not_allowed' {
+  const d = TRANSITIONS[action].delegation;
+  if (!d) return 'unchanged';
+  if (!d.from.includes(part)) return 'not_allowed';
+  return d.to ?? 'unchanged';
 }
 
 /** Ratings of a follow-up call (回访). */

@@ -5,6 +5,8 @@
 import { hasRole, STAFF_ROLES, type Principal, type Role } from '../../kernel/roles.ts';
 import {
   ACTIONS,
+  delegationFrom,
+  delegationOf,
   TRANSITIONS,
   transitionFrom,
   type ActionName,
@@ -15,8 +17,12 @@ import {
 /** The facts about a problem that access decisions need. */
 export interface ProblemFacts {
   townshipCode: string | null;
+  /** How the problem came in (a 12345 call is the hotline centre's to dispatch). */
+  channel: string;
   leadUnitId: string | null;
   supportingUnitIds: string[];
+  /** The village the lead township passed the problem to (二次交办), if any. */
+  delegateUnitId: string | null;
   reporterUserId: string | null;
   topicLeadId: string | null;
 }
@@ -61,6 +67,7 @@ export function canSee(v: Visibility, f: ProblemFacts): boolean {
   if (f.townshipCode && v.townships.includes(f.townshipCode)) return true;
   if (f.leadUnitId && v.unitIds.includes(f.leadUnitId)) return true;
   if (f.supportingUnitIds.some((u) => v.unitIds.includes(u))) return true;
+  if (f.delegateUnitId && v.unitIds.includes(f.delegateUnitId)) return true;
   if (v.reporterId && f.reporterUserId === v.reporterId) return true;
   if (v.topicLeadId && f.topicLeadId === v.topicLeadId) return true;
   return false;
@@ -74,10 +81,17 @@ export function relationsOf(p: Principal, f: ProblemFacts): Set<Relation> {
     r.add('supervisor');
     r.add('follow_up_operator');
   }
-  if (hasRole(p, 'operator') && canSee(v, f)) r.add('follow_up_operator');
+  if (hasRole(p, 'operator') && canSee(v, f)) {
+    r.add('follow_up_operator');
+    if (p.via === 'session' && f.channel === 'hotline') r.add('hotline_operator');
+  }
   if (hasRole(p, 'unit_handler')) {
     if (f.leadUnitId && p.unitIds.includes(f.leadUnitId)) r.add('lead_unit');
     if (f.supportingUnitIds.some((u) => p.unitIds.includes(u))) r.add('involved_unit');
+    // The township's own staff see their villages' units too, but act on the village's part only as
+    // the township (check, send back, pass to another village), never as the village itself.
+    const leads = !!f.leadUnitId && p.unitIds.includes(f.leadUnitId);
+    if (f.delegateUnitId && p.unitIds.includes(f.delegateUnitId) && !leads) r.add('delegate_unit');
   }
   if (p.userId && f.reporterUserId === p.userId) r.add('reporter');
   return r;
@@ -109,6 +123,7 @@ export interface ActionState {
   status: string;
   pending_extension: string | null;
   rating: string | null;
+  delegate_state: string | null;
 }
 
 /** The actions this principal may take now on the problem. */
@@ -116,6 +131,7 @@ export function allowedActions(p: Principal, state: ActionState, facts: ProblemF
   return ACTIONS.filter((a) => {
     if (roleDenial(p, facts, a)) return false;
     if (transitionFrom(a, state.status as Status) === 'not_allowed') return false;
+    if (delegationFrom(a, delegationOf(state.delegate_state)) === 'not_allowed') return false;
     if (a === 'decide_extension' && !state.pending_extension) return false;
     if (a === 'request_extension' && state.pending_extension) return false;
     if (a === 'rate' && state.rating) return false;

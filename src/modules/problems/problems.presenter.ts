@@ -6,6 +6,8 @@ import { maskPhone } from '../../kernel/mask.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import {
+  DELEGATION_LABELS,
+  delegationOf,
   LOG_ONLY_LABELS,
   STATUS_LABELS,
   TRANSITIONS,
@@ -73,6 +75,14 @@ export function problemFromRow(
     visitId: row.visit_id,
     leadUnit: row.lead_unit_id ? unitRef(row.lead_unit_id) : null,
     supportingUnits: supporting.map(unitRef),
+    delegation: row.delegate_unit_id
+      ? {
+          unit: unitRef(row.delegate_unit_id),
+          state: delegationOf(row.delegate_state),
+          stateLabel: DELEGATION_LABELS[delegationOf(row.delegate_state)],
+          dueAt: row.delegate_due_at ?? null,
+        }
+      : null,
     respondDueAt: row.respond_due_at,
     closeDueAt: row.close_due_at,
     dispatchedAt: row.dispatched_at,

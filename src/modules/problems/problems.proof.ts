@@ -28,6 +28,9 @@ export const PROVEN_COLUMNS = [
   'press_count',
   'reopen_count',
   'bounce_count',
+  'delegate_unit_id',
+  'delegate_state',
+  'delegate_due_at',
 ] as const satisfies readonly (keyof ProblemRow)[];
 
 /** The proven columns of a problem row, as recorded in a log entry's `data.state`. */
@@ -68,7 +71,7 @@ export interface StateDifference {
 interface LoggedState {
   status: string | null;
   state: ProvenState | null;
-  units: { lead: string; supporting: string[] } | null;
+  units: { lead: string; supporting: string[]; delegate?: string | null } | null;
   result: LoggedResult | null;
 }
 
@@ -79,12 +82,18 @@ export function loggedStateOf(actions: ActionRow[], ref: ReferenceData): LoggedS
     const data = JSON.parse(a.data) as Record<string, unknown>;
     out.status = a.to_status;
     if (data.state && typeof data.state === 'object') out.state = data.state as ProvenState;
-    if (a.action === 'dispatch' && typeof data.leadUnitId === 'string') {
+    if ((a.action === 'dispatch' || a.action === 'reassign') && typeof data.leadUnitId === 'string') {
       const lead = data.leadUnitId;
       // As dispatch stores them: the lead unit is not also a supporting one.
       const supporting = [...new Set((data.supportingUnitIds as string[]) ?? [])].filter((u) => u !== lead);
-      out.units = { lead, supporting };
+      out.units = { lead, supporting, delegate: null };
     }
+    if (
+      (a.action === 'delegate' || a.action === 'redelegate') &&
+      out.units &&
+      typeof data.unitId === 'string'
+    )
+      out.units = { ...out.units, delegate: data.unitId };
     if (a.action === 'import' && data.units) out.units = data.units as LoggedState['units'];
     if (a.action === 'request_closure') {
       const indicators: Record<string, number> = {};
@@ -139,11 +148,12 @@ export function differencesOf(
     differ(
       'supporting units',
       units
-        .filter((u) => u.role !== 'lead')
+        .filter((u) => u.role === 'supporting')
         .map((u) => u.unit_id)
         .sort(),
       [...logged.units.supporting].sort(),
     );
+    differ('village unit', units.find((u) => u.role === 'delegate')?.unit_id, logged.units.delegate);
   } else if (units.length) differ('units', units.map((u) => u.unit_id).sort(), []);
   const result = page.results.get(row.id);
   const indicators = page.indicators.get(row.id) ?? {};

@@ -38,11 +38,13 @@ export async function factsOf(
 ): Promise<ProblemFacts> {
   return {
     townshipCode: row.township_code,
+    channel: row.channel,
     leadUnitId: row.lead_unit_id,
     supportingUnitIds:
       supporting ??
       (await problemsRepository.supportingUnits(db, row.jurisdiction_id, [row.id])).get(row.id) ??
       [],
+    delegateUnitId: row.delegate_unit_id,
     reporterUserId: row.reporter_user_id,
     // Only an official's visibility depends on who leads the topic: the query is skipped otherwise.
     topicLeadId: needTopicLead

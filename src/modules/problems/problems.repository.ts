@@ -82,6 +82,9 @@ export const problemsRepository = {
         'press_count',
         'reopen_count',
         'bounce_count',
+        'delegate_unit_id',
+        'delegate_state',
+        'delegate_due_at',
       ])
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('status', 'in', RUNNING_STATUSES)
@@ -155,6 +158,20 @@ export const problemsRepository = {
         })),
     ];
     await db.insertInto('problem_units').values(rows).execute();
+  },
+
+  /** Makes `unitId` the problem's one village unit (二次交办), in place of any earlier one. */
+  async setDelegate(db: Db, jurisdictionId: string, problemId: string, unitId: string) {
+    await db
+      .deleteFrom('problem_units')
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('problem_id', '=', problemId)
+      .where('role', '=', 'delegate')
+      .execute();
+    await db
+      .insertInto('problem_units')
+      .values({ jurisdiction_id: jurisdictionId, problem_id: problemId, unit_id: unitId, role: 'delegate' })
+      .execute();
   },
 
   async topicLead(db: Db, jurisdictionId: string, topicId: string | null): Promise<string | null> {

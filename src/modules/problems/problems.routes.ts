@@ -116,7 +116,8 @@ export async function problemsRoutes(app: App, ctx: AppContext): Promise<void> {
         }),
       },
     },
-    async (req) => previewDeadlines(ctx, requireRole(req, 'supervisor'), req.params.id, req.query.urgency),
+    async (req) =>
+      previewDeadlines(ctx, requireRole(req, 'supervisor', 'operator'), req.params.id, req.query.urgency),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KINDS } from '../reference/index.ts';
 import { URGENCIES } from '../reference/index.ts';
-import { ACTIONS, RATINGS, STATUSES } from './problems.lifecycle.ts';
+import { ACTIONS, DELEGATION_STATES, RATINGS, STATUSES } from './problems.lifecycle.ts';
 
 /** Where a problem came from. */
 export const CHANNELS = [
@@ -227,6 +227,20 @@ export const ActionBodies = {
     until: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'until: a date or date-time'),
     reason: text(2000),
   }),
+  delegate: z.object({
+    unitId: id,
+    until: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'until: a date or date-time'),
+    note: z.string().max(2000).optional(),
+  }),
+  redelegate: z.object({
+    unitId: id,
+    until: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'until: a date or date-time'),
+    reason: text(2000),
+  }),
+  delegate_sign: z.object({ note: z.string().max(2000).optional() }),
+  delegate_report: z.object({ summary: text(5000), attachments: z.array(id).max(9).optional() }),
+  delegate_send_back: z.object({ reason: text(2000) }),
+  delegate_accept: z.object({ note: z.string().max(2000).optional() }),
 } satisfies Record<(typeof ACTIONS)[number], z.ZodType>;
 
 /** The parsed body of an action, as its handler receives it. */
@@ -266,6 +280,15 @@ export const Problem = z.object({
   visitId: z.string().nullable(),
   leadUnit: UnitRef.nullable(),
   supportingUnits: z.array(UnitRef),
+  /** 二次交办: the village the lead township passed the problem to, where its part stands, its deadline. */
+  delegation: z
+    .object({
+      unit: UnitRef,
+      state: z.enum(DELEGATION_STATES),
+      stateLabel: z.string(),
+      dueAt: z.string().nullable(),
+    })
+    .nullable(),
   respondDueAt: z.string().nullable(),
   closeDueAt: z.string().nullable(),
   dispatchedAt: z.string().nullable(),

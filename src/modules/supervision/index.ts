@@ -1,6 +1,7 @@
 export { supervisionRoutes } from './supervision.routes.ts';
 export {
   unitScores,
+  publicUnitScores,
   unitCards,
   pressNoticePdf,
   type UnitScore,

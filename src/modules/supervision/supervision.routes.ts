@@ -7,6 +7,38 @@ import { pressNoticePdf, unitCards, unitScores, unitScoresWorkbook } from './sup
 
 const tags = ['supervision'];
 const Month = z.object({ month: z.string().max(7) });
+const Rate = z.number().nullable();
+/** The month's ranking (考核): each unit's score, its components and counts, with the weights used. */
+const UnitScoresAnswer = z.object({
+  month: z.string(),
+  from: z.string(),
+  to: z.string(),
+  weights: z.object({
+    responseRate: z.number(),
+    onTimeRate: z.number(),
+    resolutionRate: z.number(),
+    satisfactionRate: z.number(),
+    bounceRate: z.number(),
+    reopenRate: z.number(),
+  }),
+  items: z.array(
+    z.object({
+      rank: z.number().nullable(),
+      unitId: z.string(),
+      name: z.string(),
+      score: z.number().nullable(),
+      components: z.object({
+        responseRate: Rate,
+        onTimeRate: Rate,
+        resolutionRate: Rate,
+        satisfactionRate: Rate,
+        bounceRate: Rate,
+        reopenRate: Rate,
+      }),
+      counts: z.object({ received: z.number(), accepted: z.number(), closed: z.number(), rated: z.number() }),
+    }),
+  ),
+});
 
 /** Supervision (督查): the 督办单 of a pressed problem and the monthly unit scores (考核). */
 export async function supervisionRoutes(app: App, ctx: AppContext): Promise<void> {
@@ -24,8 +56,10 @@ export async function supervisionRoutes(app: App, ctx: AppContext): Promise<void
         .send(pdf);
     },
   );
-  app.get('/api/units/scores', { schema: { tags, querystring: Month } }, async (req) =>
-    unitScores(ctx, requireRole(req, 'supervisor', 'leader', 'admin'), req.query.month),
+  app.get(
+    '/api/units/scores',
+    { schema: { tags, querystring: Month, response: { 200: UnitScoresAnswer } } },
+    async (req) => unitScores(ctx, requireRole(req, 'supervisor', 'leader', 'admin'), req.query.month),
   );
   app.get(
     '/api/units/cards',

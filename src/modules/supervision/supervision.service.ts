@@ -39,15 +39,37 @@ function nextMonth(month: string): string {
  * weighted by the jurisdiction's scoring weights, best first. Units with no problem in the month are left
  * out; those with problems but nothing to score come last, unranked.
  */
-export async function unitScores(ctx: AppContext, p: Principal, month: string): Promise<UnitScores> {
+export function unitScores(ctx: AppContext, p: Principal, month: string): Promise<UnitScores> {
+  return scoresOf(ctx, p, p.jurisdictionId, month);
+}
+
+/**
+ * A jurisdiction's unit scores of a month from its public figures (published problems, no personal data):
+ * what the city's office (市督查室) compares across its districts.
+ */
+export function publicUnitScores(
+  ctx: AppContext,
+  jurisdictionId: string,
+  month: string,
+): Promise<UnitScores> {
+  return scoresOf(ctx, null, jurisdictionId, month);
+}
+
+/** The unit scores of a month as `p` sees the jurisdiction's problems (the public figures when null). */
+async function scoresOf(
+  ctx: AppContext,
+  p: Principal | null,
+  jid: string,
+  month: string,
+): Promise<UnitScores> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
     throw badRequest('month: 请用 YYYY-MM 格式 / a month as YYYY-MM', [
       { path: 'month', message: 'YYYY-MM' },
     ]);
   const from = `${month}-01`;
   const to = nextMonth(month);
-  const weights = weightsFrom((await jurisdictionSettings(ctx.db, p.jurisdictionId)).scoringWeights);
-  const s = await summary(ctx, p, p.jurisdictionId, SummaryQuery.parse({ groupBy: 'unit', from, to }));
+  const weights = weightsFrom((await jurisdictionSettings(ctx.db, jid)).scoringWeights);
+  const s = await summary(ctx, p, jid, SummaryQuery.parse({ groupBy: 'unit', from, to }));
   const items = s.groups
     .filter((g) => g.key !== null)
     .map((g) => {
@@ -57,7 +79,7 @@ export async function unitScores(ctx: AppContext, p: Principal, month: string): 
         resolutionRate: g.resolutionRate,
         satisfactionRate: g.satisfactionRate,
         bounceRate: g.bounceRate,
-        reopenRate: g.repeatRate,
+        reopenRate: g.reopenRate,
       };
       return {
         rank: null as number | null,

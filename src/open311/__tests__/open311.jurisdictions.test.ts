@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
-import { initJurisdiction } from '../../modules/reference/index.ts';
 import { reloadJurisdictions } from '../../platform/jurisdictions.ts';
 import { parseW3c, w3c } from '../open311.format.ts';
 import { call, expectValid, form, jsonOf, xmlErrors } from './open311.helpers.ts';
@@ -33,16 +32,12 @@ describe('Open311 with several jurisdictions', () => {
   beforeAll(async () => {
     process.env.QINGDAN_OPEN311_RATE_LIMIT = '100000';
     t = await startTestApp({ seed: 'reference' });
-    await initJurisdiction(t.ctx, {
-      id: '430203',
-      name: '芦淞区',
-      open311Id: 'lusong.gov.cn',
-      numberPrefix: 'LS',
-      divisions: [
-        { code: '430203', name: '芦淞区', parentCode: '430200', level: 'county' },
-        { code: '430203001', name: '建设街道', parentCode: '430203', level: 'township' },
-      ],
-    });
+    // The demo seeds 芦淞区 (430203) beside Hetang without an Open311 id; here it opens to Open311 clients too.
+    await t.ctx.db
+      .updateTable('jurisdictions')
+      .set({ open311_id: 'lusong.gov.cn' })
+      .where('id', '=', '430203')
+      .execute();
     await reloadJurisdictions(t.ctx);
   });
   afterAll(() => t.close());

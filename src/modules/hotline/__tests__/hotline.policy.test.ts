@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal, Role } from '../../../kernel/roles.ts';
-import { mayLabelChannel, relationsOf, reportDenials, visibilityOf } from '../../problems/index.ts';
+import {
+  mayLabelChannel,
+  relationsOf,
+  reportDenials,
+  roleDenial,
+  visibilityOf,
+} from '../../problems/index.ts';
 import { mayFollowUp, mayTakeCalls, seesCallerPhone } from '../hotline.policy.ts';
 
 const who = (role: Role, via: Principal['via'] = 'session'): Principal => ({
@@ -16,8 +22,10 @@ const who = (role: Role, via: Principal['via'] = 'session'): Principal => ({
 });
 const facts = {
   townshipCode: '430202001',
+  channel: 'resident',
   leadUnitId: 'u1',
   supportingUnitIds: [],
+  delegateUnitId: null,
   reporterUserId: 'x',
   topicLeadId: null,
 };
@@ -54,5 +62,17 @@ describe('the hotline centre, role by role', () => {
   it('gives the operator the whole jurisdiction to look up and the follow-up relation, nothing more', () => {
     expect(visibilityOf(who('operator')).all).toBe(true);
     expect([...relationsOf(who('operator'), facts)]).toEqual(['follow_up_operator']);
+  });
+
+  it('lets the centre dispatch the calls it took (派单), and only those', () => {
+    const call = { ...facts, channel: 'hotline' };
+    expect([...relationsOf(who('operator'), call)].sort()).toEqual([
+      'follow_up_operator',
+      'hotline_operator',
+    ]);
+    expect(roleDenial(who('operator'), call, 'dispatch')).toBeNull();
+    expect(roleDenial(who('operator'), facts, 'dispatch')).not.toBeNull();
+    expect(roleDenial(who('operator'), call, 'verify')).not.toBeNull();
+    expect(roleDenial(who('operator', 'api_key'), call, 'dispatch')).not.toBeNull();
   });
 });

@@ -3,6 +3,7 @@
  * (problems.schema.ts `ActionBodies`): the compiler checks that every action has exactly one.
  */
 import type { ActionHandlers } from './handler.ts';
+import { delegationHandlers } from './delegation.ts';
 import { followUpHandlers } from './followUp.ts';
 import { intakeHandlers } from './intake.ts';
 import { superviseHandlers } from './supervise.ts';
@@ -14,4 +15,5 @@ export const ACTION_HANDLERS: ActionHandlers = {
   ...workHandlers,
   ...followUpHandlers,
   ...superviseHandlers,
+  ...delegationHandlers,
 };

@@ -35,6 +35,10 @@ export const superviseHandlers = {
       respond_due_at: d.respondDueAt,
       close_due_at: d.closeDueAt,
       due_state: 'normal',
+      // The new lead unit starts afresh: a village the former one had passed it to is no longer in it.
+      delegate_unit_id: null,
+      delegate_state: null,
+      delegate_due_at: null,
     });
     e.note = body.reason;
     Object.assign(e.data, {

@@ -66,7 +66,7 @@ describe('supervision: the 督办单 and the unit scores', () => {
       [w.resolutionRate, g.resolutionRate],
       [w.satisfactionRate, g.satisfactionRate],
       [w.bounceRate, g.bounceRate === null ? null : 1 - g.bounceRate],
-      [w.reopenRate, g.repeatRate === null ? null : 1 - g.repeatRate],
+      [w.reopenRate, g.reopenRate === null ? null : 1 - g.reopenRate],
     ];
     const have = parts.filter(([, v]) => v !== null) as [number, number][];
     const byHand =

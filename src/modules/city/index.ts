@@ -1,0 +1,3 @@
+export { cityRoutes } from './city.routes.ts';
+export { isDistrictOf, mayCompareDistricts } from './city.policy.ts';
+export { CityView, type District } from './city.schema.ts';
