@@ -5,6 +5,7 @@
  */
 import { careAdminEn, careAdminZh, careNavEn, careNavZh } from './messages.care';
 import { jobsKpiEn, jobsKpiZh } from '@shared/jobsKpis';
+import { hotlineEn, hotlineZh } from './messages.hotline';
 
 export const zh = {
   ...careAdminZh,
@@ -32,6 +33,7 @@ export const zh = {
     calendar: '节假日日历',
     apiKeys: '接口密钥',
     screen: '数据大屏',
+    ...hotlineZh.nav,
   },
   login: {
     title: '用户登录',
@@ -174,6 +176,7 @@ export const zh = {
       respondDueAt: '响应时限',
       closeDueAt: '办结时限',
       summary: '成效',
+      ...hotlineZh.dataKeys,
     },
   },
   topics: {
@@ -279,6 +282,7 @@ export const zh = {
     workday: '班',
     confirmDelete: '确定删除 {name}？',
   },
+  ...hotlineZh.pages,
 };
 
 export const en: typeof zh = {
@@ -307,6 +311,7 @@ export const en: typeof zh = {
     calendar: 'Holiday calendar',
     apiKeys: 'API keys',
     screen: 'Big screen',
+    ...hotlineEn.nav,
   },
   login: {
     title: 'Sign in',
@@ -450,6 +455,7 @@ export const en: typeof zh = {
       respondDueAt: 'Respond by',
       closeDueAt: 'Close by',
       summary: 'Result',
+      ...hotlineEn.dataKeys,
     },
   },
   topics: {
@@ -557,4 +563,5 @@ export const en: typeof zh = {
     workday: 'Work',
     confirmDelete: 'Delete {name}?',
   },
+  ...hotlineEn.pages,
 };

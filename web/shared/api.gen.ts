@@ -1369,6 +1369,16 @@ export interface paths {
                   id: string;
                   name: string;
                 }[];
+                delegation: {
+                  unit: {
+                    id: string;
+                    name: string;
+                  };
+                  /** @enum {string} */
+                  state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
+                  stateLabel: string;
+                  dueAt: string | null;
+                } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;
                 dispatchedAt: string | null;
@@ -1511,6 +1521,16 @@ export interface paths {
                 id: string;
                 name: string;
               }[];
+              delegation: {
+                unit: {
+                  id: string;
+                  name: string;
+                };
+                /** @enum {string} */
+                state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
+                stateLabel: string;
+                dueAt: string | null;
+              } | null;
               respondDueAt: string | null;
               closeDueAt: string | null;
               dispatchedAt: string | null;
@@ -1828,6 +1848,16 @@ export interface paths {
                 id: string;
                 name: string;
               }[];
+              delegation: {
+                unit: {
+                  id: string;
+                  name: string;
+                };
+                /** @enum {string} */
+                state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
+                stateLabel: string;
+                dueAt: string | null;
+              } | null;
               respondDueAt: string | null;
               closeDueAt: string | null;
               dispatchedAt: string | null;
@@ -1987,6 +2017,16 @@ export interface paths {
                   id: string;
                   name: string;
                 }[];
+                delegation: {
+                  unit: {
+                    id: string;
+                    name: string;
+                  };
+                  /** @enum {string} */
+                  state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
+                  stateLabel: string;
+                  dueAt: string | null;
+                } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;
                 dispatchedAt: string | null;
@@ -2146,6 +2186,16 @@ export interface paths {
                 id: string;
                 name: string;
               }[];
+              delegation: {
+                unit: {
+                  id: string;
+                  name: string;
+                };
+                /** @enum {string} */
+                state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
+                stateLabel: string;
+                dueAt: string | null;
+              } | null;
               respondDueAt: string | null;
               closeDueAt: string | null;
               dispatchedAt: string | null;
@@ -2259,7 +2309,13 @@ export interface paths {
             | 'press'
             | 'reassign'
             | 'recategorize'
-            | 'change_deadline';
+            | 'change_deadline'
+            | 'delegate'
+            | 'redelegate'
+            | 'delegate_sign'
+            | 'delegate_report'
+            | 'delegate_send_back'
+            | 'delegate_accept';
         };
         cookie?: never;
       };
@@ -4355,7 +4411,41 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              month: string;
+              from: string;
+              to: string;
+              weights: {
+                responseRate: number;
+                onTimeRate: number;
+                resolutionRate: number;
+                satisfactionRate: number;
+                bounceRate: number;
+                reopenRate: number;
+              };
+              items: {
+                rank: number | null;
+                unitId: string;
+                name: string;
+                score: number | null;
+                components: {
+                  responseRate: number | null;
+                  onTimeRate: number | null;
+                  resolutionRate: number | null;
+                  satisfactionRate: number | null;
+                  bounceRate: number | null;
+                  reopenRate: number | null;
+                };
+                counts: {
+                  received: number;
+                  accepted: number;
+                  closed: number;
+                  rated: number;
+                };
+              }[];
+            };
+          };
         };
       };
     };
@@ -4633,6 +4723,16 @@ export interface paths {
                   id: string;
                   name: string;
                 }[];
+                delegation: {
+                  unit: {
+                    id: string;
+                    name: string;
+                  };
+                  /** @enum {string} */
+                  state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
+                  stateLabel: string;
+                  dueAt: string | null;
+                } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;
                 dispatchedAt: string | null;
@@ -4928,6 +5028,16 @@ export interface paths {
                   id: string;
                   name: string;
                 }[];
+                delegation: {
+                  unit: {
+                    id: string;
+                    name: string;
+                  };
+                  /** @enum {string} */
+                  state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
+                  stateLabel: string;
+                  dueAt: string | null;
+                } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;
                 dispatchedAt: string | null;
@@ -5003,6 +5113,116 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/city/districts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          month?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              city: {
+                divisionCode: string;
+                name: string;
+              };
+              month: string;
+              districts: {
+                jurisdictionId: string;
+                divisionCode: string;
+                name: string;
+                totals: {
+                  received: number;
+                  merged: number;
+                  accepted: number;
+                  resolved: number;
+                  closed: number;
+                  rated: number;
+                  repeated: number;
+                  reopened: number;
+                  presses: number;
+                  overdue: number;
+                  responseRate: number | null;
+                  onTimeRate: number | null;
+                  resolutionRate: number | null;
+                  satisfactionRate: number | null;
+                  bounceRate: number | null;
+                  repeatRate: number | null;
+                  reopenRate: number | null;
+                  avgHoursToClose: number | null;
+                  medianHoursToClose?: number | null;
+                  indicators: {
+                    code: string;
+                    name: string;
+                    unit: string;
+                    value: number;
+                  }[];
+                };
+                month: {
+                  received: number;
+                  merged: number;
+                  accepted: number;
+                  resolved: number;
+                  closed: number;
+                  rated: number;
+                  repeated: number;
+                  reopened: number;
+                  presses: number;
+                  overdue: number;
+                  responseRate: number | null;
+                  onTimeRate: number | null;
+                  resolutionRate: number | null;
+                  satisfactionRate: number | null;
+                  bounceRate: number | null;
+                  repeatRate: number | null;
+                  reopenRate: number | null;
+                  avgHoursToClose: number | null;
+                  medianHoursToClose?: number | null;
+                  indicators: {
+                    code: string;
+                    name: string;
+                    unit: string;
+                    value: number;
+                  }[];
+                };
+                units: {
+                  rank: number | null;
+                  unitId: string;
+                  name: string;
+                  score: number | null;
+                  received: number;
+                  closed: number;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
