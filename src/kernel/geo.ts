@@ -142,3 +142,51 @@ export function cellsOfBox(box: BoundingBox, max = 400): number[] | null {
   for (let a = lat0; a <= lat1; a++) for (let b = lng0; b <= lng1; b++) out.push(a * 100_000 + b);
   return out;
 }
+
+/** The convex hull of points (Andrew's monotone chain), counter-clockwise, without repeating the first point. */
+export function convexHull(points: LatLng[]): LatLng[] {
+  const ps = [...points].sort((a, b) => a.lng - b.lng || a.lat - b.lat);
+  if (ps.length < 3) return ps;
+  const cross = (o: LatLng, a: LatLng, b: LatLng) =>
+    (a.lng - o.lng) * (b.lat - o.lat) - (a.lat - o.lat) * (b.lng - o.lng);
+  const lower: LatLng[] = [];
+  for (const p of ps) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: LatLng[] = [];
+  for (const p of ps.reverse()) {
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
+}
+
+/**
+ * A rounded area around a group of places (a township around its villages): the hull of a small circle of
+ * `padMeters` drawn around every place, so one or two places still give an area and no place sits on the edge.
+ */
+export function areaAround(points: LatLng[], padMeters: number, steps = 12): LatLng[] {
+  const ring: LatLng[] = [];
+  for (const p of points) {
+    const dLat = padMeters / (EARTH_RADIUS_M * RAD);
+    const dLng = dLat / Math.max(0.01, Math.cos(p.lat * RAD));
+    for (let i = 0; i < steps; i++) {
+      const a = (2 * Math.PI * i) / steps;
+      ring.push({ lat: p.lat + dLat * Math.sin(a), lng: p.lng + dLng * Math.cos(a) });
+    }
+  }
+  return convexHull(ring);
+}
+
+/** Whether a point lies inside a polygon (ray casting; the polygon need not be convex). */
+export function insidePolygon(p: LatLng, polygon: LatLng[]): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const a = polygon[i]!;
+    const b = polygon[j]!;
+    if (a.lat > p.lat !== b.lat > p.lat && p.lng < ((b.lng - a.lng) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lng)
+      inside = !inside;
+  }
+  return inside;
+}

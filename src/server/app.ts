@@ -23,6 +23,7 @@ import { SESSION_COOKIE } from '../platform/guards.ts';
 import { permissionGate } from './permissions.ts';
 import { yearsWithoutHolidays } from '../kernel/workdays.ts';
 import { issueDetail, langOf, localizeError } from '../kernel/apiText.ts';
+import { tileSource } from '../adapters/tiles/index.ts';
 
 /** True when a string anywhere in the value (to a sane depth) holds a NUL character. */
 function containsNul(value: unknown, depth: number): boolean {
@@ -191,9 +192,21 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       return { status: 'error', database: ctx.dialect.name, databaseUp: false, version: ctx.config.version };
     }
   });
+  // Read once at start-up: a tile setting that would give blank maps stops the start with its reason.
+  const tiles = tileSource(ctx.config.tileUrl);
   const configAnswer = z.object({
     jurisdiction: z.looseObject({ id: z.string(), name: z.string() }).nullable(),
     tileUrl: z.string().nullable(),
+    tiles: z
+      .object({
+        url: z.string(),
+        labelsUrl: z.string().nullable(),
+        subdomains: z.string(),
+        attribution: z.string(),
+        maxZoom: z.number(),
+      })
+      .nullable()
+      .describe('the tile service of the maps; null: the web app draws its schematic of the jurisdiction'),
     center: z.tuple([z.number(), z.number()]),
     zoom: z.number(),
   });
@@ -202,7 +215,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     const county = [...ref.divisions.values()].find((d) => d.level === 'county');
     return {
       jurisdiction: ctx.jurisdictions.find((j) => j.id === req.jurisdictionId) ?? null,
-      tileUrl: ctx.config.tileUrl,
+      tileUrl: tiles?.url ?? null,
+      tiles,
       center: [county?.lat ?? 27.859, county?.lng ?? 113.166] as [number, number],
       zoom: 12,
     };

@@ -65,6 +65,14 @@ export interface paths {
                   })
                 | null;
               tileUrl: string | null;
+              /** @description the tile service of the maps; null: the web app draws its schematic of the jurisdiction */
+              tiles: {
+                url: string;
+                labelsUrl: string | null;
+                subdomains: string;
+                attribution: string;
+                maxZoom: number;
+              } | null;
               center: number[];
               zoom: number;
             };

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { boundingBox, gcj02ToWgs84, haversineMeters, isInChina, wgs84ToGcj02 } from '../geo.ts';
+import {
+  areaAround,
+  boundingBox,
+  convexHull,
+  gcj02ToWgs84,
+  haversineMeters,
+  insidePolygon,
+  isInChina,
+  wgs84ToGcj02,
+} from '../geo.ts';
 
 const HETANG = { lat: 27.859, lng: 113.166 };
 
@@ -101,5 +110,43 @@ describe('isInChina', () => {
     expect(isInChina(48.8566, 2.3522)).toBe(false);
     expect(isInChina(-33.8688, 151.2093)).toBe(false);
     expect(isInChina(60, 100)).toBe(false);
+  });
+});
+
+describe('convexHull, areaAround and insidePolygon', () => {
+  const square = [
+    { lat: 0, lng: 0 },
+    { lat: 0, lng: 1 },
+    { lat: 1, lng: 1 },
+    { lat: 1, lng: 0 },
+  ];
+
+  it('keeps the corners of a square and drops a point inside it', () => {
+    const hull = convexHull([...square, { lat: 0.5, lng: 0.5 }, { lat: 0.2, lng: 0.7 }]);
+    expect(hull).toHaveLength(4);
+    expect(new Set(hull.map((p) => `${p.lat},${p.lng}`))).toEqual(new Set(square.map((p) => `${p.lat},${p.lng}`)));
+  });
+
+  it('draws an area around a single place that contains it, about the padding wide', () => {
+    const area = areaAround([HETANG], 500);
+    expect(area.length).toBeGreaterThanOrEqual(8);
+    expect(insidePolygon(HETANG, area)).toBe(true);
+    const north = area.reduce((a, b) => (b.lat > a.lat ? b : a));
+    expect(haversineMeters(HETANG.lat, HETANG.lng, north.lat, north.lng)).toBeCloseTo(500, -1);
+    expect(insidePolygon({ lat: HETANG.lat + 0.01, lng: HETANG.lng }, area)).toBe(false);
+  });
+
+  it('tells inside from outside of a concave polygon', () => {
+    const l = [
+      { lat: 0, lng: 0 },
+      { lat: 0, lng: 2 },
+      { lat: 1, lng: 2 },
+      { lat: 1, lng: 1 },
+      { lat: 2, lng: 1 },
+      { lat: 2, lng: 0 },
+    ];
+    expect(insidePolygon({ lat: 0.5, lng: 1.5 }, l)).toBe(true);
+    expect(insidePolygon({ lat: 1.5, lng: 0.5 }, l)).toBe(true);
+    expect(insidePolygon({ lat: 1.5, lng: 1.5 }, l)).toBe(false);
   });
 });
