@@ -1,12 +1,19 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './map.css';
+import { areaAround, insidePolygon, type LatLng } from '../../src/kernel/geo';
 import { api } from './api';
 import { colorOfStatus } from './format';
 import type { Division, MapConfig, MapPoint } from './types';
 
 /** Where a map opens when the server cannot be asked (it always answers its county's centre). */
-const FALLBACK: MapConfig = { jurisdiction: null, tileUrl: null, center: [27.859, 113.166], zoom: 13 };
+const FALLBACK: MapConfig = {
+  jurisdiction: null,
+  tileUrl: null,
+  tiles: null,
+  center: [27.859, 113.166],
+  zoom: 13,
+};
 let configPromise: Promise<MapConfig> | null = null;
 
 /** The map settings of this installation (`GET /api/config`). */
@@ -17,17 +24,20 @@ export function mapConfig(): Promise<MapConfig> {
 
 /**
  * Creates a Leaflet map. With a tile URL the tiles are shown; without one the map keeps a plain
- * background (never asking the internet for tiles) and the data layers alone tell where things are.
+ * background (never asking the internet for tiles) and `drawBase` draws the schematic instead.
  */
 export async function createMap(el: HTMLElement, opts: { dark?: boolean; zoomControl?: boolean } = {}) {
   const cfg = await mapConfig();
   const center: L.LatLngTuple = [cfg.center[0], cfg.center[1]];
-  const map = L.map(el, { zoomControl: opts.zoomControl ?? true, attributionControl: !!cfg.tileUrl }).setView(
+  const tiles = cfg.tiles;
+  const map = L.map(el, { zoomControl: opts.zoomControl ?? true, attributionControl: !!tiles }).setView(
     center,
     cfg.zoom,
   );
-  if (cfg.tileUrl) {
-    L.tileLayer(cfg.tileUrl, { maxZoom: 18 }).addTo(map);
+  if (tiles) {
+    const o = { maxZoom: tiles.maxZoom, subdomains: tiles.subdomains, attribution: tiles.attribution };
+    L.tileLayer(tiles.url, o).addTo(map);
+    if (tiles.labelsUrl) L.tileLayer(tiles.labelsUrl, { ...o, attribution: '' }).addTo(map);
   } else {
     el.classList.add(opts.dark ? 'qd-map-plain-dark' : 'qd-map-plain');
   }
@@ -55,20 +65,193 @@ export function drawDivisions(map: L.Map, divisions: Division[], dark = false): 
   return layer.addTo(map);
 }
 
-export interface Cluster {
+/** A township and its villages, as the schematic base map draws them. */
+export interface TownshipArea {
+  township: Division;
+  villages: Division[];
+}
+
+/** What the base map drew: the outline of each township and of the whole jurisdiction. */
+export interface BaseOutline {
+  townships: { code: string; name: string; ring: LatLng[] }[];
+  jurisdiction: LatLng[];
+}
+
+const AREA_FILLS = ['#dbe9f7', '#e3f1df', '#fbeed5', '#efe3f6', '#dff2f1', '#f7e1df', '#e9ecd8', '#e2e6f5'];
+const AREA_FILLS_DARK = ['#123a63', '#11434a', '#2a3563', '#153f35', '#3a3060', '#17385a', '#243f4f', '#2d2f5a'];
+/** How far a township's drawn area reaches beyond its outermost villages. */
+const TOWNSHIP_PAD_M = 650;
+/** How far the jurisdiction's outline reaches beyond its outermost villages. */
+const JURISDICTION_PAD_M = 1400;
+
+const hasPlace = (d: Division): d is Division & { lat: number; lng: number } =>
+  typeof d.lat === 'number' && typeof d.lng === 'number';
+
+/**
+ * The schematic base map, drawn from the reference data alone: each township as a tinted area around its
+ * villages' positions with its name, each village as a dot (named once zoomed in), and the jurisdiction's
+ * dashed outline. It stands in for tiles when none are configured, so a map is never a blank grid.
+ */
+export function drawSchematic(map: L.Map, areas: TownshipArea[], dark = false): BaseOutline {
+  const layer = L.layerGroup();
+  const fills = dark ? AREA_FILLS_DARK : AREA_FILLS;
+  // Own panes under the data's (overlay 400): the base and its names never cover a problem.
+  for (const [name, z] of [
+    ['qdBase', '350'],
+    ['qdBaseLabels', '380'],
+  ] as const) {
+    const pane = map.getPane(name) ?? map.createPane(name);
+    pane.style.zIndex = z;
+    pane.style.pointerEvents = 'none';
+  }
+  const outline: BaseOutline = { townships: [], jurisdiction: [] };
+  const all: LatLng[] = [];
+  areas.forEach(({ township, villages }, i) => {
+    const places = [township, ...villages].filter(hasPlace).map((d) => ({ lat: d.lat, lng: d.lng }));
+    if (!places.length) return;
+    all.push(...places);
+    const ring = areaAround(places, TOWNSHIP_PAD_M);
+    outline.townships.push({ code: township.code, name: township.name, ring });
+    L.polygon(
+      ring.map((p) => [p.lat, p.lng] as L.LatLngTuple),
+      {
+        color: dark ? '#4fc3f7' : '#7b93ab',
+        weight: 1,
+        opacity: dark ? 0.5 : 0.8,
+        fillColor: fills[i % fills.length],
+        fillOpacity: dark ? 0.55 : 0.75,
+        interactive: false,
+        pane: 'qdBase',
+      },
+    ).addTo(layer);
+    const mid = ring.reduce((a, p) => ({ lat: a.lat + p.lat / ring.length, lng: a.lng + p.lng / ring.length }), {
+      lat: 0,
+      lng: 0,
+    });
+    L.tooltip({
+      pane: 'qdBaseLabels',
+      permanent: true,
+      direction: 'center',
+      className: dark ? 'qd-area-label dark' : 'qd-area-label',
+    })
+      .setLatLng([mid.lat, mid.lng])
+      .setContent(township.name)
+      .addTo(layer);
+    for (const v of villages.filter(hasPlace)) {
+      L.circleMarker([v.lat, v.lng], {
+        radius: 2.5,
+        color: dark ? '#9fd8ff' : '#5b7083',
+        weight: 1,
+        fillOpacity: 0.7,
+        interactive: false,
+        pane: 'qdBase',
+      })
+        .bindTooltip(v.name, {
+          pane: 'qdBaseLabels',
+          permanent: true,
+          direction: 'right',
+          offset: [3, 0],
+          className: dark ? 'qd-village-label dark' : 'qd-village-label',
+        })
+        .addTo(layer);
+    }
+  });
+  if (all.length) {
+    outline.jurisdiction = areaAround(all, JURISDICTION_PAD_M, 16);
+    L.polygon(
+      outline.jurisdiction.map((p) => [p.lat, p.lng] as L.LatLngTuple),
+      {
+        color: dark ? '#00e5ff' : '#1d5fd1',
+        weight: 2,
+        dashArray: '6 5',
+        fill: false,
+        interactive: false,
+        pane: 'qdBase',
+      },
+    ).addTo(layer);
+  }
+  // Village names only once they have room: from zoom 14 on.
+  const container = map.getContainer();
+  const near = () => container.classList.toggle('qd-map-near', map.getZoom() >= 14);
+  map.on('zoomend', near);
+  near();
+  layer.addTo(map);
+  return outline;
+}
+
+/** The jurisdiction's townships with their villages, each list fetched (and kept for offline use) once. */
+export async function loadTownshipAreas(
+  loadChildren: (parent?: string) => Promise<Division[]>,
+): Promise<TownshipArea[]> {
+  const towns = (await loadChildren()).filter((d) => d.level === 'township');
+  return Promise.all(
+    towns.map(async (township) => ({
+      township,
+      villages: await loadChildren(township.code).catch(() => [] as Division[]),
+    })),
+  );
+}
+
+/**
+ * The base under the data: the configured tiles with the division points, or the schematic when there are
+ * no tiles. Returns the outline the schematic drew (empty with tiles).
+ */
+export function drawBase(map: L.Map, config: MapConfig, areas: TownshipArea[], dark = false): BaseOutline {
+  if (config.tiles) {
+    drawDivisions(map, areas.flatMap((a) => [a.township, ...a.villages]), dark);
+    return { townships: [], jurisdiction: [] };
+  }
+  return drawSchematic(map, areas, dark);
+}
+
+/**
+ * Where a point falls: the township of the nearest village (the reference data's positions), and whether
+ * the jurisdiction's drawn outline holds it (always true with tiles, where no outline is drawn).
+ */
+export function placeOf(
+  areas: TownshipArea[],
+  outline: BaseOutline,
+  p: LatLng,
+): { township: string | null; inside: boolean } {
+  let best: { code: string; d: number } | null = null;
+  for (const a of areas)
+    for (const v of [a.township, ...a.villages].filter(hasPlace)) {
+      const d = (v.lat - p.lat) ** 2 + ((v.lng - p.lng) * Math.cos((p.lat * Math.PI) / 180)) ** 2;
+      if (!best || d < best.d) best = { code: a.township.code, d };
+    }
+  const inside = outline.jurisdiction.length ? insidePolygon(p, outline.jurisdiction) : true;
+  return { township: best?.code ?? null, inside };
+}
+
+/**
+ * A thing on the map: a problem (coloured by its status), a job posting, a place. Another module's page
+ * gives its own points the same shape.
+ */
+export interface MapMarker {
+  id: string;
+  lat: number;
+  lng: number;
+  status?: string;
+  /** Overrides the status colour. */
+  color?: string;
+  /** Shown on hover. */
+  title?: string;
+}
+
+export interface Cluster<P extends MapMarker = MapPoint> {
   lat: number;
   lng: number;
   count: number;
-  points: MapPoint[];
+  points: P[];
 }
 
 /**
  * Grid clustering: points are bucketed into square cells of `cellPx` screen pixels at the current
  * zoom, and each non-empty cell becomes one marker at the mean position of its points.
  */
-export function gridCluster(map: L.Map, points: MapPoint[], cellPx = 60): Cluster[] {
+export function gridCluster<P extends MapMarker>(map: L.Map, points: P[], cellPx = 60): Cluster<P>[] {
   const zoom = map.getZoom();
-  const cells = new Map<string, Cluster>();
+  const cells = new Map<string, Cluster<P>>();
   for (const p of points) {
     const pt = map.project([p.lat, p.lng], zoom);
     const key = `${Math.floor(pt.x / cellPx)}:${Math.floor(pt.y / cellPx)}`;
@@ -86,9 +269,13 @@ export function gridCluster(map: L.Map, points: MapPoint[], cellPx = 60): Cluste
 }
 
 /** Draws problem points clustered on a grid, redrawn on zoom; returns a function to replace the points. */
-export function clusterLayer(map: L.Map, onClick?: (p: MapPoint) => void, dark = false) {
+export function clusterLayer<P extends MapMarker = MapPoint>(
+  map: L.Map,
+  onClick?: (p: P) => void,
+  dark = false,
+) {
   const layer = L.layerGroup().addTo(map);
-  let points: MapPoint[] = [];
+  let points: P[] = [];
   const draw = () => {
     layer.clearLayers();
     for (const c of gridCluster(map, points)) {
@@ -98,9 +285,10 @@ export function clusterLayer(map: L.Map, onClick?: (p: MapPoint) => void, dark =
           radius: 7,
           color: '#fff',
           weight: 2,
-          fillColor: colorOfStatus(p.status),
+          fillColor: p.color ?? colorOfStatus(p.status ?? ''),
           fillOpacity: 0.95,
         });
+        if (p.title) m.bindTooltip(p.title);
         if (onClick) m.on('click', () => onClick(p));
         m.addTo(layer);
       } else {
@@ -118,7 +306,7 @@ export function clusterLayer(map: L.Map, onClick?: (p: MapPoint) => void, dark =
   };
   map.on('zoomend', draw);
   return {
-    setPoints(next: MapPoint[]) {
+    setPoints(next: P[]) {
       points = next.filter((p) => typeof p.lat === 'number' && typeof p.lng === 'number');
       draw();
     },
