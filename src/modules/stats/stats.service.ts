@@ -50,7 +50,8 @@ async function statsFilterContext(
 
 /** Parses an aggregate row at the boundary (SQLite and pg differ in numeric types): the KPIs of DESIGN §2. */
 function kpisOf(r: AggregateRow, indicators: Kpis['indicators']): Kpis {
-  const n = (v: unknown) => num.parse(v);
+  // A measure the row lacks counts nothing: an empty month is a row of nothing.
+  const n = (v: unknown) => num.parse(v ?? null);
   const merged = n(r.merged);
   // A merged group counts once, as its primary (docs/kpi-definitions.md).
   const received = n(r.received) - merged;
@@ -81,6 +82,32 @@ function kpisOf(r: AggregateRow, indicators: Kpis['indicators']): Kpis {
     avgHoursToClose: closed > 0 ? Math.round((n(r.hours_sum) / closed) * 10) / 10 : null,
     indicators,
   };
+}
+
+/** The months from `first` to `last` (YYYY-MM), both included. */
+function monthsBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  let [y, m] = first.split('-').map(Number) as [number, number];
+  for (let guard = 0; guard < 1200; guard++) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(key);
+    if (key >= last) break;
+    m = m === 12 ? 1 : m + 1;
+    if (m === 1) y++;
+  }
+  return out;
+}
+
+/**
+ * Month groups with the months that had no problem put back as empty groups (counts 0, rates null), so a
+ * trend keeps its time axis and a month without ratings is a gap, never 0 %.
+ */
+export function withEmptyMonths<G extends { key: string | null }>(groups: G[], empty: (month: string) => G): G[] {
+  const dated = groups.filter((g) => g.key !== null && /^\d{4}-\d{2}$/.test(g.key));
+  if (dated.length < 2) return groups;
+  const have = new Map(dated.map((g) => [g.key!, g]));
+  const filled = monthsBetween(dated[0]!.key!, dated[dated.length - 1]!.key!).map((k) => have.get(k) ?? empty(k));
+  return [...filled, ...groups.filter((g) => !dated.includes(g))];
 }
 
 function indicatorList(ref: ReferenceData, rows: { code: string; total: unknown }[]): Kpis['indicators'] {
@@ -382,7 +409,15 @@ async function computeSummary(
     .sort((a, b) =>
       groupBy === 'month' ? String(a.key).localeCompare(String(b.key)) : b.received - a.received,
     );
-  return { totals, groupBy: groupBy ?? null, groups };
+  const shown =
+    groupBy === 'month'
+      ? withEmptyMonths(groups, (month) => ({
+          key: month,
+          label: labelOf(ref, 'month', month, names),
+          ...kpisOf({} as AggregateRow, indicatorList(ref, [])),
+        }))
+      : groups;
+  return { totals, groupBy: groupBy ?? null, groups: shown };
 }
 
 /** The public results list's filters and page (GET /api/results). */
