@@ -27,6 +27,12 @@ export function ratePct(v?: number | null): number {
   return Math.round((v <= 1 ? v * 100 : v) * 10) / 10;
 }
 
+/** A rate as a number 0..100 for charts, or null where there is nothing to rate: the chart leaves a gap. */
+export function rateOrGap(v?: number | null): number | null {
+  if (v === null || v === undefined || Number.isNaN(v)) return null;
+  return ratePct(v);
+}
+
 /** Colours per status, shared by tags, map markers and charts. */
 export const statusColor: Record<ProblemStatus, string> = {
   submitted: '#909399',

@@ -71,3 +71,5 @@ export type KpiFigures = StatsSummary['totals'];
 export type ResultItem = ItemOf<'/api/results'>;
 export type RecentAction = ItemOf<'/api/actions/recent'>;
 export type MapConfig = GetAnswer<'/api/config'>;
+/** The briefing's figures and text (`GET /api/briefing` as JSON). */
+export type BriefingAnswer = Exclude<GetAnswer<'/api/briefing'>, string>;
