@@ -78,6 +78,23 @@ export class ErrorLog {
   }
 }
 
+/**
+ * Raw validation text as a schema library writes it, or a request field path ("leadUnitId: …",
+ * "reporter.phone"), which must never reach the page in either language.
+ */
+export const SCHEMA_TEXT =
+  /Too small|Too big|\bexpected\b|Invalid input|Invalid option|\b[a-z]+(?:[A-Z][a-z0-9]*)+(?:\.[a-zA-Z]+)*\s*:|\b(?:leadUnitId|categoryCode|villageCode|intoId|reporter\.phone|body\/|querystring\/)/;
+
+/** Fails when the visible text of a page shows schema wording or a request field path. */
+export async function expectPlainWords(page: Page, where = ''): Promise<void> {
+  const text = await page.locator('body').innerText();
+  const hit = SCHEMA_TEXT.exec(text);
+  if (hit) {
+    const at = Math.max(0, hit.index - 60);
+    throw new Error(`${where} shows schema text "${hit[0]}": …${text.slice(at, hit.index + 80)}…`);
+  }
+}
+
 /** Saves a PNG of what the page shows now, once fonts are ready, as `e2e/screenshots/<name>.png`. */
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true });

@@ -89,6 +89,11 @@ describe('the console in English', () => {
     found.push(...(await check(sup, '/admin/topics', 'topics')));
     found.push(...(await check(sup, '/admin/results', 'results')));
     found.push(...(await check(sup, '/admin/dashboard', 'dashboard')));
+    found.push(
+      ...(await check(sup, '/admin/briefing', 'briefing', (p) =>
+        p.locator('[data-test=briefing-figures]').waitFor(),
+      )),
+    );
     found.push(...(await check(sup, '/admin/import', 'import')));
     for (const p of ['care-orders', 'settlement', 'canteen', 'directory', 'registry', 'notices'])
       found.push(...(await check(sup, `/admin/services/${p}`, `services-${p}`)));

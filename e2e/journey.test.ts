@@ -3,8 +3,9 @@ import type { Page } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
-  PHONE,
   consoleSignIn,
+  PHONE,
+  expectPlainWords,
   newContext,
   pickCascader,
   samplePhoto,
@@ -12,18 +13,56 @@ import {
   useStage,
 } from './browser.ts';
 
+/** The words the journey clicks on, in each language of the pages (names of units and places are data). */
+const WORDS = {
+  zh: {
+    dashboard: '数据看板',
+    problems: '问题清单',
+    sendCode: '获取验证码',
+    reportTab: '随手拍',
+    resultsTab: '成效清单',
+    closed: '已销号',
+    satisfied: /^满意$/,
+  },
+  en: {
+    dashboard: 'Dashboard',
+    problems: 'Problem list',
+    sendCode: 'Send code',
+    reportTab: 'Report',
+    resultsTab: 'Results',
+    closed: 'Closed',
+    satisfied: /^Satisfied$/,
+  },
+} as const;
+type Lang = keyof typeof WORDS;
+
 /**
- * The main journey, with real clicks and typing: a resident reports a problem with a photo on the
- * phone → the supervisor dispatches it in the console → the unit signs, adds progress and asks for
- * closure with an indicator → the supervisor verifies → the resident rates it → it is on the public
- * results list, and the dashboard's counts moved.
+ * The main journey, with real clicks and typing, in Chinese and in English: a resident reports a
+ * problem with a photo on the phone → the supervisor dispatches it in the console → the unit signs,
+ * adds progress and asks for closure with an indicator → the supervisor verifies → the resident rates
+ * it → it is on the public results list, and the dashboard's counts moved. At every step no page shows
+ * raw schema text or a request field path.
  */
 describe('main journey', () => {
-  const log = new ErrorLog();
-  const token = `E2E${Date.now().toString(36).toUpperCase()}`;
-  const title = `${token} 小区门口路灯不亮`;
-
   const stage = useStage();
+  let lang: Lang = 'zh';
+  let log = new ErrorLog();
+  let token = '';
+  let title = '';
+  const words = () => WORDS[lang];
+  const locale = () => (lang === 'en' ? 'en-US' : 'zh-CN');
+
+  /** The cascader positions of a category (domain, then category), as the report form lists them. */
+  async function categoryPath(name: string): Promise<number[]> {
+    const r = await fetch(`${stage.server.url}/api/categories`);
+    const items = ((await r.json()) as { items: { name: string; domain: string }[] }).items;
+    const domains = [...new Set(items.map((c) => c.domain))];
+    const target = items.find((c) => c.name === name);
+    expect(target, `category ${name}`).toBeTruthy();
+    const inDomain = items.filter((c) => c.domain === target!.domain);
+    return [domains.indexOf(target!.domain), inDomain.indexOf(target!)];
+  }
+
   async function summary(): Promise<{ received: number; resolved: number; rated: number }> {
     const r = await fetch(`${stage.server.url}/api/stats/summary`);
     expect(r.status).toBe(200);
@@ -31,7 +70,7 @@ describe('main journey', () => {
   }
 
   async function dashboardFigures(page: Page): Promise<{ received: number; resolved: number }> {
-    await page.locator('.el-menu-item', { hasText: '数据看板' }).click();
+    await page.locator('.el-menu-item', { hasText: words().dashboard }).click();
     await page.waitForURL(/\/admin\/dashboard$/);
     const received = page.locator('[data-test=kpi-received]');
     await received.waitFor();
@@ -43,7 +82,7 @@ describe('main journey', () => {
 
   /** Finds the problem through the console's search form and opens it. */
   async function openInConsole(page: Page): Promise<void> {
-    await page.locator('.el-menu-item', { hasText: '问题清单' }).click();
+    await page.locator('.el-menu-item', { hasText: words().problems }).click();
     await page.waitForURL(/\/admin\/problems$/);
     await page.locator('input[data-test=filter-q], [data-test=filter-q] input').fill(token);
     await page.locator('[data-test=search]').click();
@@ -67,9 +106,9 @@ describe('main journey', () => {
     await expect.poll(() => entries.count()).toBeGreaterThan(before);
   }
 
-  it('goes from a resident report to a rated result on the public list', async () => {
+  async function journey(phone: string) {
     // The supervisor looks at the dashboard first.
-    const supCtx = await newContext(stage.browser, CONSOLE);
+    const supCtx = await newContext(stage.browser, CONSOLE, { locale: locale() });
     const sup = log.watch(await supCtx.newPage(), 'supervisor');
     await consoleSignIn(sup, stage.server.url, 'demo-supervisor');
     const apiBefore = await summary();
@@ -77,11 +116,11 @@ describe('main journey', () => {
     expect(shownBefore).toEqual({ received: apiBefore.received, resolved: apiBefore.resolved });
 
     // A resident signs in with a phone number and a one-time code, and reports with a photo.
-    const resCtx = await newContext(stage.browser, PHONE);
+    const resCtx = await newContext(stage.browser, PHONE, { locale: locale() });
     const res = log.watch(await resCtx.newPage(), 'resident');
     await res.goto(`${stage.server.url}/m/login`);
-    await res.locator('input[name=phone]').fill('13907330012');
-    await res.locator('button', { hasText: '获取验证码' }).click();
+    await res.locator('input[name=phone]').fill(phone);
+    await res.locator('button', { hasText: words().sendCode }).click();
     const hint = res.locator('.dev-code');
     await hint.waitFor();
     const code = /\d{6}/.exec(await hint.innerText())?.[0];
@@ -90,10 +129,10 @@ describe('main journey', () => {
     await res.locator('[data-test=login-code]').click();
     await res.waitForURL(`${stage.server.url}/m/`);
 
-    await res.locator('.van-tabbar-item', { hasText: '随手拍' }).click();
+    await res.locator('.van-tabbar-item', { hasText: words().reportTab }).click();
     await res.waitForURL(/\/m\/report$/);
     await res.locator('input[name=categoryCode]').click();
-    await pickCascader(res, ['民生保障', '就业创业']);
+    await pickCascader(res, await categoryPath('就业创业'));
     await res.locator('input[name=title]').fill(title);
     await res.locator('textarea[name=description]').fill('小区东门的路灯坏了一周，晚上很黑，老人出行不便。');
     const upload = res.waitForResponse((r) => r.url().endsWith('/api/attachments'));
@@ -103,12 +142,14 @@ describe('main journey', () => {
     await res.locator('input[name=villageCode]').click();
     await pickCascader(res, [0, 0]);
     await res.locator('input[name=address]').fill('荷塘小区东门');
-    await screenshot(res, 'journey-1-report');
+    await expectPlainWords(res, 'the report form');
+    await screenshot(res, `journey-${lang}-1-report`);
     await res.locator('[data-test=submit-report]').click();
     await res.waitForURL(/\/m\/problems\/[^/]+$/);
     await res.locator('.title', { hasText: token }).waitFor();
     expect(await res.locator('.photos img').count()).toBe(1);
-    await screenshot(res, 'journey-2-submitted');
+    await expectPlainWords(res, 'the reported problem');
+    await screenshot(res, `journey-${lang}-2-submitted`);
 
     // The supervisor dispatches it to the human resources bureau.
     await openInConsole(sup);
@@ -120,14 +161,15 @@ describe('main journey', () => {
         .first()
         .click();
       await p.locator('[data-test=deadline-preview]').waitFor();
-      await screenshot(p, 'journey-3-dispatch');
+      await expectPlainWords(p, 'the dispatch dialog');
+      await screenshot(p, `journey-${lang}-3-dispatch`);
     });
     await expect
       .poll(() => sup.locator('.el-descriptions').first().innerText())
       .toContain('人力资源和社会保障局');
 
     // The unit signs, reports progress and asks for closure with an indicator.
-    const unitCtx = await newContext(stage.browser, CONSOLE);
+    const unitCtx = await newContext(stage.browser, CONSOLE, { locale: locale() });
     const unit = log.watch(await unitCtx.newPage(), 'unit');
     await consoleSignIn(unit, stage.server.url, 'demo-unit');
     await openInConsole(unit);
@@ -141,36 +183,41 @@ describe('main journey', () => {
         .locator('.el-dialog:visible [data-test=indicator-residents_served]')
         .locator('xpath=descendant-or-self::input')
         .fill('120');
-      await screenshot(p, 'journey-4-closure');
+      await expectPlainWords(p, 'the closure dialog');
+      await screenshot(p, `journey-${lang}-4-closure`);
     });
-    await screenshot(unit, 'journey-5-closure-requested');
+    await expectPlainWords(unit, 'the problem after the closure request');
+    await screenshot(unit, `journey-${lang}-5-closure-requested`);
 
     // The supervisor verifies.
     await sup.reload();
     await act(sup, 'verify', (p) =>
       p.locator('.el-dialog:visible textarea[name=note]').fill('现场核实，已修复。'),
     );
-    await expect.poll(() => sup.locator('.head .el-tag').first().innerText()).toBe('已销号');
-    await screenshot(sup, 'journey-6-verified');
+    await expect.poll(() => sup.locator('.head .el-tag').first().innerText()).toBe(words().closed);
+    await expectPlainWords(sup, 'the verified problem');
+    await screenshot(sup, `journey-${lang}-6-verified`);
 
     // The resident sees the result and rates it.
     await res.reload();
     await res.locator('.inds', { hasText: '120' }).waitFor();
-    await res.locator('.van-radio', { hasText: /^满意$/ }).click();
+    await res.locator('.van-radio', { hasText: words().satisfied }).click();
     const rated = res.waitForResponse((r) => r.url().endsWith('/actions/rate'));
     await res.locator('[data-test=rate]').click();
     expect((await rated).status()).toBe(200);
     await res.locator('.rated').waitFor();
-    await screenshot(res, 'journey-7-rated');
+    await expectPlainWords(res, 'the rated problem');
+    await screenshot(res, `journey-${lang}-7-rated`);
 
     // The result is on the public list.
     await res.goto(`${stage.server.url}/m/`);
-    await res.locator('.van-tabbar-item', { hasText: '成效清单' }).click();
+    await res.locator('.van-tabbar-item', { hasText: words().resultsTab }).click();
     await res.waitForURL(/\/m\/results$/);
     await res.locator('input[type=search]').fill(token);
     await res.keyboard.press('Enter');
     await res.locator('.title', { hasText: title }).waitFor();
-    await screenshot(res, 'journey-8-results');
+    await expectPlainWords(res, 'the results list');
+    await screenshot(res, `journey-${lang}-8-results`);
 
     // The counts moved, in the API and on the dashboard.
     const apiAfter = await summary();
@@ -180,8 +227,23 @@ describe('main journey', () => {
     await sup.goto(`${stage.server.url}/admin/`);
     const shownAfter = await dashboardFigures(sup);
     expect(shownAfter).toEqual({ received: apiBefore.received + 1, resolved: apiBefore.resolved + 1 });
-    await screenshot(sup, 'journey-9-dashboard');
+    await expectPlainWords(sup, 'the dashboard');
+    await screenshot(sup, `journey-${lang}-9-dashboard`);
 
     expect(log.errors).toEqual([]);
-  });
+    for (const c of [supCtx, resCtx, unitCtx]) await c.close();
+  }
+
+  for (const [l, phone] of [
+    ['zh', '13907330012'],
+    ['en', '13907330013'],
+  ] as const) {
+    it(`goes from a resident report to a rated result on the public list (${l})`, async () => {
+      lang = l;
+      log = new ErrorLog();
+      token = `E2E${l.toUpperCase()}${Date.now().toString(36).toUpperCase()}`;
+      title = `${token} 小区门口路灯不亮`;
+      await journey(phone);
+    });
+  }
 });
