@@ -44,8 +44,12 @@ describe('leader pages', () => {
     await page.locator('.el-menu-item', { hasText: '工作简报' }).click();
     await page.waitForURL(/\/admin\/briefing$/);
     await page.locator('[data-test=briefing-figures]').waitFor();
-    expect(await page.locator('[data-test=briefing-received] .v').innerText()).toBe(String(api.figures.received));
-    expect(await page.locator('[data-test=briefing-resolved] .v').innerText()).toBe(String(api.figures.resolved));
+    expect(await page.locator('[data-test=briefing-received] .v').innerText()).toBe(
+      String(api.figures.received),
+    );
+    expect(await page.locator('[data-test=briefing-resolved] .v').innerText()).toBe(
+      String(api.figures.resolved),
+    );
     const domains = await page.locator('[data-test=briefing-domains] .el-table__body tr').allInnerTexts();
     expect(domains).toHaveLength(api.figures.byDomain.length);
     for (const d of api.figures.byDomain)

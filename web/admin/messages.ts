@@ -506,7 +506,8 @@ export const en: typeof zh = {
     docx: 'Download the Word briefing',
     text: 'Download as text',
     ledger: 'Export the ledger (Excel)',
-    docxScope: 'The Word briefing covers the whole campaign; township and dates narrow this page and the ledger only',
+    docxScope:
+      'The Word briefing covers the whole campaign; township and dates narrow this page and the ledger only',
     byDomain: 'Resolved problems by domain',
     indicators: 'Measured results',
     textTitle: 'Briefing text',

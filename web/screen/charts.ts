@@ -1,6 +1,6 @@
 /** The big screen's chart options: pure functions of the figures, in the board's dark palette. */
 import type { EChartsOption } from '@shared/echarts';
-import { ratePct } from '@shared/format';
+import { rateOrGap, ratePct } from '@shared/format';
 import type { StatsSummary } from '@shared/types';
 
 type Group = StatsSummary['groups'][number];
@@ -89,7 +89,7 @@ export function rankingOption(units: Group[]): EChartsOption {
     series: [
       {
         type: 'bar',
-        data: g.map((x) => ratePct(x.onTimeRate)),
+        data: g.map((x) => rateOrGap(x.onTimeRate)),
         barWidth: 12,
         itemStyle: { borderRadius: 6, color: '#00b3ff' },
         showBackground: true,

@@ -2,7 +2,8 @@
 export type LocateFailure = 'unsupported' | 'insecure' | 'denied' | 'unavailable' | 'timeout';
 
 /** The device's position, or why there is none. */
-export type LocateResult = { ok: true; lat: number; lng: number; accuracyM: number } | { ok: false; reason: LocateFailure };
+export type LocateResult =
+  { ok: true; lat: number; lng: number; accuracyM: number } | { ok: false; reason: LocateFailure };
 
 /**
  * Asks the browser for the device's position once. It never throws: a browser without geolocation, a

@@ -78,7 +78,16 @@ export interface BaseOutline {
 }
 
 const AREA_FILLS = ['#dbe9f7', '#e3f1df', '#fbeed5', '#efe3f6', '#dff2f1', '#f7e1df', '#e9ecd8', '#e2e6f5'];
-const AREA_FILLS_DARK = ['#123a63', '#11434a', '#2a3563', '#153f35', '#3a3060', '#17385a', '#243f4f', '#2d2f5a'];
+const AREA_FILLS_DARK = [
+  '#123a63',
+  '#11434a',
+  '#2a3563',
+  '#153f35',
+  '#3a3060',
+  '#17385a',
+  '#243f4f',
+  '#2d2f5a',
+];
 /** How far a township's drawn area reaches beyond its outermost villages. */
 const TOWNSHIP_PAD_M = 650;
 /** How far the jurisdiction's outline reaches beyond its outermost villages. */
@@ -124,10 +133,13 @@ export function drawSchematic(map: L.Map, areas: TownshipArea[], dark = false): 
         pane: 'qdBase',
       },
     ).addTo(layer);
-    const mid = ring.reduce((a, p) => ({ lat: a.lat + p.lat / ring.length, lng: a.lng + p.lng / ring.length }), {
-      lat: 0,
-      lng: 0,
-    });
+    const mid = ring.reduce(
+      (a, p) => ({ lat: a.lat + p.lat / ring.length, lng: a.lng + p.lng / ring.length }),
+      {
+        lat: 0,
+        lng: 0,
+      },
+    );
     L.tooltip({
       pane: 'qdBaseLabels',
       permanent: true,
@@ -198,7 +210,11 @@ export async function loadTownshipAreas(
  */
 export function drawBase(map: L.Map, config: MapConfig, areas: TownshipArea[], dark = false): BaseOutline {
   if (config.tiles) {
-    drawDivisions(map, areas.flatMap((a) => [a.township, ...a.villages]), dark);
+    drawDivisions(
+      map,
+      areas.flatMap((a) => [a.township, ...a.villages]),
+      dark,
+    );
     return { townships: [], jurisdiction: [] };
   }
   return drawSchematic(map, areas, dark);

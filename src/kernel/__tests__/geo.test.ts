@@ -124,7 +124,9 @@ describe('convexHull, areaAround and insidePolygon', () => {
   it('keeps the corners of a square and drops a point inside it', () => {
     const hull = convexHull([...square, { lat: 0.5, lng: 0.5 }, { lat: 0.2, lng: 0.7 }]);
     expect(hull).toHaveLength(4);
-    expect(new Set(hull.map((p) => `${p.lat},${p.lng}`))).toEqual(new Set(square.map((p) => `${p.lat},${p.lng}`)));
+    expect(new Set(hull.map((p) => `${p.lat},${p.lng}`))).toEqual(
+      new Set(square.map((p) => `${p.lat},${p.lng}`)),
+    );
   });
 
   it('draws an area around a single place that contains it, about the padding wide', () => {

@@ -102,11 +102,16 @@ function monthsBetween(first: string, last: string): string[] {
  * Month groups with the months that had no problem put back as empty groups (counts 0, rates null), so a
  * trend keeps its time axis and a month without ratings is a gap, never 0 %.
  */
-export function withEmptyMonths<G extends { key: string | null }>(groups: G[], empty: (month: string) => G): G[] {
+export function withEmptyMonths<G extends { key: string | null }>(
+  groups: G[],
+  empty: (month: string) => G,
+): G[] {
   const dated = groups.filter((g) => g.key !== null && /^\d{4}-\d{2}$/.test(g.key));
   if (dated.length < 2) return groups;
   const have = new Map(dated.map((g) => [g.key!, g]));
-  const filled = monthsBetween(dated[0]!.key!, dated[dated.length - 1]!.key!).map((k) => have.get(k) ?? empty(k));
+  const filled = monthsBetween(dated[0]!.key!, dated[dated.length - 1]!.key!).map(
+    (k) => have.get(k) ?? empty(k),
+  );
   return [...filled, ...groups.filter((g) => !dated.includes(g))];
 }
 

@@ -9,7 +9,11 @@ describe('tileSource', () => {
 
   it('takes an XYZ template as it is', () => {
     const t = tileSource('https://tiles.example.cn/{z}/{x}/{y}.png');
-    expect(t).toMatchObject({ url: 'https://tiles.example.cn/{z}/{x}/{y}.png', labelsUrl: null, maxZoom: 18 });
+    expect(t).toMatchObject({
+      url: 'https://tiles.example.cn/{z}/{x}/{y}.png',
+      labelsUrl: null,
+      maxZoom: 18,
+    });
   });
 
   it('makes 天地图 vector tiles and their place names from a key', () => {

@@ -17,7 +17,7 @@ describe('monthly trend', () => {
 
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ seed: 'demo' });
   });
   afterAll(() => t.close());
 
