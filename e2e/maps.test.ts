@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import {
   CONSOLE,
   ErrorLog,
@@ -18,6 +18,11 @@ interface Division {
   level: string;
   lat: number | null;
   lng: number | null;
+}
+
+/** Waits until no map on the page is in the middle of a zoom (Leaflet marks the container meanwhile). */
+async function mapsAtRest(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim'));
 }
 
 /** Problems drawn on a map: clusters (numbered circles) and single markers (SVG circles). */
@@ -61,10 +66,12 @@ describe('maps without tiles', () => {
     await map.scrollIntoViewIfNeeded();
     await map.locator('[data-test=map-schematic]').waitFor();
     await expect.poll(() => map.locator('.qd-area-label').count()).toBe(towns.length);
-    expect(await map.locator('.qd-area-label').allInnerTexts()).toEqual(
+    expect(await map.locator('.qd-area-label').evaluateAll((els) => els.map((e) => e.textContent))).toEqual(
       expect.arrayContaining(towns.map((t) => t.name)),
     );
     await expect.poll(() => drawnProblems(map)).toBeGreaterThan(0);
+    await mapsAtRest(page);
+    await screenshot(page, 'map-console');
 
     // No permission: a sentence, no error.
     await map.locator('[data-test=locate]').click();
@@ -75,7 +82,8 @@ describe('maps without tiles', () => {
     await placeDevice(ctx, village.lat!, village.lng!);
     await map.locator('[data-test=locate]').click();
     await expect.poll(() => status.innerText()).toContain('已定位到当前位置');
-    await screenshot(page, 'map-console');
+    await mapsAtRest(page);
+    await screenshot(page, 'map-console-located');
     await placeDevice(ctx, 39.9042, 116.4074);
     await map.locator('[data-test=locate]').click();
     await expect.poll(() => status.innerText()).toContain('不在本辖区范围内');
@@ -107,6 +115,8 @@ describe('maps without tiles', () => {
     await map.scrollIntoViewIfNeeded();
     await map.locator('[data-test=map-schematic]').waitFor();
     await expect.poll(() => map.locator('.qd-area-label').count()).toBe(towns.length);
+    await mapsAtRest(page);
+    await screenshot(page, 'map-phone-start');
 
     await page.locator('[data-test=use-location]').click();
     const status = map.locator('[data-test=locate-status]');
@@ -115,21 +125,26 @@ describe('maps without tiles', () => {
 
     await placeDevice(ctx, village.lat!, village.lng!);
     await page.locator('[data-test=use-location]').click();
-    await expect.poll(() => page.locator('.map-picker').innerText()).toContain(String(village.lat));
+    const pinned = `${Number(village.lat!.toFixed(6))}, ${Number(village.lng!.toFixed(6))}`;
+    await expect.poll(() => page.locator('.map-picker').innerText()).toContain(pinned);
 
     // A village of another township than the pin's: pointed out; the pin's own township: quiet.
     await page.locator('input[name=villageCode]').click();
     await pickCascader(page, [1, 0]);
     await page.locator('[data-test=pin-mismatch]').waitFor();
+    await map.scrollIntoViewIfNeeded();
+    await mapsAtRest(page);
     await screenshot(page, 'map-phone');
     await page.locator('input[name=villageCode]').click();
+    // The cascader reopens on the village tab: back to the townships first.
+    await page.locator('.van-popup:visible .van-tab').first().click();
     await pickCascader(page, [0, 0]);
     await page.locator('[data-test=pin-mismatch]').waitFor({ state: 'detached' });
 
     // Tapping the map moves the pin.
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
-    await expect.poll(() => page.locator('.map-picker').innerText()).not.toContain(String(village.lat));
+    await expect.poll(() => page.locator('.map-picker').innerText()).not.toContain(pinned);
     await ctx.close();
     expect(log.errors).toEqual([]);
   });

@@ -36,7 +36,7 @@ export function locateOnce(timeoutMs = 10_000): Promise<LocateResult> {
                   ? 'timeout'
                   : 'unavailable',
           }),
-        { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 60_000 },
+        { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 0 },
       );
     } catch {
       // Some embedded browsers throw instead of calling back when the feature is switched off.

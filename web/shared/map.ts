@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './map.css';
-import { areaAround, insidePolygon, type LatLng } from '../../src/kernel/geo';
+import { areaAround, haversineMeters, insidePolygon, type LatLng } from '../../src/kernel/geo';
 import { api } from './api';
 import { colorOfStatus } from './format';
 import type { Division, MapConfig, MapPoint } from './types';
@@ -30,10 +30,12 @@ export async function createMap(el: HTMLElement, opts: { dark?: boolean; zoomCon
   const cfg = await mapConfig();
   const center: L.LatLngTuple = [cfg.center[0], cfg.center[1]];
   const tiles = cfg.tiles;
-  const map = L.map(el, { zoomControl: opts.zoomControl ?? true, attributionControl: !!tiles }).setView(
-    center,
-    cfg.zoom,
-  );
+  // Without tiles nothing blurs between zoom levels: let the view fit the jurisdiction closely.
+  const map = L.map(el, {
+    zoomControl: opts.zoomControl ?? true,
+    attributionControl: !!tiles,
+    zoomSnap: tiles ? 1 : 0.25,
+  }).setView(center, cfg.zoom);
   if (tiles) {
     const o = { maxZoom: tiles.maxZoom, subdomains: tiles.subdomains, attribution: tiles.attribution };
     L.tileLayer(tiles.url, o).addTo(map);
@@ -88,8 +90,8 @@ const AREA_FILLS_DARK = [
   '#243f4f',
   '#2d2f5a',
 ];
-/** How far a township's drawn area reaches beyond its outermost villages. */
-const TOWNSHIP_PAD_M = 650;
+/** How far a township's drawn area reaches beyond its outermost villages, at most and at least. */
+const TOWNSHIP_PAD_M = [300, 1600] as const;
 /** How far the jurisdiction's outline reaches beyond its outermost villages. */
 const JURISDICTION_PAD_M = 1400;
 
@@ -115,11 +117,23 @@ export function drawSchematic(map: L.Map, areas: TownshipArea[], dark = false): 
   }
   const outline: BaseOutline = { townships: [], jurisdiction: [] };
   const all: LatLng[] = [];
+  const placesOf = areas.map(({ township, villages }) =>
+    [township, ...villages].filter(hasPlace).map((d) => ({ lat: d.lat, lng: d.lng })),
+  );
   areas.forEach(({ township, villages }, i) => {
-    const places = [township, ...villages].filter(hasPlace).map((d) => ({ lat: d.lat, lng: d.lng }));
+    const places = placesOf[i]!;
     if (!places.length) return;
     all.push(...places);
-    const ring = areaAround(places, TOWNSHIP_PAD_M);
+    // As wide as the gap to the nearest other township allows (half of it), so areas fill the
+    // jurisdiction without covering each other.
+    let gap = Infinity;
+    placesOf.forEach((other, j) => {
+      if (j === i) return;
+      for (const a of places)
+        for (const b of other) gap = Math.min(gap, haversineMeters(a.lat, a.lng, b.lat, b.lng));
+    });
+    const pad = Math.max(TOWNSHIP_PAD_M[0], Math.min(TOWNSHIP_PAD_M[1], gap * 0.45));
+    const ring = areaAround(places, pad);
     outline.townships.push({ code: township.code, name: township.name, ring });
     L.polygon(
       ring.map((p) => [p.lat, p.lng] as L.LatLngTuple),
@@ -133,20 +147,17 @@ export function drawSchematic(map: L.Map, areas: TownshipArea[], dark = false): 
         pane: 'qdBase',
       },
     ).addTo(layer);
-    const mid = ring.reduce(
-      (a, p) => ({ lat: a.lat + p.lat / ring.length, lng: a.lng + p.lng / ring.length }),
-      {
-        lat: 0,
-        lng: 0,
-      },
-    );
+    // The name sits on the area's northern edge: the problems, drawn at the villages inside, leave it readable.
+    const north = ring.reduce((a, p) => (p.lat > a.lat ? p : a));
+    const midLng = ring.reduce((a, p) => a + p.lng / ring.length, 0);
     L.tooltip({
       pane: 'qdBaseLabels',
       permanent: true,
-      direction: 'center',
+      direction: 'top',
+      offset: [0, 8],
       className: dark ? 'qd-area-label dark' : 'qd-area-label',
     })
-      .setLatLng([mid.lat, mid.lng])
+      .setLatLng([north.lat, midLng])
       .setContent(township.name)
       .addTo(layer);
     for (const v of villages.filter(hasPlace)) {
@@ -182,13 +193,38 @@ export function drawSchematic(map: L.Map, areas: TownshipArea[], dark = false): 
       },
     ).addTo(layer);
   }
-  // Village names only once they have room: from zoom 14 on.
+  // Village names only once they have room (from zoom 14 on), and no name drawn over another.
   const container = map.getContainer();
-  const near = () => container.classList.toggle('qd-map-near', map.getZoom() >= 14);
-  map.on('zoomend', near);
-  near();
+  const tidy = () => {
+    container.classList.toggle('qd-map-near', map.getZoom() >= 14);
+    declutter(container);
+  };
+  map.on('zoomend', tidy);
   layer.addTo(map);
+  tidy();
   return outline;
+}
+
+/**
+ * Hides the base map's names that would overlap one shown before them (township names first, then
+ * villages in drawing order), so a small map shows fewer names rather than a smudge.
+ */
+function declutter(container: HTMLElement) {
+  const shown: DOMRect[] = [];
+  const labels = [
+    ...container.querySelectorAll<HTMLElement>('.qd-area-label'),
+    ...container.querySelectorAll<HTMLElement>('.qd-village-label'),
+  ];
+  for (const el of labels) el.classList.remove('qd-crowded');
+  for (const el of labels) {
+    const r = el.getBoundingClientRect();
+    if (!r.width) continue; // not drawn at this zoom
+    const hit = shown.some(
+      (o) => r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top,
+    );
+    if (hit) el.classList.add('qd-crowded');
+    else shown.push(r);
+  }
 }
 
 /** The jurisdiction's townships with their villages, each list fetched (and kept for offline use) once. */
