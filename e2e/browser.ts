@@ -105,10 +105,13 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
 }
 
 /**
- * Picks one option at each level of the Vant cascader that is open now: by its text, or by its
- * position when a number is given.
+ * Picks one option at each level of the Vant cascader that is open now: by its text (or a pattern of
+ * it), or by its position when a number is given.
  */
-export async function pickCascader(page: Page, choices: (string | number)[] = [0, 0]): Promise<void> {
+export async function pickCascader(
+  page: Page,
+  choices: (string | number | RegExp)[] = [0, 0],
+): Promise<void> {
   const popup = page.locator('.van-popup:visible').last();
   for (let level = 0; level < choices.length; level++) {
     const list = popup.locator('.van-cascader__options').nth(level);
