@@ -30,11 +30,13 @@ export async function createMap(el: HTMLElement, opts: { dark?: boolean; zoomCon
   const cfg = await mapConfig();
   const center: L.LatLngTuple = [cfg.center[0], cfg.center[1]];
   const tiles = cfg.tiles;
-  // Without tiles nothing blurs between zoom levels: let the view fit the jurisdiction closely.
+  // Without tiles nothing blurs between zoom levels: let the view fit the jurisdiction closely. No zoom
+  // animation: Leaflet's animation timer outlives a map removed meanwhile (leaving the page) and throws.
   const map = L.map(el, {
     zoomControl: opts.zoomControl ?? true,
     attributionControl: !!tiles,
     zoomSnap: tiles ? 1 : 0.25,
+    zoomAnimation: false,
   }).setView(center, cfg.zoom);
   if (tiles) {
     const o = { maxZoom: tiles.maxZoom, subdomains: tiles.subdomains, attribution: tiles.attribution };
