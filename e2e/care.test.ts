@@ -303,6 +303,7 @@ describe('home care and the canteen', () => {
       }
       await expect.poll(status, { timeout: 10_000 }).toBe(to);
     }
+    await expect.poll(() => page.locator('[data-test=care-visit-form]:visible').count()).toBe(0);
     await screenshot(page, 'care-7-task-done');
 
     const o = await order();
