@@ -26,7 +26,7 @@ export async function cityView(ctx: AppContext, p: Principal, query: CityQuery):
     throw forbidden('仅市级督查室和领导可查看 / only the city office and leaders compare districts');
   const city = ctx.jurisdictions.find((j) => j.id === p.jurisdictionId);
   const districts = city
-    ? ctx.jurisdictions.filter((j) => isDistrictOf(city.divisionCode, j.divisionCode))
+    ? ctx.jurisdictions.filter((j) => !j.sandboxOf && isDistrictOf(city.divisionCode, j.divisionCode))
     : [];
   // Below a city there is no city view to show (not a refusal of the caller: nothing to compare).
   if (!city || districts.length === 0)
