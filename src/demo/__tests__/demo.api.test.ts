@@ -120,8 +120,13 @@ describe('Hetang demo', () => {
   it('finds problems by Chinese full-text search', async () => {
     const sup = await t.as('demo-supervisor');
     const r = await sup.get(`/api/problems?q=${encodeURIComponent('独居老人')}&pageSize=50`);
-    expect(r.body.total).toBeGreaterThan(0);
-    for (const p of r.body.items) expect(`${p.title}${p.description}`).toContain('独居老人');
+    const texts: string[] = r.body.items.map(
+      (p: { title: string; description: string }) => p.title + p.description,
+    );
+    const whole = texts.filter((text) => text.includes('独居老人')).length;
+    expect(whole).toBeGreaterThan(0);
+    // Ranked: the problems holding the whole phrase come before those holding only some of its words.
+    expect(texts.slice(0, whole).every((text) => text.includes('独居老人'))).toBe(true);
     const none = await sup.get(`/api/problems?q=${encodeURIComponent('火星基地')}`);
     expect(none.body.total).toBe(0);
   });
