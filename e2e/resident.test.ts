@@ -37,7 +37,7 @@ describe('large text and the English console', () => {
     await consoleSignIn(page, stage.server.url, 'demo-supervisor');
     await page.goto(`${stage.server.url}/admin/problems`);
     await page.locator('.el-table__row').first().waitFor();
-    expect(await page.locator('.el-menu').innerText()).toContain('Problem list');
+    expect(await page.locator('.el-menu').first().innerText()).toContain('Problem list');
     await screenshot(page, 'console-en-problems');
     expect(log.errors).toEqual([]);
   });
