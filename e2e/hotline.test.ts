@@ -114,7 +114,9 @@ describe('hotline and supervision', () => {
     const ranking = page.locator('[data-test=unit-ranking] .el-table__body tr');
     await expect.poll(() => ranking.count()).toBeGreaterThan(2);
     await page.locator('[data-test=unit-cards] .card').first().waitFor();
-    await screenshot(page, 'hotline-4-score-ranking', true);
+    // The console scrolls inside its main area: bring the ranking itself into the picture.
+    await page.locator('[data-test=unit-ranking]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'hotline-4-score-ranking');
     await ctx.close();
   });
 

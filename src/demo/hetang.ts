@@ -741,7 +741,8 @@ export async function seedHetang(
   await seedJobs(ctx, clock, base.clock.now(), { mk: mkDemo, supervisor, staff: demoUnit });
   await seedCare(ctx, clock, base.clock.now(), { mk: mkDemo, supervisor });
   // Statistics for the tables the seed filled: without them PostgreSQL plans a township handler's list
-  // over a fresh demo as over empty tables until autovacuum comes by.
-  await ctx.dialect.analyze(ctx.db, { staleOnly: true });
+  // over a fresh demo as over empty tables until autovacuum comes by. All tables, not the stale ones: the
+  // counts that tell staleness reach PostgreSQL's statistics up to a second after the writes.
+  await ctx.dialect.analyze(ctx.db);
   return { problems: made };
 }

@@ -1145,7 +1145,8 @@ export async function importLedger(
   });
   // The load updated each rollup row once a chunk: their old versions go now, not at the next autovacuum;
   // and the tables it filled get the planner's statistics now (PostgreSQL had none for a fresh load, and a
-  // handler's list took tens of seconds until autovacuum came by).
-  if (problems.length) await ctx.dialect.analyze(ctx.db, { staleOnly: true });
+  // handler's list took tens of seconds until autovacuum came by). All tables, not the stale ones: the
+  // counts that tell staleness reach PostgreSQL's statistics up to a second after the writes.
+  if (problems.length) await ctx.dialect.analyze(ctx.db);
   return result;
 }

@@ -9,10 +9,14 @@ import { usccFor } from '../../../test/services.factories.ts';
 
 /**
  * The HSDS 3 schemas as the product's shared documents keep them, beside the repository (`../shared/hsds`),
- * read from there so that the export is checked against the specification itself, not a copy of it.
+ * read from there where they are; a checkout alone uses the unchanged copy in fixtures/hsds, and where both
+ * are present a test shows the copy has not drifted from them.
  */
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const SCHEMAS = process.env.QINGDAN_HSDS_SCHEMAS ?? path.resolve(REPO, '../shared/hsds/schema');
+const SHARED = path.resolve(REPO, '../shared/hsds/schema');
+const COPY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/hsds');
+const SCHEMAS =
+  process.env.QINGDAN_HSDS_SCHEMAS ?? (fs.existsSync(path.join(SHARED, 'service.json')) ? SHARED : COPY);
 /** Not table schemas: the API description, and the compiled copy that repeats the tables' ids. */
 const NOT_TABLES = new Set(['openapi.json', 'service_with_definitions.json']);
 
@@ -106,6 +110,16 @@ describe('service directory', () => {
     expect(near.body.items[0]).toMatchObject({ openNow: false, nextOpening: '2024-03-04T03:00:00.000Z' });
     expect(near.body.items[0].distanceM).toBeGreaterThan(0);
   });
+
+  it.skipIf(!fs.existsSync(path.join(SHARED, 'service.json')))(
+    "keeps the repository's copy of the HSDS schemas equal to the shared documents",
+    () => {
+      for (const file of fs.readdirSync(COPY).filter((f) => f.endsWith('.json')))
+        expect(fs.readFileSync(path.join(COPY, file), 'utf8'), file).toBe(
+          fs.readFileSync(path.join(SHARED, file), 'utf8'),
+        );
+    },
+  );
 
   it('exports the directory as HSDS 3 that validates against its JSON Schemas', async () => {
     const r = await t.client().get('/api/directory/hsds');
