@@ -1,4 +1,7 @@
-/** Console messages of the resident-service pages, zh-CN first; en-US has every key. */
+/**
+ * Console messages of the resident-service pages, zh-CN first; en-US has every key.
+ * Over 500 lines: both languages side by side, so a key missing in English is a type error.
+ */
 export const careNavZh = {
   services: '居民服务',
   careOrders: '居家养老订单',

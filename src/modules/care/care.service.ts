@@ -4,6 +4,8 @@
  * photos; confirmed in the app or by an SMS code; rated (a 差评 or a complaint becomes a problem for the
  * civil-affairs unit); settled monthly per provider from the entitlement ledger.
  * The monthly settlement and its payouts are in care.settlement.ts.
+ * Over 500 lines for now: ordering, the offer to providers and the worker's visit share one order row and its
+ * log; the visit (check-in/out, evidence) is the next to move into a file of its own.
  */
 import crypto from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';

@@ -1,3 +1,7 @@
+/**
+ * The statistics answers (summary, trend, rankings, public figures) over the planned figures.
+ * About 500 lines: one presenter per answer kept beside the filters they share; the rollup is in rollup/.
+ */
 import { z } from 'zod';
 import type { Lang } from '../../kernel/apiText.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
