@@ -243,6 +243,8 @@ export interface ProblemTable {
   delegate_state: string | null;
   /** The village's deadline, never later than the problem's own. */
   delegate_due_at: string | null;
+  /** The village's part against its own deadline: `normal` or `overdue` (migration 0049); null when not passed down. */
+  delegate_due_state: string | null;
   bounce_count: number;
   press_count: number;
   reopen_count: number;

@@ -116,6 +116,7 @@ export const hotlineZh = {
       parentDueAt: '镇街办结期限',
       pickVillage: '选择本镇街下属村(社区)',
       summary: '办理情况',
+      overdue: '村级已超期',
     },
     delegationState: {
       none: '未下派',
@@ -242,6 +243,7 @@ export const hotlineEn: typeof hotlineZh = {
       parentDueAt: 'Township deadline',
       pickVillage: 'A village of this township',
       summary: 'What was done',
+      overdue: 'Village overdue',
     },
     delegationState: {
       none: 'Not passed down',

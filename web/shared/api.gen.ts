@@ -1386,6 +1386,8 @@ export interface paths {
                   state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
                   stateLabel: string;
                   dueAt: string | null;
+                  /** @enum {string} */
+                  dueState: 'normal' | 'overdue';
                 } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;
@@ -1538,6 +1540,8 @@ export interface paths {
                 state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
                 stateLabel: string;
                 dueAt: string | null;
+                /** @enum {string} */
+                dueState: 'normal' | 'overdue';
               } | null;
               respondDueAt: string | null;
               closeDueAt: string | null;
@@ -1865,6 +1869,8 @@ export interface paths {
                 state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
                 stateLabel: string;
                 dueAt: string | null;
+                /** @enum {string} */
+                dueState: 'normal' | 'overdue';
               } | null;
               respondDueAt: string | null;
               closeDueAt: string | null;
@@ -2034,6 +2040,8 @@ export interface paths {
                   state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
                   stateLabel: string;
                   dueAt: string | null;
+                  /** @enum {string} */
+                  dueState: 'normal' | 'overdue';
                 } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;
@@ -2203,6 +2211,8 @@ export interface paths {
                 state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
                 stateLabel: string;
                 dueAt: string | null;
+                /** @enum {string} */
+                dueState: 'normal' | 'overdue';
               } | null;
               respondDueAt: string | null;
               closeDueAt: string | null;
@@ -4740,6 +4750,8 @@ export interface paths {
                   state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
                   stateLabel: string;
                   dueAt: string | null;
+                  /** @enum {string} */
+                  dueState: 'normal' | 'overdue';
                 } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;
@@ -5045,6 +5057,8 @@ export interface paths {
                   state: 'none' | 'assigned' | 'in_progress' | 'reported' | 'accepted';
                   stateLabel: string;
                   dueAt: string | null;
+                  /** @enum {string} */
+                  dueState: 'normal' | 'overdue';
                 } | null;
                 respondDueAt: string | null;
                 closeDueAt: string | null;

@@ -43,6 +43,8 @@ export const sharedZh = {
     comment: '备注',
     overdue: '超期',
     due_soon: '即将超期',
+    due_state: '时限预警',
+    village_due_state: '村级时限预警',
   },
   channel: {
     visit: '走访',
@@ -201,6 +203,8 @@ export const sharedEn: Messages = {
     comment: 'Comment',
     overdue: 'Overdue',
     due_soon: 'Due soon',
+    due_state: 'Deadline warning',
+    village_due_state: 'Village deadline warning',
   },
   channel: {
     visit: 'Field visit',

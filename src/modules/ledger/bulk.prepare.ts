@@ -145,6 +145,7 @@ export function problemRowOf(
     delegate_unit_id: null,
     delegate_state: null,
     delegate_due_at: null,
+    delegate_due_state: null,
     bounce_count: x.bounceCount ?? 0,
     press_count: x.pressCount ?? 0,
     reopen_count: x.reopenCount ?? 0,

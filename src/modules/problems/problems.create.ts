@@ -363,6 +363,7 @@ export async function createProblem(
     delegate_unit_id: null,
     delegate_state: null,
     delegate_due_at: null,
+    delegate_due_state: null,
     bounce_count: 0,
     press_count: 0,
     reopen_count: 0,

@@ -73,6 +73,9 @@ export const DELEGATION_LABELS: Record<DelegationState, string> = {
   accepted: '镇街已审核',
 };
 
+/** Parts in which the village still owes its work, so that its own deadline can run out (the deadline scan). */
+export const VILLAGE_OWES: readonly DelegationState[] = ['assigned', 'in_progress'];
+
 /** The relation of a principal to a problem that grants an action. */
 export type Relation =
   | 'supervisor'
@@ -282,6 +285,7 @@ export const LOG_ONLY_LABELS: Record<string, string> = {
   submit: '提交',
   import: '台账导入',
   due_state: '时限预警',
+  village_due_state: '村级时限预警',
 };
 
 /** The result of asking whether an action may start from a status. */

@@ -81,6 +81,7 @@ export function problemFromRow(
           state: delegationOf(row.delegate_state),
           stateLabel: DELEGATION_LABELS[delegationOf(row.delegate_state)],
           dueAt: row.delegate_due_at ?? null,
+          dueState: row.delegate_due_state === 'overdue' ? ('overdue' as const) : ('normal' as const),
         }
       : null,
     respondDueAt: row.respond_due_at,

@@ -31,6 +31,7 @@ export const PROVEN_COLUMNS = [
   'delegate_unit_id',
   'delegate_state',
   'delegate_due_at',
+  'delegate_due_state',
 ] as const satisfies readonly (keyof ProblemRow)[];
 
 /** The proven columns of a problem row, as recorded in a log entry's `data.state`. */

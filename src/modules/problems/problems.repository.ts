@@ -5,7 +5,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { ActionTable, DB, ProblemTable } from '../../db/schema.ts';
 import { insertRow } from '../../db/fastInsert.ts';
-import { PUBLISHED_STATUSES, RUNNING_STATUSES } from './problems.lifecycle.ts';
+import { PUBLISHED_STATUSES, RUNNING_STATUSES, VILLAGE_OWES } from './problems.lifecycle.ts';
 import {
   applyFilters,
   SORT_FIELDS,
@@ -14,9 +14,22 @@ import {
   type FilterContext,
   type SortKey,
 } from './problems.filters.ts';
+import { PROVEN_COLUMNS } from './problems.proof.ts';
 import { ROLLUP_TABLES, type RollupQuery } from './problems.rollup.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
+
+/** What the deadline scan reads of a problem: enough to mark it and tell its units, and the columns the log proves. */
+const SCAN_COLUMNS = [
+  'jurisdiction_id',
+  'id',
+  'version',
+  'number',
+  'title',
+  'due_state',
+  ...PROVEN_COLUMNS,
+] as const satisfies readonly (keyof ProblemTable)[];
+
 /** A problem as stored. */
 export type ProblemRow = Selectable<ProblemTable>;
 /** An entry of the action log as stored. */
@@ -62,30 +75,7 @@ export const problemsRepository = {
   dueCandidates(db: Db, jurisdictionId: string, at: string, soon: string) {
     return db
       .selectFrom('problems')
-      .select([
-        'jurisdiction_id',
-        'id',
-        'version',
-        'number',
-        'title',
-        'status',
-        'due_state',
-        'close_due_at',
-        'respond_due_at',
-        'lead_unit_id',
-        // The columns the log records with each change (problems.proof.ts).
-        'closed_at',
-        'resolved',
-        'rating',
-        'last_rating',
-        'merged_into_id',
-        'press_count',
-        'reopen_count',
-        'bounce_count',
-        'delegate_unit_id',
-        'delegate_state',
-        'delegate_due_at',
-      ])
+      .select(SCAN_COLUMNS)
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('status', 'in', RUNNING_STATUSES)
       .where('due_state', '!=', 'overdue')
@@ -95,6 +85,23 @@ export const problemsRepository = {
           eb.and([eb('status', '=', 'assigned'), eb('respond_due_at', '<', at)]),
         ]),
       )
+      .execute();
+  },
+
+  /**
+   * Running problems whose village (二次交办) still owes its work past the village's own deadline at `at`
+   * and is not yet marked overdue for it.
+   */
+  villageDueCandidates(db: Db, jurisdictionId: string, at: string) {
+    return db
+      .selectFrom('problems')
+      .select(SCAN_COLUMNS)
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('delegate_due_at', 'is not', null)
+      .where('delegate_due_at', '<', at)
+      .where('status', 'in', RUNNING_STATUSES)
+      .where('delegate_state', 'in', VILLAGE_OWES)
+      .where((eb) => eb.or([eb('delegate_due_state', 'is', null), eb('delegate_due_state', '!=', 'overdue')]))
       .execute();
   },
 

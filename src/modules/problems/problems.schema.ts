@@ -287,6 +287,8 @@ export const Problem = z.object({
       state: z.enum(DELEGATION_STATES),
       stateLabel: z.string(),
       dueAt: z.string().nullable(),
+      /** Whether the deadline scan found the village's own deadline passed before it reported back. */
+      dueState: z.enum(['normal', 'overdue']),
     })
     .nullable(),
   respondDueAt: z.string().nullable(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+import { runDeadlineScan } from '../index.ts';
 import { verifyProblemStates } from '../problems.proof.ts';
 
 const DAY = 86_400_000;
@@ -211,5 +212,70 @@ describe('township → village → township → district', () => {
     expect((await wenhua.get(`/api/problems/${id}`)).status).toBe(404);
     const proof = await verifyProblemStates(t.ctx.db, '430202', await t.ctx.reference.get('430202'));
     expect(proof.differences.filter((d) => d.problemId === id)).toEqual([]);
+  });
+  // Last in this file: it moves the clock past the deadlines.
+  it('marks the village overdue past its own deadline, tells the village and the township', async () => {
+    const { id, closeDueAt } = await atTownship();
+    const villageDue = shift(closeDueAt, -DAY);
+    expect((await act(street, id, 'delegate', { unitId: wenhuaId, until: villageDue })).status).toBe(200);
+    expect((await act(wenhua, id, 'delegate_sign')).status).toBe(200);
+    const before = (await wenhua.get(`/api/problems/${id}`)).body;
+    expect(before.delegation.dueState).toBe('normal');
+    const inList = async (c: Client) =>
+      (await c.get('/api/problems?pageSize=500')).body.items.find((i: { id: string }) => i.id === id);
+    expect((await inList(wenhua)).delegation.dueState).toBe('normal');
+    const inbox = async (c: Client) =>
+      (await c.get('/api/notifications?limit=200')).body.items.filter(
+        (n: { problemId: string; title: string }) => n.problemId === id && n.title.startsWith('村级已超期'),
+      );
+    expect(await inbox(wenhua)).toEqual([]);
+
+    // Past the village's deadline, still inside the township's own.
+    t.clock!.set(shift(villageDue, 3_600_000));
+    const counts = await runDeadlineScan(t.ctx);
+    expect(counts.villageOverdue).toBeGreaterThanOrEqual(1);
+
+    const after = (await wenhua.get(`/api/problems/${id}`)).body;
+    expect(after.delegation.dueState).toBe('overdue');
+    expect(after.dueState).not.toBe('overdue');
+    expect(after.version).toBeGreaterThan(before.version);
+    expect((await inList(wenhua)).delegation.dueState).toBe('overdue');
+    const last = after.actions.at(-1);
+    expect([last.action, last.public, last.actor.id]).toEqual(['village_due_state', false, null]);
+    expect(last.data).toMatchObject({ dueState: 'overdue', unitId: wenhuaId, dueAt: villageDue });
+    // The village's inbox has the notice, as the township's has for its own deadline; the township reads it
+    // with its villages' notices.
+    const told = await inbox(wenhua);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ kind: 'overdue', read: false });
+    expect(await inbox(street)).toHaveLength(1);
+    // Another village of the township is not told.
+    expect(await inbox(donghu)).toEqual([]);
+
+    // A second scan marks nothing again.
+    await runDeadlineScan(t.ctx);
+    const again = (await wenhua.get(`/api/problems/${id}`)).body;
+    expect(again.version).toBe(after.version);
+    expect(await inbox(wenhua)).toHaveLength(1);
+    const proof = await verifyProblemStates(t.ctx.db, '430202', await t.ctx.reference.get('430202'));
+    expect(proof.differences.filter((d) => d.problemId === id)).toEqual([]);
+
+    // 改派 with a new deadline: the new village starts on time; once it has reported, its deadline no
+    // longer runs, while the township's own deadline still does.
+    const moved = await act(street, id, 'redelegate', {
+      unitId: donghuId,
+      until: closeDueAt,
+      reason: '地址属东湖社区',
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.delegation).toMatchObject({ unit: { id: donghuId }, dueState: 'normal' });
+    expect((await act(donghu, id, 'delegate_sign')).status).toBe(200);
+    expect((await act(donghu, id, 'delegate_report', { summary: '已回填夯实' })).status).toBe(200);
+    t.clock!.set(shift(closeDueAt, 3_600_000));
+    await runDeadlineScan(t.ctx);
+    const late = (await street.get(`/api/problems/${id}`)).body;
+    expect(late.dueState).toBe('overdue');
+    expect(late.delegation).toMatchObject({ state: 'reported', dueState: 'normal' });
+    expect(late.actions.filter((a: { action: string }) => a.action === 'village_due_state')).toHaveLength(1);
   });
 });

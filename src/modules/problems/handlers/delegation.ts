@@ -70,7 +70,8 @@ function passTo(
   const { trx, row, ref, now } = input;
   checkVillage(ref, row, unitId);
   const due = villageDeadline(ref, row, now, until);
-  Object.assign(e.patch, { delegate_unit_id: unitId, delegate_due_at: due });
+  // A new deadline: the village's part is on time again until the deadline scan finds it past.
+  Object.assign(e.patch, { delegate_unit_id: unitId, delegate_due_at: due, delegate_due_state: 'normal' });
   Object.assign(e.data, {
     fromUnitId: row.delegate_unit_id,
     unitId,

@@ -39,6 +39,7 @@ export const superviseHandlers = {
       delegate_unit_id: null,
       delegate_state: null,
       delegate_due_at: null,
+      delegate_due_state: null,
     });
     e.note = body.reason;
     Object.assign(e.data, {
