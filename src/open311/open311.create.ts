@@ -5,7 +5,7 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { storeAttachment } from '../modules/attachments/index.ts';
 import { createProblem } from '../modules/problems/index.ts';
-import type { Category, ReferenceData } from '../modules/reference/index.ts';
+import type { Category, PointBox, ReferenceData } from '../modules/reference/index.ts';
 import { parseW3c, type Document } from './open311.format.ts';
 import { open311Repository } from './open311.repository.ts';
 import {
@@ -102,33 +102,23 @@ function parseCoordinate(
   return n;
 }
 
-/** A bounding box in degrees. */
-interface Area {
-  minLat: number;
-  maxLat: number;
-  minLng: number;
-  maxLng: number;
-}
-
 /** How far around its divisions' points a jurisdiction's area reaches, in degrees (about 11 km). */
 const AREA_MARGIN = 0.1;
 
 /** The jurisdiction's area: the bounding box of its divisions' points with a margin; null without points. */
-function areaOf(ref: ReferenceData): Area | null {
-  const points = [...ref.divisions.values()].filter((d) => d.lat !== null && d.lng !== null);
-  if (points.length === 0) return null;
-  const lats = points.map((d) => Number(d.lat));
-  const lngs = points.map((d) => Number(d.lng));
+function areaOf(ref: ReferenceData): PointBox | null {
+  const box = ref.places().box;
+  if (!box) return null;
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    minLat: round(Math.min(...lats) - AREA_MARGIN),
-    maxLat: round(Math.max(...lats) + AREA_MARGIN),
-    minLng: round(Math.min(...lngs) - AREA_MARGIN),
-    maxLng: round(Math.max(...lngs) + AREA_MARGIN),
+    minLat: round(box.minLat - AREA_MARGIN),
+    maxLat: round(box.maxLat + AREA_MARGIN),
+    minLng: round(box.minLng - AREA_MARGIN),
+    maxLng: round(box.maxLng + AREA_MARGIN),
   };
 }
 
-function inArea(a: Area, lat: number, lng: number): boolean {
+function inArea(a: PointBox, lat: number, lng: number): boolean {
   return lat >= a.minLat && lat <= a.maxLat && lng >= a.minLng && lng <= a.maxLng;
 }
 
@@ -148,7 +138,7 @@ function placeOf(
   loc: { lat?: number; lng?: number; address?: string; addressId?: string },
 ): string {
   if (loc.addressId && ref.divisions.has(loc.addressId)) return loc.addressId;
-  const local = [...ref.divisions.values()].filter((d) => d.level === 'village' || d.level === 'township');
+  const local = ref.places().places;
   if (loc.lat !== undefined && loc.lng !== undefined) {
     let best: { code: string; d: number } | null = null;
     for (const d of local) {

@@ -99,7 +99,11 @@ export function relationsOf(p: Principal, f: ProblemFacts): Set<Relation> {
 
 /** Why a principal may not take an action regardless of status, or null when the role allows it. */
 export function roleDenial(p: Principal, f: ProblemFacts, action: ActionName): string | null {
-  const rel = relationsOf(p, f);
+  return denialAmong(relationsOf(p, f), p, f, action);
+}
+
+/** roleDenial with the principal's relations to the problem already found. */
+function denialAmong(rel: Set<Relation>, p: Principal, f: ProblemFacts, action: ActionName): string | null {
   if (!TRANSITIONS[action].who.some((w) => rel.has(w))) {
     return `无权执行「${TRANSITIONS[action].label}」/ not allowed to ${action} this problem`;
   }
@@ -128,8 +132,10 @@ export interface ActionState {
 
 /** The actions this principal may take now on the problem. */
 export function allowedActions(p: Principal, state: ActionState, facts: ProblemFacts): ActionName[] {
+  // The relations are the same for every action: found once, not once an action.
+  const rel = relationsOf(p, facts);
   return ACTIONS.filter((a) => {
-    if (roleDenial(p, facts, a)) return false;
+    if (denialAmong(rel, p, facts, a)) return false;
     if (transitionFrom(a, state.status as Status) === 'not_allowed') return false;
     if (delegationFrom(a, delegationOf(state.delegate_state)) === 'not_allowed') return false;
     if (a === 'decide_extension' && !state.pending_extension) return false;

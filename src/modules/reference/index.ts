@@ -6,6 +6,7 @@ export {
   readReferenceSnapshot,
   addUnit,
   type ReferenceSnapshot,
+  type PointBox,
 } from './reference.service.ts';
 export * from './reference.schema.ts';
 export {

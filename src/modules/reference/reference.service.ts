@@ -43,6 +43,14 @@ export interface SearchNames {
   units: { key: string; tokens: Set<string> }[];
 }
 
+/** A bounding box in degrees. */
+export interface PointBox {
+  minLat: number;
+  maxLat: number;
+  minLng: number;
+  maxLng: number;
+}
+
 /** One jurisdiction's reference data, held in memory: small, read on every request. */
 let loads = 0;
 
@@ -141,6 +149,32 @@ export class ReferenceData {
 
   private english: ReferenceData | undefined;
   private names: SearchNames | undefined;
+  private located: { places: Division[]; box: PointBox | null } | undefined;
+
+  /**
+   * The townships and villages (where a report by location or address is placed) and the bounding box of
+   * every division's point (null when none has one), made once per load: every such report reads them.
+   */
+  places(): { places: Division[]; box: PointBox | null } {
+    if (!this.located) {
+      const all = [...this.divisions.values()];
+      const points = all.filter((d) => d.lat !== null && d.lng !== null);
+      const lats = points.map((d) => Number(d.lat));
+      const lngs = points.map((d) => Number(d.lng));
+      this.located = {
+        places: all.filter((d) => d.level === 'village' || d.level === 'township'),
+        box: points.length
+          ? {
+              minLat: Math.min(...lats),
+              maxLat: Math.max(...lats),
+              minLng: Math.min(...lngs),
+              maxLng: Math.max(...lngs),
+            }
+          : null,
+      };
+    }
+    return this.located;
+  }
 
   /**
    * The search tokens of the names of categories and domains (Chinese and English), townships, villages and
