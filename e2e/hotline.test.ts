@@ -124,6 +124,15 @@ describe('hotline and supervision', () => {
     const ctx = await newContext(stage.browser, CONSOLE);
     await signInByApi(ctx, stage.server.url, 'demo-city');
     const page = log.watch(await ctx.newPage(), 'city');
+    // The console is the city's: its name, its one page, and no district's work (nor a way into it).
+    await page.goto(`${stage.server.url}/admin/`);
+    await page.waitForURL(/\/admin\/city$/);
+    expect(await page.locator('[data-test=console-sub]').innerText()).toBe('株洲市问题清单管理平台');
+    await expect
+      .poll(() => page.locator('.aside .el-menu-item, .aside .el-sub-menu').allInnerTexts())
+      .toEqual(['全市概览']);
+    await page.goto(`${stage.server.url}/admin/problems`);
+    await page.waitForURL(/\/admin\/city$/);
     await page.goto(`${stage.server.url}/admin/city?month=2024-01`);
     for (const code of ['430202', '430203', '430204', '430211'])
       await page.locator(`[data-test=district-${code}]`).first().waitFor();
@@ -131,5 +140,20 @@ describe('hotline and supervision', () => {
     await screenshot(page, 'hotline-5-city-view', true);
     expect(log.errors).toEqual([]);
     await ctx.close();
+
+    // A district's office keeps its own name and work, and is not offered the city's overview.
+    const district = await newContext(stage.browser, CONSOLE);
+    await signInByApi(district, stage.server.url, 'demo-supervisor');
+    const own = log.watch(await district.newPage(), 'district');
+    await own.goto(`${stage.server.url}/admin/`);
+    await own.locator('[data-test=console-sub]').waitFor();
+    expect(await own.locator('[data-test=console-sub]').innerText()).toBe('荷塘区问题清单管理平台');
+    const items = await own.locator('.aside .el-menu-item').allInnerTexts();
+    expect(items).toContain('问题清单');
+    expect(items).not.toContain('全市概览');
+    await own.goto(`${stage.server.url}/admin/city`);
+    await own.waitForURL(/\/admin\/$/);
+    expect(log.errors).toEqual([]);
+    await district.close();
   });
 });

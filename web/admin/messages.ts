@@ -13,7 +13,7 @@ export const zh = {
   app: {
     mark: '清',
     name: '清单工作台',
-    sub: '荷塘区问题清单管理平台',
+    sub: '{name}问题清单管理平台',
     fullName: '荷塘区"问题清单→成效清单"管理平台',
   },
   nav: {
@@ -307,7 +307,7 @@ export const en: typeof zh = {
   app: {
     mark: 'Q',
     name: 'Qingdan Console',
-    sub: 'Hetang problem list platform',
+    sub: '{name} problem list platform',
     fullName: 'Hetang "Problem list → Results list" platform',
   },
   nav: {

@@ -1,14 +1,19 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { currentUser, hasRole, loadMe } from '@shared/session';
+import type { SessionUser } from '@shared/types';
+import { currentUser, hasRole, levelOf, loadMe } from '@shared/session';
 import { careMenu, careRoutes } from './routes.care';
 
-/** A menu entry; `group` puts it in a sub-menu (居民服务, 系统管理). */
+/**
+ * A menu entry; `group` puts it in a sub-menu (居民服务, 系统管理). `levels` are the jurisdictions it is for:
+ * a district's (or county's) work by default, or the city's overview of its districts.
+ */
 export interface MenuItem {
   path: string;
   name: string;
   icon: string;
   roles: string[];
   group?: string;
+  levels?: ('city' | 'district')[];
 }
 
 /** Console routes; `roles` limits a page to those roles (admin sees everything). */
@@ -22,7 +27,7 @@ export const menu: MenuItem[] = [
   { path: '/calls', name: 'calls', icon: 'Phone', roles: ['operator', 'supervisor'] },
   { path: '/follow-ups', name: 'followUps', icon: 'ChatDotRound', roles: ['operator', 'supervisor'] },
   { path: '/supervision', name: 'supervision', icon: 'Flag', roles: ['supervisor', 'leader'] },
-  { path: '/city', name: 'city', icon: 'MapLocation', roles: ['supervisor', 'leader'] },
+  { path: '/city', name: 'city', icon: 'MapLocation', roles: ['supervisor', 'leader'], levels: ['city'] },
   { path: '/import', name: 'import', icon: 'Upload', roles: ['supervisor', 'admin', 'operator'] },
   ...careMenu,
   { path: '/admin/units', name: 'units', icon: 'OfficeBuilding', roles: ['admin'], group: 'system' },
@@ -32,6 +37,15 @@ export const menu: MenuItem[] = [
   { path: '/admin/calendar', name: 'calendar', icon: 'Calendar', roles: ['admin'], group: 'system' },
   { path: '/admin/api-keys', name: 'apiKeys', icon: 'Key', roles: ['admin'], group: 'system' },
 ];
+
+/** Whether the console offers a page to a user: its jurisdiction's level, then its roles (admin: all). */
+export function offered(m: MenuItem, user: SessionUser | null | undefined): boolean {
+  if (!(m.levels ?? ['district']).includes(levelOf(user))) return false;
+  return !m.roles.length || hasRole(user, ...m.roles, 'admin');
+}
+
+/** Where a user lands: the city's office on its overview, everyone else on the workbench. */
+export const landing = (user: SessionUser | null | undefined) => (levelOf(user) === 'city' ? 'city' : 'home');
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
@@ -83,8 +97,12 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (currentUser.value === undefined) await loadMe();
   if (!to.meta.public && !currentUser.value) return { name: 'login', query: { next: to.fullPath } };
+  if (to.meta.public) return true;
+  const home = landing(currentUser.value);
+  // The landing page is always shown (it says itself when there is nothing for this user).
+  if (to.name === home) return true;
   const item = menu.find((m) => m.name === to.name);
-  if (item && item.roles.length && !hasRole(currentUser.value, ...item.roles, 'admin'))
-    return { name: 'home' };
+  // Pages outside the menu (a problem's detail) belong to a district's work.
+  if (item ? !offered(item, currentUser.value) : levelOf(currentUser.value) === 'city') return { name: home };
   return true;
 });

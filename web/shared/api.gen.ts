@@ -228,7 +228,62 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              user:
+                | {
+                    id: string;
+                    username: string;
+                    displayName: string;
+                    phone: string | null;
+                    idNumber: string | null;
+                    unitId: string | null;
+                    unitName?: string | null;
+                    roles: (
+                      | 'resident'
+                      | 'enterprise'
+                      | 'official'
+                      | 'unit_handler'
+                      | 'operator'
+                      | 'supervisor'
+                      | 'leader'
+                      | 'admin'
+                    )[];
+                    scope: {
+                      /** @enum {string} */
+                      kind: 'jurisdiction' | 'township' | 'unit' | 'own';
+                      ref: string | null;
+                    };
+                    active: boolean;
+                    locked: boolean;
+                    createdAt: string;
+                    version: number;
+                  }
+                | {
+                    /** @enum {string|null} */
+                    id: null;
+                    username: string;
+                    displayName: string;
+                    roles: (
+                      | 'resident'
+                      | 'enterprise'
+                      | 'official'
+                      | 'unit_handler'
+                      | 'operator'
+                      | 'supervisor'
+                      | 'leader'
+                      | 'admin'
+                    )[];
+                  };
+              jurisdiction: {
+                id: string;
+                name: string;
+                divisionCode: string;
+                /** @enum {string} */
+                level: 'city' | 'district';
+              } | null;
+            };
+          };
         };
       };
     };

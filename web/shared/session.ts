@@ -1,9 +1,21 @@
 import { ref, watch } from 'vue';
 import { api, ApiError, resetCsrf, sessionHint, setCsrf, setSessionHint } from './api';
-import type { User } from './types';
+import type { SessionJurisdiction, SessionUser, User } from './types';
 
 /** The signed-in user, or null; undefined until the first check. */
-export const currentUser = ref<User | null | undefined>(undefined);
+export const currentUser = ref<SessionUser | null | undefined>(undefined);
+
+/** What sign-in and `GET /api/auth/me` answer: the user and the jurisdiction it works in. */
+interface SignedIn {
+  user: User;
+  jurisdiction?: SessionJurisdiction | null;
+  csrfToken?: string;
+}
+
+/** The signed-in user as the web apps keep it: the user with its jurisdiction. */
+function sessionUser(r: SignedIn): SessionUser {
+  return { ...r.user, jurisdiction: r.jurisdiction ?? null };
+}
 
 /** Asks the server who is signed in (`GET /api/auth/me`). */
 export async function loadMe(): Promise<User | null> {
@@ -12,8 +24,9 @@ export async function loadMe(): Promise<User | null> {
     return null;
   }
   try {
-    const r = await api.get<{ user?: User } & Partial<User>>('/api/auth/me');
-    currentUser.value = r.user ?? (r.id ? (r as User) : null);
+    const r = await api.get<Partial<SignedIn> & Partial<User>>('/api/auth/me');
+    const user = r.user ?? (r.id ? (r as User) : null);
+    currentUser.value = user ? sessionUser({ user, jurisdiction: r.jurisdiction }) : null;
   } catch (e) {
     // Offline, the user is the one this device last saw signed in (the field pages work offline);
     // a 401 means signed out.
@@ -24,10 +37,10 @@ export async function loadMe(): Promise<User | null> {
 
 const LAST_USER = 'qingdan.me';
 
-function lastUser(): User | null {
+function lastUser(): SessionUser | null {
   try {
     const v = localStorage.getItem(LAST_USER);
-    return v ? (JSON.parse(v) as User) : null;
+    return v ? (JSON.parse(v) as SessionUser) : null;
   } catch {
     return null;
   }
@@ -47,10 +60,10 @@ watch(currentUser, (u) => {
 /** Staff and demo sign-in with user name and password. */
 export async function login(username: string, password: string): Promise<User> {
   resetCsrf();
-  const r = await api.post<{ user: User; csrfToken?: string }>('/api/auth/login', { username, password });
+  const r = await api.post<SignedIn>('/api/auth/login', { username, password });
   setCsrf(r.csrfToken);
   setSessionHint(true);
-  currentUser.value = r.user;
+  currentUser.value = sessionUser(r);
   return r.user;
 }
 
@@ -62,10 +75,10 @@ export async function requestOtp(phone: string): Promise<{ demoCode?: string }> 
 
 /** Resident sign-in, step 2: check the code. */
 export async function verifyOtp(phone: string, code: string): Promise<User> {
-  const r = await api.post<{ user: User; csrfToken?: string }>('/api/auth/otp/verify', { phone, code });
+  const r = await api.post<SignedIn>('/api/auth/otp/verify', { phone, code });
   setCsrf(r.csrfToken);
   setSessionHint(true);
-  currentUser.value = r.user;
+  currentUser.value = sessionUser(r);
   return r.user;
 }
 
@@ -85,6 +98,11 @@ export async function logout(): Promise<void> {
 /** True when the user has one of the roles. */
 export function hasRole(user: User | null | undefined, ...roles: string[]): boolean {
   return !!user && user.roles.some((r) => roles.includes(r));
+}
+
+/** The level of the signed-in user's jurisdiction: a city's office reads only its districts' figures. */
+export function levelOf(user: SessionUser | null | undefined): SessionJurisdiction['level'] {
+  return user?.jurisdiction?.level ?? 'district';
 }
 
 /** The name to show for a user. */

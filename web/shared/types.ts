@@ -50,6 +50,10 @@ export type Rating = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
 export type MapPoint = ItemOf<'/api/problems/map'>;
 
 export type User = ItemOf<'/api/users'>;
+/** The jurisdiction the signed-in user works in, and its level (a city reads only its districts' figures). */
+export type SessionJurisdiction = NonNullable<GetAnswer<'/api/auth/me'>['jurisdiction']>;
+/** The signed-in user with its jurisdiction (absent on a user remembered by an older version). */
+export type SessionUser = User & { jurisdiction?: SessionJurisdiction | null };
 export type ApiKey = ItemOf<'/api/api-keys'>;
 export type Division = ItemOf<'/api/divisions'>;
 export type Unit = ItemOf<'/api/units'>;

@@ -12,11 +12,21 @@ import {
   revokeApiKey,
   verifyOtp,
 } from './auth.service.ts';
-import { getUser } from '../users/index.ts';
+import { getUser, Role, User } from '../users/index.ts';
+import { jurisdictionLevel, JurisdictionLevel } from '../city/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import { listAnswer, listOf } from '../../platform/lists.ts';
 
 const tags = ['auth'];
+
+/** Who is signed in: a user, or the name and roles of an API key; and the jurisdiction it works in. */
+const Me = z.object({
+  user: z.union([
+    User,
+    z.object({ id: z.null(), username: z.string(), displayName: z.string(), roles: z.array(Role) }),
+  ]),
+  jurisdiction: JurisdictionLevel.nullable(),
+});
 /** An API key as the admin sees it (never the secret itself). */
 const ApiKey = z.object({
   id: z.string(),
@@ -60,7 +70,11 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
       const s = await login(ctx, req.body.username, req.body.password);
       reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req.protocol === 'https'));
       const user = await getUser(ctx, s.principal.jurisdictionId, s.principal.userId!, s.principal);
-      return { user, csrfToken: s.csrfToken };
+      return {
+        user,
+        jurisdiction: jurisdictionLevel(ctx, s.principal.jurisdictionId),
+        csrfToken: s.csrfToken,
+      };
     },
   );
 
@@ -86,15 +100,24 @@ export async function authRoutes(app: App, ctx: AppContext): Promise<void> {
       const s = await verifyOtp(ctx, req.jurisdictionId, req.body.phone, req.body.code);
       reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req.protocol === 'https'));
       const user = await getUser(ctx, s.principal.jurisdictionId, s.principal.userId!, s.principal);
-      return { user, csrfToken: s.csrfToken };
+      return {
+        user,
+        jurisdiction: jurisdictionLevel(ctx, s.principal.jurisdictionId),
+        csrfToken: s.csrfToken,
+      };
     },
   );
 
-  app.get('/api/auth/me', { schema: { tags } }, async (req) => {
+  app.get('/api/auth/me', { schema: { tags, response: { 200: Me } } }, async (req) => {
     const p = requireAuth(req);
+    // The jurisdiction names the console and decides which pages it offers (a city reads its districts).
+    const jurisdiction = jurisdictionLevel(ctx, p.jurisdictionId);
     if (!p.userId)
-      return { user: { id: null, username: p.username, displayName: p.displayName, roles: p.roles } };
-    return { user: await getUser(ctx, p.jurisdictionId, p.userId, p, true) };
+      return {
+        user: { id: null, username: p.username, displayName: p.displayName, roles: p.roles },
+        jurisdiction,
+      };
+    return { user: await getUser(ctx, p.jurisdictionId, p.userId, p, true), jurisdiction };
   });
 
   app.get('/api/auth/csrf', { schema: { tags } }, async (req) => {

@@ -10,7 +10,7 @@ import { AppError, forbidden } from '../../platform/errors.ts';
 import { summary, SummaryQuery, type Kpis } from '../stats/index.ts';
 import { publicUnitScores } from '../supervision/index.ts';
 import { isDistrictOf, mayCompareDistricts } from './city.policy.ts';
-import type { CityQuery, CityView, District } from './city.schema.ts';
+import type { CityQuery, CityView, District, JurisdictionLevel } from './city.schema.ts';
 
 /** KPIs of nothing: a district without problems in the month (counts 0, rates unknown). */
 function emptyKpis(totals: Kpis): Kpis {
@@ -20,14 +20,31 @@ function emptyKpis(totals: Kpis): Kpis {
   return { ...zero, indicators: totals.indicators.map((i) => ({ ...i, value: 0 })) };
 }
 
+/** The jurisdictions served here that are districts of `cityId` (none when it is not a city). */
+function districtsOf(ctx: AppContext, cityId: string) {
+  const city = ctx.jurisdictions.find((j) => j.id === cityId);
+  return city
+    ? ctx.jurisdictions.filter((j) => !j.sandboxOf && isDistrictOf(city.divisionCode, j.divisionCode))
+    : [];
+}
+
+/**
+ * A jurisdiction as the console names it, with its level: a city (with districts served below it) reads
+ * only the districts' figures; a district (or county) runs the problem list.
+ */
+export function jurisdictionLevel(ctx: AppContext, id: string): JurisdictionLevel | null {
+  const j = ctx.jurisdictions.find((x) => x.id === id);
+  if (!j) return null;
+  const level = districtsOf(ctx, id).length ? ('city' as const) : ('district' as const);
+  return { id: j.id, name: j.name, divisionCode: j.divisionCode, level };
+}
+
 /** The districts of the caller's city with their figures; 404 for a jurisdiction that has none below it. */
 export async function cityView(ctx: AppContext, p: Principal, query: CityQuery): Promise<CityView> {
   if (!mayCompareDistricts(p))
     throw forbidden('仅市级督查室和领导可查看 / only the city office and leaders compare districts');
   const city = ctx.jurisdictions.find((j) => j.id === p.jurisdictionId);
-  const districts = city
-    ? ctx.jurisdictions.filter((j) => !j.sandboxOf && isDistrictOf(city.divisionCode, j.divisionCode))
-    : [];
+  const districts = districtsOf(ctx, p.jurisdictionId);
   // Below a city there is no city view to show (not a refusal of the caller: nothing to compare).
   if (!city || districts.length === 0)
     throw new AppError(404, 'not_found', '本辖区下没有区县 / this jurisdiction has no districts below it');

@@ -12,4 +12,4 @@ export {
   createResidentAccount,
   type Account,
 } from './users.accounts.ts';
-export { UserInput, type User } from './users.schema.ts';
+export { UserInput, User, Role } from './users.schema.ts';

@@ -56,6 +56,26 @@ describe('the city above its districts (株洲市 430200)', () => {
     expect((await city.get('/api/city/districts?month=2024-13')).status).toBe(400);
   });
 
+  it('names each user’s jurisdiction and its level for the console', async () => {
+    const me = await city.get('/api/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body.user.username).toBe('demo-city');
+    expect(me.body.jurisdiction).toEqual({
+      id: '430200',
+      name: '株洲市',
+      divisionCode: '430200',
+      level: 'city',
+    });
+    const district = (await hetang.get('/api/auth/me')).body.jurisdiction;
+    expect(district).toMatchObject({ name: '荷塘区', divisionCode: '430202', level: 'district' });
+    // Signing in answers it too, so the console needs no second request.
+    const signIn = await t
+      .client()
+      .post('/api/auth/login', { username: 'demo-city', password: 'qingdan-demo' });
+    expect(signIn.status).toBe(200);
+    expect(signIn.body.jurisdiction).toMatchObject({ name: '株洲市', level: 'city' });
+  });
+
   it('gives demo-city no district’s problem: detail 404, lists and actions empty or refused', async () => {
     for (const jid of ['430202', '430203', '430211']) {
       const rows = await t.ctx.db
