@@ -244,3 +244,34 @@ export function similarityTo(a: string): (b: string) => number {
 export function textSimilarity(a: string, b: string): number {
   return similarityTo(a)(b);
 }
+
+/**
+ * Which of a query's tokens (from `queryTokens`) a text holds, exactly as `tokenize` of that text would
+ * contain them, without tokenizing it: a ranked search scores hundreds of problems per request from their
+ * rows. A CJK character or bigram is held where it occurs in the normalized text (two adjacent CJK
+ * characters are always one run); a query with any other token tokenizes the text, as word boundaries
+ * follow the rules of `forEachRun`.
+ */
+export function tokenHolder(tokens: string[]): (text: string) => boolean[] {
+  const cjkOnly = tokens.every((t) => {
+    for (const ch of t) if (!isCjk(ch.codePointAt(0)!)) return false;
+    return true;
+  });
+  if (cjkOnly) {
+    return (text) => {
+      const s = normalizeText(text);
+      return tokens.map((t) => s.includes(t));
+    };
+  }
+  return (text) => {
+    const held = new Set(tokenize(text));
+    return tokens.map((t) => held.has(t));
+  };
+}
+
+/** The text of a problem's searchable fields, joined as `problemSearchText` joins them (for `tokenHolder`). */
+export function problemText(p: SearchableProblem): string {
+  return [p.number, p.title, p.description, p.address, p.enterprise_name]
+    .filter((x): x is string => typeof x === 'string' && x.length > 0)
+    .join('\n');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queryTokens, searchText, tokenize } from '../text.ts';
+import { queryTokens, searchText, tokenHolder, tokenize } from '../text.ts';
 
 const SENTENCES = [
   '荷塘区开展“走基层、找问题、想办法、促发展”活动。',
@@ -156,6 +156,27 @@ describe('queryTokens', () => {
     const indexed = new Set(tokenize(SENTENCES[20]));
     expect(queryTokens('电梯').every((t) => indexed.has(t))).toBe(false);
     expect(queryTokens('路灯').every((t) => indexed.has(t))).toBe(true);
+  });
+});
+
+describe('tokenHolder', () => {
+  it('holds exactly the query tokens that tokenize finds in the text', () => {
+    // Random texts over CJK (incl. an extension-B character), full-width and Latin letters, digits,
+    // combining marks, invisible characters and punctuation; queries cut from them and from the sentences.
+    const alphabet = [...'路灯不亮就业老年食堂月塘ＡＢ１２abcHT-2024 ，。\n\u0301\u200b𠀋々'];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const text = (n: number) => Array.from({ length: n }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let i = 0; i < 400; i++) {
+      const doc = i % 4 === 0 ? SENTENCES[i % SENTENCES.length]! : text(5 + rand(40));
+      const query = i % 2 === 0 ? text(1 + rand(6)) : doc.slice(rand(doc.length), rand(doc.length) + 4);
+      const tokens = queryTokens(query);
+      const held = new Set(tokenize(doc));
+      expect(tokenHolder(tokens)(doc), `${query} in ${doc}`).toEqual(tokens.map((t) => held.has(t)));
+    }
   });
 });
 

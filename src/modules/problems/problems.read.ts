@@ -223,12 +223,17 @@ export async function listProblems(
   const ranked = plan
     ? rankedPage(ctx.db, fc, plan, query.pageSize, offset, after && rankedPosition(after))
     : null;
+  // A ranked page counts what it found as it ranks it.
   const [items, scores, total] = await Promise.all([
     ranked
-      ? ranked.then((r) => r.map((x) => x.row))
+      ? ranked.then((r) => r.page.map((x) => x.row))
       : problemsRepository.list(ctx.db, fc, sort, desc, query.pageSize, offset, after),
-    ranked ? ranked.then((r) => new Map(r.map((x) => [x.row.id, x.score]))) : null,
-    timeDependent ? count() : totals.getOrCompute(countKey, version, count),
+    ranked ? ranked.then((r) => new Map(r.page.map((x) => [x.row.id, x.score]))) : null,
+    ranked
+      ? ranked.then((r) => r.total)
+      : timeDependent
+        ? count()
+        : totals.getOrCompute(countKey, version, count),
   ]);
   const ref = (await ctx.reference.get(p.jurisdictionId)).inLanguage(p.lang);
   const supporting = await problemsRepository.supportingUnits(

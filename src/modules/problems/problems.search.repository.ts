@@ -1,9 +1,9 @@
 /** The SQL of a ranked search page: the problems the filters select, by score, then newest first. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { applyFilters, type FilterContext } from './problems.filters.ts';
 import type { ProblemRow } from './problems.repository.ts';
-import { searchScore, type SearchPlan } from './problems.search.ts';
+import { rowScorer, searchCandidates, type SearchPlan } from './problems.search.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -15,8 +15,9 @@ export interface RankedPosition {
 }
 
 /**
- * One page of a ranked search, `offset` rows in or right after `after` (keyset), each row with its score.
- * The page's ids and scores first, over the candidates alone; then the page's rows.
+ * One page of a ranked search, `offset` rows in or right after `after` (keyset), each row with its score,
+ * and the number of problems found. The candidates the filters keep are read once with the columns their
+ * score needs, and scored and ordered here (see `rowScorer`); then the page's rows are read.
  */
 export async function rankedPage(
   db: Db,
@@ -25,35 +26,49 @@ export async function rankedPage(
   limit: number,
   offset: number,
   after?: RankedPosition,
-): Promise<{ row: ProblemRow; score: number }[]> {
+): Promise<{ page: { row: ProblemRow; score: number }[]; total: number }> {
   const jid = fc.jurisdictionId;
-  let q = applyFilters(db.selectFrom('problems'), fc).select((eb) => [
-    'problems.id',
-    searchScore(eb, fc.dialect, jid, plan).as('score'),
-  ]);
-  if (after) {
-    q = q.where((eb) => {
-      const score = searchScore(eb, fc.dialect, jid, plan);
-      return eb.or([
-        eb(score, '<', after.score),
-        eb.and([
-          eb(score, '=', after.score),
-          eb.or([
-            eb('problems.created_at', '<', after.createdAt),
-            eb.and([eb('problems.created_at', '=', after.createdAt), eb('problems.id', '<', after.id)]),
-          ]),
-        ]),
-      ]);
-    });
-  }
-  const page = await q
-    .orderBy(sql.ref('score'), 'desc')
-    .orderBy('problems.created_at', 'desc')
-    .orderBy('problems.id', 'desc')
-    .limit(limit)
-    .offset(after ? 0 : offset)
+  // The other filters as they are; the search's own condition is the candidates alone, scored below.
+  const others: FilterContext = { ...fc, filters: { ...fc.filters, q: undefined } };
+  const candidates = await applyFilters(db.selectFrom('problems'), others)
+    .where((eb) => searchCandidates(eb, fc.dialect, jid, plan))
+    .select([
+      'problems.id',
+      'problems.created_at',
+      'problems.number',
+      'problems.title',
+      'problems.description',
+      'problems.address',
+      'problems.enterprise_name',
+      'problems.category_code',
+      'problems.domain',
+      'problems.township_code',
+      'problems.village_code',
+      'problems.lead_unit_id',
+      'problems.reporter_phone',
+      'problems.reporter_name',
+    ])
     .execute();
-  if (page.length === 0) return [];
+  const score = rowScorer(plan);
+  const found = candidates
+    .map((r) => ({ id: r.id, createdAt: r.created_at, score: score(r) }))
+    .filter((r) => r.score >= plan.need);
+  found.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0) ||
+      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
+  const from = after
+    ? found.findIndex(
+        (r) =>
+          r.score < after.score ||
+          (r.score === after.score &&
+            (r.createdAt < after.createdAt || (r.createdAt === after.createdAt && r.id < after.id))),
+      )
+    : offset;
+  const slice = from < 0 ? [] : found.slice(from, from + limit);
+  if (slice.length === 0) return { page: [], total: found.length };
   const rows = await db
     .selectFrom('problems')
     .selectAll()
@@ -61,12 +76,15 @@ export async function rankedPage(
     .where(
       'id',
       'in',
-      page.map((r) => r.id),
+      slice.map((r) => r.id),
     )
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return page.flatMap((r) => {
-    const row = byId.get(r.id);
-    return row ? [{ row, score: Number(r.score) }] : [];
-  });
+  return {
+    page: slice.flatMap((r) => {
+      const row = byId.get(r.id);
+      return row ? [{ row, score: r.score }] : [];
+    }),
+    total: found.length,
+  };
 }
