@@ -134,6 +134,24 @@ describe('jobs on the phone', () => {
     await worker.locator('.qd-section-title').evaluate((el) => el.scrollIntoView());
     await screenshot(worker, 'jobs-list');
 
+    // The kind chips narrow the list to one kind of work, as the API's filter does, and back.
+    const near = `${url()}/api/jobs/postings?lat=${HERE.latitude}&lng=${HERE.longitude}&radius=3000&limit=20`;
+    const fullTime = (await (await fetch(`${near}&kind=full_time`)).json()) as {
+      items: SearchItem[];
+      total: number;
+    };
+    await worker.locator('[data-test=jobs-kind-full_time]').click();
+    await expect
+      .poll(() => items.locator('.title').allInnerTexts())
+      .toEqual(fullTime.items.map((p) => p.title));
+    await expect
+      .poll(() => worker.locator('[data-test=jobs-total]').innerText())
+      .toContain(String(fullTime.total));
+    await worker.locator('[data-test=jobs-kind-all]').click();
+    await expect
+      .poll(() => items.locator('.title').allInnerTexts())
+      .toEqual(answer.items.map((p) => p.title));
+
     await items.first().click();
     await worker.waitForURL(`${url()}/m/jobs/${postingId}`);
     expect(await worker.locator('[data-test=posting-title]').innerText()).toBe(title);

@@ -64,12 +64,15 @@ export class VersionedCache<T> {
 export class Answer {
   readonly body: Buffer;
   private gzipped: Promise<Buffer> | undefined;
-  constructor(json: string) {
+  private readonly level: number;
+  /** `gzipLevel`: 6 by default; 1 for an answer that will mostly be sent once (far quicker, a little larger). */
+  constructor(json: string, opts: { gzipLevel?: number } = {}) {
     this.body = Buffer.from(json, 'utf8');
+    this.level = opts.gzipLevel ?? 6;
   }
   /** The body, gzip-compressed (computed once). */
   gzip(): Promise<Buffer> {
-    this.gzipped ??= gzipAsync(this.body, { level: 6 });
+    this.gzipped ??= gzipAsync(this.body, { level: this.level });
     return this.gzipped;
   }
   /** What it holds, in bytes, counting a compressed copy at a quarter of the body (its usual bound). */

@@ -27,6 +27,7 @@ import * as m0040 from './0040_open311_photos.ts';
 import * as m0041 from './0041_open311_sandbox.ts';
 import * as m0042 from './0042_search_reporters.ts';
 import * as m0045 from './0045_dispatch_down.ts';
+import * as m0046 from './0046_jobs_open_points.ts';
 import * as m0047 from './0047_care_payouts.ts';
 import * as m0048 from './0048_close_time_indexes.ts';
 import * as m0049 from './0049_village_deadlines.ts';
@@ -69,6 +70,7 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0041_open311_sandbox': m0041,
   '0042_search_reporters': m0042,
   '0045_dispatch_down': m0045,
+  '0046_jobs_open_points': m0046,
   '0047_care_payouts': m0047,
   '0048_close_time_indexes': m0048,
   '0049_village_deadlines': m0049,

@@ -4,7 +4,8 @@
  * the villages in reach with no open posting and no station within 1.5 km; the stations themselves.
  * Without a point, the list of postings (newest first) for the public, an employer or the reviewers.
  */
-import { boundingBox, cellsOfBox, haversineMeters, type BoundingBox } from '../../kernel/geo.ts';
+import { haversineMeters } from '../../kernel/geo.ts';
+import { PointGrid } from '../../kernel/pointGrid.ts';
 import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
@@ -15,8 +16,8 @@ import { MODULE, stationsOf } from './jobs.employers.ts';
 import { POSTING_STATUSES, type PostingRelation } from './jobs.lifecycle.ts';
 import { isReviewer, postingRelations } from './jobs.policy.ts';
 import { postingFromRow } from './jobs.postings.ts';
-import { jobsRepository as repo } from './jobs.repository.ts';
-import { PostingSearchAnswer, type Posting, type SearchPostingsQuery } from './jobs.schema.ts';
+import { jobsRepository as repo, type PostingPageRow } from './jobs.repository.ts';
+import type { Posting, SearchPostingsQuery } from './jobs.schema.ts';
 
 /** A village counts as served when an open posting or a station lies within this distance. */
 export const COVERAGE_M = 1500;
@@ -72,59 +73,46 @@ export interface PostingSearch {
   uncoveredVillages: { code: string; name: string; lat: number; lng: number; nearestM: number | null }[];
 }
 
-/** More cells than this and one box is read instead (a very wide radius: most of the district anyway). */
-const MAX_CELLS = 1600;
-
-/**
- * Where a search reads: every grid cell of the given boxes, or, when that would be too many cells, the one
- * box around them all. Each box holds its circle, so the rows read are a superset of the rows that count.
- */
-export function searchArea(boxes: BoundingBox[]): { cells: number[] } | { box: BoundingBox } {
-  const cells = new Set<number>();
-  for (const b of boxes) {
-    const part = cellsOfBox(b, MAX_CELLS);
-    if (!part) return { box: enclosing(boxes) };
-    for (const c of part) cells.add(c);
-    if (cells.size > MAX_CELLS) return { box: enclosing(boxes) };
-  }
-  return { cells: [...cells] };
+/** The open postings of a jurisdiction as the map searches them, at one version of the jobs log. */
+interface MapGrid {
+  grid: PointGrid;
+  /** Per point (the grid's index): the posting's id, kind and occupation code. */
+  ids: string[];
+  kinds: string[];
+  occupations: string[];
+  /**
+   * The villages no station covers: the nearest station, and until when an open posting within COVERAGE_M
+   * covers the village (-Infinity when none does).
+   */
+  villages: (PostingSearch['uncoveredVillages'][number] & { coveredUntil: number })[];
 }
 
-function enclosing(boxes: BoundingBox[]): BoundingBox {
-  return {
-    minLat: Math.min(...boxes.map((b) => b.minLat)),
-    maxLat: Math.max(...boxes.map((b) => b.maxLat)),
-    minLng: Math.min(...boxes.map((b) => b.minLng)),
-    maxLng: Math.max(...boxes.map((b) => b.maxLng)),
-  };
-}
-
-/** The spatial part of a search: every open posting within the radius, nearest first, and the uncovered villages. */
-interface NearbyIndex {
-  ranked: { id: string; d: number }[];
-  uncovered: PostingSearch['uncoveredVillages'];
-  /** When the first of the postings read lapses: the answer holds until then, unless the data change. */
-  until: string | null;
+/** When an open posting lapses (ms): at its due time for reconfirmation or at the end of its validity. */
+function lapseOf(r: { valid_through: string; reconfirm_due_at: string | null }): number {
+  const end =
+    r.reconfirm_due_at !== null && r.reconfirm_due_at < r.valid_through
+      ? r.reconfirm_due_at
+      : r.valid_through;
+  return Date.parse(end);
 }
 
 /**
- * One read of the indexed cells around the point and around each village of the circle that no station
- * covers, then the great-circle distance decides everything exactly: which postings lie within the radius
- * (nearest first, ties by id) and which of those villages have no open posting within COVERAGE_M.
+ * Every open posting's point from one index read, and the coverage of each village that no station
+ * covers. Lapsing is a matter of time, not of the log: each point keeps its lapse time and each search
+ * counts only the points live at its own time.
  */
-async function computeNearby(
-  ctx: AppContext,
-  jid: string,
-  q: { lat: number; lng: number; radius: number },
-  now: string,
-): Promise<NearbyIndex> {
-  const ref = await ctx.reference.get(jid);
-  const stations = (await listStations(ctx, jid)).filter((s) => s.lat !== null && s.lng !== null);
-  const villages: { code: string; name: string; lat: number; lng: number; nearestM: number | null }[] = [];
+async function buildGrid(ctx: AppContext, jid: string): Promise<MapGrid> {
+  const [rows, ref, allStations] = await Promise.all([
+    repo.openPoints(ctx.db, jid),
+    ctx.reference.get(jid),
+    listStations(ctx, jid),
+  ]);
+  const grid = new PointGrid(rows.map((r) => ({ lat: r.lat, lng: r.lng, liveUntil: lapseOf(r) })));
+  const stations = allStations.filter((s) => s.lat !== null && s.lng !== null);
+  const villages: MapGrid['villages'] = [];
   for (const v of ref.divisions.values()) {
     if (v.level !== 'village' || v.lat == null || v.lng == null) continue;
     const { lat, lng } = v;
-    if (haversineMeters(q.lat, q.lng, lat, lng) > q.radius) continue;
     const nearest = Math.min(...stations.map((s) => haversineMeters(lat, lng, s.lat!, s.lng!)));
     if (nearest <= COVERAGE_M) continue;
     villages.push({
@@ -133,37 +121,16 @@ async function computeNearby(
       lat,
       lng,
       nearestM: Number.isFinite(nearest) ? Math.round(nearest) : null,
+      coveredUntil: grid.latestWithin(lat, lng, COVERAGE_M),
     });
   }
-  // A metre more than the radius: a box must hold its whole circle whatever the rounding.
-  const villageBoxes = villages.map((v) => boundingBox(v.lat, v.lng, COVERAGE_M + 1));
-  const boxes = [boundingBox(q.lat, q.lng, q.radius + 1), ...villageBoxes];
-  const rows = await repo.openInArea(ctx.db, ctx.dialect, jid, searchArea(boxes), now);
-  let until: string | null = null;
-  for (const r of rows) {
-    const lapse =
-      r.reconfirm_due_at !== null && r.reconfirm_due_at < r.valid_through
-        ? r.reconfirm_due_at
-        : r.valid_through;
-    if (until === null || lapse < until) until = lapse;
-  }
-  const ranked = rows
-    .map((r) => ({ id: r.id, d: haversineMeters(q.lat, q.lng, r.lat, r.lng) }))
-    .filter((c) => c.d <= q.radius)
-    .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  // The box first: most rows are far from a given village, and comparing is cheaper than measuring.
-  const uncovered = villages.filter((v, i) => {
-    const b = villageBoxes[i]!;
-    return !rows.some(
-      (r) =>
-        r.lat >= b.minLat &&
-        r.lat <= b.maxLat &&
-        r.lng >= b.minLng &&
-        r.lng <= b.maxLng &&
-        haversineMeters(v.lat, v.lng, r.lat, r.lng) <= COVERAGE_M,
-    );
-  });
-  return { ranked, uncovered, until };
+  return {
+    grid,
+    ids: rows.map((r) => r.id),
+    kinds: rows.map((r) => r.kind),
+    occupations: rows.map((r) => r.occupation_code),
+    villages,
+  };
 }
 
 /** The jobs log's last entry, read once for the requests of one turn of the event loop. */
@@ -172,25 +139,99 @@ function jobsVersion(ctx: AppContext, jid: string): Promise<number> {
 }
 
 /**
- * The spatial part for a point and radius, kept per version of the jobs log and load of the reference
- * data, and only until the first posting it read lapses: every write of a posting, an employer or a
- * station appends to the log, so a kept one is exactly what computing it again would give.
+ * The grid of a jurisdiction, kept per version of the jobs log and load of the reference data: every write
+ * of a posting, an employer or a station appends to the log, so a kept grid is exactly what reading it
+ * again would give; the requests that arrive while it is read share the one read.
  */
-async function nearbyIndex(
+async function mapGrid(ctx: AppContext, jid: string, version: number): Promise<MapGrid> {
+  const ref = await ctx.reference.get(jid);
+  return ctx.cache
+    .values<MapGrid>('jobs.grid', 16)
+    .getOrCompute(`${jid}|${ref.serial}`, version, () => buildGrid(ctx, jid));
+}
+
+/** A page of the search around a point: the postings' ids and distances, the count, the villages. */
+interface NearbyPage {
+  page: { id: string; d: number }[];
+  total: number;
+  uncovered: PostingSearch['uncoveredVillages'];
+  /** When the first of the postings or village coverages the answer rests on lapses (ISO), or null. */
+  until: string | null;
+}
+
+/**
+ * The open postings within the radius that pass the filters, nearest first (ties by id), one page of
+ * them, how many there are, and the uncovered villages in the circle (by any open posting, whatever
+ * the filters: the map shows where nobody offers work).
+ */
+function searchGrid(
+  g: MapGrid,
+  q: SearchPostingsQuery & { lat: number; lng: number },
+  offset: number,
+  now: number,
+): NearbyPage {
+  const accept =
+    q.kind || q.occupation
+      ? (i: number) =>
+          (!q.kind || g.kinds[i] === q.kind) && (!q.occupation || g.occupations[i] === q.occupation)
+      : null;
+  const { count, until: postingsUntil } = g.grid.countWithin(q.lat, q.lng, q.radius, now, accept);
+  const near = g.grid.nearest(q.lat, q.lng, q.radius, offset + q.limit, now, accept, (a, b) =>
+    g.ids[a]! < g.ids[b]! ? -1 : g.ids[a]! > g.ids[b]! ? 1 : 0,
+  );
+  let until = postingsUntil ?? Infinity;
+  const uncovered: PostingSearch['uncoveredVillages'] = [];
+  for (const { coveredUntil, ...v } of g.villages) {
+    if (haversineMeters(q.lat, q.lng, v.lat, v.lng) > q.radius) continue;
+    if (coveredUntil > now) until = Math.min(until, coveredUntil);
+    else uncovered.push(v);
+  }
+  return {
+    page: near.slice(offset).map((n) => ({ id: g.ids[n.i]!, d: n.d })),
+    total: count,
+    uncovered,
+    until: until === Infinity ? null : new Date(until).toISOString(),
+  };
+}
+
+/** At most this many postings' rows are kept per version (about a kilobyte each). */
+const MAX_KEPT_ROWS = 20_000;
+
+/**
+ * The rows of a page's postings: those read at this version of the jobs log already are kept (the same
+ * postings are near many readers), the others are read by primary key with their employers in one
+ * prepared statement. Every write of a posting or an employer moves the version, so a kept row is the
+ * row as it is.
+ */
+async function pageRows(
   ctx: AppContext,
   jid: string,
-  q: { lat: number; lng: number; radius: number },
   version: number,
-  now: string,
-): Promise<NearbyIndex> {
-  const ref = await ctx.reference.get(jid);
-  const key = JSON.stringify([jid, q.lat, q.lng, q.radius, ref.serial]);
-  const cache = ctx.cache.values<NearbyIndex>('jobs.nearby', 200);
-  const kept = await cache.getOrCompute(key, version, () => computeNearby(ctx, jid, q, now));
-  if (kept.until === null || now < kept.until) return kept;
-  const fresh = await computeNearby(ctx, jid, q, now);
-  cache.set(key, version, fresh);
-  return fresh;
+  ids: string[],
+): Promise<Map<string, PostingPageRow>> {
+  const keptRows = ctx.cache.values<Map<string, PostingPageRow>>('jobs.rows', 16);
+  let kept = keptRows.get(jid, version);
+  if (!kept) {
+    kept = new Map();
+    keptRows.set(jid, version, kept);
+  }
+  const missing = ids.filter((id) => !kept.has(id));
+  const read = await repo.postingPage(
+    ctx.db,
+    jid,
+    missing,
+    ctx.cache.own('jobs.pageSql', () => new Map<number, string>()),
+  );
+  const out = new Map<string, PostingPageRow>();
+  for (const r of read) {
+    if (kept.size < MAX_KEPT_ROWS) kept.set(r.id, r);
+    out.set(r.id, r);
+  }
+  for (const id of ids) {
+    const r = kept.get(id);
+    if (r) out.set(id, r);
+  }
+  return out;
 }
 
 /** Open postings (not lapsed) within `radius` of a point, nearest first, with the uncovered villages in reach. */
@@ -201,45 +242,38 @@ async function nearby(
   q: SearchPostingsQuery & { lat: number; lng: number },
   version: number,
 ): Promise<{ search: PostingSearch; until: string | null }> {
-  const now = ctx.clock.now().toISOString();
+  const now = ctx.clock.now();
   const offset = nearbyOffset(q.cursor);
-  const idx = await nearbyIndex(ctx, jid, q, version, now);
-  const page = idx.ranked.slice(offset, offset + q.limit);
-  const byId = new Map(
-    (
-      await repo.postingsByIds(
-        ctx.db,
-        jid,
-        page.map((x) => x.id),
-      )
-    ).map((r) => [r.id, r]),
-  );
-  const employers = new Map(
-    (await repo.employersByIds(ctx.db, jid, [...new Set([...byId.values()].map((r) => r.employer_id))])).map(
-      (e) => [e.id, e],
-    ),
+  const found = searchGrid(await mapGrid(ctx, jid, version), q, offset, now.getTime());
+  const byId = await pageRows(
+    ctx,
+    jid,
+    version,
+    found.page.map((x) => x.id),
   );
   const ref = await ctx.reference.get(jid);
   const stations = p ? await stationsOf(ctx, p) : [];
   const items: Posting[] = [];
-  for (const c of page) {
+  for (const c of found.page) {
     const r = byId.get(c.id);
     if (!r) continue;
-    const employer = employers.get(r.employer_id);
-    const rel = p
-      ? postingRelations(p, employer?.owner_user_id ?? null, stations)
-      : new Set<PostingRelation>();
-    items.push(await postingFromRow(ctx, ctx.db, r, employer, ref, rel, { distanceM: Math.round(c.d) }));
+    const employer =
+      r.employer_name !== null ? { name: r.employer_name, uscc: r.employer_uscc ?? '' } : undefined;
+    const rel = p ? postingRelations(p, r.employer_owner, stations) : new Set<PostingRelation>();
+    // The map's items go without their JobPosting: the posting itself carries it, and it would double
+    // every answer.
+    items.push(
+      await postingFromRow(ctx, ctx.db, r, employer, ref, rel, { distanceM: Math.round(c.d), jsonLd: false }),
+    );
   }
-  const total = idx.ranked.length;
   return {
     search: {
       items,
-      total,
-      nextCursor: offset + q.limit < total ? String(offset + q.limit) : null,
-      uncoveredVillages: idx.uncovered,
+      total: found.total,
+      nextCursor: offset + q.limit < found.total ? String(offset + q.limit) : null,
+      uncoveredVillages: found.uncovered,
     },
-    until: idx.until,
+    until: found.until,
   };
 }
 
@@ -265,7 +299,9 @@ export async function publicNearbyAnswer(
   const cache = ctx.cache.values<{ answer: Answer; until: string | null }>('jobs.nearbyAnswers', 200);
   const compute = async () => {
     const { search, until } = await nearby(ctx, jid, null, q, version);
-    return { answer: new Answer(JSON.stringify(PostingSearchAnswer.parse(search))), until };
+    // Built from typed rows, as the signed-in answer is (whose serialiser is JSON.stringify too); compressed
+    // fast, since most points are asked for once.
+    return { answer: new Answer(JSON.stringify(search), { gzipLevel: 1 }), until };
   };
   const kept = await cache.getOrCompute(key, version, compute);
   if (kept.until === null || now < kept.until) return kept.answer;

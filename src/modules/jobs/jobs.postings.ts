@@ -26,7 +26,7 @@ import {
 import { occupationOf } from './jobs.occupations.ts';
 import { pushPostingBySms } from './jobs.notify.ts';
 import { postingRelations } from './jobs.policy.ts';
-import { jobsRepository as repo } from './jobs.repository.ts';
+import { jobsRepository as repo, type PostingView } from './jobs.repository.ts';
 import { PostingActionBodies, type Posting, type PostingInput } from './jobs.schema.ts';
 import { JOB_KINDS, wageLabel, wageProblems, type JobKind, type WageUnit } from './jobs.wages.ts';
 
@@ -38,7 +38,10 @@ type EmployerRow = Selectable<JobsEmployerTable>;
 const MAX_VALID_DAYS = 180;
 
 /** Whether a posting can be applied to at `now`. */
-export function isApplicable(r: PostingRow, now: string): boolean {
+export function isApplicable(
+  r: Pick<PostingRow, 'status' | 'valid_through' | 'reconfirm_due_at' | 'filled' | 'headcount'>,
+  now: string,
+): boolean {
   return (
     r.status === 'open' &&
     !hasLapsed({ validThrough: r.valid_through, reconfirmDueAt: r.reconfirm_due_at }, now) &&
@@ -46,15 +49,15 @@ export function isApplicable(r: PostingRow, now: string): boolean {
   );
 }
 
-/** Maps a posting for a reader with `rel`; `jsonLd` and the log on request. */
+/** Maps a posting for a reader with `rel`: its JobPosting unless asked not to, its log on request. */
 export async function postingFromRow(
   ctx: AppContext,
   db: Db,
-  r: PostingRow,
-  employer: EmployerRow | undefined,
+  r: PostingView,
+  employer: Pick<EmployerRow, 'name' | 'uscc'> | undefined,
   ref: ReferenceData,
   rel: Set<PostingRelation>,
-  opts: { withLog?: boolean; distanceM?: number } = {},
+  opts: { withLog?: boolean; distanceM?: number; jsonLd?: boolean } = {},
 ): Promise<Posting> {
   const now = ctx.clock.now().toISOString();
   const village = ref.divisions.get(r.village_code);
@@ -99,7 +102,8 @@ export async function postingFromRow(
     ...(opts.distanceM !== undefined && { distanceM: opts.distanceM }),
     allowedActions: postingLifecycle.allowedActions(status, rel),
     ...(r.opened_at &&
-      employer && {
+      employer &&
+      opts.jsonLd !== false && {
         jsonLd: jobPostingJsonLd({
           id: r.id,
           title: r.title,

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type {
   JobsApplicationTable,
@@ -6,10 +6,43 @@ import type {
   JobsPostingTable,
   JobsWorkerTable,
 } from '../../db/schema.jobs.ts';
-import type { DialectAdapter } from '../../db/dialect/types.ts';
 import type { BoundingBox } from '../../kernel/geo.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
+
+/** The columns a posting is shown from (the map reads these of each posting on its page). */
+export const POSTING_VIEW_COLUMNS = [
+  'jurisdiction_id',
+  'id',
+  'employer_id',
+  'title',
+  'description',
+  'kind',
+  'occupation_code',
+  'headcount',
+  'filled',
+  'wage_fen',
+  'wage_unit',
+  'village_code',
+  'address',
+  'lat',
+  'lng',
+  'station_id',
+  'valid_from',
+  'valid_through',
+  'reconfirm_due_at',
+  'status',
+  'posted_via',
+  'opened_at',
+] as const;
+export type PostingView = Pick<Selectable<JobsPostingTable>, (typeof POSTING_VIEW_COLUMNS)[number]>;
+
+/** A posting of the map's page with its employer's name, USCC and owner (null where the employer is gone). */
+export type PostingPageRow = PostingView & {
+  employer_name: string | null;
+  employer_uscc: string | null;
+  employer_owner: string | null;
+};
 
 type Table = 'jobs_employers' | 'jobs_postings' | 'jobs_workers' | 'jobs_applications';
 
@@ -106,6 +139,29 @@ export const jobsRepository = {
       .where('id', 'in', ids)
       .execute();
   },
+  /**
+   * The postings of one page of the map by id, with their employer's name, USCC and owner, in one
+   * statement compiled once per number of ids (the SQL text then finds the database's prepared statement).
+   */
+  async postingPage(db: Db, jid: string, ids: string[], sqlOf: Map<number, string>) {
+    if (ids.length === 0) return [];
+    let text = sqlOf.get(ids.length);
+    if (text === undefined) {
+      text = db
+        .selectFrom('jobs_postings as p')
+        .leftJoin('jobs_employers as e', (j) =>
+          j.onRef('e.jurisdiction_id', '=', 'p.jurisdiction_id').onRef('e.id', '=', 'p.employer_id'),
+        )
+        .select(POSTING_VIEW_COLUMNS.map((c) => `p.${c}` as const))
+        .select(['e.name as employer_name', 'e.uscc as employer_uscc', 'e.owner_user_id as employer_owner'])
+        .where('p.jurisdiction_id', '=', jid)
+        .where('p.id', 'in', ids)
+        .compile().sql;
+      sqlOf.set(ids.length, text);
+    }
+    const r = await db.executeQuery<PostingPageRow>(CompiledQuery.raw(text, [jid, ...ids]));
+    return r.rows;
+  },
   insertPosting(db: Db, row: JobsPostingTable) {
     return db.insertInto('jobs_postings').values(row).execute();
   },
@@ -125,33 +181,15 @@ export const jobsRepository = {
       .execute();
   },
   /**
-   * Open postings (not lapsed at `now`) in the given grid cells, or in the box where the cells would be too
-   * many: only the point and the times that bound how long the answer holds, read from the geo indexes.
+   * Every open posting of the jurisdiction as the map's grid holds it: its point, the two times that decide
+   * when it lapses, and the two columns the map filters by, all read from one index (migration 0046).
    */
-  openInArea(
-    db: Db,
-    dialect: DialectAdapter,
-    jid: string,
-    area: { cells: number[] } | { box: BoundingBox },
-    now: string,
-  ) {
-    let q = db
+  openPoints(db: Db, jid: string) {
+    return db
       .selectFrom('jobs_postings')
-      .select(['id', 'lat', 'lng', 'valid_through', 'reconfirm_due_at'])
+      .select(['id', 'lat', 'lng', 'valid_through', 'reconfirm_due_at', 'kind', 'occupation_code'])
       .where('jurisdiction_id', '=', jid)
-      .where('status', '=', 'open');
-    if ('cells' in area) {
-      if (area.cells.length === 0) return Promise.resolve([]);
-      q = q.where(sql.raw(dialect.geoCellExpression('lat', 'lng')), 'in', area.cells);
-    } else
-      q = q
-        .where('lat', '>=', area.box.minLat)
-        .where('lat', '<=', area.box.maxLat)
-        .where('lng', '>=', area.box.minLng)
-        .where('lng', '<=', area.box.maxLng);
-    return q
-      .where('valid_through', '>', now)
-      .where((eb) => eb.or([eb('reconfirm_due_at', 'is', null), eb('reconfirm_due_at', '>', now)]))
+      .where('status', '=', 'open')
       .execute();
   },
   postings(

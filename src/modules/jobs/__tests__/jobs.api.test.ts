@@ -136,6 +136,45 @@ describe('jobs', () => {
       expected.slice(0, 200).map((e) => e.id),
     );
     expect(signedIn.body.total).toBe(expected.length);
+    // The map's filters: the same search over only the postings of one kind, of one occupation, or both.
+    const fields = await t.ctx.db
+      .selectFrom('jobs_postings')
+      .select(['id', 'kind', 'occupation_code'])
+      .where('jurisdiction_id', '=', '430202')
+      .execute();
+    const of = new Map(fields.map((f) => [f.id, f]));
+    const sample = of.get(expected[0]!.id)!;
+    const filters: { kind?: string; occupation?: string }[] = [
+      { kind: sample.kind },
+      { occupation: sample.occupation_code },
+      { kind: sample.kind, occupation: sample.occupation_code },
+      { kind: 'full_time', occupation: '6-18-02-04' },
+    ];
+    for (const filter of filters) {
+      const want = expected.filter(
+        (e) =>
+          (!filter.kind || of.get(e.id)!.kind === filter.kind) &&
+          (!filter.occupation || of.get(e.id)!.occupation_code === filter.occupation),
+      );
+      const params = new URLSearchParams({
+        lat: String(HETAI.lat),
+        lng: String(HETAI.lng),
+        radius: String(radius),
+        limit: '200',
+        ...(filter as Record<string, string>),
+      });
+      for (const reader of [anon, worker]) {
+        const r = await reader.get(`/api/jobs/postings?${params}`);
+        expect(r.status).toBe(200);
+        expect(r.body.items.map((p: { id: string }) => p.id)).toEqual(want.slice(0, 200).map((e) => e.id));
+        expect(r.body.total).toBe(want.length);
+        // Uncovered villages are about any open posting, whatever the filter.
+        expect(r.body.uncoveredVillages).toEqual(uncovered);
+      }
+    }
+    expect((await anon.get(`/api/jobs/postings?lat=${HETAI.lat}&lng=${HETAI.lng}&kind=nope`)).status).toBe(
+      400,
+    );
     // Each uncovered village lies in the radius with no open posting and no station within 1.5 km.
     const stations = (await anon.get('/api/jobs/stations')).body.items as { lat: number; lng: number }[];
     for (const v of uncovered) {

@@ -241,34 +241,3 @@ describe('fake ID-card reader', () => {
     await expect(r.read('s1', '2024-03-04')).rejects.toMatchObject({ reason: 'expired' });
   });
 });
-
-describe('the cells the map search reads', () => {
-  it('hold every point within the radius, near and far, or fall back to a box that does', async () => {
-    const { searchArea } = await import('../jobs.map.ts');
-    const { boundingBox, geoCell, haversineMeters } = await import('../../../kernel/geo.ts');
-    const { random } = await import('../../../kernel/random.ts');
-    const r = random(7);
-    let viaCells = 0;
-    for (let i = 0; i < 300; i++) {
-      const lat0 = 27.7 + r.next() * 0.3;
-      const lng0 = 113.0 + r.next() * 0.3;
-      const radius = 100 + r.int(i % 3 === 0 ? 30_000 : 5_000);
-      const area = searchArea([boundingBox(lat0, lng0, radius + 1)]);
-      const cells = 'cells' in area ? new Set(area.cells) : null;
-      if (cells) viaCells++;
-      for (let k = 0; k < 200; k++) {
-        const lat = lat0 + (r.next() - 0.5) * 0.7;
-        const lng = lng0 + (r.next() - 0.5) * 0.7;
-        if (haversineMeters(lat0, lng0, lat, lng) > radius) continue;
-        if (cells) expect(cells.has(geoCell(lat, lng))).toBe(true);
-        else if ('box' in area) {
-          expect(lat).toBeGreaterThanOrEqual(area.box.minLat);
-          expect(lat).toBeLessThanOrEqual(area.box.maxLat);
-          expect(lng).toBeGreaterThanOrEqual(area.box.minLng);
-          expect(lng).toBeLessThanOrEqual(area.box.maxLng);
-        }
-      }
-    }
-    expect(viaCells).toBeGreaterThan(150);
-  });
-});

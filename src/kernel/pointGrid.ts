@@ -1,0 +1,301 @@
+/**
+ * An in-memory grid of points that each stay live until a given time: how many live points lie within a
+ * radius of a place, the nearest k of them, and the latest time any of them stays live. Every decision is
+ * the great-circle distance of kernel/geo.ts (haversineMeters): a cheaper test on unit vectors settles the
+ * points clearly inside or outside, the formula itself the few within a hair of the radius, and cells are
+ * skipped or taken whole only where a proven bound puts all of their points on one side.
+ */
+import { boundingBox, haversineMeters } from './geo.ts';
+
+const EARTH_RADIUS_M = 6_371_008.8;
+const RAD = Math.PI / 180;
+/** Cells per degree: about 280 m by 250 m here, a few dozen points a cell where a town is dense. */
+const CELLS_PER_DEGREE = 400;
+/** More cells than this over the points' extent and the grid gets coarser (points scattered very far apart). */
+const MAX_CELLS = 1 << 20;
+/** A millimetre: what a bound keeps in hand against rounding (the distances themselves err by nanometres). */
+const SLACK_M = 1e-3;
+/** Relative band around the radius's chord where the unit-vector test defers to haversineMeters. */
+const CHORD_BAND = 1e-9;
+
+/** A point of the grid: where it is and until when it counts (ms since the epoch; Infinity for ever). */
+export interface GridPoint {
+  lat: number;
+  lng: number;
+  liveUntil: number;
+}
+
+/** A point found near a place: its index in the list the grid was built from, and its distance in metres. */
+export interface Near {
+  i: number;
+  d: number;
+}
+
+/** Which points count for one search (a filter over the list the grid was built from). */
+export type Accept = ((i: number) => boolean) | null;
+
+function chordSquared(meters: number): number {
+  const c = 2 * Math.sin(meters / (2 * EARTH_RADIUS_M));
+  return c * c;
+}
+
+/** Points bucketed by grid cell, each cell's points side by side in typed arrays. */
+export class PointGrid {
+  private readonly perDegree: number;
+  private readonly i0: number;
+  private readonly j0: number;
+  private readonly rows: number;
+  private readonly cols: number;
+  /** Per cell: where its points start in the arrays below (cell c holds start[c] .. start[c + 1] - 1). */
+  private readonly start: Int32Array;
+  /** Per cell: the earliest liveUntil of its points (lets a whole cell count without reading them). */
+  private readonly cellMinLive: Float64Array;
+  /** Per point, in cell order: its index in the built list, unit vector, coordinates, liveUntil. */
+  private readonly index: Int32Array;
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly z: Float64Array;
+  private readonly lat: Float64Array;
+  private readonly lng: Float64Array;
+  private readonly live: Float64Array;
+
+  constructor(points: readonly GridPoint[]) {
+    let minLat = Infinity;
+    let maxLat = -Infinity;
+    let minLng = Infinity;
+    let maxLng = -Infinity;
+    for (const p of points) {
+      minLat = Math.min(minLat, p.lat);
+      maxLat = Math.max(maxLat, p.lat);
+      minLng = Math.min(minLng, p.lng);
+      maxLng = Math.max(maxLng, p.lng);
+    }
+    if (!points.length) minLat = maxLat = minLng = maxLng = 0;
+    let perDegree = CELLS_PER_DEGREE;
+    const span = () =>
+      (Math.floor(maxLat * perDegree) - Math.floor(minLat * perDegree) + 1) *
+      (Math.floor(maxLng * perDegree) - Math.floor(minLng * perDegree) + 1);
+    while (span() > MAX_CELLS) perDegree /= 2;
+    this.perDegree = perDegree;
+    this.i0 = Math.floor(minLat * perDegree);
+    this.j0 = Math.floor(minLng * perDegree);
+    this.rows = Math.floor(maxLat * perDegree) - this.i0 + 1;
+    this.cols = Math.floor(maxLng * perDegree) - this.j0 + 1;
+    const cells = this.rows * this.cols;
+    const cellOf = new Int32Array(points.length);
+    const count = new Int32Array(cells + 1);
+    points.forEach((p, k) => {
+      const c = this.cell(Math.floor(p.lat * perDegree) - this.i0, Math.floor(p.lng * perDegree) - this.j0);
+      cellOf[k] = c;
+      count[c + 1]!++;
+    });
+    for (let c = 0; c < cells; c++) count[c + 1]! += count[c]!;
+    this.start = count.slice();
+    this.cellMinLive = new Float64Array(cells).fill(Infinity);
+    const n = points.length;
+    this.index = new Int32Array(n);
+    this.x = new Float64Array(n);
+    this.y = new Float64Array(n);
+    this.z = new Float64Array(n);
+    this.lat = new Float64Array(n);
+    this.lng = new Float64Array(n);
+    this.live = new Float64Array(n);
+    const next = count;
+    points.forEach((p, k) => {
+      const c = cellOf[k]!;
+      const at = next[c]!++;
+      const phi = p.lat * RAD;
+      const lambda = p.lng * RAD;
+      this.index[at] = k;
+      this.x[at] = Math.cos(phi) * Math.cos(lambda);
+      this.y[at] = Math.cos(phi) * Math.sin(lambda);
+      this.z[at] = Math.sin(phi);
+      this.lat[at] = p.lat;
+      this.lng[at] = p.lng;
+      this.live[at] = p.liveUntil;
+      if (p.liveUntil < this.cellMinLive[c]!) this.cellMinLive[c] = p.liveUntil;
+    });
+  }
+
+  private cell(i: number, j: number): number {
+    return i * this.cols + j;
+  }
+
+  /** The cell rows and columns of the points' extent that a circle's bounding box touches, or null. */
+  private span(lat: number, lng: number, radius: number) {
+    const b = boundingBox(lat, lng, radius + 1);
+    const r0 = Math.max(0, Math.floor(b.minLat * this.perDegree) - this.i0);
+    const r1 = Math.min(this.rows - 1, Math.floor(b.maxLat * this.perDegree) - this.i0);
+    const c0 = Math.max(0, Math.floor(b.minLng * this.perDegree) - this.j0);
+    const c1 = Math.min(this.cols - 1, Math.floor(b.maxLng * this.perDegree) - this.j0);
+    return r0 > r1 || c0 > c1 ? null : { r0, r1, c0, c1 };
+  }
+
+  /**
+   * How far from a place a cell's points can be, at least and at most: the distance to its centre, less or
+   * more the length of a path to any corner along a meridian and then a parallel (never shorter than the
+   * great circle), and a millimetre.
+   */
+  private cellReach(lat: number, lng: number, i: number, j: number): [number, number] {
+    const h = 0.5 / this.perDegree;
+    const cLat = (i + this.i0) / this.perDegree + h;
+    const cLng = (j + this.j0) / this.perDegree + h;
+    const nearEquator = cLat - h < 0 && cLat + h > 0 ? 0 : Math.min(Math.abs(cLat - h), Math.abs(cLat + h));
+    const half = EARTH_RADIUS_M * h * RAD * (1 + Math.cos(nearEquator * RAD));
+    const d = haversineMeters(lat, lng, cLat, cLng);
+    return [d - half - SLACK_M, d + half + SLACK_M];
+  }
+
+  /** Whether point `at` lies within the radius: unit vectors decide, haversineMeters where they cannot. */
+  private inside(
+    at: number,
+    px: number,
+    py: number,
+    pz: number,
+    r2: number,
+    lat: number,
+    lng: number,
+    radius: number,
+  ) {
+    const dx = this.x[at]! - px;
+    const dy = this.y[at]! - py;
+    const dz = this.z[at]! - pz;
+    const c2 = dx * dx + dy * dy + dz * dz;
+    if (c2 < r2 * (1 - CHORD_BAND)) return true;
+    if (c2 > r2 * (1 + CHORD_BAND)) return false;
+    return haversineMeters(lat, lng, this.lat[at]!, this.lng[at]!) <= radius;
+  }
+
+  /**
+   * The live points (liveUntil after `now`) within `radius` metres that `accept` takes: how many, and the
+   * earliest time one of them stops being live (null when none is).
+   */
+  countWithin(
+    lat: number,
+    lng: number,
+    radius: number,
+    now: number,
+    accept: Accept,
+  ): { count: number; until: number | null } {
+    const s = this.span(lat, lng, radius);
+    let count = 0;
+    let until = Infinity;
+    if (!s) return { count, until: null };
+    const phi = lat * RAD;
+    const lambda = lng * RAD;
+    const px = Math.cos(phi) * Math.cos(lambda);
+    const py = Math.cos(phi) * Math.sin(lambda);
+    const pz = Math.sin(phi);
+    const r2 = chordSquared(radius);
+    for (let i = s.r0; i <= s.r1; i++)
+      for (let j = s.c0; j <= s.c1; j++) {
+        const c = this.cell(i, j);
+        const from = this.start[c]!;
+        const to = this.start[c + 1]!;
+        if (from === to) continue;
+        const [least, most] = this.cellReach(lat, lng, i, j);
+        if (least > radius) continue;
+        const whole = most <= radius;
+        if (whole && !accept && this.cellMinLive[c]! > now) {
+          count += to - from;
+          if (this.cellMinLive[c]! < until) until = this.cellMinLive[c]!;
+          continue;
+        }
+        for (let at = from; at < to; at++) {
+          const live = this.live[at]!;
+          if (live <= now) continue;
+          if (accept && !accept(this.index[at]!)) continue;
+          if (!whole && !this.inside(at, px, py, pz, r2, lat, lng, radius)) continue;
+          count++;
+          if (live < until) until = live;
+        }
+      }
+    return { count, until: until === Infinity ? null : until };
+  }
+
+  /** The latest liveUntil among all points (live or not) within `radius`, or -Infinity when there is none. */
+  latestWithin(lat: number, lng: number, radius: number): number {
+    const s = this.span(lat, lng, radius);
+    let latest = -Infinity;
+    if (!s) return latest;
+    for (let i = s.r0; i <= s.r1; i++)
+      for (let j = s.c0; j <= s.c1; j++) {
+        const c = this.cell(i, j);
+        for (let at = this.start[c]!; at < this.start[c + 1]!; at++)
+          if (this.live[at]! > latest && haversineMeters(lat, lng, this.lat[at]!, this.lng[at]!) <= radius)
+            latest = this.live[at]!;
+      }
+    return latest;
+  }
+
+  /**
+   * The `k` nearest live points within `radius` that `accept` takes, nearest first, ties by `tie`. Rings of
+   * cells are read outward from the place's cell until the k-th distance found is shorter than any point
+   * outside the rings can be (the bound of the rings' edges: a parallel is at least the latitude difference
+   * away, a meridian at least asin(cos φ · sin Δλ)), or the rings hold the whole circle.
+   */
+  nearest(
+    lat: number,
+    lng: number,
+    radius: number,
+    k: number,
+    now: number,
+    accept: Accept,
+    tie: (a: number, b: number) => number,
+  ): Near[] {
+    const found: Near[] = [];
+    const order = (a: Near, b: Near) => a.d - b.d || tie(a.i, b.i);
+    const ci = Math.floor(lat * this.perDegree) - this.i0;
+    const cj = Math.floor(lng * this.perDegree) - this.j0;
+    const cosPhi = Math.cos(lat * RAD);
+    const take = (i: number, j: number) => {
+      if (i < 0 || j < 0 || i >= this.rows || j >= this.cols) return;
+      const c = this.cell(i, j);
+      for (let at = this.start[c]!; at < this.start[c + 1]!; at++) {
+        if (this.live[at]! <= now) continue;
+        const idx = this.index[at]!;
+        if (accept && !accept(idx)) continue;
+        const d = haversineMeters(lat, lng, this.lat[at]!, this.lng[at]!);
+        if (d <= radius) found.push({ i: idx, d });
+      }
+    };
+    for (let ring = 0; ; ring++) {
+      if (ring === 0) take(ci, cj);
+      else {
+        for (let j = cj - ring; j <= cj + ring; j++) {
+          take(ci - ring, j);
+          take(ci + ring, j);
+        }
+        for (let i = ci - ring + 1; i <= ci + ring - 1; i++) {
+          take(i, cj - ring);
+          take(i, cj + ring);
+        }
+      }
+      // Everything outside the rings is at least this far away.
+      const south = ((ci - ring + this.i0) / this.perDegree) * RAD;
+      const north = ((ci + ring + 1 + this.i0) / this.perDegree) * RAD;
+      const west = ((cj - ring + this.j0) / this.perDegree) * RAD;
+      const east = ((cj + ring + 1 + this.j0) / this.perDegree) * RAD;
+      const toMeridian = (dLng: number) =>
+        dLng >= Math.PI / 2 ? Math.PI / 2 : Math.asin(Math.min(1, cosPhi * Math.sin(dLng)));
+      const beyond =
+        EARTH_RADIUS_M *
+          Math.min(
+            lat * RAD - south,
+            north - lat * RAD,
+            toMeridian(lng * RAD - west),
+            toMeridian(east - lng * RAD),
+          ) -
+        SLACK_M;
+      const allRead =
+        ci - ring <= 0 && cj - ring <= 0 && ci + ring >= this.rows - 1 && cj + ring >= this.cols - 1;
+      if (allRead || beyond > radius) break;
+      if (found.length >= k) {
+        found.sort(order);
+        if (found[k - 1]!.d < beyond) break;
+      }
+    }
+    found.sort(order);
+    return found.slice(0, k);
+  }
+}
