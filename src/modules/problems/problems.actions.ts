@@ -28,7 +28,7 @@ import {
 import { actorOf } from './problems.log.ts';
 import { roleDenial } from './problems.policy.ts';
 import { getProblem, loadVisible } from './problems.read.ts';
-import { notifyReporter } from './reporterNotifier.ts';
+import { mayMessageReporter, notifyReporter } from './reporterNotifier.ts';
 import { problemsRepository } from './problems.repository.ts';
 import { ActionBodies, type ActionBody, type ProblemDetail } from './problems.schema.ts';
 import { issueDetail } from '../../kernel/apiText.ts';
@@ -66,7 +66,10 @@ export async function act(
 ): Promise<ProblemDetail> {
   if (!isActionName(action)) throw notFound(`action ${action}`);
   await write(ctx, p, id, action, rawBody, opts);
-  const after = await problemsRepository.findById(ctx.db, p.jurisdictionId, id);
+  // The problem is read again only for an action that may send its reporter a message.
+  const after = mayMessageReporter(action)
+    ? await problemsRepository.findById(ctx.db, p.jurisdictionId, id)
+    : undefined;
   if (after) await notifyReporter(ctx, after, action);
   return getProblem(ctx, p, id);
 }

@@ -8,11 +8,27 @@ import type { SmsTemplateId } from '../../adapters/sms/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { ProblemRow } from './problems.repository.ts';
 
+/** The actions that may send the reporter a message; reporterMessage answers null for every other one. */
+const MESSAGE_ACTIONS: ReadonlySet<string> = new Set([
+  'submit',
+  'dispatch',
+  'reassign',
+  'verify',
+  'reopen',
+  'rate',
+]);
+
+/** Whether this action can send the reporter a message at all, whatever the problem's state. */
+export function mayMessageReporter(action: string): boolean {
+  return MESSAGE_ACTIONS.has(action);
+}
+
 /** The message a change of the problem sends its reporter, or null. */
 export function reporterMessage(
   action: string,
   row: Pick<ProblemRow, 'status' | 'reopen_count'>,
 ): SmsTemplateId | null {
+  if (!MESSAGE_ACTIONS.has(action)) return null;
   if (action === 'submit') return 'problem_accepted';
   if (action === 'dispatch' || action === 'reassign') return 'problem_dispatched';
   if (action === 'verify' && row.status === 'closed') return 'problem_closed';
