@@ -5,6 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+import { placeLine } from '../supervision.notice.ts';
 import { unitScore } from '../supervision.scoring.ts';
 
 /** The text of a PDF, as poppler's pdftotext reads it (package poppler-utils). */
@@ -40,6 +41,31 @@ describe('supervision: the 督办单 and the unit scores', () => {
     expect(text).toContain(detail.body.leadUnit.name.replace(/\s+/g, ''));
     expect(text).toContain('请加快办理进度');
     expect(text).toMatch(/督〔\d{4}〕第\d+号/);
+  });
+
+  it('says the place once: an address that names the township and village is not preceded by them', async () => {
+    // A problem whose address was written in full (the demo's: 月塘街道文化路社区居委会附近).
+    const items = (await supervisor.get('/api/problems?status=in_progress&pageSize=100')).body.items as {
+      id: string;
+      townshipName: string | null;
+      villageName: string | null;
+      address: string | null;
+    }[];
+    const full = items.find(
+      (p) => p.townshipName && p.villageName && p.address?.startsWith(`${p.townshipName}${p.villageName}`),
+    )!;
+    expect(full).toBeDefined();
+    await supervisor.post(`/api/problems/${full.id}/actions/press`, { note: '请按期办结' });
+    const r = await supervisor.get(`/api/problems/${full.id}/press-notice.pdf`);
+    expect(r.status).toBe(200);
+    const lines = pdfText(Buffer.isBuffer(r.raw) ? r.raw : Buffer.from(r.raw)).split('\n');
+    const place = lines.find((l) => l.trim().startsWith('地点'))!.replace(/\s+/g, '');
+    expect(place).toBe(`地点${full.address!.replace(/\s+/g, '')}`);
+    expect(place.split(full.townshipName!)).toHaveLength(2);
+    // An address that names neither keeps them before it; one that names the village keeps the township.
+    expect(placeLine('月塘街道', '文化路社区', '8 号楼前')).toBe('月塘街道 文化路社区 8 号楼前');
+    expect(placeLine('月塘街道', '文化路社区居委会', '文化路 3 号')).toBe('月塘街道 文化路 3 号');
+    expect(placeLine('月塘街道', '文化路社区', null)).toBe('月塘街道 文化路社区');
   });
 
   it("answers 404 outside the caller's scope and 409 for a problem never pressed", async () => {
