@@ -90,9 +90,13 @@ describe('the console in English', () => {
     found.push(...(await check(sup, '/admin/results', 'results')));
     found.push(...(await check(sup, '/admin/dashboard', 'dashboard')));
     found.push(
-      ...(await check(sup, '/admin/briefing', 'briefing', (p) =>
-        p.locator('[data-test=briefing-figures]').waitFor(),
-      )),
+      ...(await check(sup, '/admin/briefing', 'briefing', async (p) => {
+        await p.locator('[data-test=briefing-figures]').waitFor();
+        // Sums in English are in millions, not in the Chinese ten thousands (3,500 万元).
+        const inds = await p.locator('[data-test=briefing-indicators]').innerText();
+        expect(inds).toContain('35 million yuan');
+        expect(inds).not.toContain('10k');
+      })),
     );
     found.push(...(await check(sup, '/admin/import', 'import')));
     for (const p of ['care-orders', 'settlement', 'canteen', 'directory', 'registry', 'notices'])

@@ -68,6 +68,15 @@ describe('message centre', () => {
     await page.locator('[data-test=inbox-bell]').click();
     const item = page.locator('[data-test=inbox-item]', { hasText: problem.number });
     await item.waitFor();
+    // The drawer slides in: the picture waits for its transitions (the finite animations) to end.
+    await page.evaluate(() =>
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+          .map((a) => a.finished),
+      ),
+    );
     await screenshot(page, 'inbox-console');
     await item.click();
     await page.waitForURL(`${stage.server.url}/admin/problems/${problem.id}`);

@@ -110,8 +110,16 @@ export function indicatorName(
   return en || ind.name || ind.code;
 }
 
-/** An indicator value with its unit; yuan amounts of 10,000 and more are shown in 万元 as the article does. */
+/**
+ * An indicator value with its unit; yuan amounts of 10,000 and more are shown in 万元 as the article does. In
+ * English, where nobody counts in ten thousands, large amounts are in millions (35 million yuan) and the rest
+ * in yuan with thousands separated.
+ */
 export function formatIndicator(value: number, unit: string, wan = '万元', locale = 'zh-CN'): string {
+  if (unit === '元' && locale.startsWith('en')) {
+    const round = (v: number) => v.toLocaleString('en', { maximumFractionDigits: 2 });
+    return Math.abs(value) >= 1_000_000 ? `${round(value / 1_000_000)} million yuan` : `${round(value)} yuan`;
+  }
   if (unit === '元' && Math.abs(value) >= 10000) {
     const v = value / 10000;
     return `${Number.isInteger(v) ? v : v.toFixed(2)} ${wan}`;
