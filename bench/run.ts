@@ -38,6 +38,8 @@ const cacheDir = path.join(root, 'bench', '.data');
 // measured). `--out <file>`: where the results go instead of bench/results/<date>.json.
 const only = args.includes('--only') ? new RegExp(opt('only', '.'), 'i') : null;
 const outFile = opt('out', '');
+// `--pg-prefix <name>`: another PostgreSQL database name when two benchmarks share a server.
+const pgPrefix = opt('pg-prefix', 'qd_bench');
 /** The jobs map's line is measured at this many problems, with as many job postings. */
 const JOBS_POSTINGS = 100_000;
 /** The care lines (the order list, services near me) are measured at this many problems, with as many orders. */
@@ -245,7 +247,7 @@ async function prepare(
     QINGDAN_OPEN311_WRITE_LIMIT: '100000000',
   };
   const reuse = fs.existsSync(marker) && !flag('fresh');
-  if (db === 'postgres') env.DATABASE_URL = await pgDatabase(`qd_bench_${size}`, !reuse);
+  if (db === 'postgres') env.DATABASE_URL = await pgDatabase(`${pgPrefix}_${size}`, !reuse);
   if (reuse)
     return { env, importInfo: JSON.parse(fs.readFileSync(marker, 'utf8')) as Record<string, number> };
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -288,7 +290,7 @@ async function workingCopy(db: 'sqlite' | 'postgres', size: number, env: NodeJS.
   fs.cpSync(source, copy, { recursive: true });
   env.QINGDAN_DATA = copy;
   if (db === 'postgres') {
-    const template = `qd_bench_${size}`;
+    const template = `${pgPrefix}_${size}`;
     const admin = new pg.Client({ connectionString: pgAdmin });
     await admin.connect();
     await admin.query(`drop database if exists ${template}_run with (force)`);

@@ -13,9 +13,9 @@ export interface Config {
   idReader: string;
   /**
    * The local minimum wage the jobs module checks postings against, in fen: monthly (full-time) and hourly
-   * (non-full-time). Configuration, not law: the default is the first band of Hunan's 2022 standard (1,930
-   * yuan a month, 19 yuan an hour), the band of Zhuzhou's urban districts (docs/jobs.md says where it comes
-   * from); `QINGDAN_MIN_WAGE_MONTHLY_FEN`, `QINGDAN_MIN_WAGE_HOURLY_FEN` set the figures in force.
+   * (non-full-time). Configuration, not law: the default is the first band of Hunan's standard in force since
+   * 1 September 2025 (2,200 yuan a month, 22 yuan an hour); docs/jobs.md says where the figures come from and
+   * what is unconfirmed; `QINGDAN_MIN_WAGE_MONTHLY_FEN`, `QINGDAN_MIN_WAGE_HOURLY_FEN` set the figures in force.
    */
   minimumWage: { monthlyFen: number; hourlyFen: number };
   /** The payment channel adapter (`QINGDAN_PAYMENTS`): 'fake' (the default; tests and the demo). */
@@ -61,8 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smsProvider: env.QINGDAN_SMS ?? 'console',
     idReader: env.QINGDAN_IDREADER ?? 'fake',
     minimumWage: {
-      monthlyFen: Number(env.QINGDAN_MIN_WAGE_MONTHLY_FEN ?? 193_000),
-      hourlyFen: Number(env.QINGDAN_MIN_WAGE_HOURLY_FEN ?? 1_900),
+      monthlyFen: Number(env.QINGDAN_MIN_WAGE_MONTHLY_FEN ?? 220_000),
+      hourlyFen: Number(env.QINGDAN_MIN_WAGE_HOURLY_FEN ?? 2_200),
     },
     paymentsProvider: env.QINGDAN_PAYMENTS ?? 'fake',
     receiptsProvider: env.QINGDAN_RECEIPTS ?? 'fake',

@@ -200,10 +200,10 @@ export async function seedJobs(
       kind === 'full_time'
         ? { wageFen: (3000 + r.int(30) * 100) * 100, wageUnit: 'month' as const }
         : kind === 'part_time'
-          ? { wageFen: (19 + r.int(12)) * 100, wageUnit: 'hour' as const }
+          ? { wageFen: (22 + r.int(12)) * 100, wageUnit: 'hour' as const }
           : kind === 'piece'
-            ? { wageFen: 50 + r.int(30), wageUnit: 'piece' as const, piecesPerHour: 40 }
-            : { wageFen: (160 + r.int(20) * 10) * 100, wageUnit: 'day' as const };
+            ? { wageFen: 55 + r.int(30), wageUnit: 'piece' as const, piecesPerHour: 40 }
+            : { wageFen: (180 + r.int(20) * 10) * 100, wageUnit: 'day' as const };
     // Open ones were posted in the last two days (or reconfirmed since); the closed ones weeks ago.
     const past =
       end === 'open' || end === 'pending_review' || end === 'draft' ? -1 - r.int(2) : -(10 + r.int(40));
