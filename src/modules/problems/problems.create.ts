@@ -202,8 +202,13 @@ const REPEAT_CANDIDATES = 50;
 const newestFirst = (x: { created_at: string; number: string }, y: { created_at: string; number: string }) =>
   x.created_at !== y.created_at ? (x.created_at < y.created_at ? 1 : -1) : x.number < y.number ? 1 : -1;
 
-/** The person a report counts as repeating for (an integration key is no person). */
-const repeatPerson = (it: NewProblem) => (it.p.via === 'api_key' ? null : it.p.userId);
+/**
+ * The person a report counts as repeating for. An integration key is no person, and a call the hotline took
+ * was reported by its caller, not by the operator who typed it: such reports repeat by their village only.
+ */
+const reportingPerson = (userId: string | null, channel: string) => (channel === 'hotline' ? null : userId);
+const repeatPerson = (it: NewProblem) =>
+  it.p.via === 'api_key' ? null : reportingPerson(it.p.userId, it.row.channel);
 
 /**
  * The earlier problem each new report of a batch repeats (重复诉求), if any: reported within
@@ -228,7 +233,11 @@ async function markRepeats(trx: Transaction<DB>, jurisdictionId: string, items: 
     row: { id: string; number: string; title: string; description: string; created_at: string };
     person: string | null;
     village: string | null;
-  }[] = stored.map((r) => ({ row: r, person: r.reporter_user_id, village: r.village_code }));
+  }[] = stored.map((r) => ({
+    row: r,
+    person: reportingPerson(r.reporter_user_id, r.channel),
+    village: r.village_code,
+  }));
   for (const it of items) {
     const person = repeatPerson(it);
     const village = it.row.village_code;

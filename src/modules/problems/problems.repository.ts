@@ -529,6 +529,7 @@ export const problemsRepository = {
               'created_at',
               'reporter_user_id',
               'village_code',
+              'channel',
             ])
             .where('jurisdiction_id', '=', jurisdictionId)
             .where(k.column, '=', k.value)

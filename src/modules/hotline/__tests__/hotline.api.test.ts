@@ -189,4 +189,24 @@ describe('the hotline centre', () => {
         .map((m) => m.template),
     ).toEqual(['problem_accepted', 'problem_dispatched', 'problem_closed', 'problem_reopened']);
   });
+  it('counts a call as a repeat by its village, not by the operator who took it (重复诉求)', async () => {
+    const repeatOf = async (id: string) =>
+      (
+        await t.ctx.db
+          .selectFrom('problems')
+          .select('repeat_of_id')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).repeat_of_id;
+    const text = { title: '小区门口井盖松动', description: '小区门口的井盖松动了，走上去会响，怕有人踩空。' };
+    const first = await call('13907332211', { ...text, villageCode: '430202001002' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    // Another caller, another village, the same words: the same operator typed both, yet no one repeated.
+    const elsewhere = await call('13907332212', { ...text, villageCode: '430202001003' });
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(201);
+    expect(await repeatOf(elsewhere.body.problem.id)).toBeNull();
+    // The same village calling again about it is a repeat of the first call.
+    const again = await call('13907332213', { ...text, villageCode: '430202001002' });
+    expect(await repeatOf(again.body.problem.id)).toBe(first.body.problem.id);
+  });
 });
