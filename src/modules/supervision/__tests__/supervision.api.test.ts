@@ -5,7 +5,6 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
-import { placeLine } from '../supervision.notice.ts';
 import { unitScore } from '../supervision.scoring.ts';
 
 /** The text of a PDF, as poppler's pdftotext reads it (package poppler-utils). */
@@ -62,10 +61,6 @@ describe('supervision: the 督办单 and the unit scores', () => {
     const place = lines.find((l) => l.trim().startsWith('地点'))!.replace(/\s+/g, '');
     expect(place).toBe(`地点${full.address!.replace(/\s+/g, '')}`);
     expect(place.split(full.townshipName!)).toHaveLength(2);
-    // An address that names neither keeps them before it; one that names the village keeps the township.
-    expect(placeLine('月塘街道', '文化路社区', '8 号楼前')).toBe('月塘街道 文化路社区 8 号楼前');
-    expect(placeLine('月塘街道', '文化路社区居委会', '文化路 3 号')).toBe('月塘街道 文化路 3 号');
-    expect(placeLine('月塘街道', '文化路社区', null)).toBe('月塘街道 文化路社区');
   });
 
   it("answers 404 outside the caller's scope and 409 for a problem never pressed", async () => {
