@@ -219,8 +219,16 @@ export function queryTokens(q: string): string[] {
 }
 
 /** The words a text is compared by: CJK bigrams and Latin/number words, single CJK characters left out. */
-function similarityGrams(t: string): Set<string> {
+export function similarityGrams(t: string): Set<string> {
   return new Set(tokenize(t).filter((w) => !/^[\u3400-\u9fff]$/u.test(w)));
+}
+
+/** The Jaccard index of two texts' `similarityGrams`: what `similarityTo` computes from the texts. */
+export function gramSimilarity(x: Set<string>, y: Set<string>): number {
+  if (x.size === 0 || y.size === 0) return 0;
+  let both = 0;
+  for (const w of x) if (y.has(w)) both++;
+  return both / (x.size + y.size - both);
 }
 
 /**
@@ -230,14 +238,7 @@ function similarityGrams(t: string): Set<string> {
  */
 export function similarityTo(a: string): (b: string) => number {
   const x = similarityGrams(a);
-  return (b) => {
-    if (x.size === 0) return 0;
-    const y = similarityGrams(b);
-    if (y.size === 0) return 0;
-    let both = 0;
-    for (const w of x) if (y.has(w)) both++;
-    return both / (x.size + y.size - both);
-  };
+  return (b) => (x.size === 0 ? 0 : gramSimilarity(x, similarityGrams(b)));
 }
 
 /** How alike two texts are, from 0 to 1 (see `similarityTo`). */

@@ -10,7 +10,7 @@ import type { WriteBatch } from '../../db/writes.ts';
 import { validateUscc } from '../../kernel/identifiers.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import type { Principal } from '../../kernel/roles.ts';
-import { problemSearchText, similarityTo } from '../../kernel/text.ts';
+import { gramSimilarity, problemSearchText, similarityGrams } from '../../kernel/text.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { idempotencyRepository } from '../../platform/idempotency.repository.ts';
@@ -238,6 +238,13 @@ async function markRepeats(trx: Transaction<DB>, jurisdictionId: string, items: 
     person: reportingPerson(r.reporter_user_id, r.channel),
     village: r.village_code,
   }));
+  // The reports of a batch share most of their candidates: each text is split into words once.
+  const grams = new Map<string, Set<string>>();
+  const gramsOf = (r: { id: string; title: string; description: string }) => {
+    let g = grams.get(r.id);
+    if (!g) grams.set(r.id, (g = similarityGrams(`${r.title}\n${r.description}`)));
+    return g;
+  };
   for (const it of items) {
     const person = repeatPerson(it);
     const village = it.row.village_code;
@@ -250,9 +257,9 @@ async function markRepeats(trx: Transaction<DB>, jurisdictionId: string, items: 
     }
     const candidates = [...byId.values()].sort(newestFirst).slice(0, REPEAT_CANDIDATES);
     let best: { id: string; score: number } | null = null;
-    const alike = similarityTo(`${it.row.title}\n${it.row.description}`);
+    const own = gramsOf(it.row);
     for (const c of candidates) {
-      const score = alike(`${c.title}\n${c.description}`);
+      const score = gramSimilarity(own, gramsOf(c));
       if (score >= REPEAT_SIMILARITY && (!best || score > best.score)) best = { id: c.id, score };
       // Candidates come newest first and the newer of equals wins, so nothing after a perfect match can.
       if (score === 1) break;
