@@ -82,6 +82,7 @@ async function photo(name: string, r: number) {
 
 interface Order {
   id: string;
+  photoFiles?: { id: string; url: string }[];
   status: string;
   providerId: string;
   placedAs: string;
@@ -94,8 +95,8 @@ interface Order {
 
 /**
  * Home care and the canteen in the browser (issue 23): 张大爷 orders 助洁 in 老年模式 on his phone; the
- * caregiver accepts, checks in and out with the phone's position and photos; 张大爷 confirms and rates
- * it 非常满意; the supervisor clears the short-visit flag and settles the month in the console; and he
+ * caregiver accepts, checks in and out with the phone's position and photos (uploaded, the check-in's
+ * after a spell offline) and confirms with the SMS code 张大爷 reads out; he rates it 非常满意; the supervisor clears the short-visit flag and settles the month in the console; and he
  * has lunch at the canteen, checked in at the counter with his meal card.
  */
 describe('home care and the canteen', () => {
@@ -312,17 +313,33 @@ describe('home care and the canteen', () => {
     expect(o.checkinDistanceM).toBeLessThan(200);
     // Checked out at once: shorter than half the standard two hours, so it waits for a supervisor.
     expect(o.flags).toEqual(['short_visit']);
+    // Both photos went up as files (the check-in's once the signal was back), not only as hashes.
+    expect(o.photoFiles).toHaveLength(2);
+
+    // 张大爷 has no app at hand: he reads out the code of the text message, the caregiver types it.
+    const texts = () => [
+      ...stage.server.output().matchAll(new RegExp(`SMS to ${phone}: [^"]*确认码 (\\d{6})`, 'g')),
+    ];
+    await expect.poll(() => texts().length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const code = texts().at(-1)![1]!;
+    await task.locator('[data-test=care-act-confirm]').click();
+    const form = page.locator('[data-test=care-code-form]');
+    await form.locator('input[name=code]').fill(code);
+    await page.waitForTimeout(400); // the sheet slides up
+    await screenshot(page, 'care-7-sms-code');
+    await form.locator('[data-test=care-code-submit]').click();
+    await expect.poll(async () => (await order()).status, { timeout: 10_000 }).toBe('confirmed');
+    // Done for the caregiver: the order leaves the open tasks.
+    await task.waitFor({ state: 'detached' });
     await ctx.close();
   });
 
-  it('张大爷 confirms the visit and rates it 非常满意', async () => {
+  it('张大爷 rates the visit 非常满意 on his phone', async () => {
     const ctx = await context(PHONE, stage.browser, HOME);
     const page = log.watch(await ctx.newPage(), 'elder-rates');
     await phoneSignIn(page, stage.server.url, `elder-${tag}`);
     await page.goto(`${stage.server.url}/m/care/orders`);
     const card = page.locator(`[data-test=care-order-${ids.order}]`);
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('completed');
-    await card.locator('[data-test=care-act-confirm]').click();
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('confirmed');
     await card.locator('[data-test=care-act-rate]').click();
     const sheet = page.locator('[data-test=care-rate-form]');
@@ -351,6 +368,14 @@ describe('home care and the canteen', () => {
     await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('服务时长不足');
     await screenshot(page, 'care-10-flagged-orders');
     await row.click();
+    // The visit's two photos, as the caregiver's phone took them.
+    const photos = page.locator('[data-test=care-photos] .el-image img');
+    await expect.poll(() => photos.count(), { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(() => photos.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)))
+      .toBe(true);
+    await page.waitForTimeout(400); // the drawer slides in
+    await screenshot(page, 'care-10b-order-photos');
     await page.locator('[data-test=care-admin-clear_flags]').click();
     await page.locator('.el-message-box input').fill('已电话回访张大爷，确认服务属实');
     const cleared = page.waitForResponse((r) => r.url().includes('/actions/clear_flags'));

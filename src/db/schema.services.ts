@@ -230,6 +230,8 @@ export interface CarePhotoTable {
   jurisdiction_id: string;
   hash: string;
   order_id: string;
+  /** The uploaded file the hash is of (migration 0044); null for a hash sent alone. */
+  attachment_id: string | null;
   created_at: string;
 }
 

@@ -310,6 +310,8 @@ export interface AttachmentTable {
   storage_path: string;
   created_by: string | null;
   created_at: string;
+  /** What a service module took the file for, e.g. `care:<order id>` (migration 0044). */
+  service_ref: string | null;
 }
 
 export interface NotificationTable {

@@ -2,6 +2,8 @@
  * Console messages of the resident-service pages, zh-CN first; en-US has every key.
  * Over 500 lines: both languages side by side, so a key missing in English is a type error.
  */
+import type { CareStatus } from '@shared/careTypes';
+import { CARE_KIND_WORDS_EN, CARE_KIND_WORDS_ZH, RATING_WORDS_EN, RATING_WORDS_ZH } from '@shared/careWords';
 export const careNavZh = {
   services: '居民服务',
   careOrders: '居家养老订单',
@@ -25,14 +27,7 @@ export const careNavEn: typeof careNavZh = {
 export const careAdminZh = {
   care: {
     kind: '服务类型',
-    kinds: {
-      cleaning: '助洁',
-      meals: '助餐',
-      medical: '助医',
-      bathing: '助浴',
-      walking: '助行',
-      emergency: '助急',
-    },
+    kinds: { ...CARE_KIND_WORDS_ZH },
     status: '状态',
     statuses: {
       requested: '待接单',
@@ -48,7 +43,7 @@ export const careAdminZh = {
       cancelled: '已取消',
       failed: '服务失败',
       disputed: '有争议',
-    },
+    } satisfies Record<CareStatus, string>,
     actions: {
       request: '下单',
       accept: '接单',
@@ -90,13 +85,7 @@ export const careAdminZh = {
     subsidy: '补贴（元）',
     copay: '自付（元）',
     rating: '评价',
-    ratings: {
-      very_satisfied: '非常满意',
-      satisfied: '满意',
-      basically_satisfied: '基本满意',
-      dissatisfied: '不满意',
-      very_dissatisfied: '非常不满意',
-    } as Record<string, string>,
+    ratings: { ...RATING_WORDS_ZH } as Record<string, string>,
     placedAs: { self: '本人', family: '家属代约', proxy: '工作人员代约' } as Record<string, string>,
     placedAsLabel: '下单方式',
     urgent: '紧急',
@@ -107,6 +96,7 @@ export const careAdminZh = {
     acceptDue: '接单截止',
     problem: '关联问题',
     log: '办理记录',
+    visitPhotos: '服务照片',
     note: '核查说明',
     notePh: '如：已电话回访老人，确认服务属实',
     clearTitle: '核查通过后，该订单可参加结算',
@@ -297,14 +287,7 @@ export const careAdminZh = {
 export const careAdminEn: typeof careAdminZh = {
   care: {
     kind: 'Service',
-    kinds: {
-      cleaning: 'Cleaning',
-      meals: 'Meals',
-      medical: 'Health',
-      bathing: 'Bathing',
-      walking: 'Walking',
-      emergency: 'Emergency',
-    },
+    kinds: { ...CARE_KIND_WORDS_EN },
     status: 'Status',
     statuses: {
       requested: 'Requested',
@@ -362,13 +345,7 @@ export const careAdminEn: typeof careAdminZh = {
     subsidy: 'Subsidy (¥)',
     copay: 'Copay (¥)',
     rating: 'Rating',
-    ratings: {
-      very_satisfied: 'Very satisfied',
-      satisfied: 'Satisfied',
-      basically_satisfied: 'Fair',
-      dissatisfied: 'Dissatisfied',
-      very_dissatisfied: 'Very dissatisfied',
-    },
+    ratings: { ...RATING_WORDS_EN },
     placedAs: { self: 'Self', family: 'By family', proxy: 'By staff' },
     placedAsLabel: 'Placed',
     urgent: 'Urgent',
@@ -379,6 +356,7 @@ export const careAdminEn: typeof careAdminZh = {
     acceptDue: 'Accept by',
     problem: 'Problem',
     log: 'History',
+    visitPhotos: 'Visit photos',
     note: 'Finding',
     notePh: 'e.g. called the client back, the visit took place',
     clearTitle: 'Once cleared, the order can be settled',

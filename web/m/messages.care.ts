@@ -1,4 +1,6 @@
 /** Phone pages' messages for home care and the canteen, zh-CN first; en-US has every key. */
+import type { CareStatus } from '@shared/careTypes';
+import { CARE_KIND_WORDS_EN, CARE_KIND_WORDS_ZH, RATING_WORDS_EN, RATING_WORDS_ZH } from '@shared/careWords';
 export const careZh = {
   care: {
     title: '居家养老',
@@ -7,14 +9,7 @@ export const careZh = {
     entryCare: '居家养老',
     entryCanteen: '长者食堂',
     entryTasks: '服务任务',
-    kinds: {
-      cleaning: '助洁',
-      meals: '助餐',
-      medical: '助医',
-      bathing: '助浴',
-      walking: '助行',
-      emergency: '助急',
-    },
+    kinds: { ...CARE_KIND_WORDS_ZH },
     hints: {
       cleaning: '打扫卫生 整理家务',
       meals: '送餐上门',
@@ -63,7 +58,7 @@ export const careZh = {
       cancelled: '已取消',
       failed: '未能服务',
       disputed: '投诉处理中',
-    },
+    } satisfies Record<CareStatus, string>,
     actions: {
       confirm: '确认服务完成',
       rate: '评价服务',
@@ -76,13 +71,7 @@ export const careZh = {
       check_out: '签退',
       fail: '无法服务',
     },
-    ratings: {
-      very_satisfied: '非常满意',
-      satisfied: '满意',
-      basically_satisfied: '基本满意',
-      dissatisfied: '不满意',
-      very_dissatisfied: '非常不满意',
-    },
+    ratings: { ...RATING_WORDS_ZH },
     rateTitle: '您对这次服务满意吗？',
     rateComment: '说说您的意见（选填）',
     rated: '您的评价：{level}',
@@ -111,6 +100,12 @@ export const careZh = {
     failReason: '无法服务的原因',
     failReasons: { not_home: '不在家', refused: '拒绝服务', wrong_address: '地址错误' },
     copayLabel: '自付',
+    codeConfirm: '录入确认码',
+    codeTitle: '短信确认码',
+    codeHint: '签退后老人会收到一条短信，请老人读出其中的 6 位确认码',
+    codeLabel: '确认码',
+    codeSubmit: '确认服务完成',
+    codeDone: '老人已确认服务完成',
   },
   canteen: {
     title: '长者食堂',
@@ -154,14 +149,7 @@ export const careEn: typeof careZh = {
     entryCare: 'Home care',
     entryCanteen: 'Canteen',
     entryTasks: 'My tasks',
-    kinds: {
-      cleaning: 'Cleaning',
-      meals: 'Meals',
-      medical: 'Health',
-      bathing: 'Bathing',
-      walking: 'Walking',
-      emergency: 'Emergency',
-    },
+    kinds: { ...CARE_KIND_WORDS_EN },
     hints: {
       cleaning: 'Cleaning and housework',
       meals: 'Meals delivered',
@@ -223,13 +211,7 @@ export const careEn: typeof careZh = {
       check_out: 'Check out',
       fail: 'Cannot serve',
     },
-    ratings: {
-      very_satisfied: 'Very satisfied',
-      satisfied: 'Satisfied',
-      basically_satisfied: 'Fair',
-      dissatisfied: 'Dissatisfied',
-      very_dissatisfied: 'Very dissatisfied',
-    },
+    ratings: { ...RATING_WORDS_EN },
     rateTitle: 'How was the service?',
     rateComment: 'Your comment (optional)',
     rated: 'Your rating: {level}',
@@ -258,6 +240,12 @@ export const careEn: typeof careZh = {
     failReason: 'Why it could not be served',
     failReasons: { not_home: 'Not at home', refused: 'Refused', wrong_address: 'Wrong address' },
     copayLabel: 'You pay',
+    codeConfirm: 'Enter the code',
+    codeTitle: 'SMS confirmation code',
+    codeHint: 'After check-out the elder receives a text message: ask them to read out its 6-digit code',
+    codeLabel: 'Code',
+    codeSubmit: 'Confirm the visit',
+    codeDone: 'The elder confirmed the visit',
   },
   canteen: {
     title: 'Community canteen',

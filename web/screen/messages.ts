@@ -1,7 +1,9 @@
 /** Big screen messages. */
+import { careKpiEn, careKpiZh } from '@shared/careKpis';
 import { jobsKpiEn, jobsKpiZh } from '@shared/jobsKpis';
 export const zh = {
   ...jobsKpiZh,
+  ...careKpiZh,
   screen: {
     short: '数据大屏',
     title: '{place}成效清单',
@@ -27,6 +29,7 @@ export const zh = {
 
 export const en: typeof zh = {
   ...jobsKpiEn,
+  ...careKpiEn,
   screen: {
     short: 'Big screen',
     title: '{place}: results list',

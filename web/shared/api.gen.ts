@@ -6621,6 +6621,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/care/today': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              date: string;
+              month: string;
+              orders: number;
+              ordersByKind: {
+                kind: string;
+                name: string;
+                count: number;
+              }[];
+              mealsServed: number;
+              subsidySpentFen: number;
+              satisfaction: {
+                rated: number;
+                satisfied: number;
+                rate: number | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/care/me': {
     parameters: {
       query?: never;
@@ -6754,6 +6805,12 @@ export interface paths {
                     [key: string]: unknown;
                   };
                 }[];
+                photoFiles?: {
+                  id: string;
+                  url: string;
+                  size: number;
+                  at: string;
+                }[];
               }[];
               total: number;
             };
@@ -6834,6 +6891,12 @@ export interface paths {
                   [key: string]: unknown;
                 };
               }[];
+              photoFiles?: {
+                id: string;
+                url: string;
+                size: number;
+                at: string;
+              }[];
             };
           };
         };
@@ -6912,8 +6975,50 @@ export interface paths {
                   [key: string]: unknown;
                 };
               }[];
+              photoFiles?: {
+                id: string;
+                url: string;
+                size: number;
+                at: string;
+              }[];
             };
           };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/care/orders/{id}/photos/{fileId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          fileId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
       };
     };
@@ -6994,6 +7099,12 @@ export interface paths {
                 data: {
                   [key: string]: unknown;
                 };
+              }[];
+              photoFiles?: {
+                id: string;
+                url: string;
+                size: number;
+                at: string;
               }[];
             };
           };

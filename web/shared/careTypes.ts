@@ -2,9 +2,13 @@
  * Names for the resident-service answers (home care, the canteen, the directory, the registry), derived
  * from `api.gen.ts` like `types.ts`; the few routes without a response schema are written out here.
  */
+import type { paths } from './api.gen';
 import type { GetAnswer, ItemOf } from './types';
 
 export type CareOrder = GetAnswer<'/api/care/orders/{id}'>;
+type CareListQuery = NonNullable<paths['/api/care/orders']['get']['parameters']['query']>;
+/** The order states, as the API's list filter names them (care.lifecycle.ts is their one source). */
+export type CareStatus = NonNullable<CareListQuery['status']>;
 export type CareMe = GetAnswer<'/api/care/me'>;
 export type CarePerson = CareMe['persons'][number];
 export type Canteen = ItemOf<'/api/canteens'>;
@@ -48,12 +52,6 @@ export const RATING_LEVELS = [
 /** Fen as yuan with two decimals. */
 export function yuan(fen: number | null | undefined): string {
   return ((fen ?? 0) / 100).toFixed(2);
-}
-
-/** SHA-256 of a photo's bytes in hex: what a check-in sends as the photo's evidence. */
-export async function photoHash(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The device's position, or nothing when it is refused or takes longer than `timeout` ms. */

@@ -26,6 +26,7 @@ import * as m0038 from './0038_repeat_lookups.ts';
 import * as m0040 from './0040_open311_photos.ts';
 import * as m0041 from './0041_open311_sandbox.ts';
 import * as m0042 from './0042_search_reporters.ts';
+import * as m0044 from './0044_places_cells_care_photos.ts';
 import * as m0045 from './0045_dispatch_down.ts';
 import * as m0046 from './0046_jobs_open_points.ts';
 import * as m0047 from './0047_care_payouts.ts';
@@ -69,6 +70,7 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0040_open311_photos': m0040,
   '0041_open311_sandbox': m0041,
   '0042_search_reporters': m0042,
+  '0044_places_cells_care_photos': m0044,
   '0045_dispatch_down': m0045,
   '0046_jobs_open_points': m0046,
   '0047_care_payouts': m0047,

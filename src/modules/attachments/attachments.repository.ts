@@ -35,6 +35,7 @@ export const attachmentsRepository = {
       .where('problem_id', 'is', null)
       .where('action_id', 'is', null)
       .where('visit_id', 'is', null)
+      .where('service_ref', 'is', null)
       .executeTakeFirstOrThrow();
     return Number(r.n);
   },
@@ -45,6 +46,25 @@ export const attachmentsRepository = {
       .where('jurisdiction_id', '=', jurisdictionId)
       .where('problem_id', '=', problemId)
       .orderBy('created_at')
+      .execute();
+  },
+  ofServiceRef(db: Db, jurisdictionId: string, ref: string) {
+    return db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('service_ref', '=', ref)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  },
+  takeForService(db: Db, jurisdictionId: string, ids: string[], ref: string) {
+    return db
+      .updateTable('attachments')
+      .set({ service_ref: ref })
+      .where('jurisdiction_id', '=', jurisdictionId)
+      .where('id', 'in', ids)
+      .where('service_ref', 'is', null)
       .execute();
   },
   link(

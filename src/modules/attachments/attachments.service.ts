@@ -139,6 +139,7 @@ export async function storeAttachment(
     storage_path: rel,
     created_by: owner,
     created_at: now.toISOString(),
+    service_ref: null,
   };
   await attachmentsRepository.insert(ctx.db, row);
   return { id, name: row.original_name, mime: row.mime, size: row.size, kind, url: `/api/attachments/${id}` };
@@ -161,7 +162,8 @@ export async function linkAttachments(
       !r ||
       r.created_by !== owner ||
       (r.problem_id !== null && r.problem_id !== target.problemId) ||
-      r.action_id !== null
+      r.action_id !== null ||
+      r.service_ref !== null
     );
   });
   if (bad.length)
@@ -171,6 +173,48 @@ export async function linkAttachments(
     );
   await attachmentsRepository.link(trx, p.jurisdictionId, unique, target);
   void ctx;
+}
+
+/**
+ * Takes the uploader's unlinked images for a service module's record (`ref`, e.g. `care:<order id>`):
+ * they stop counting as pending uploads and can be attached to nothing else. Answers each file's id and
+ * the SHA-256 of the stored bytes, in the order asked; 400 for a file that is unknown, not the uploader's,
+ * not an image or taken already.
+ */
+export async function takeAttachments(
+  trx: Db,
+  p: Principal,
+  ids: string[],
+  ref: string,
+): Promise<{ id: string; sha256: string }[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const rows = await attachmentsRepository.findMany(trx, p.jurisdictionId, unique);
+  const owner = p.userId ?? p.apiKeyId ?? null;
+  const bad = unique.filter((id) => {
+    const r = rows.find((x) => x.id === id);
+    return (
+      !r ||
+      r.created_by !== owner ||
+      r.kind !== 'image' ||
+      r.problem_id !== null ||
+      r.action_id !== null ||
+      r.visit_id !== null ||
+      r.service_ref !== null
+    );
+  });
+  if (bad.length)
+    throw badRequest(
+      `attachmentIds: 照片不存在或不是您上传的 / unknown photo or not yours: ${bad.join(', ')}`,
+      bad.map((id) => ({ path: 'attachmentIds', message: `unknown photo ${id}` })),
+    );
+  await attachmentsRepository.takeForService(trx, p.jurisdictionId, unique, ref);
+  return unique.map((id) => ({ id, sha256: rows.find((r) => r.id === id)!.sha256 }));
+}
+
+/** The files a service module took for one of its records, oldest first. */
+export async function attachmentsOfService(ctx: AppContext, jurisdictionId: string, ref: string) {
+  return attachmentsRepository.ofServiceRef(ctx.db, jurisdictionId, ref);
 }
 
 /** The attachments of a problem. */

@@ -2,6 +2,8 @@ export { attachmentsRoutes } from './attachments.routes.ts';
 export {
   storeAttachment,
   linkAttachments,
+  takeAttachments,
+  attachmentsOfService,
   attachmentsOf,
   readAttachment,
   type AttachmentInfo,

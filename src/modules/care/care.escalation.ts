@@ -19,7 +19,20 @@ export async function runCareEscalationScan(ctx: AppContext, now: Date = ctx.clo
   let escalated = 0;
   for (const j of ctx.jurisdictions) {
     for (const row of await repo.overdueUrgent(ctx.db, j.id, at)) {
-      const claimed = await ctx.database.write((trx) => repo.claimEscalation(trx, j.id, row.id, at));
+      // The claim is logged in its own transaction: the order shows it is escalated from then on.
+      const claimed = await ctx.database.write(async (trx) => {
+        if (!(await repo.claimEscalation(trx, j.id, row.id, at))) return false;
+        await appendLog(ctx.clock, trx, j.id, {
+          module: MODULE,
+          refId: row.id,
+          action: 'escalate',
+          from: row.status,
+          to: null,
+          actor: SYSTEM_ACTOR,
+          data: { acceptDueAt: row.accept_due_at },
+        });
+        return true;
+      });
       if (!claimed) continue;
       const kind = CARE_KINDS[row.kind as CareKindCode];
       const raised = await raiseProblem(ctx, {
@@ -38,11 +51,11 @@ export async function runCareEscalationScan(ctx: AppContext, now: Date = ctx.clo
         await appendLog(ctx.clock, trx, j.id, {
           module: MODULE,
           refId: row.id,
-          action: 'escalate',
-          from: row.status,
+          action: 'raise_problem',
+          from: null,
           to: null,
           actor: SYSTEM_ACTOR,
-          data: { acceptDueAt: row.accept_due_at, problemId: raised.problemId, number: raised.number },
+          data: { problemId: raised.problemId, number: raised.number },
         });
       });
       escalated++;

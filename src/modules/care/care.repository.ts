@@ -47,6 +47,25 @@ function filtered(db: Db, jid: string, scope: CareScope, f: CareFilters) {
   return q;
 }
 
+/** Updates a row of either table if it still has `version` (optimistic lock); false when someone changed it first. */
+async function updateIfVersion<T extends 'care_orders' | 'care_payouts'>(
+  db: Db,
+  table: T,
+  jid: string,
+  id: string,
+  version: number,
+  patch: Partial<T extends 'care_orders' ? CareOrderTable : CarePayoutTable>,
+): Promise<boolean> {
+  const r = await (db as Kysely<DB>)
+    .updateTable(table as 'care_orders')
+    .set({ ...(patch as Partial<CareOrderTable>), version: version + 1 })
+    .where('jurisdiction_id', '=', jid)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** SQL of home-care orders. */
 export const careRepository = {
   order(db: Db, jid: string, id: string) {
@@ -61,21 +80,8 @@ export const careRepository = {
     return db.insertInto('care_orders').values(row).execute();
   },
   /** Updates an order if it still has `version` (optimistic lock); false when someone changed it first. */
-  async update(
-    db: Db,
-    jid: string,
-    id: string,
-    version: number,
-    patch: Partial<CareOrderTable>,
-  ): Promise<boolean> {
-    const r = await db
-      .updateTable('care_orders')
-      .set({ ...patch, version: version + 1 })
-      .where('jurisdiction_id', '=', jid)
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  update(db: Db, jid: string, id: string, version: number, patch: Partial<CareOrderTable>) {
+    return updateIfVersion(db, 'care_orders', jid, id, version, patch);
   },
   /** A page of the orders a scope may see with the filters, urgent first, newest first. */
   page(db: Db, jid: string, scope: CareScope, f: CareFilters, limit: number, offset: number) {
@@ -93,6 +99,28 @@ export const careRepository = {
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  },
+  /** Orders placed in [from, to) by kind (index care_orders_created, migration 0044). */
+  createdByKind(db: Db, jid: string, from: string, to: string) {
+    return db
+      .selectFrom('care_orders')
+      .select(['kind', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('jurisdiction_id', '=', jid)
+      .where('created_at', '>=', from)
+      .where('created_at', '<', to)
+      .groupBy('kind')
+      .execute();
+  },
+  /** The ratings of the orders checked out in [from, to). */
+  ratingsCheckedOutSince(db: Db, jid: string, from: string, to: string) {
+    return db
+      .selectFrom('care_orders')
+      .select('rating_level')
+      .where('jurisdiction_id', '=', jid)
+      .where('checkout_at', '>=', from)
+      .where('checkout_at', '<', to)
+      .where('rating_level', 'is not', null)
+      .execute();
   },
   /** Urgent orders still waiting for acceptance past their due time, not yet escalated. */
   overdueUrgent(db: Db, jid: string, at: string) {
@@ -149,11 +177,24 @@ export const careRepository = {
       .execute();
     return rows.map((r) => r.hash);
   },
-  async addPhotos(db: Db, jid: string, orderId: string, hashes: string[], at: string) {
-    for (const hash of hashes)
+  /** Records the photos of a visit; a hash seen before keeps its first order (the reuse rule reads it). */
+  async addPhotos(
+    db: Db,
+    jid: string,
+    orderId: string,
+    photos: { hash: string; attachmentId: string | null }[],
+    at: string,
+  ) {
+    for (const { hash, attachmentId } of photos)
       await db
         .insertInto('care_photos')
-        .values({ jurisdiction_id: jid, hash, order_id: orderId, created_at: at })
+        .values({
+          jurisdiction_id: jid,
+          hash,
+          order_id: orderId,
+          attachment_id: attachmentId,
+          created_at: at,
+        })
         .onConflict((oc) => oc.columns(['jurisdiction_id', 'hash']).doNothing())
         .execute();
   },
@@ -189,21 +230,8 @@ export const careRepository = {
     return db.insertInto('care_payouts').values(row).execute();
   },
   /** Updates a payout if it still has `version`; false when someone changed it first. */
-  async updatePayout(
-    db: Db,
-    jid: string,
-    id: string,
-    version: number,
-    patch: Partial<CarePayoutTable>,
-  ): Promise<boolean> {
-    const r = await db
-      .updateTable('care_payouts')
-      .set({ ...patch, version: version + 1 })
-      .where('jurisdiction_id', '=', jid)
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  updatePayout(db: Db, jid: string, id: string, version: number, patch: Partial<CarePayoutTable>) {
+    return updateIfVersion(db, 'care_payouts', jid, id, version, patch);
   },
   payout(db: Db, jid: string, id: string) {
     return db

@@ -4,6 +4,8 @@ import { CARE_KIND_CODES } from './care.kinds.ts';
 import { CARE_STATUSES, FAILURE_REASONS } from './care.lifecycle.ts';
 
 const photo = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 of the photo');
+/** Photos of a visit uploaded through `/api/attachments`: the server hashes what it stored. */
+const uploaded = z.array(z.string().min(1).max(64)).max(9).default([]);
 
 /** POST /api/care/orders. `personId` orders for someone else (family, grid worker, station staff). */
 export const CreateCareOrder = z
@@ -31,6 +33,7 @@ export const CareActionBodies = {
     .object({
       lat: z.number().min(-90).max(90).optional(),
       lng: z.number().min(-180).max(180).optional(),
+      attachmentIds: uploaded,
       photos: z.array(photo).max(9).default([]),
     })
     .strict(),
@@ -38,6 +41,7 @@ export const CareActionBodies = {
     .object({
       lat: z.number().min(-90).max(90).optional(),
       lng: z.number().min(-180).max(180).optional(),
+      attachmentIds: uploaded,
       photos: z.array(photo).max(9).default([]),
       checklist: z.array(z.string().max(50)).max(20).default([]),
     })
@@ -118,8 +122,15 @@ export const CareOrder = z.object({
       }),
     )
     .optional(),
+  /** The visit's uploaded photos (the detail only), oldest first. */
+  photoFiles: z
+    .array(z.object({ id: z.string(), url: z.string(), size: z.number(), at: z.string() }))
+    .optional(),
 });
 export type CareOrder = z.infer<typeof CareOrder>;
+
+/** A page of the order list. */
+export const CareOrderList = z.object({ items: z.array(CareOrder), total: z.number() });
 
 /** A month's settlement: per provider what its verified orders drew and what was paid to it; the transfers. */
 export const Settlement = z.object({

@@ -13,12 +13,14 @@ import type { DB } from '../../db/schema.ts';
 import type { CareOrderTable } from '../../db/schema.services.ts';
 import { uuidv7, sha256Hex } from '../../kernel/ids.ts';
 import { maskName, maskPhone } from '../../kernel/mask.ts';
+import type { Answer } from '../../kernel/versionedCache.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { attachmentsOfService, readAttachment, takeAttachments } from '../attachments/index.ts';
 import { raiseProblem } from '../bridges/index.ts';
 import { eligibleProviders, workerById, workerOfUser, type Worker } from '../directory/index.ts';
-import { actorOf, appendLog, lastLogSeq, logOf, SYSTEM_ACTOR, type LogEntry } from '../flow/index.ts';
+import { actorOf, appendLog, logOf, logVersion, SYSTEM_ACTOR, type LogEntry } from '../flow/index.ts';
 import { isBadRating, RATING_LEVEL_LABELS, type RatingLevel } from '../ratings/index.ts';
 import {
   logAccess,
@@ -37,9 +39,10 @@ import {
   type CareRelation,
   type CareStatus,
 } from './care.lifecycle.ts';
-import { careRepository as repo, type CareScope } from './care.repository.ts';
+import { careRepository as repo, type CareFilters, type CareScope } from './care.repository.ts';
 import {
   CareActionBodies,
+  CareOrderList,
   type CareOrder,
   type CreateCareOrder,
   type ListCareOrdersQuery,
@@ -52,6 +55,13 @@ const MODULE = 'care';
 /** The unit a 差评 or a complaint goes to. */
 const CIVIL_AFFAIRS = '区民政局';
 
+/** What relates a user to orders: their own registry record, those they act for, their provider job. */
+interface ViewerFacts {
+  ownPersonId: string | null;
+  actingFor: string[];
+  worker: Worker | null;
+}
+
 /** Who is reading or acting, with what relates them to any order: read once per request. */
 interface Viewer {
   p: Principal;
@@ -61,15 +71,27 @@ interface Viewer {
   worker: Worker | null;
 }
 
-/** The viewer a principal is (their own registry record, those they act for, their provider job). */
-async function viewerOf(db: Db, p: Principal): Promise<Viewer> {
-  const supervisor = hasRole(p, 'admin', 'supervisor') && p.scope.kind === 'jurisdiction';
-  if (!p.userId) return { p, supervisor, ownPersonId: null, actingFor: new Set(), worker: null };
+async function viewerFactsOf(db: Db, jid: string, userId: string): Promise<ViewerFacts> {
   // One after another: inside a transaction the reads share one connection.
-  const own = await personOfUser(db, p.jurisdictionId, p.userId);
-  const acting = await personsActedForBy(db, p.jurisdictionId, p.userId);
-  const worker = await workerOfUser(db, p.jurisdictionId, p.userId);
-  return { p, supervisor, ownPersonId: own?.id ?? null, actingFor: new Set(acting), worker };
+  const own = await personOfUser(db, jid, userId);
+  const actingFor = await personsActedForBy(db, jid, userId);
+  const worker = await workerOfUser(db, jid, userId);
+  return { ownPersonId: own?.id ?? null, actingFor, worker };
+}
+
+function viewerFrom(p: Principal, f: ViewerFacts | null): Viewer {
+  return {
+    p,
+    supervisor: hasRole(p, 'admin', 'supervisor') && p.scope.kind === 'jurisdiction',
+    ownPersonId: f?.ownPersonId ?? null,
+    actingFor: new Set(f?.actingFor ?? []),
+    worker: f?.worker ?? null,
+  };
+}
+
+/** The viewer a principal is, read now (inside a write's transaction). */
+async function viewerOf(db: Db, p: Principal): Promise<Viewer> {
+  return viewerFrom(p, p.userId ? await viewerFactsOf(db, p.jurisdictionId, p.userId) : null);
 }
 
 /** The relations of a viewer to an order. */
@@ -258,46 +280,82 @@ export async function getOrder(ctx: AppContext, p: Principal, id: string): Promi
   if (!visible(p, row, rel)) throw notFound('服务订单 / order');
   if (!rel.has('elder'))
     await logAccess(ctx, ctx.db, p, row.person_id, `居家养老订单 ${row.id}`, ['name', 'phone', 'address']);
-  return orderFromRow(
-    row,
-    rel,
-    await personFacts(ctx.db, row.jurisdiction_id, row.person_id),
-    await logOf(ctx.db, row.jurisdiction_id, MODULE, row.id),
-  );
+  const files = await attachmentsOfService(ctx, row.jurisdiction_id, `${MODULE}:${row.id}`);
+  return {
+    ...orderFromRow(
+      row,
+      rel,
+      await personFacts(ctx.db, row.jurisdiction_id, row.person_id),
+      await logOf(ctx.db, row.jurisdiction_id, MODULE, row.id),
+    ),
+    photoFiles: files.map((f) => ({
+      id: f.id,
+      url: `/api/care/orders/${row.id}/photos/${f.id}`,
+      size: Number(f.size),
+      at: f.created_at,
+    })),
+  };
 }
 
 /**
- * The orders a principal may see, urgent first, newest first; masked. The page is read fresh; its total
- * is kept per version of the care log (every change of an order appends to it), as counting a large
- * jurisdiction's orders on every page would cost more than the page.
+ * One photo of a visit, for whoever may see the order; a read by anyone but the elder is in the access
+ * log, as the photos show the elder's home.
  */
-export async function listOrders(
+export async function orderPhoto(ctx: AppContext, p: Principal, id: string, fileId: string) {
+  const row = await repo.order(ctx.db, p.jurisdictionId, id);
+  if (!row) throw notFound('服务订单 / order');
+  const rel = relationsOf(await viewerOf(ctx.db, p), row);
+  if (!visible(p, row, rel)) throw notFound('服务订单 / order');
+  const found = await readAttachment(ctx, p.jurisdictionId, fileId);
+  if (!found || found.row.service_ref !== `${MODULE}:${row.id}`) throw notFound('照片 / photo');
+  if (!rel.has('elder'))
+    await logAccess(ctx, ctx.db, p, row.person_id, `居家养老服务照片 ${row.id}`, ['photos']);
+  return found;
+}
+
+/** The logs whose versions a list answer depends on: the orders, the elders' records, the workers. */
+const LIST_SOURCES = [MODULE, 'registry', 'directory'] as const;
+
+/** One version of the orders, the registry and the directory, read once for the requests of one turn. */
+function listVersion(ctx: AppContext, jid: string): Promise<number> {
+  return ctx.cache.thisTurn(`care.listVersion|${jid}`, () => logVersion(ctx.db, jid, LIST_SOURCES));
+}
+
+/** The scope and filters of a viewer's list. */
+function listPlan(v: Viewer, q: ListCareOrdersQuery): { scope: CareScope; filters: CareFilters } {
+  const township = townshipOf(v.p);
+  return {
+    scope: {
+      all: v.supervisor,
+      personIds: [...v.actingFor],
+      providerIds: v.worker ? [v.worker.providerId] : [],
+      workerIds: v.worker ? [v.worker.id] : [],
+      placedBy: v.p.userId,
+      townships: township ? [township] : [],
+    },
+    filters: {
+      status: q.status,
+      kind: q.kind,
+      flagged: q.flagged === undefined ? undefined : q.flagged === '1',
+    },
+  };
+}
+
+/**
+ * The orders a viewer may see, urgent first, newest first; masked for the viewer. Read from the rows
+ * (`count` gives the total, kept by the caller when it can be).
+ */
+async function listFromRows(
   ctx: AppContext,
-  p: Principal,
+  v: Viewer,
   q: ListCareOrdersQuery,
+  count: (scope: CareScope, filters: CareFilters) => Promise<number>,
 ): Promise<{ items: CareOrder[]; total: number }> {
-  const jid = p.jurisdictionId;
-  const v = await viewerOf(ctx.db, p);
-  const scope: CareScope = {
-    all: v.supervisor,
-    personIds: [...v.actingFor],
-    providerIds: v.worker ? [v.worker.providerId] : [],
-    workerIds: v.worker ? [v.worker.id] : [],
-    placedBy: p.userId,
-    townships: townshipOf(p) ? [townshipOf(p)!] : [],
-  };
-  const filters = {
-    status: q.status,
-    kind: q.kind,
-    flagged: q.flagged === undefined ? undefined : q.flagged === '1',
-  };
-  const version = await lastLogSeq(ctx.db, jid, MODULE);
-  const totals = ctx.cache.values<number>('care.totals', 1000);
+  const jid = v.p.jurisdictionId;
+  const { scope, filters } = listPlan(v, q);
   const [rows, total] = await Promise.all([
     repo.page(ctx.db, jid, scope, filters, q.pageSize, (q.page - 1) * q.pageSize),
-    totals.getOrCompute(`${jid}|${JSON.stringify(scope)}|${JSON.stringify(filters)}`, version, () =>
-      repo.count(ctx.db, jid, scope, filters),
-    ),
+    count(scope, filters),
   ]);
   const persons = await personFactsOf(
     ctx.db,
@@ -308,6 +366,49 @@ export async function listOrders(
     items: rows.map((r) => orderFromRow(r, relationsOf(v, r), persons.get(r.person_id))),
     total,
   };
+}
+
+/** The orders a principal may see, read from the rows now: what a kept answer must equal. */
+export async function listOrders(
+  ctx: AppContext,
+  p: Principal,
+  q: ListCareOrdersQuery,
+): Promise<{ items: CareOrder[]; total: number }> {
+  return listFromRows(ctx, await viewerOf(ctx.db, p), q, (scope, filters) =>
+    repo.count(ctx.db, p.jurisdictionId, scope, filters),
+  );
+}
+
+/**
+ * The list's answer as bytes, kept per version of the care, registry and directory logs (ADR 0005): every
+ * change of an order, of an elder's record or contacts and of a worker appends to one of them in its
+ * transaction, and the answer (rows, masking, allowed actions) is made from nothing else. Kept per viewer:
+ * the user (whose records and job the viewer's facts are, kept at the same version), the supervisor's
+ * reach and the township decide what is seen and masked.
+ */
+export async function listOrdersAnswer(
+  ctx: AppContext,
+  p: Principal,
+  q: ListCareOrdersQuery,
+): Promise<Answer> {
+  const jid = p.jurisdictionId;
+  const version = await listVersion(ctx, jid);
+  const facts = p.userId
+    ? await ctx.cache
+        .values<ViewerFacts>('care.viewers', 2000)
+        .getOrCompute(`${jid}|${p.userId}`, version, () => viewerFactsOf(ctx.db, jid, p.userId!))
+    : null;
+  const v = viewerFrom(p, facts);
+  const key = JSON.stringify([p.userId, v.supervisor, townshipOf(p), q]);
+  return ctx.cache.answers('care.lists', 8 * 1024 * 1024).get(jid, version, key, async () => {
+    const totals = ctx.cache.values<number>('care.totals', 1000);
+    const list = await listFromRows(ctx, v, q, (scope, filters) =>
+      totals.getOrCompute(`${jid}|${JSON.stringify([scope, filters])}`, version, () =>
+        repo.count(ctx.db, jid, scope, filters),
+      ),
+    );
+    return JSON.stringify(CareOrderList.parse(list));
+  });
 }
 
 type Patch = Partial<CareOrderTable>;
@@ -372,9 +473,10 @@ async function applyAction(
       break;
     case 'check_in': {
       const { distanceM, flags } = checkinFlags(row, body as { lat?: number; lng?: number });
-      const photos = body.photos as string[];
+      const visit = await visitPhotos(trx, p, row.id, body);
+      const photos = visit.map((v) => v.hash);
       const reused = await repo.reusedPhotos(trx, jid, row.id, photos);
-      await repo.addPhotos(trx, jid, row.id, photos, now);
+      await repo.addPhotos(trx, jid, row.id, visit, now);
       Object.assign(patch, {
         checkin_at: now,
         checkin_distance_m: distanceM,
@@ -385,9 +487,10 @@ async function applyAction(
       break;
     }
     case 'check_out': {
-      const photos = body.photos as string[];
+      const visit = await visitPhotos(trx, p, row.id, body);
+      const photos = visit.map((v) => v.hash);
       const reused = await repo.reusedPhotos(trx, jid, row.id, photos);
-      await repo.addPhotos(trx, jid, row.id, photos, now);
+      await repo.addPhotos(trx, jid, row.id, visit, now);
       const others = (await repo.workerVisits(trx, jid, row.worker_id!, row.id)).map((v) => ({
         checkinAt: v.checkin_at!,
         checkoutAt: v.checkout_at,
@@ -450,6 +553,23 @@ async function applyAction(
       break;
   }
   return { patch, to, data, effects };
+}
+
+/**
+ * The photos of a check-in or check-out: the files uploaded for it (taken for the order, hashed as stored)
+ * and any hashes sent alone. The reuse rule compares these hashes with every other order's.
+ */
+async function visitPhotos(
+  trx: Db,
+  p: Principal,
+  orderId: string,
+  body: Record<string, unknown>,
+): Promise<{ hash: string; attachmentId: string | null }[]> {
+  const taken = await takeAttachments(trx, p, body.attachmentIds as string[], `${MODULE}:${orderId}`);
+  return [
+    ...taken.map((f) => ({ hash: f.sha256, attachmentId: f.id })),
+    ...(body.photos as string[]).map((hash) => ({ hash, attachmentId: null })),
+  ];
 }
 
 /** Takes an action on an order: 403 without the relation, 409 in the wrong status, 400 for a bad body. */

@@ -13,6 +13,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { conflict, forbidden } from '../../platform/errors.ts';
 import { raiseProblem, recordIndicator, systemPrincipal } from '../bridges/index.ts';
 import { providerById } from '../directory/index.ts';
+import { mealOccasion, sittingOf } from '../canteen/index.ts';
 import { accountOf, spend, spendsFor } from '../entitlements/index.ts';
 import { appendLog, SYSTEM_ACTOR, actorOf } from '../flow/index.ts';
 import { CARE_KINDS, type CareKindCode } from './care.kinds.ts';
@@ -33,11 +34,14 @@ const PAYOUT_CHANNEL: PaymentChannel = 'unionpay';
 export const PAYOUT_STATUSES = { pending: '支付中', paid: '已支付', failed: '支付失败' } as const;
 export type PayoutStatus = keyof typeof PAYOUT_STATUSES;
 
-/** The occasion a subsidy pays for: one meal of a day for 助餐 (shared with the canteen), else the order. */
+/**
+ * The occasion a subsidy pays for: for 助餐 the canteen's sitting of the delivery (the canteen owns the
+ * rule, so a meal at the counter and a delivery of the same sitting are one occasion), else the order.
+ */
 export function occasionOf(row: Pick<Row, 'id' | 'kind' | 'scheduled_at'>): string {
   if (row.kind !== 'meals') return `care:${row.id}`;
-  const local = new Date(Date.parse(row.scheduled_at) + 8 * 3_600_000);
-  return `meal:${local.toISOString().slice(0, 10)}:${local.getUTCHours() < 15 ? 'lunch' : 'supper'}`;
+  const { date, meal } = sittingOf(new Date(row.scheduled_at));
+  return mealOccasion(date, meal);
 }
 
 /** The instants a month (YYYY-MM, China time) starts and ends. */

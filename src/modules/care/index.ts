@@ -1,5 +1,5 @@
 export { careRoutes } from './care.routes.ts';
-export { createOrder, getOrder, listOrders, act } from './care.service.ts';
+export { createOrder, getOrder, listOrders, listOrdersAnswer, act } from './care.service.ts';
 export { settleMonth, settlementOf, occasionOf, PAYOUT_STATUSES } from './care.settlement.ts';
 export { CARE_KINDS, CARE_KIND_CODES, type CareKindCode } from './care.kinds.ts';
 export {

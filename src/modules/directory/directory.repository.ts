@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { PlaceTable, ProviderTable, ProviderWorkerTable } from '../../db/schema.services.ts';
-import type { BoundingBox } from '../../kernel/geo.ts';
+import type { DialectAdapter } from '../../db/dialect/types.ts';
+import { cellsOfBox, type BoundingBox } from '../../kernel/geo.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -52,9 +53,12 @@ export const directoryRepository = {
   insertWorker(db: Db, row: ProviderWorkerTable) {
     return db.insertInto('provider_workers').values(row).execute();
   },
-  places(db: Db, jid: string, kind?: string, box?: BoundingBox) {
+  /** Places of a kind (or all), in a box when given: by its grid cells (migration 0044) unless too many. */
+  places(db: Db, dialect: DialectAdapter, jid: string, kind?: string, box?: BoundingBox) {
     let q = db.selectFrom('places').selectAll().where('jurisdiction_id', '=', jid);
     if (kind) q = q.where('kind', '=', kind);
+    const cells = box ? cellsOfBox(box) : null;
+    if (cells) q = q.where(sql.raw(dialect.geoCellExpression('lat', 'lng')), 'in', cells);
     if (box)
       q = q
         .where('lat', '>=', box.minLat)

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { requireAuth, requireRole } from '../../platform/guards.ts';
+import { sendAnswer } from '../../platform/sendAnswer.ts';
 import type { App } from '../../platform/types.ts';
 import { hsdsServicesPage } from './directory.hsds.ts';
 import {
   ListPlacesQuery,
   Place,
   PlaceInput,
+  PlacesAnswer,
   Provider,
   ProviderInput,
   Worker,
@@ -20,6 +22,7 @@ import {
   listPlaces,
   listProviders,
   listWorkers,
+  placesAnswer,
 } from './directory.service.ts';
 
 const tags = ['directory'];
@@ -61,11 +64,11 @@ export async function directoryRoutes(app: App, ctx: AppContext): Promise<void> 
   app.get(
     '/api/directory/places',
     {
-      schema: { tags, querystring: ListPlacesQuery, response: { 200: z.object({ items: z.array(Place) }) } },
+      schema: { tags, querystring: ListPlacesQuery, response: { 200: PlacesAnswer } },
     },
-    async (req) => ({
-      items: await listPlaces(ctx, req.jurisdictionId, req.query),
-    }),
+    // The same for every reader: its bytes are kept (placesAnswer).
+    async (req, reply) =>
+      sendAnswer(req, reply, await placesAnswer(ctx, req.jurisdictionId, req.query)) as never,
   );
   app.get(
     '/api/directory/places/:id',

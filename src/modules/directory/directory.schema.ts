@@ -120,6 +120,9 @@ export const Place = z.object({
 });
 export type Place = z.infer<typeof Place>;
 
+/** The places list's answer. */
+export const PlacesAnswer = z.object({ items: z.array(Place) });
+
 export const ListPlacesQuery = z.object({
   kind: z.enum(PLACE_KINDS).optional(),
   lat: z.coerce.number().min(-90).max(90).optional(),

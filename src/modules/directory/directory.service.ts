@@ -7,24 +7,30 @@ import type { DB } from '../../db/schema.ts';
 import type { PlaceTable, ProviderTable, ProviderWorkerTable } from '../../db/schema.services.ts';
 import { boundingBox, haversineMeters } from '../../kernel/geo.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
+import { Answer } from '../../kernel/versionedCache.ts';
 import { validateUscc } from '../../kernel/identifiers.ts';
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden, notFound } from '../../platform/errors.ts';
+import { actorOf, appendLog, lastLogSeq } from '../flow/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
 import { openingState, ruleProblems, type OpeningRule } from './directory.hours.ts';
 import { directoryRepository as repo } from './directory.repository.ts';
-import type {
-  ListPlacesQuery,
-  Place,
-  PlaceInput,
-  Provider,
-  ProviderInput,
-  Worker,
-  WorkerInput,
+import {
+  PlacesAnswer,
+  type ListPlacesQuery,
+  type Place,
+  type PlaceInput,
+  type Provider,
+  type ProviderInput,
+  type Worker,
+  type WorkerInput,
 } from './directory.schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
+
+/** The directory's action log: every provider, worker and place written appends to it (its version). */
+export const MODULE = 'directory';
 
 /** Only jurisdiction staff keep the directory. */
 function requireKeeper(p: Principal): void {
@@ -116,7 +122,18 @@ export async function createProvider(ctx: AppContext, p: Principal, input: Provi
     active: 1,
     created_at: ctx.clock.now().toISOString(),
   };
-  await ctx.database.write((trx) => repo.insertProvider(trx, row));
+  await ctx.database.write(async (trx) => {
+    await repo.insertProvider(trx, row);
+    await appendLog(ctx.clock, trx, p.jurisdictionId, {
+      module: MODULE,
+      refId: row.id,
+      action: 'add_provider',
+      from: null,
+      to: null,
+      actor: actorOf(p),
+      data: { name: row.name, uscc: row.uscc },
+    });
+  });
   return providerFromRow(row);
 }
 
@@ -140,7 +157,18 @@ export async function addWorker(
     active: 1,
     created_at: ctx.clock.now().toISOString(),
   };
-  await ctx.database.write((trx) => repo.insertWorker(trx, row));
+  await ctx.database.write(async (trx) => {
+    await repo.insertWorker(trx, row);
+    await appendLog(ctx.clock, trx, p.jurisdictionId, {
+      module: MODULE,
+      refId: row.id,
+      action: 'add_worker',
+      from: null,
+      to: null,
+      actor: actorOf(p),
+      data: { providerId, userId: row.user_id },
+    });
+  });
   return workerFromRow(row);
 }
 
@@ -174,7 +202,18 @@ export async function createPlace(ctx: AppContext, p: Principal, input: PlaceInp
     description: input.description ?? null,
     created_at: ctx.clock.now().toISOString(),
   };
-  await ctx.database.write((trx) => repo.insertPlace(trx, row));
+  await ctx.database.write(async (trx) => {
+    await repo.insertPlace(trx, row);
+    await appendLog(ctx.clock, trx, p.jurisdictionId, {
+      module: MODULE,
+      refId: row.id,
+      action: 'add_place',
+      from: null,
+      to: null,
+      actor: actorOf(p),
+      data: { kind: row.kind, name: row.name, villageCode: row.village_code },
+    });
+  });
   return placeFromRow(row, ref, ctx.clock.now());
 }
 
@@ -188,13 +227,21 @@ export async function listWorkers(ctx: AppContext, jid: string, providerId: stri
   return (await repo.workers(ctx.db, jid, providerId)).map(workerFromRow);
 }
 
-/** Places of a kind; with a position, those within `radius` nearest first, each with its distance. */
-export async function listPlaces(ctx: AppContext, jid: string, q: ListPlacesQuery): Promise<Place[]> {
+/**
+ * Places of a kind; with a position, those within `radius` nearest first, each with its distance. Read
+ * from the rows every time (the kept answers are `placesAnswer`); `now` decides the opening states.
+ */
+export async function listPlaces(
+  ctx: AppContext,
+  jid: string,
+  q: ListPlacesQuery,
+  now: Date = ctx.clock.now(),
+): Promise<Place[]> {
   const ref = await ctx.reference.get(jid);
-  const now = ctx.clock.now();
   const near = q.lat !== undefined && q.lng !== undefined ? { lat: q.lat, lng: q.lng } : null;
   const rows = await repo.places(
     ctx.db,
+    ctx.dialect,
     jid,
     q.kind,
     near ? boundingBox(near.lat, near.lng, q.radius) : undefined,
@@ -207,6 +254,51 @@ export async function listPlaces(ctx: AppContext, jid: string, q: ListPlacesQuer
     .sort((a, b) => a.distanceM - b.distanceM || a.r.id.localeCompare(b.r.id))
     .slice(0, q.limit)
     .map((x) => ({ ...placeFromRow(x.r, ref, now), distanceM: x.distanceM }));
+}
+
+const DAY_MS = 86_400_000;
+const LOCAL_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * When an answer of these places stops being what computing it again would give: the first opening or
+ * closing among them, and at the latest the next local midnight (the next opening is looked for within a
+ * window of days that moves then).
+ */
+export function placesChangeAt(places: readonly Place[], now: Date): string {
+  const midnight = (Math.floor((now.getTime() + LOCAL_OFFSET_MS) / DAY_MS) + 1) * DAY_MS - LOCAL_OFFSET_MS;
+  let until = new Date(midnight).toISOString();
+  for (const pl of places)
+    for (const at of [pl.closesAt, pl.nextOpening]) if (at !== null && at < until) until = at;
+  return until;
+}
+
+/** The directory log's last entry, read once for the requests of one turn of the event loop. */
+function directoryVersion(ctx: AppContext, jid: string): Promise<number> {
+  return ctx.cache.thisTurn(`directory.version|${jid}`, () => lastLogSeq(ctx.db, jid, MODULE));
+}
+
+/**
+ * The places answer (`{ items }`) as bytes kept per version of the directory log and load of the reference
+ * data (names, the working-day calendar), until the first of its places opens or closes (ADR 0005): "near
+ * me" asks the same few points again and again, and working out opening hours is most of its cost.
+ */
+export async function placesAnswer(ctx: AppContext, jid: string, q: ListPlacesQuery): Promise<Answer> {
+  const now = ctx.clock.now();
+  const [version, ref] = await Promise.all([directoryVersion(ctx, jid), ctx.reference.get(jid)]);
+  const key = JSON.stringify([jid, q.kind, q.lat, q.lng, q.radius, q.limit, ref.serial]);
+  const cache = ctx.cache.values<{ answer: Answer; until: string }>('directory.places', 500);
+  const compute = async () => {
+    const items = await listPlaces(ctx, jid, q, now);
+    return {
+      answer: new Answer(JSON.stringify(PlacesAnswer.parse({ items }))),
+      until: placesChangeAt(items, now),
+    };
+  };
+  const kept = await cache.getOrCompute(key, version, compute);
+  if (now.toISOString() < kept.until) return kept.answer;
+  const fresh = await compute();
+  cache.set(key, version, fresh);
+  return fresh.answer;
 }
 
 /** One place. */

@@ -119,6 +119,24 @@ export const entitlementsRepository = {
       .execute();
   },
   /** Spends of one source module in a period, with their source records (settlement). */
+  /** Entries of accounts of these kinds made in [from, to): spends and the corrections of spends. */
+  spendsBetween(db: Db, jid: string, kinds: readonly string[], from: string, to: string) {
+    return db
+      .selectFrom('entitlement_entries as e')
+      .innerJoin('entitlement_accounts as a', (j) =>
+        j.onRef('a.id', '=', 'e.account_id').onRef('a.jurisdiction_id', '=', 'e.jurisdiction_id'),
+      )
+      .leftJoin('entitlement_entries as c', (j) =>
+        j.onRef('c.id', '=', 'e.corrects_entry_id').onRef('c.jurisdiction_id', '=', 'e.jurisdiction_id'),
+      )
+      .select(['e.kind', 'e.amount', 'c.kind as corrected_kind'])
+      .where('e.jurisdiction_id', '=', jid)
+      .where('a.kind', 'in', kinds)
+      .where('e.created_at', '>=', from)
+      .where('e.created_at', '<', to)
+      .where((eb) => eb.or([eb('e.kind', '=', 'spend'), eb('c.kind', '=', 'spend')]))
+      .execute();
+  },
   spendsOf(db: Db, jid: string, module: string, refs: string[]) {
     if (refs.length === 0) return Promise.resolve([]);
     return db

@@ -293,6 +293,23 @@ export async function spendsFor(
 }
 
 /**
+ * What accounts of these kinds spent in [from, to), net of the corrections of spends made in it (a refund
+ * corrects with a positive amount), in the accounts' unit.
+ */
+export async function spentBetween(
+  db: Db,
+  jid: string,
+  kinds: readonly string[],
+  from: string,
+  to: string,
+): Promise<number> {
+  let spent = 0;
+  for (const r of await repo.spendsBetween(db, jid, kinds, from, to))
+    spent += r.kind === 'spend' ? Number(r.amount) : -Number(r.amount);
+  return spent;
+}
+
+/**
  * Walks every account's chain of a jurisdiction: sequence, links, hashes, each balance equal to the sum
  * of its entries and never negative on the way, and the account's balance equal to the last one.
  */

@@ -8,6 +8,7 @@ export {
   accountsOf,
   entriesOf,
   spendsFor,
+  spentBetween,
   occasionPaid,
   verifyEntitlements,
   type EntitlementAccount,

@@ -122,6 +122,14 @@ export function lastLogSeq(db: Db, jid: string, module: string): Promise<number>
   return flowRepository.lastSeq(db, jid, module);
 }
 
+/**
+ * One version of everything several modules log: the sum of their last entry numbers, which moves with
+ * any of their writes since each number only grows. For answers built from more than one module's data.
+ */
+export function logVersion(db: Db, jid: string, modules: readonly string[]): Promise<number> {
+  return flowRepository.lastSeqSum(db, jid, modules);
+}
+
 /** One record's log, oldest first. */
 export async function logOf(db: Db, jid: string, module: string, refId: string): Promise<LogEntry[]> {
   return (await flowRepository.forRef(db, jid, module, refId)).map(logEntryFromRow);

@@ -27,6 +27,20 @@ export const flowRepository = {
       .executeTakeFirst();
     return r ? Number(r.value) : 0;
   },
+  /** The sum of several modules' last entry numbers (each only grows, so the sum moves with any of them). */
+  async lastSeqSum(db: Db, jid: string, modules: readonly string[]): Promise<number> {
+    const rows = await db
+      .selectFrom('counters')
+      .select('value')
+      .where('jurisdiction_id', '=', jid)
+      .where(
+        'name',
+        'in',
+        modules.map((m) => `log:${m}`),
+      )
+      .execute();
+    return rows.reduce((sum, r) => sum + Number(r.value), 0);
+  },
   insert(db: Db, row: ServiceLogTable) {
     return db.insertInto('service_log').values(row).execute();
   },

@@ -8,6 +8,7 @@ export {
 export {
   appendLog,
   lastLogSeq,
+  logVersion,
   logOf,
   actorOf,
   SYSTEM_ACTOR,

@@ -15,6 +15,7 @@ import { maskIdNumber, maskPhone } from '../../kernel/mask.ts';
 import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { actorOf, appendLog } from '../flow/index.ts';
 import {
   ageOn,
   covers,
@@ -49,6 +50,31 @@ import type {
 } from './registry.schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
+
+/**
+ * The registry's action log: every write of a person, contact or consent appends to it in its transaction,
+ * naming the fields changed and never their values; other modules keep answers per its version.
+ */
+export const MODULE = 'registry';
+
+function logChange(
+  ctx: AppContext,
+  trx: Db,
+  p: Principal,
+  refId: string,
+  action: string,
+  data: Record<string, unknown>,
+) {
+  return appendLog(ctx.clock, trx, p.jurisdictionId, {
+    module: MODULE,
+    refId,
+    action,
+    from: null,
+    to: null,
+    actor: actorOf(p),
+    data,
+  });
+}
 
 /** 422 with a stable code: a sensitive field without a consent or basis that covers it. */
 const consentRequired = (fields: string[]) =>
@@ -241,6 +267,10 @@ export async function createPerson(
     };
     await repo.insertPerson(trx, row);
     if (consent) await repo.insertConsent(trx, { ...consent, person_id: row.id });
+    await logChange(ctx, trx, p, row.id, 'register', {
+      fields: givenFields(input),
+      consent: consent !== null,
+    });
     return row.id;
   });
   return getPerson(ctx, p, personId, '登记 / registration');
@@ -294,6 +324,10 @@ export async function updatePerson(
       ...(input.userId !== undefined && { user_id: input.userId }),
       updated_at: nowIso,
       version: row.version + 1,
+    });
+    await logChange(ctx, trx, p, personId, 'update', {
+      fields: givenFields(input),
+      consent: consent !== null,
     });
   });
   return getPerson(ctx, p, personId, '修改 / update');
@@ -426,7 +460,10 @@ export async function addContact(
     user_id: input.userId ?? null,
     created_at: ctx.clock.now().toISOString(),
   };
-  await ctx.database.write((trx) => repo.insertContact(trx, c));
+  await ctx.database.write(async (trx) => {
+    await repo.insertContact(trx, c);
+    await logChange(ctx, trx, p, personId, 'add_contact', { contactId: c.id, kind: c.kind });
+  });
   return {
     id: c.id,
     kind: c.kind,
@@ -449,7 +486,10 @@ export async function addConsent(
   if (!row || !canReadPerson(p, row.village_code, row.user_id)) throw notFound('人员 / person');
   if (!canWritePerson(p, row.village_code)) throw forbidden();
   const c = consentRow(ctx, jid, personId, input, p.userId);
-  await ctx.database.write((trx) => repo.insertConsent(trx, c));
+  await ctx.database.write(async (trx) => {
+    await repo.insertConsent(trx, c);
+    await logChange(ctx, trx, p, personId, 'add_consent', { consentId: c.id, scope: input.scope });
+  });
   return consentFromRow(c, ctx.clock.now().toISOString());
 }
 
@@ -485,6 +525,10 @@ export async function withdrawConsent(
         updated_at: nowIso,
         version: person.version + 1,
       });
+    await logChange(ctx, trx, p, c.person_id, 'withdraw_consent', {
+      consentId,
+      erased: Object.keys(patch),
+    });
     return consentFromRow({ ...c, withdrawn_at: nowIso, withdrawn_reason: reason }, nowIso);
   });
 }

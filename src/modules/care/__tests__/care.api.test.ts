@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingSms } from '../../../adapters/sms/index.ts';
 import { sha256Hex } from '../../../kernel/ids.ts';
-import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
+import { multipart, startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
 import { idNumberFor, usccFor } from '../../../test/services.factories.ts';
 
 const PASSWORD = 'care-test-2024';
@@ -266,5 +266,92 @@ describe('home elderly care orders', () => {
     const failed = await act(caregiver, o.body.id, 'fail', { reason: 'not_home' });
     expect(failed.body).toMatchObject({ status: 'failed', failureReason: 'not_home' });
     expect((await caregiver.get('/api/care/orders')).body.items[0].urgent).toBe(true);
+  });
+
+  it('takes the visit photos as uploaded files: shown on the order, hashed as stored, a reused one flagged', async () => {
+    const sharp = (await import('sharp')).default;
+    const png = (r: number) =>
+      sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g: 90, b: 40 } } })
+        .png()
+        .toBuffer();
+    const upload = async (client: Client, data: Buffer) => {
+      const m = multipart('file', 'visit.png', data, 'image/png');
+      const r = await client.request('POST', '/api/attachments', m.body, m.headers);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    };
+    const ready = async () => {
+      const o = await order(family);
+      await act(caregiver, o.body.id, 'accept');
+      await act(caregiver, o.body.id, 'assign', { workerId });
+      return o.body.id as string;
+    };
+    const first = await ready();
+    const inPhoto = await png(10);
+    const a = await upload(caregiver, inPhoto);
+    // Someone else's upload is refused: a 400 naming it, nothing changes.
+    const other = await upload(family, await png(20));
+    const refused = await act(caregiver, first, 'check_in', { ...HOME, attachmentIds: [other] });
+    expect(refused.status).toBe(400);
+    const ci = await act(caregiver, first, 'check_in', { ...HOME, attachmentIds: [a] });
+    expect(ci.status, JSON.stringify(ci.body)).toBe(200);
+    expect(ci.body.flags).toEqual([]);
+    minutes(100);
+    const b = await upload(caregiver, await png(30));
+    expect((await act(caregiver, first, 'check_out', { ...HOME, attachmentIds: [b] })).status).toBe(200);
+    const seen = (await sup.get(`/api/care/orders/${first}`)).body;
+    expect(seen.photoFiles.map((f: { id: string }) => f.id)).toEqual([a, b]);
+    const file = await sup.get(seen.photoFiles[0].url);
+    expect(file.status, String(file.raw)).toBe(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    // A stranger cannot read it, and a file taken for an order is attached to nothing else.
+    expect((await stranger.get(seen.photoFiles[0].url)).status).toBe(404);
+    const second = await ready();
+    expect((await act(caregiver, second, 'check_in', { ...HOME, attachmentIds: [a] })).status).toBe(400);
+    // The same photo uploaded again for another visit: the stored bytes hash alike, the order is flagged.
+    const again = await upload(caregiver, inPhoto);
+    const flagged = await act(caregiver, second, 'check_in', { ...HOME, attachmentIds: [again] });
+    expect(flagged.status).toBe(200);
+    expect(flagged.body.flags).toContain('photo_reused');
+  });
+
+  it('counts the big screen’s figures from the records: today’s orders by kind, subsidy spent, satisfaction', async () => {
+    const now = t.ctx.clock.now().getTime();
+    const dayStart = Math.floor((now + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000;
+    const from = new Date(dayStart).toISOString();
+    const to = new Date(dayStart + 86_400_000).toISOString();
+    const direct = async () => {
+      const orders = await t.ctx.db
+        .selectFrom('care_orders')
+        .select(['kind'])
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .execute();
+      const spends = await t.ctx.db
+        .selectFrom('entitlement_entries')
+        .select(['amount'])
+        .where('kind', '=', 'spend')
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .execute();
+      return {
+        cleaning: orders.filter((o) => o.kind === 'cleaning').length,
+        orders: orders.length,
+        spent: spends.reduce((sum, e) => sum + Number(e.amount), 0),
+      };
+    };
+    const before = (await sup.get('/api/care/today')).body;
+    const d = await direct();
+    expect(before.orders).toBe(d.orders);
+    expect(before.ordersByKind.find((k: { kind: string }) => k.kind === 'cleaning').count).toBe(d.cleaning);
+    expect(before.subsidySpentFen).toBe(d.spent);
+    expect(before.satisfaction.rated).toBeGreaterThan(0);
+    expect((await order(family)).status).toBe(201);
+    const after = (await sup.get('/api/care/today')).body;
+    expect(after.orders).toBe(before.orders + 1);
+    expect(after.ordersByKind.find((k: { kind: string }) => k.kind === 'cleaning').count).toBe(
+      d.cleaning + 1,
+    );
+    expect((await t.client().get('/api/care/today')).status).toBe(401);
   });
 });

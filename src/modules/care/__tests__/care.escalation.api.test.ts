@@ -46,7 +46,7 @@ describe('助急 escalation', () => {
     expect(await runServiceScans(t.ctx)).toMatchObject({ careEscalated: 1 });
     const after = await sup.get(`/api/care/orders/${urgent.body.id}`);
     expect(after.body).toMatchObject({ status: 'requested', escalatedAt: expect.any(String) });
-    expect(after.body.actions.map((a: any) => a.action)).toEqual(['request', 'escalate']);
+    expect(after.body.actions.map((a: any) => a.action)).toEqual(['request', 'escalate', 'raise_problem']);
     const problem = await sup.get(`/api/problems/${after.body.escalationProblemId}`);
     expect(problem.body).toMatchObject({
       status: 'assigned',
