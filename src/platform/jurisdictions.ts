@@ -62,3 +62,43 @@ export async function jurisdictionSettings(
     cards: s.cards,
   };
 }
+
+/** Whether `code` is a district (or county) of the city `cityCode` (GB/T 2260: a city is `XXXX00`). */
+export function isDistrictOf(cityCode: string, code: string): boolean {
+  return (
+    /^\d{4}00$/.test(cityCode) &&
+    !cityCode.endsWith('0000') &&
+    /^\d{6}$/.test(code) &&
+    code !== cityCode &&
+    code.slice(0, 4) === cityCode.slice(0, 4)
+  );
+}
+
+/** The jurisdictions served here that are districts of `cityId` (none when it is not a city). */
+export function districtsOf(ctx: AppContext, cityId: string) {
+  const city = ctx.jurisdictions.find((j) => j.id === cityId);
+  return city
+    ? ctx.jurisdictions.filter((j) => !j.sandboxOf && isDistrictOf(city.divisionCode, j.divisionCode))
+    : [];
+}
+
+/** The signed-in user's jurisdiction as the console shows it (`GET /api/auth/me`). */
+export const JurisdictionLevel = z.object({
+  id: z.string(),
+  name: z.string(),
+  divisionCode: z.string(),
+  /** `city`: reads its districts' figures only (全市概览); `district`: runs the problem list. */
+  level: z.enum(['city', 'district']),
+});
+export type JurisdictionLevel = z.infer<typeof JurisdictionLevel>;
+
+/**
+ * A jurisdiction as the console names it, with its level: a city (with districts served below it) reads
+ * only the districts' figures; a district (or county) runs the problem list.
+ */
+export function jurisdictionLevel(ctx: AppContext, id: string): JurisdictionLevel | null {
+  const j = ctx.jurisdictions.find((x) => x.id === id);
+  if (!j) return null;
+  const level = districtsOf(ctx, id).length ? ('city' as const) : ('district' as const);
+  return { id: j.id, name: j.name, divisionCode: j.divisionCode, level };
+}

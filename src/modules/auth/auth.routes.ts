@@ -13,7 +13,7 @@ import {
   verifyOtp,
 } from './auth.service.ts';
 import { getUser, Role, User } from '../users/index.ts';
-import { jurisdictionLevel, JurisdictionLevel } from '../city/index.ts';
+import { jurisdictionLevel, JurisdictionLevel } from '../../platform/jurisdictions.ts';
 import { notFound } from '../../platform/errors.ts';
 import { listAnswer, listOf } from '../../platform/lists.ts';
 

@@ -4,17 +4,6 @@
  */
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 
-/** Whether `code` is a district (or county) of the city `cityCode`. */
-export function isDistrictOf(cityCode: string, code: string): boolean {
-  return (
-    /^\d{4}00$/.test(cityCode) &&
-    !cityCode.endsWith('0000') &&
-    /^\d{6}$/.test(code) &&
-    code !== cityCode &&
-    code.slice(0, 4) === cityCode.slice(0, 4)
-  );
-}
-
 /** 市督查室 and city leaders compare their districts' figures; nobody there reads a district's cases. */
 export function mayCompareDistricts(p: Principal): boolean {
   return hasRole(p, 'supervisor', 'leader', 'admin');

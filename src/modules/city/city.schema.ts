@@ -39,13 +39,3 @@ export const CityView = z.object({
   districts: z.array(District),
 });
 export type CityView = z.infer<typeof CityView>;
-
-/** The signed-in user's jurisdiction as the console shows it (`GET /api/auth/me`). */
-export const JurisdictionLevel = z.object({
-  id: z.string(),
-  name: z.string(),
-  divisionCode: z.string(),
-  /** `city`: reads its districts' figures only (全市概览); `district`: runs the problem list. */
-  level: z.enum(['city', 'district']),
-});
-export type JurisdictionLevel = z.infer<typeof JurisdictionLevel>;

@@ -7,10 +7,11 @@
 import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
+import { districtsOf } from '../../platform/jurisdictions.ts';
 import { summary, SummaryQuery, type Kpis } from '../stats/index.ts';
 import { publicUnitScores } from '../supervision/index.ts';
-import { isDistrictOf, mayCompareDistricts } from './city.policy.ts';
-import type { CityQuery, CityView, District, JurisdictionLevel } from './city.schema.ts';
+import { mayCompareDistricts } from './city.policy.ts';
+import type { CityQuery, CityView, District } from './city.schema.ts';
 
 /** KPIs of nothing: a district without problems in the month (counts 0, rates unknown). */
 function emptyKpis(totals: Kpis): Kpis {
@@ -18,25 +19,6 @@ function emptyKpis(totals: Kpis): Kpis {
     Object.entries(totals).map(([k, v]) => [k, typeof v === 'number' && !/Rate$|^avg/.test(k) ? 0 : null]),
   ) as unknown as Kpis;
   return { ...zero, indicators: totals.indicators.map((i) => ({ ...i, value: 0 })) };
-}
-
-/** The jurisdictions served here that are districts of `cityId` (none when it is not a city). */
-function districtsOf(ctx: AppContext, cityId: string) {
-  const city = ctx.jurisdictions.find((j) => j.id === cityId);
-  return city
-    ? ctx.jurisdictions.filter((j) => !j.sandboxOf && isDistrictOf(city.divisionCode, j.divisionCode))
-    : [];
-}
-
-/**
- * A jurisdiction as the console names it, with its level: a city (with districts served below it) reads
- * only the districts' figures; a district (or county) runs the problem list.
- */
-export function jurisdictionLevel(ctx: AppContext, id: string): JurisdictionLevel | null {
-  const j = ctx.jurisdictions.find((x) => x.id === id);
-  if (!j) return null;
-  const level = districtsOf(ctx, id).length ? ('city' as const) : ('district' as const);
-  return { id: j.id, name: j.name, divisionCode: j.divisionCode, level };
 }
 
 /** The districts of the caller's city with their figures; 404 for a jurisdiction that has none below it. */

@@ -1,4 +1,3 @@
 export { cityRoutes } from './city.routes.ts';
-export { isDistrictOf, mayCompareDistricts } from './city.policy.ts';
-export { CityView, JurisdictionLevel, type District } from './city.schema.ts';
-export { jurisdictionLevel } from './city.service.ts';
+export { mayCompareDistricts } from './city.policy.ts';
+export { CityView, type District } from './city.schema.ts';

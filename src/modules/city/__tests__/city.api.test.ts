@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
-import { isDistrictOf } from '../city.policy.ts';
+import { isDistrictOf } from '../../../platform/jurisdictions.ts';
 
 /** Fields of the city's answer that would be personal data if they ever appeared in it. */
 const PERSONAL = /reporter|phone|description|"title"|address|actor/i;
