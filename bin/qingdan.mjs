@@ -3,10 +3,14 @@
 // built from the sources whenever it is missing or older than them (well under a second): a server
 // process then carries no TypeScript loader (its worker thread, compiler and caches). Every other
 // command, and any command with QINGDAN_FROM_SOURCE=1, loads the TypeScript sources through tsx.
+// QINGDAN_COMPILED=1 runs any command from the bundle: the tests call the CLI many times, and starting the
+// TypeScript loader costs each call more than the command itself.
 import { pathToFileURL } from 'node:url';
 
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const compiled = (command === 'serve' || command === 'start') && process.env.QINGDAN_FROM_SOURCE !== '1';
+const compiled =
+  (command === 'serve' || command === 'start' || process.env.QINGDAN_COMPILED === '1') &&
+  process.env.QINGDAN_FROM_SOURCE !== '1';
 
 async function fromBundle() {
   const { build, isStale, OUT } = await import('./build-server.mjs');

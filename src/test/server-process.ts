@@ -115,7 +115,7 @@ export async function startServer(
   return { url, child, exited, output: () => out };
 }
 
-/** Runs the CLI to completion with the database's environment. */
+/** Runs the CLI (from the server bundle, see bin/qingdan.mjs) to completion with the database's environment. */
 export function runCli(
   db: TestDatabase,
   args: string[],
@@ -123,7 +123,7 @@ export function runCli(
 ): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...db.env, ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', QINGDAN_COMPILED: '1', ...db.env, ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -139,7 +139,7 @@ export function runCliAsync(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...db.env, ...env },
+      env: { ...process.env, LOG_LEVEL: 'warn', QINGDAN_COMPILED: '1', ...db.env, ...env },
     });
     let stdout = '';
     let stderr = '';
