@@ -29,6 +29,26 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Turns CSS transitions and animations off in every page of a test context: a dialog, drawer or sheet
+ * is there at once instead of sliding in, so a test waits for what it checks rather than for motion
+ * (Vue's transitions end at once when the computed duration is zero). Charts and maps draw on a canvas
+ * and are not affected.
+ */
+function stillStyle(): void {
+  const css =
+    '*,*::before,*::after{transition-duration:0s!important;transition-delay:0s!important;' +
+    'animation-duration:0s!important;animation-delay:0s!important}';
+  const add = () => {
+    const style = document.createElement('style');
+    style.dataset.test = 'still';
+    style.textContent = css;
+    (document.head ?? document.documentElement).append(style);
+  };
+  if (document.documentElement) add();
+  else document.addEventListener('DOMContentLoaded', add, { once: true });
+}
+
 /** A fresh browser context (its own cookies and storage), optionally in English. */
 export async function newContext(
   browser: Browser,
@@ -37,6 +57,7 @@ export async function newContext(
 ): Promise<BrowserContext> {
   const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN' });
   ctx.setDefaultTimeout(15_000);
+  await ctx.addInitScript(stillStyle);
   if (opts.locale) {
     await ctx.addInitScript((l) => {
       if (!localStorage.getItem('qingdan.locale')) localStorage.setItem('qingdan.locale', l);

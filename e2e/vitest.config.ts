@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Browser tests: one real server and one Chromium at a time (CI machines have two cores), so the
- * files run one after the other in a single worker.
+ * Browser tests: each file starts its own server (on its own port, from its own copy of the seeded
+ * demo) and its own Chromium, so two files run at a time; a file spends most of its time waiting on the
+ * browser and the server, which two workers on two cores overlap.
  */
 export default defineConfig({
   test: {
@@ -11,8 +12,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 1,
-    fileParallelism: false,
+    maxWorkers: 2,
     sequence: { concurrent: false },
   },
 });

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// The whole test suite: unit and API tests on SQLite, the same API tests on PostgreSQL, then the browser
-// tests. Prints one closing line "N passed, N failed". PostgreSQL is required in CI (CI=true) and
-// skipped with a warning elsewhere when it cannot be reached.
-import { spawnSync } from 'node:child_process';
+// The whole test suite: unit and API tests on SQLite, then the tests that use a database again on
+// PostgreSQL, and the browser tests beside them. Prints one closing line "N passed, N failed".
+// PostgreSQL is required in CI (CI=true) and skipped with a warning elsewhere when it cannot be reached.
+//
+// The browser suite spends most of its time waiting on Chromium and its servers, so it runs at the same
+// time as the API runs instead of after them; its output is kept in a file and printed once they are done.
+// `node scripts/test.mjs sqlite|postgres|e2e` runs one part (several may be named).
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,39 +17,102 @@ fs.mkdirSync(tmp, { recursive: true });
 const vitest = path.join(root, 'node_modules/vitest/vitest.mjs');
 const pgUrl = process.env.QINGDAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const only = process.argv.slice(2);
+const wanted = (part) => only.length === 0 || only.includes(part);
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const runs = [];
 
-function run(name, args, env = {}) {
-  const out = path.join(tmp, `results-${name}.json`);
-  fs.rmSync(out, { force: true });
-  console.log(`\n=== ${name} ===`);
-  const r = spawnSync(
-    process.execPath,
-    [vitest, 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-    },
-  );
+/**
+ * The test files that use a database, by the naming rule src/test/__tests__/naming.test.ts enforces:
+ * API tests (`*.api.test.ts`) and tests that start server processes (`*.process.test.ts`). Pure unit
+ * tests give the same answer on either database, so the PostgreSQL run leaves them out.
+ */
+function databaseTestFiles(dir) {
+  const found = [];
+  for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) found.push(...databaseTestFiles(rel));
+    else if (/\.(api|process)\.test\.ts$/.test(e.name) && rel.includes(`${path.sep}__tests__${path.sep}`))
+      found.push(rel.split(path.sep).join('/'));
+  }
+  return found.sort();
+}
+
+/**
+ * Adds a run's counts from its JSON report: failed tests, and files that failed without a failed test
+ * (one that did not load); a run that failed without a report counts one failure.
+ */
+function tally(name, status, out) {
   let counts = { p: 0, f: 0, s: 0 };
   if (fs.existsSync(out)) {
     const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const brokenFiles = (j.testResults ?? []).filter(
+      (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+    ).length;
     counts = {
       p: j.numPassedTests,
-      f: j.numFailedTests + (j.numFailedTestSuites ?? 0),
+      f: j.numFailedTests + brokenFiles,
       s: j.numPendingTests + (j.numTodoTests ?? 0),
     };
   }
-  if (r.status !== 0 && counts.f === 0) counts.f = 1;
+  if (status !== 0 && counts.f === 0) counts.f = 1;
   passed += counts.p;
   failed += counts.f;
   skipped += counts.s;
   runs.push(`${name}: ${counts.p} passed, ${counts.f} failed`);
+}
+
+function vitestArgs(name, args) {
+  const out = path.join(tmp, `results-${name}.json`);
+  fs.rmSync(out, { force: true });
+  return {
+    out,
+    argv: [vitest, 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+  };
+}
+
+/** Runs one vitest run in the foreground, its output on this terminal. */
+function run(name, args, env = {}) {
+  console.log(`\n=== ${name} ===`);
+  const { out, argv } = vitestArgs(name, args);
+  const r = spawnSync(process.execPath, argv, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  tally(name, r.status, out);
+}
+
+/**
+ * Starts one vitest run in the background, its output kept in `.tmp/output-<name>.log`; `finish()` waits
+ * for it, prints what it wrote and counts its results.
+ */
+function start(name, args, env = {}) {
+  const { out, argv } = vitestArgs(name, args);
+  const logFile = path.join(tmp, `output-${name}.log`);
+  const log = fs.openSync(logFile, 'w');
+  const colour = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {};
+  const child = spawn(process.execPath, argv, {
+    cwd: root,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...colour, ...env },
+  });
+  const done = new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+  console.log(`\n(${name} runs alongside; its output follows at the end)`);
+  return {
+    async finish() {
+      const status = await done;
+      fs.closeSync(log);
+      console.log(`\n=== ${name} ===`);
+      process.stdout.write(fs.readFileSync(logFile, 'utf8'));
+      tally(name, status, out);
+    },
+  };
 }
 
 async function postgresReachable() {
@@ -59,22 +126,30 @@ async function postgresReachable() {
   }
 }
 
-if (only.length === 0 || only.includes('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' });
-if (only.length === 0 || only.includes('postgres')) {
-  if (await postgresReachable()) run('postgres', ['src'], { QINGDAN_TEST_DB: 'postgres' });
+// The web app is built before anything runs: the API tests' servers serve web/dist too.
+let browser = null;
+if (wanted('e2e') && fs.existsSync(path.join(root, 'e2e/vitest.config.ts'))) {
+  const build = spawnSync(process.execPath, [path.join(root, 'bin/qingdan.mjs'), 'build-web'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    failed++;
+    runs.push('browser: not run, the web app did not build');
+  } else if (wanted('sqlite') || wanted('postgres'))
+    browser = start('browser', ['--config', 'e2e/vitest.config.ts']);
+  else run('browser', ['--config', 'e2e/vitest.config.ts']);
+}
+
+if (wanted('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' });
+if (wanted('postgres')) {
+  if (await postgresReachable()) run('postgres', databaseTestFiles('src'), { QINGDAN_TEST_DB: 'postgres' });
   else if (process.env.CI) {
     console.error('PostgreSQL is required in CI but cannot be reached');
     failed++;
   } else console.warn('\nPostgreSQL not reachable: PostgreSQL tests skipped (they are required in CI)');
 }
-if ((only.length === 0 || only.includes('e2e')) && fs.existsSync(path.join(root, 'e2e/vitest.config.ts'))) {
-  const build = spawnSync(process.execPath, [path.join(root, 'bin/qingdan.mjs'), 'build-web'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) failed++;
-  else run('browser', ['--config', 'e2e/vitest.config.ts']);
-}
+await browser?.finish();
 
 console.log(`\n${runs.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
