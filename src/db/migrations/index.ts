@@ -33,6 +33,7 @@ import * as m0047 from './0047_care_payouts.ts';
 import * as m0048 from './0048_close_time_indexes.ts';
 import * as m0049 from './0049_village_deadlines.ts';
 import * as m0050 from './0050_jobs_geo_cells.ts';
+import * as m0051 from './0051_drop_jobs_geo_cell.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -77,4 +78,5 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0048_close_time_indexes': m0048,
   '0049_village_deadlines': m0049,
   '0050_jobs_geo_cells': m0050,
+  '0051_drop_jobs_geo_cell': m0051,
 };
