@@ -1,7 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { idNumberFor, usccFor } from '../src/test/services.factories.ts';
-import { CONSOLE, DEMO_PASSWORD, ErrorLog, PHONE, consoleSignIn, screenshot, useStage } from './browser.ts';
+import {
+  CONSOLE,
+  DEMO_PASSWORD,
+  ErrorLog,
+  PHONE,
+  SCREEN,
+  consoleSignIn,
+  screenshot,
+  signInByApi,
+  useStage,
+} from './browser.ts';
 
 /** The password of the accounts this file makes (the policy asks for letters and digits). */
 const PASSWORD = 'hetang-care-2026';
@@ -458,6 +468,31 @@ describe('home care and the canteen', () => {
     await elder.locator('.notice', { hasText: '一氧化碳' }).waitFor();
     await screenshot(elder, 'care-14-phone-notices');
     await phone.close();
+  });
+
+  it('shows today’s home care on the big screen: orders by kind, meals served, subsidy, satisfaction', async () => {
+    // From the records: 张大爷's order and his lunch of today are among them.
+    const today = await sup<{ orders: number; mealsServed: number; subsidySpentFen: number }>(
+      'GET',
+      '/api/care/today',
+    );
+    expect(today.orders).toBeGreaterThan(0);
+    expect(today.mealsServed).toBeGreaterThan(0);
+    expect(today.subsidySpentFen).toBeGreaterThan(0);
+    const ctx = await context(SCREEN, stage.browser);
+    await signInByApi(ctx, stage.server.url, 'demo-leader');
+    const page = log.watch(await ctx.newPage(), 'screen');
+    await page.goto(`${stage.server.url}/screen/`);
+    const orders = page.locator('[data-test=screen-care-orders]');
+    await expect
+      .poll(() => orders.innerText(), { timeout: 15_000 })
+      .toBe(today.orders.toLocaleString('zh-CN'));
+    expect(await page.locator('[data-test=screen-care-mealsServed]').innerText()).toBe(
+      today.mealsServed.toLocaleString('zh-CN'),
+    );
+    expect(await page.locator('[data-test=screen-care-kinds]').innerText()).toContain('助洁');
+    await screenshot(page, 'care-19-screen');
+    await ctx.close();
   });
 
   it('shows the directory, the masked registry with its access log, and the notices in the console', async () => {

@@ -119,7 +119,7 @@ export const entitlementsRepository = {
       .execute();
   },
   /** Spends of one source module in a period, with their source records (settlement). */
-  /** Entries of accounts of these kinds made in [from, to): spends and the corrections of spends. */
+  /** The spends of accounts of these kinds made in [from, to), and every correction of those spends. */
   spendsBetween(db: Db, jid: string, kinds: readonly string[], from: string, to: string) {
     return db
       .selectFrom('entitlement_entries as e')
@@ -132,9 +132,12 @@ export const entitlementsRepository = {
       .select(['e.kind', 'e.amount', 'c.kind as corrected_kind'])
       .where('e.jurisdiction_id', '=', jid)
       .where('a.kind', 'in', kinds)
-      .where('e.created_at', '>=', from)
-      .where('e.created_at', '<', to)
-      .where((eb) => eb.or([eb('e.kind', '=', 'spend'), eb('c.kind', '=', 'spend')]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('e.kind', '=', 'spend'), eb('e.created_at', '>=', from), eb('e.created_at', '<', to)]),
+          eb.and([eb('c.kind', '=', 'spend'), eb('c.created_at', '>=', from), eb('c.created_at', '<', to)]),
+        ]),
+      )
       .execute();
   },
   spendsOf(db: Db, jid: string, module: string, refs: string[]) {

@@ -293,8 +293,8 @@ export async function spendsFor(
 }
 
 /**
- * What accounts of these kinds spent in [from, to), net of the corrections of spends made in it (a refund
- * corrects with a positive amount), in the accounts' unit.
+ * What accounts of these kinds spent in [from, to), net of the corrections of those spends whenever made
+ * (a refund corrects with a positive amount), in the accounts' unit: never below zero.
  */
 export async function spentBetween(
   db: Db,
@@ -303,9 +303,9 @@ export async function spentBetween(
   from: string,
   to: string,
 ): Promise<number> {
+  // Entries hold signed changes: a spend's is negative, a refund's positive.
   let spent = 0;
-  for (const r of await repo.spendsBetween(db, jid, kinds, from, to))
-    spent += r.kind === 'spend' ? Number(r.amount) : -Number(r.amount);
+  for (const r of await repo.spendsBetween(db, jid, kinds, from, to)) spent -= Number(r.amount);
   return spent;
 }
 

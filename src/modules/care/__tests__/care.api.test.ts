@@ -337,7 +337,8 @@ describe('home elderly care orders', () => {
       return {
         cleaning: orders.filter((o) => o.kind === 'cleaning').length,
         orders: orders.length,
-        spent: spends.reduce((sum, e) => sum + Number(e.amount), 0),
+        // Spends are stored as negative changes of the balance.
+        spent: spends.reduce((sum, e) => sum - Number(e.amount), 0),
       };
     };
     const before = (await sup.get('/api/care/today')).body;
@@ -345,6 +346,7 @@ describe('home elderly care orders', () => {
     expect(before.orders).toBe(d.orders);
     expect(before.ordersByKind.find((k: { kind: string }) => k.kind === 'cleaning').count).toBe(d.cleaning);
     expect(before.subsidySpentFen).toBe(d.spent);
+    expect(before.subsidySpentFen).toBeGreaterThan(0);
     expect(before.satisfaction.rated).toBeGreaterThan(0);
     expect((await order(family)).status).toBe(201);
     const after = (await sup.get('/api/care/today')).body;
