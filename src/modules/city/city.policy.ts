@@ -1,6 +1,6 @@
 /**
- * Above the district (市级): which jurisdictions a city's office looks at, and who there may. Division codes
- * (GB/T 2260) say it: a city is `XXXX00`, its districts and counties share its first four digits.
+ * Above the district (市级): who in a city's office may compare its districts. Which jurisdictions are its
+ * districts is a platform read (`isDistrictOf`, `districtsOf` in platform/jurisdictions.ts).
  */
 import { hasRole, type Principal } from '../../kernel/roles.ts';
 
