@@ -9,6 +9,8 @@ export type CareOrder = GetAnswer<'/api/care/orders/{id}'>;
 type CareListQuery = NonNullable<paths['/api/care/orders']['get']['parameters']['query']>;
 /** The order states, as the API's list filter names them (care.lifecycle.ts is their one source). */
 export type CareStatus = NonNullable<CareListQuery['status']>;
+/** The service kinds, as the API's list filter names them (care.kinds.ts is their one source). */
+export type CareKindCode = NonNullable<CareListQuery['kind']>;
 export type CareMe = GetAnswer<'/api/care/me'>;
 export type CarePerson = CareMe['persons'][number];
 export type Canteen = ItemOf<'/api/canteens'>;
@@ -37,8 +39,23 @@ export interface CareKind {
   urgent: boolean;
 }
 
-/** The six services in the order the pages show them. */
-export const CARE_KIND_CODES = ['cleaning', 'meals', 'medical', 'bathing', 'walking', 'emergency'] as const;
+/**
+ * The six services in the order the pages show them. The pages need the list before any answer arrives, so
+ * it is written here, checked both ways against the API's kinds: a kind added or renamed on the server fails
+ * the type check until it is listed here.
+ */
+export const CARE_KIND_CODES = [
+  'cleaning',
+  'meals',
+  'medical',
+  'bathing',
+  'walking',
+  'emergency',
+] as const satisfies readonly CareKindCode[];
+type Unlisted = Exclude<CareKindCode, (typeof CARE_KIND_CODES)[number]>;
+/** Fails to compile while a kind of the API is missing from CARE_KIND_CODES. */
+const everyKindListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyKindListed;
 
 /** The five rating levels, best first. */
 export const RATING_LEVELS = [
