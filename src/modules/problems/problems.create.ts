@@ -24,7 +24,12 @@ import { actorOf } from './problems.log.ts';
 import { allowedActions, ownChannel, reportDenials, visibilityOf } from './problems.policy.ts';
 import { presentDetail } from './problems.presenter.ts';
 import { factsOf, getProblem } from './problems.read.ts';
-import { problemsRepository, type ActionRow, type ProblemRow } from './problems.repository.ts';
+import {
+  problemsRepository,
+  type ActionRow,
+  type ProblemRow,
+  type RepeatLookup,
+} from './problems.repository.ts';
 import type { CreateProblem, ProblemDetail } from './problems.schema.ts';
 
 /** Checks a problem's extra fields against its category's form. */
@@ -210,34 +215,55 @@ const reportingPerson = (userId: string | null, channel: string) => (channel ===
 const repeatPerson = (it: NewProblem) =>
   it.p.via === 'api_key' ? null : reportingPerson(it.p.userId, it.row.channel);
 
+/** How many of each reporter's and village's latest reports are read first (see markRepeats). */
+const FIRST_LOOK = 1;
+
+/** The start of the window a report is compared within. */
+const windowStart = (it: NewProblem) =>
+  new Date(it.now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000).toISOString();
+
+type RepeatRow = { id: string; number: string; title: string; description: string; created_at: string };
+type Seen = { row: RepeatRow; person: string | null; village: string | null };
+
 /**
  * The earlier problem each new report of a batch repeats (重复诉求), if any: reported within
  * REPEAT_WINDOW_DAYS by the same person or in the same village, with a text at least REPEAT_SIMILARITY alike
  * (docs/kpi-definitions.md); the most alike of the latest REPEAT_CANDIDATES wins, the newer of equals. The
  * stored candidates of the whole batch are read in one statement; the batch's earlier reports count too.
+ * The newest few of each reporter and village are read first: a report sent again with the same words (a
+ * retry, a second tap) is settled by them, since nothing older can beat the newest text that is the same.
+ * Only the reports they leave open read the rest, up to the latest REPEAT_CANDIDATES.
  */
 async function markRepeats(trx: Transaction<DB>, jurisdictionId: string, items: NewProblem[]): Promise<void> {
-  const windowStart = (it: NewProblem) =>
-    new Date(it.now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000).toISOString();
-  const stored = await problemsRepository.repeatCandidates(
-    trx,
-    jurisdictionId,
-    {
-      reporterUserIds: [...new Set(items.flatMap((it) => repeatPerson(it) ?? []))],
-      villageCodes: [...new Set(items.flatMap((it) => it.row.village_code ?? []))],
-      since: items.map(windowStart).reduce((a, b) => (a < b ? a : b)),
-    },
-    REPEAT_CANDIDATES,
+  const since = items.map(windowStart).reduce((a, b) => (a < b ? a : b));
+  const keys = [
+    ...[...new Set(items.flatMap((it) => repeatPerson(it) ?? []))].map((value) => ({
+      column: 'reporter_user_id' as const,
+      value,
+    })),
+    ...[...new Set(items.flatMap((it) => it.row.village_code ?? []))].map((value) => ({
+      column: 'village_code' as const,
+      value,
+    })),
+  ];
+  const read = (lookups: RepeatLookup[]) =>
+    lookups.length ? problemsRepository.repeatCandidates(trx, jurisdictionId, lookups) : Promise.resolve([]);
+  const firstRows = await read(
+    keys.map((k) => ({ ...k, since, newest: FIRST_LOOK, limit: REPEAT_CANDIDATES })),
   );
-  const seen: {
-    row: { id: string; number: string; title: string; description: string; created_at: string };
-    person: string | null;
-    village: string | null;
-  }[] = stored.map((r) => ({
+  // A lookup that came back with FIRST_LOOK or more reports (and fewer than it may) holds every report
+  // since its oldest one, but maybe not the older ones: how far it is complete, and how many it read.
+  const found = keys.map((k, i) => {
+    const rows = firstRows.filter((r) => Number(r.lookup) === i);
+    const open = rows.length >= FIRST_LOOK && rows.length < REPEAT_CANDIDATES;
+    const oldest = rows.reduce((a, r) => (r.created_at < a ? r.created_at : a), '\uffff');
+    return { ...k, open, oldest, count: rows.length };
+  });
+  const toSeen = (r: (typeof firstRows)[number]): Seen => ({
     row: r,
     person: reportingPerson(r.reporter_user_id, r.channel),
     village: r.village_code,
-  }));
+  });
   // The reports of a batch share most of their candidates: each text is split into words once.
   const grams = new Map<string, Set<string>>();
   const gramsOf = (r: { id: string; title: string; description: string }) => {
@@ -245,11 +271,53 @@ async function markRepeats(trx: Transaction<DB>, jurisdictionId: string, items: 
     if (!g) grams.set(r.id, (g = similarityGrams(`${r.title}\n${r.description}`)));
     return g;
   };
+  const settled = pickRepeats(items, firstRows.map(toSeen), gramsOf, (it) => {
+    // Known in full: the reports since the oldest one read by each open lookup of this report.
+    let known = '';
+    for (const f of found) {
+      if (!f.open) continue;
+      const mine =
+        f.column === 'reporter_user_id' ? f.value === repeatPerson(it) : f.value === it.row.village_code;
+      if (mine && f.oldest > known) known = f.oldest;
+    }
+    return known;
+  });
+  if (settled) return;
+  // Some report is still open: the older reports of each open lookup, up to the latest REPEAT_CANDIDATES.
+  const restRows = await read(
+    found
+      .filter((f) => f.open)
+      .map((f) => ({
+        column: f.column,
+        value: f.value,
+        since,
+        before: f.oldest,
+        limit: REPEAT_CANDIDATES - f.count,
+      })),
+  );
+  pickRepeats(items, [...firstRows, ...restRows].map(toSeen), gramsOf, () => '');
+}
+
+/**
+ * Marks each report of a batch with the candidate it repeats, from the stored rows `stored`. `knownSince`
+ * says, per report, since which time the candidates are known in full ('' when all are). A report that
+ * finds the same words among its fully known newest candidates is settled; returns whether all were (else
+ * nothing is marked, and the caller reads the rest and calls again with everything known).
+ */
+function pickRepeats(
+  items: NewProblem[],
+  stored: Seen[],
+  gramsOf: (r: RepeatRow) => Set<string>,
+  knownSince: (it: NewProblem) => string,
+): boolean {
+  const seen = [...stored];
+  const picks: (string | null)[] = [];
   for (const it of items) {
     const person = repeatPerson(it);
     const village = it.row.village_code;
     const since = windowStart(it);
-    const byId = new Map<string, (typeof seen)[number]['row']>();
+    const known = knownSince(it);
+    const byId = new Map<string, RepeatRow>();
     for (const s of seen) {
       if (s.row.created_at < since) continue;
       if ((person !== null && s.person === person) || (village !== null && s.village === village))
@@ -258,16 +326,25 @@ async function markRepeats(trx: Transaction<DB>, jurisdictionId: string, items: 
     const candidates = [...byId.values()].sort(newestFirst).slice(0, REPEAT_CANDIDATES);
     let best: { id: string; score: number } | null = null;
     const own = gramsOf(it.row);
+    let sure = known === '';
     for (const c of candidates) {
+      // Past the fully known candidates only a full read can tell.
+      if (known !== '' && c.created_at < known) break;
       const score = gramSimilarity(own, gramsOf(c));
       if (score >= REPEAT_SIMILARITY && (!best || score > best.score)) best = { id: c.id, score };
       // Candidates come newest first and the newer of equals wins, so nothing after a perfect match can.
-      if (score === 1) break;
+      if (score === 1) {
+        sure = true;
+        break;
+      }
     }
-    it.row.repeat_of_id = best?.id ?? null;
+    if (!sure) return false;
+    picks.push(best?.id ?? null);
     // Later reports of the batch compare with this one as with a stored one.
     seen.push({ row: it.row, person, village });
   }
+  items.forEach((it, i) => (it.row.repeat_of_id = picks[i]!));
+  return true;
 }
 
 /** Submits a problem (提交): validated whole, written in one transaction with its first action. */

@@ -30,6 +30,17 @@ const SCAN_COLUMNS = [
   ...PROVEN_COLUMNS,
 ] as const satisfies readonly (keyof ProblemTable)[];
 
+/** One lookup of the repeat check: the newest reports of a reporter or of a village (see repeatCandidates). */
+export interface RepeatLookup {
+  column: 'reporter_user_id' | 'village_code';
+  value: string;
+  since: string;
+  before?: string;
+  /** Only the reports at least as new as the nth newest (all made at that time). */
+  newest?: number;
+  limit: number;
+}
+
 /** A problem as stored. */
 export type ProblemRow = Selectable<ProblemTable>;
 /** An entry of the action log as stored. */
@@ -499,49 +510,44 @@ export const problemsRepository = {
   },
 
   /**
-   * The earlier reports a new one may repeat (重复诉求): from the same reporter or the same village, made
-   * since `since`, newest first.
+   * The earlier reports a new one may repeat (重复诉求), in one statement: per lookup, the newest reports of
+   * one reporter or one village made since `since` (and before `before`, when given), at most `limit`, each
+   * an indexed lookup that reads its newest entries and stops. Each row says which lookup found it.
    */
-  /**
-   * The latest reports since `since` of each reporter and each village asked for, at most `limit` of each,
-   * in one statement: one indexed lookup per reporter or village, each reading its newest entries and stopping.
-   */
-  async repeatCandidates(
-    db: Db,
-    jurisdictionId: string,
-    c: { reporterUserIds: string[]; villageCodes: string[]; since: string },
-    limit: number,
-  ) {
-    const keys = [
-      ...c.reporterUserIds.map((value) => ({ column: 'reporter_user_id' as const, value })),
-      ...c.villageCodes.map((value) => ({ column: 'village_code' as const, value })),
-    ];
-    const latest = (k: (typeof keys)[number]) =>
-      db
-        .selectFrom((sub) =>
-          sub
-            .selectFrom('problems')
-            .select([
-              'id',
-              'number',
-              'title',
-              'description',
-              'created_at',
-              'reporter_user_id',
-              'village_code',
-              'channel',
-            ])
-            .where('jurisdiction_id', '=', jurisdictionId)
-            .where(k.column, '=', k.value)
-            .where('created_at', '>=', c.since)
-            .orderBy('created_at', 'desc')
-            .limit(limit)
-            .as('latest'),
-        )
-        .selectAll();
-    const [first, ...rest] = keys;
+  async repeatCandidates(db: Db, jurisdictionId: string, lookups: RepeatLookup[]) {
+    const latest = (k: RepeatLookup, i: number) => {
+      let q = db
+        .selectFrom('problems')
+        .select([
+          'id',
+          'number',
+          'title',
+          'description',
+          'created_at',
+          'reporter_user_id',
+          'village_code',
+          'channel',
+          sql<number>`${sql.lit(i)}`.as('lookup'),
+        ])
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where(k.column, '=', k.value)
+        // Only what is at least as new as the nth newest, all reports of that time included: one bound on
+        // `created_at`, so that the planner reads the lookup's own index from its newest end.
+        .where(
+          'created_at',
+          '>=',
+          k.newest
+            ? sql<string>`coalesce((select created_at from problems where jurisdiction_id = ${jurisdictionId}
+                and ${sql.ref(k.column)} = ${k.value} and created_at >= ${k.since}
+                order by created_at desc limit 1 offset ${k.newest - 1}), ${k.since})`
+            : k.since,
+        );
+      if (k.before) q = q.where('created_at', '<', k.before);
+      return db.selectFrom(q.orderBy('created_at', 'desc').limit(k.limit).as('latest')).selectAll();
+    };
+    const [first, ...rest] = lookups;
     if (!first) return [];
-    return rest.reduce((q, k) => q.unionAll(latest(k)), latest(first)).execute();
+    return rest.reduce((q, k, i) => q.unionAll(latest(k, i + 1)), latest(first, 0)).execute();
   },
 };
 

@@ -32,7 +32,8 @@ describe('KPI definitions', () => {
   let hr: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ seed: 'reference' });
+    // Reports beyond the one-minute limit per address: one test writes more than 50 in a row.
+    t = await startTestApp({ seed: 'reference', config: { reportsPerMinute: 10_000 } });
     f = problemFactory(t);
     supervisor = await t.as('demo-supervisor');
     unit = await t.as('demo-unit');
@@ -157,6 +158,52 @@ describe('KPI definitions', () => {
     expect(s.totals.reopened).toBe(before.totals.reopened);
   });
 
+  /**
+   * The repeats of the reports `ids` as the definition reads plainly: every earlier report (lower number) of
+   * the same person or village in the last 30 days, the latest 50 of them, the most alike at 0.5 or more,
+   * the newer of equals. Returns what each was marked with.
+   */
+  const expectRepeatsAsDefined = async (ids: Set<string>) => {
+    const rows = await t.ctx.db
+      .selectFrom('problems')
+      .select([
+        'id',
+        'number',
+        'title',
+        'description',
+        'created_at',
+        'reporter_user_id',
+        'village_code',
+        'repeat_of_id',
+      ])
+      .where('jurisdiction_id', '=', t.ctx.jurisdictions[0]!.id)
+      .orderBy('number')
+      .execute();
+    const newest = (x: (typeof rows)[number], y: (typeof rows)[number]) =>
+      x.created_at !== y.created_at ? (x.created_at < y.created_at ? 1 : -1) : x.number < y.number ? 1 : -1;
+    for (const [i, r] of rows.entries()) {
+      if (!ids.has(r.id)) continue;
+      const since = new Date(Date.parse(r.created_at) - 30 * 86_400_000).toISOString();
+      const candidates = rows
+        .slice(0, i)
+        .filter(
+          (c) =>
+            c.created_at >= since &&
+            ((r.reporter_user_id !== null && c.reporter_user_id === r.reporter_user_id) ||
+              (r.village_code !== null && c.village_code === r.village_code)),
+        )
+        .sort(newest)
+        .slice(0, 50);
+      let best: { id: string; score: number } | null = null;
+      for (const c of candidates) {
+        const score = textSimilarity(`${r.title}\n${r.description}`, `${c.title}\n${c.description}`);
+        if (score >= 0.5 && (!best || score > best.score)) best = { id: c.id, score };
+      }
+      expect(r.repeat_of_id, r.number).toBe(best?.id ?? null);
+    }
+    return new Map(rows.map((r) => [r.id, r.repeat_of_id]));
+  };
+
   it('reports written together are marked as repeats as the plain definition marks them', async () => {
     // Sent at once, so the group commit writes several in one batch; texts alike, unlike and the same.
     const texts = [
@@ -181,46 +228,32 @@ describe('KPI definitions', () => {
       ),
     );
     const ids = new Set(sent.map((p: { id: string }) => p.id));
-    const rows = await t.ctx.db
-      .selectFrom('problems')
-      .select([
-        'id',
-        'number',
-        'title',
-        'description',
-        'created_at',
-        'reporter_user_id',
-        'village_code',
-        'repeat_of_id',
-      ])
-      .where('jurisdiction_id', '=', t.ctx.jurisdictions[0]!.id)
-      .orderBy('number')
-      .execute();
-    // The definition read plainly: every earlier report (lower number) of the same person or village in the
-    // last 30 days, the latest 50 of them, the most alike at 0.5 or more, the newer of equals.
-    const newest = (x: (typeof rows)[number], y: (typeof rows)[number]) =>
-      x.created_at !== y.created_at ? (x.created_at < y.created_at ? 1 : -1) : x.number < y.number ? 1 : -1;
-    for (const [i, r] of rows.entries()) {
-      if (!ids.has(r.id)) continue;
-      const since = new Date(Date.parse(r.created_at) - 30 * 86_400_000).toISOString();
-      const candidates = rows
-        .slice(0, i)
-        .filter(
-          (c) =>
-            c.created_at >= since &&
-            ((r.reporter_user_id !== null && c.reporter_user_id === r.reporter_user_id) ||
-              (r.village_code !== null && c.village_code === r.village_code)),
-        )
-        .sort(newest)
-        .slice(0, 50);
-      let best: { id: string; score: number } | null = null;
-      for (const c of candidates) {
-        const score = textSimilarity(`${r.title}\n${r.description}`, `${c.title}\n${c.description}`);
-        if (score >= 0.5 && (!best || score > best.score)) best = { id: c.id, score };
-      }
-      expect(r.repeat_of_id, r.number).toBe(best?.id ?? null);
-    }
-    expect(rows.filter((r) => ids.has(r.id) && r.repeat_of_id !== null).length).toBeGreaterThan(12);
+    const marked = await expectRepeatsAsDefined(ids);
+    expect([...ids].filter((id) => marked.get(id) !== null).length).toBeGreaterThan(12);
+  });
+
+  it('a report the same as one past the latest 50 is no repeat of it; the same as an older one of them is', async () => {
+    const same = { title: '井盖丢失', description: '人民路口的井盖丢了，晚上走路很危险。' };
+    // A few seconds apart, so that "the latest 50" is one list whatever order the database keeps equals in.
+    const report = (title: string, description: string) => {
+      t.clock!.advanceHours(0.001);
+      return reportProblem(resident, {
+        categoryCode: 'jobs',
+        title,
+        description,
+        villageCode: '430202001003',
+        fields: {},
+      });
+    };
+    // One at a time, each written on its own: the earlier reports are read from the database.
+    const sent = [await report(same.title, same.description)];
+    for (let i = 0; i < 52; i++)
+      sent.push(await report(`第${i}件事`, `编号${i * 7919}的事情需要处理，内容各不相同${i}。`));
+    const again = await report(same.title, same.description);
+    const older = await report('第49件事', `编号${49 * 7919}的事情需要处理，内容各不相同49。`);
+    const marked = await expectRepeatsAsDefined(new Set([...sent, again, older].map((p) => p.id)));
+    expect(marked.get(again.id)).not.toBe(sent[0]!.id);
+    expect(marked.get(older.id)).toBe(sent[50]!.id);
   });
 
   it('labels groups by name, groups by official, and counts 督办 and overdue problems per unit', async () => {
