@@ -153,6 +153,15 @@ export function postgresAdapter(connectionString: string): DialectAdapter {
         where s.jurisdiction_id = ${jurisdictionId} and s.tokens && ${tokens}::text[]
         order by s.problem_id desc limit ${limit}) x`;
     },
+    problemKey: 'id',
+    problemSearchArm(jurisdictionId, token, limit) {
+      return sql<{ id: string | null; key: string | null; created_at: string | null; pos: null }>`select
+        x.id, p.id as key, p.created_at, null::bigint as pos
+        from (select s.problem_id as id from problem_search s
+          where s.jurisdiction_id = ${jurisdictionId} and s.tokens && ${[token]}::text[]
+          order by s.problem_id desc limit ${limit}) x
+        left join problems p on p.jurisdiction_id = ${jurisdictionId} and p.id = x.id`;
+    },
     geoCellExpression(lat, lng) {
       return `trunc(${lat} * 200)::bigint * 100000 + trunc(${lng} * 200)::bigint`;
     },

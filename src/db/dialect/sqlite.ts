@@ -192,6 +192,17 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         and m.rowid in (select rowid from problem_search where problem_search match ${match}
           order by rowid desc limit ${limit})`;
     },
+    problemKey: 'rowid',
+    problemSearchArm(jurisdictionId, token, limit) {
+      // The creation time from the index of ids and creation times (covering), not from the problem's row.
+      return sql<{ id: string | null; key: number | null; created_at: string | null; pos: number }>`select
+        f.rowid as pos, m.problem_id as id, p.rowid as key, p.created_at as created_at
+        from (select rowid from problem_search where problem_search match ${`"${token}"`}
+          order by rowid desc limit ${limit}) f
+        left join problem_search_map m on m.rowid = f.rowid and m.jurisdiction_id = ${jurisdictionId}
+        left join problems p indexed by problems_id_created
+          on p.jurisdiction_id = m.jurisdiction_id and p.id = m.problem_id`;
+    },
     geoCellExpression(lat, lng) {
       return `cast(${lat} * 200 as integer) * 100000 + cast(${lng} * 200 as integer)`;
     },

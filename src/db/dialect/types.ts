@@ -101,6 +101,27 @@ export interface DialectAdapter {
    * ranked search).
    */
   problemSearchAnyIds(jurisdictionId: string, tokens: string[], limit: number): RawBuilder<{ id: string }>;
+  /**
+   * The newest `limit` entries of the text index holding one query token (as `problemSearchAnyIds` finds
+   * them), each with its problem's id, row key (`problemKey`) and creation time (null for an entry of another
+   * jurisdiction) and its place in the index's order (`pos`, higher is newer; null where the database does
+   * not tell it), read from indexes alone. Fewer than `limit` rows: these are all the entries holding it.
+   */
+  problemSearchArm(
+    jurisdictionId: string,
+    token: string,
+    limit: number,
+  ): RawBuilder<{
+    id: string | null;
+    key: string | number | null;
+    created_at: string | null;
+    pos: number | null;
+  }>;
+  /**
+   * The column that names a problem's row in its own table's indexes: SQLite's rowid (which every index
+   * of problems holds, so a search's candidates come from the indexes alone), PostgreSQL's id.
+   */
+  problemKey: 'rowid' | 'id';
   /** SQL text of the grid cell of two coordinate columns, the same as kernel/geo.ts geoCell (index and query). */
   geoCellExpression(latColumn: string, lngColumn: string): string;
   /** 'YYYY-MM' of an ISO UTC timestamp column, in the jurisdiction's time zone (+08:00). */

@@ -34,6 +34,7 @@ import * as m0048 from './0048_close_time_indexes.ts';
 import * as m0049 from './0049_village_deadlines.ts';
 import * as m0050 from './0050_jobs_geo_cells.ts';
 import * as m0051 from './0051_drop_jobs_geo_cell.ts';
+import * as m0052 from './0052_search_lead_units.ts';
 
 /** One migration step, run once on either dialect. */
 export interface MigrationStep {
@@ -79,4 +80,5 @@ export const MIGRATIONS: Record<string, MigrationStep> = {
   '0049_village_deadlines': m0049,
   '0050_jobs_geo_cells': m0050,
   '0051_drop_jobs_geo_cell': m0051,
+  '0052_search_lead_units': m0052,
 };

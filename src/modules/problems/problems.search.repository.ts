@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.ts';
 import { applyFilters, type FilterContext } from './problems.filters.ts';
 import type { ProblemRow } from './problems.repository.ts';
 import { rowScorer, searchCandidates, type SearchPlan } from './problems.search.ts';
+import { armsAnswer, rankedFromArms } from './problems.search.arms.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -28,6 +29,8 @@ export async function rankedPage(
   after?: RankedPosition,
 ): Promise<{ page: { row: ProblemRow; score: number }[]; total: number }> {
   const jid = fc.jurisdictionId;
+  // Without other filters, from the kinds of match, reading only the rows that decide the page.
+  if (armsAnswer(fc) && fc.search === plan) return rankedFromArms(db, fc, plan, limit, offset, after);
   // The other filters as they are; the search's own condition is the candidates alone, scored below.
   const others: FilterContext = { ...fc, filters: { ...fc.filters, q: undefined } };
   const candidates = await applyFilters(db.selectFrom('problems'), others)
