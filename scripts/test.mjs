@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// The whole test suite: unit and API tests on SQLite, then the tests that use a database again on
-// PostgreSQL, and the browser tests beside them. Prints one closing line "N passed, N failed".
+// The whole test suite: unit and API tests on SQLite, the tests that use a database again on PostgreSQL,
+// and the browser tests. Prints one closing line "N passed, N failed".
 // PostgreSQL is required in CI (CI=true) and skipped with a warning elsewhere when it cannot be reached.
 //
-// The browser suite spends most of its time waiting on Chromium and its servers, so it runs at the same
-// time as the API runs instead of after them; its output is kept in a file and printed once they are done.
+// The three parts run at the same time: the browser suite spends most of its time waiting on Chromium and
+// its servers, and the PostgreSQL run on the database server, so run one after another they leave the
+// cores idle. The SQLite run prints as it goes; the others' output is kept in files and printed after it.
 // `node scripts/test.mjs sqlite|postgres|e2e` runs one part (several may be named).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { build as buildServer, isStale as serverStale } from '../bin/build-server.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const tmp = path.join(root, '.tmp');
@@ -126,30 +128,43 @@ async function postgresReachable() {
   }
 }
 
-// The web app is built before anything runs: the API tests' servers serve web/dist too.
-let browser = null;
+// The server bundle and the web app are built before anything runs: the process tests start servers and
+// the CLI from the bundle (built once here rather than by the first servers at the same time), and the API
+// tests' servers serve web/dist too. The web build's up-to-date check runs from the bundle: loading the
+// CLI's sources through the TypeScript loader costs more than the check.
+try {
+  if (serverStale()) await buildServer();
+} catch (err) {
+  console.warn(`the server bundle did not build (${err?.message ?? err}): servers will run the sources`);
+}
+const background = [];
 if (wanted('e2e') && fs.existsSync(path.join(root, 'e2e/vitest.config.ts'))) {
   const build = spawnSync(process.execPath, [path.join(root, 'bin/qingdan.mjs'), 'build-web'], {
     cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, QINGDAN_COMPILED: '1' },
   });
   if (build.status !== 0) {
     failed++;
     runs.push('browser: not run, the web app did not build');
   } else if (wanted('sqlite') || wanted('postgres'))
-    browser = start('browser', ['--config', 'e2e/vitest.config.ts']);
+    background.push(start('browser', ['--config', 'e2e/vitest.config.ts']));
   else run('browser', ['--config', 'e2e/vitest.config.ts']);
 }
 
-if (wanted('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' });
 if (wanted('postgres')) {
-  if (await postgresReachable()) run('postgres', databaseTestFiles('src'), { QINGDAN_TEST_DB: 'postgres' });
-  else if (process.env.CI) {
+  const args = databaseTestFiles('src');
+  const env = { QINGDAN_TEST_DB: 'postgres' };
+  if (await postgresReachable()) {
+    if (wanted('sqlite')) background.unshift(start('postgres', args, env));
+    else run('postgres', args, env);
+  } else if (process.env.CI) {
     console.error('PostgreSQL is required in CI but cannot be reached');
     failed++;
   } else console.warn('\nPostgreSQL not reachable: PostgreSQL tests skipped (they are required in CI)');
 }
-await browser?.finish();
+if (wanted('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' });
+for (const part of background) await part.finish();
 
 console.log(`\n${runs.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

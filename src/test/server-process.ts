@@ -97,7 +97,9 @@ export async function startServer(
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    // A guard against a server that never listens, not a measure: with the three test runs sharing two
+    // cores, a start can take tens of seconds.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 120_000);
     const onData = () => {
       const m = /listening at (http:\/\/[0-9.]+:\d+)/.exec(out);
       if (m) {

@@ -81,5 +81,5 @@ describe(`backup under write load and restore (${TEST_DB})`, () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('--force');
     expect(runCli(restored, ['restore', file, '--force']).status).toBe(0);
-  }, 180_000);
+  }, 300_000);
 });

@@ -78,5 +78,5 @@ describe(`graceful shutdown (${TEST_DB})`, () => {
     expect((await c2.request('GET', JSON.parse(r.body).url)).status).toBe(200);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
-  }, 60_000);
+  }, 300_000);
 });
