@@ -187,29 +187,46 @@ export class PointGrid {
     const py = Math.cos(phi) * Math.sin(lambda);
     const pz = Math.sin(phi);
     const r2 = chordSquared(radius);
-    for (let i = s.r0; i <= s.r1; i++)
-      for (let j = s.c0; j <= s.c1; j++) {
-        const c = this.cell(i, j);
-        const from = this.start[c]!;
-        const to = this.start[c + 1]!;
-        if (from === to) continue;
-        const [least, most] = this.cellReach(lat, lng, i, j);
-        if (least > radius) continue;
-        const whole = most <= radius;
-        if (whole && !accept && this.cellMinLive[c]! > now) {
-          count += to - from;
+    const partly = (c: number) => {
+      for (let at = this.start[c]!; at < this.start[c + 1]!; at++) {
+        const live = this.live[at]!;
+        if (live <= now) continue;
+        if (accept && !accept(this.index[at]!)) continue;
+        if (!this.inside(at, px, py, pz, r2, lat, lng, radius)) continue;
+        count++;
+        if (live < until) until = live;
+      }
+    };
+    // Along a row the distance to the cells' centres falls and then rises (it grows with the longitude
+    // difference, and both bounds are that distance less or more the same amount): so the cells outside
+    // the circle lie at the row's two ends, those wholly inside in one run between, and only the few in
+    // between are read point by point, each end walked inward until the run begins.
+    for (let i = s.r0; i <= s.r1; i++) {
+      let left = s.c0;
+      let right = s.c1;
+      while (left <= right && this.cellReach(lat, lng, i, left)[0] > radius) left++;
+      while (right >= left && this.cellReach(lat, lng, i, right)[0] > radius) right--;
+      while (left <= right && this.cellReach(lat, lng, i, left)[1] > radius) partly(this.cell(i, left++));
+      while (right >= left && this.cellReach(lat, lng, i, right)[1] > radius) partly(this.cell(i, right--));
+      if (left > right) continue;
+      const first = this.cell(i, left);
+      const last = this.cell(i, right);
+      if (!accept) count += this.start[last + 1]! - this.start[first]!;
+      for (let c = first; c <= last; c++) {
+        // A cell whose points are all live counts whole (an empty one's earliest is Infinity).
+        if (!accept && this.cellMinLive[c]! > now) {
           if (this.cellMinLive[c]! < until) until = this.cellMinLive[c]!;
           continue;
         }
-        for (let at = from; at < to; at++) {
+        for (let at = this.start[c]!; at < this.start[c + 1]!; at++) {
           const live = this.live[at]!;
-          if (live <= now) continue;
-          if (accept && !accept(this.index[at]!)) continue;
-          if (!whole && !this.inside(at, px, py, pz, r2, lat, lng, radius)) continue;
-          count++;
-          if (live < until) until = live;
+          const counts = live > now && (!accept || accept(this.index[at]!));
+          if (!accept && !counts) count--;
+          if (accept && counts) count++;
+          if (counts && live < until) until = live;
         }
       }
+    }
     return { count, until: until === Infinity ? null : until };
   }
 
@@ -291,8 +308,14 @@ export class PointGrid {
         ci - ring <= 0 && cj - ring <= 0 && ci + ring >= this.rows - 1 && cj + ring >= this.cols - 1;
       if (allRead || beyond > radius) break;
       if (found.length >= k) {
-        found.sort(order);
-        if (found[k - 1]!.d < beyond) break;
+        // Once k of those found are nearer than anything outside, the k nearest are among them.
+        let nearer = 0;
+        for (const f of found) if (f.d < beyond) nearer++;
+        if (nearer >= k) {
+          const near = found.filter((f) => f.d < beyond);
+          near.sort(order);
+          return near.slice(0, k);
+        }
       }
     }
     found.sort(order);

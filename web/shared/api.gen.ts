@@ -7623,53 +7623,73 @@ export interface paths {
           };
           content: {
             'application/json': {
-              items: {
-                id: string;
-                employerId: string;
-                employerName: string;
-                title: string;
-                description: string;
-                kind: string;
-                kindLabel: string;
-                occupationCode: string;
-                occupationName: string;
-                headcount: number;
-                filled: number;
-                wageFen: number;
-                wageUnit: string;
-                wageLabel: string;
-                villageCode: string;
-                villageName: string | null;
-                address: string | null;
-                lat: number;
-                lng: number;
-                stationId: string | null;
-                validFrom: string;
-                validThrough: string;
-                reconfirmDueAt: string | null;
-                status: string;
-                statusLabel: string;
-                expired: boolean;
-                applicable: boolean;
-                postedVia: string;
-                datePosted: string | null;
-                distanceM?: number;
-                allowedActions: string[];
-                jsonLd?: {
-                  [key: string]: unknown;
-                };
-                actions?: {
-                  seq: number;
-                  action: string;
-                  fromStatus: string | null;
-                  toStatus: string | null;
-                  actorName: string;
-                  at: string;
-                  data: {
-                    [key: string]: unknown;
-                  };
-                }[];
-              }[];
+              items: (
+                | {
+                    id: string;
+                    title: string;
+                    kind: string;
+                    kindLabel: string;
+                    occupationCode: string;
+                    occupationName: string;
+                    wageFen: number;
+                    wageUnit: string;
+                    wageLabel: string;
+                    employerName: string;
+                    villageCode: string;
+                    villageName: string | null;
+                    lat: number;
+                    lng: number;
+                    validThrough: string;
+                    distanceM: number;
+                  }
+                | {
+                    id: string;
+                    employerId: string;
+                    employerName: string;
+                    title: string;
+                    description: string;
+                    kind: string;
+                    kindLabel: string;
+                    occupationCode: string;
+                    occupationName: string;
+                    headcount: number;
+                    filled: number;
+                    wageFen: number;
+                    wageUnit: string;
+                    wageLabel: string;
+                    villageCode: string;
+                    villageName: string | null;
+                    address: string | null;
+                    lat: number;
+                    lng: number;
+                    stationId: string | null;
+                    validFrom: string;
+                    validThrough: string;
+                    reconfirmDueAt: string | null;
+                    status: string;
+                    statusLabel: string;
+                    expired: boolean;
+                    applicable: boolean;
+                    postedVia: string;
+                    datePosted: string | null;
+                    distanceM?: number;
+                    allowedActions: string[];
+                    jsonLd?: {
+                      [key: string]: unknown;
+                    };
+                    actions?: {
+                      seq: number;
+                      action: string;
+                      fromStatus: string | null;
+                      toStatus: string | null;
+                      actorName: string;
+                      at: string;
+                      data: {
+                        [key: string]: unknown;
+                      };
+                    }[];
+                  }
+              )[];
               total: number;
               nextCursor: string | null;
               uncoveredVillages: {

@@ -10,14 +10,17 @@ import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { getPlace } from '../directory/index.ts';
+import type { ReferenceData } from '../reference/index.ts';
 import { appendLog, lastLogSeq, SYSTEM_ACTOR } from '../flow/index.ts';
 import { Answer } from '../../kernel/versionedCache.ts';
 import { MODULE, stationsOf } from './jobs.employers.ts';
 import { POSTING_STATUSES, type PostingRelation } from './jobs.lifecycle.ts';
+import { occupationOf } from './jobs.occupations.ts';
 import { isReviewer, postingRelations } from './jobs.policy.ts';
 import { postingFromRow } from './jobs.postings.ts';
-import { jobsRepository as repo, type PostingPageRow } from './jobs.repository.ts';
-import type { Posting, SearchPostingsQuery } from './jobs.schema.ts';
+import { jobsRepository as repo, type MapItemRow } from './jobs.repository.ts';
+import type { MapPosting, Posting, SearchPostingsQuery } from './jobs.schema.ts';
+import { JOB_KINDS, wageLabel, type JobKind, type WageUnit } from './jobs.wages.ts';
 
 /** A village counts as served when an open posting or a station lies within this distance. */
 export const COVERAGE_M = 1500;
@@ -67,7 +70,7 @@ export async function listStations(ctx: AppContext, jid: string): Promise<Statio
 
 /** A search answer: a page of postings plus the uncovered villages in reach. */
 export interface PostingSearch {
-  items: Posting[];
+  items: (MapPosting | Posting)[];
   total: number;
   nextCursor: string | null;
   uncoveredVillages: { code: string; name: string; lat: number; lng: number; nearestM: number | null }[];
@@ -84,7 +87,7 @@ interface MapGrid {
    * The villages no station covers: the nearest station, and until when an open posting within COVERAGE_M
    * covers the village (-Infinity when none does).
    */
-  villages: (PostingSearch['uncoveredVillages'][number] & { coveredUntil: number })[];
+  villages: { village: PostingSearch['uncoveredVillages'][number]; coveredUntil: number }[];
 }
 
 /** When an open posting lapses (ms): at its due time for reconfirmation or at the end of its validity. */
@@ -116,11 +119,13 @@ async function buildGrid(ctx: AppContext, jid: string): Promise<MapGrid> {
     const nearest = Math.min(...stations.map((s) => haversineMeters(lat, lng, s.lat!, s.lng!)));
     if (nearest <= COVERAGE_M) continue;
     villages.push({
-      code: v.code,
-      name: v.name,
-      lat,
-      lng,
-      nearestM: Number.isFinite(nearest) ? Math.round(nearest) : null,
+      village: {
+        code: v.code,
+        name: v.name,
+        lat,
+        lng,
+        nearestM: Number.isFinite(nearest) ? Math.round(nearest) : null,
+      },
       coveredUntil: grid.latestWithin(lat, lng, COVERAGE_M),
     });
   }
@@ -181,10 +186,12 @@ function searchGrid(
   );
   let until = postingsUntil ?? Infinity;
   const uncovered: PostingSearch['uncoveredVillages'] = [];
-  for (const { coveredUntil, ...v } of g.villages) {
-    if (haversineMeters(q.lat, q.lng, v.lat, v.lng) > q.radius) continue;
-    if (coveredUntil > now) until = Math.min(until, coveredUntil);
-    else uncovered.push(v);
+  for (const { village, coveredUntil } of g.villages) {
+    // Only a village still uncovered, or covered until sooner than the answer holds anyway, needs measuring.
+    if (coveredUntil > now && coveredUntil >= until) continue;
+    if (haversineMeters(q.lat, q.lng, village.lat, village.lng) > q.radius) continue;
+    if (coveredUntil > now) until = coveredUntil;
+    else uncovered.push(village);
   }
   return {
     page: near.slice(offset).map((n) => ({ id: g.ids[n.i]!, d: n.d })),
@@ -194,85 +201,116 @@ function searchGrid(
   };
 }
 
-/** At most this many postings' rows are kept per version (about a kilobyte each). */
-const MAX_KEPT_ROWS = 20_000;
+/**
+ * At most this many map items are kept per version (a few hundred bytes each): every open posting of a
+ * large district.
+ */
+const MAX_KEPT_ITEMS = 50_000;
+
+/** A map item as UTF-8 JSON up to its distance (`{"id":…,"distanceM":`): the distance and `}` complete it. */
+function itemJson(r: MapItemRow, ref: ReferenceData): Buffer {
+  const wageFen = Number(r.wage_fen);
+  const item: Omit<MapPosting, 'distanceM'> = {
+    id: r.id,
+    title: r.title,
+    kind: r.kind,
+    kindLabel: JOB_KINDS[r.kind as JobKind],
+    occupationCode: r.occupation_code,
+    occupationName: occupationOf(r.occupation_code)?.name ?? r.occupation_code,
+    wageFen,
+    wageUnit: r.wage_unit,
+    wageLabel: wageLabel(wageFen, r.wage_unit as WageUnit),
+    employerName: r.employer_name ?? '',
+    villageCode: r.village_code,
+    villageName: ref.divisions.get(r.village_code)?.name ?? null,
+    lat: r.lat,
+    lng: r.lng,
+    validThrough: r.valid_through,
+  };
+  return Buffer.from(`${JSON.stringify(item).slice(0, -1)},"distanceM":`, 'utf8');
+}
 
 /**
- * The rows of a page's postings: those read at this version of the jobs log already are kept (the same
- * postings are near many readers), the others are read by primary key with their employers in one
- * prepared statement. Every write of a posting or an employer moves the version, so a kept row is the
- * row as it is.
+ * The map items of a page's postings, as JSON. Those made at this version of the jobs log and load of the
+ * reference data are kept (the same postings are near many readers); the others are read by primary key
+ * with their employers in one prepared statement. Every write of a posting or an employer moves the
+ * version, so a kept item is the posting as it is.
  */
-async function pageRows(
+async function mapItems(
   ctx: AppContext,
   jid: string,
+  ref: ReferenceData,
   version: number,
   ids: string[],
-): Promise<Map<string, PostingPageRow>> {
-  const keptRows = ctx.cache.values<Map<string, PostingPageRow>>('jobs.rows', 16);
-  let kept = keptRows.get(jid, version);
+): Promise<Map<string, Buffer>> {
+  const keptItems = ctx.cache.values<Map<string, Buffer>>('jobs.mapItems', 16);
+  const key = `${jid}|${ref.serial}`;
+  let kept = keptItems.get(key, version);
   if (!kept) {
     kept = new Map();
-    keptRows.set(jid, version, kept);
+    keptItems.set(key, version, kept);
   }
   const missing = ids.filter((id) => !kept.has(id));
-  const read = await repo.postingPage(
+  if (!missing.length) return kept;
+  const read = await repo.mapPage(
     ctx.db,
     jid,
     missing,
-    ctx.cache.own('jobs.pageSql', () => new Map<number, string>()),
+    ctx.cache.own('jobs.mapPageSql', () => new Map<number, string>()),
   );
-  const out = new Map<string, PostingPageRow>();
-  for (const r of read) {
-    if (kept.size < MAX_KEPT_ROWS) kept.set(r.id, r);
-    out.set(r.id, r);
+  if (kept.size + read.length <= MAX_KEPT_ITEMS) {
+    for (const r of read) kept.set(r.id, itemJson(r, ref));
+    return kept;
   }
-  for (const id of ids) {
-    const r = kept.get(id);
-    if (r) out.set(id, r);
-  }
+  const out = new Map(ids.flatMap((id) => (kept.has(id) ? [[id, kept.get(id)!] as const] : [])));
+  for (const r of read) out.set(r.id, itemJson(r, ref));
   return out;
 }
 
-/** Open postings (not lapsed) within `radius` of a point, nearest first, with the uncovered villages in reach. */
+/**
+ * Open postings (not lapsed) within `radius` of a point, nearest first, with the uncovered villages in
+ * reach, as JSON, and when the first of the postings or village coverages it rests on lapses.
+ */
 async function nearby(
   ctx: AppContext,
   jid: string,
-  p: Principal | null,
   q: SearchPostingsQuery & { lat: number; lng: number },
   version: number,
-): Promise<{ search: PostingSearch; until: string | null }> {
+): Promise<{ json: Buffer; until: string | null }> {
   const now = ctx.clock.now();
   const offset = nearbyOffset(q.cursor);
+  const ref = await ctx.reference.get(jid);
   const found = searchGrid(await mapGrid(ctx, jid, version), q, offset, now.getTime());
-  const byId = await pageRows(
+  const items = await mapItems(
     ctx,
     jid,
+    ref,
     version,
     found.page.map((x) => x.id),
   );
-  const ref = await ctx.reference.get(jid);
-  const stations = p ? await stationsOf(ctx, p) : [];
-  const items: Posting[] = [];
-  for (const c of found.page) {
-    const r = byId.get(c.id);
-    if (!r) continue;
-    const employer =
-      r.employer_name !== null ? { name: r.employer_name, uscc: r.employer_uscc ?? '' } : undefined;
-    const rel = p ? postingRelations(p, r.employer_owner, stations) : new Set<PostingRelation>();
-    // The map's items go without their JobPosting: the posting itself carries it, and it would double
-    // every answer.
-    items.push(
-      await postingFromRow(ctx, ctx.db, r, employer, ref, rel, { distanceM: Math.round(c.d), jsonLd: false }),
-    );
-  }
+  const nextCursor = offset + q.limit < found.total ? String(offset + q.limit) : null;
+  // The kept items' bytes are copied as they are; only the distances and the rest are written anew.
+  const tail =
+    `],"total":${found.total},"nextCursor":${JSON.stringify(nextCursor)},` +
+    `"uncoveredVillages":${JSON.stringify(found.uncovered)}}`;
+  const page = found.page.flatMap((c) => {
+    const item = items.get(c.id);
+    return item ? [{ item, d: `${Math.round(c.d)}}` }] : [];
+  });
+  const head = '{"items":[';
+  let size = head.length + Buffer.byteLength(tail) + page.length;
+  for (const p of page) size += p.item.length + p.d.length;
+  const json = Buffer.allocUnsafe(size);
+  let at = json.write(head, 0, 'latin1');
+  page.forEach((p, n) => {
+    if (n > 0) json[at++] = 0x2c; // ','
+    json.set(p.item, at);
+    at += p.item.length;
+    at += json.write(p.d, at, 'latin1');
+  });
+  at += json.write(tail, at, 'utf8');
   return {
-    search: {
-      items,
-      total: found.total,
-      nextCursor: offset + q.limit < found.total ? String(offset + q.limit) : null,
-      uncoveredVillages: found.uncovered,
-    },
+    json: json.subarray(0, at),
     until: found.until,
   };
 }
@@ -285,10 +323,10 @@ function nearbyOffset(cursor: string | undefined): number {
 }
 
 /**
- * The doorstep map's answer for a reader who is not signed in (the public map, the bench), as bytes kept
- * like the spatial part: the same for every such reader, so one serialisation serves them all.
+ * The doorstep map's answer, as bytes kept like the spatial part: the same for every reader (its items
+ * carry nothing of the reader's own), so one serialisation serves them all.
  */
-export async function publicNearbyAnswer(
+export async function nearbyAnswer(
   ctx: AppContext,
   jid: string,
   q: SearchPostingsQuery & { lat: number; lng: number },
@@ -298,10 +336,9 @@ export async function publicNearbyAnswer(
   const key = JSON.stringify([jid, q, ref.serial]);
   const cache = ctx.cache.values<{ answer: Answer; until: string | null }>('jobs.nearbyAnswers', 200);
   const compute = async () => {
-    const { search, until } = await nearby(ctx, jid, null, q, version);
-    // Built from typed rows, as the signed-in answer is (whose serialiser is JSON.stringify too); compressed
-    // fast, since most points are asked for once.
-    return { answer: new Answer(JSON.stringify(search), { gzipLevel: 1 }), until };
+    const { json, until } = await nearby(ctx, jid, q, version);
+    // Compressed fast, since most points are asked for once.
+    return { answer: new Answer(json, { gzipLevel: 1 }), until };
   };
   const kept = await cache.getOrCompute(key, version, compute);
   if (kept.until === null || now < kept.until) return kept.answer;
@@ -332,7 +369,8 @@ export async function searchPostings(
   q: SearchPostingsQuery,
 ): Promise<PostingSearch> {
   validateSearch(q);
-  if (isNearbySearch(q)) return (await nearby(ctx, jid, p, q, await jobsVersion(ctx, jid))).search;
+  if (isNearbySearch(q))
+    return JSON.parse((await nearbyAnswer(ctx, jid, q)).body.toString('utf8')) as PostingSearch;
   const stations = p ? await stationsOf(ctx, p) : [];
   const reviewer = p ? isReviewer(p, stations) : false;
   const statuses = q.status ? q.status.split(',') : ['open'];

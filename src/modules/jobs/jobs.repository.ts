@@ -10,7 +10,7 @@ import type { BoundingBox } from '../../kernel/geo.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** The columns a posting is shown from (the map reads these of each posting on its page). */
+/** The columns a posting is shown from (postingFromRow reads no others). */
 export const POSTING_VIEW_COLUMNS = [
   'jurisdiction_id',
   'id',
@@ -37,11 +37,23 @@ export const POSTING_VIEW_COLUMNS = [
 ] as const;
 export type PostingView = Pick<Selectable<JobsPostingTable>, (typeof POSTING_VIEW_COLUMNS)[number]>;
 
-/** A posting of the map's page with its employer's name, USCC and owner (null where the employer is gone). */
-export type PostingPageRow = PostingView & {
+/** The columns a map item is made from. */
+const MAP_ITEM_COLUMNS = [
+  'id',
+  'title',
+  'kind',
+  'occupation_code',
+  'wage_fen',
+  'wage_unit',
+  'village_code',
+  'lat',
+  'lng',
+  'valid_through',
+] as const;
+
+/** A posting of the map's page with its employer's name (null where the employer is gone). */
+export type MapItemRow = Pick<Selectable<JobsPostingTable>, (typeof MAP_ITEM_COLUMNS)[number]> & {
   employer_name: string | null;
-  employer_uscc: string | null;
-  employer_owner: string | null;
 };
 
 type Table = 'jobs_employers' | 'jobs_postings' | 'jobs_workers' | 'jobs_applications';
@@ -140,10 +152,11 @@ export const jobsRepository = {
       .execute();
   },
   /**
-   * The postings of one page of the map by id, with their employer's name, USCC and owner, in one
-   * statement compiled once per number of ids (the SQL text then finds the database's prepared statement).
+   * The postings of one page of the map by id, the columns a map item shows with its employer's name, in
+   * one statement compiled once per number of ids (the SQL text then finds the database's prepared
+   * statement).
    */
-  async postingPage(db: Db, jid: string, ids: string[], sqlOf: Map<number, string>) {
+  async mapPage(db: Db, jid: string, ids: string[], sqlOf: Map<number, string>) {
     if (ids.length === 0) return [];
     let text = sqlOf.get(ids.length);
     if (text === undefined) {
@@ -152,14 +165,14 @@ export const jobsRepository = {
         .leftJoin('jobs_employers as e', (j) =>
           j.onRef('e.jurisdiction_id', '=', 'p.jurisdiction_id').onRef('e.id', '=', 'p.employer_id'),
         )
-        .select(POSTING_VIEW_COLUMNS.map((c) => `p.${c}` as const))
-        .select(['e.name as employer_name', 'e.uscc as employer_uscc', 'e.owner_user_id as employer_owner'])
+        .select(MAP_ITEM_COLUMNS.map((c) => `p.${c}` as const))
+        .select('e.name as employer_name')
         .where('p.jurisdiction_id', '=', jid)
         .where('p.id', 'in', ids)
         .compile().sql;
       sqlOf.set(ids.length, text);
     }
-    const r = await db.executeQuery<PostingPageRow>(CompiledQuery.raw(text, [jid, ...ids]));
+    const r = await db.executeQuery<MapItemRow>(CompiledQuery.raw(text, [jid, ...ids]));
     return r.rows;
   },
   insertPosting(db: Db, row: JobsPostingTable) {

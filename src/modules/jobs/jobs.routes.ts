@@ -14,7 +14,7 @@ import {
 } from './jobs.applications.ts';
 import { createEmployer, getEmployer, listEmployers, reviewEmployer } from './jobs.employers.ts';
 import { jobsKpis } from './jobs.kpis.ts';
-import { isNearbySearch, listStations, publicNearbyAnswer, searchPostings } from './jobs.map.ts';
+import { isNearbySearch, listStations, nearbyAnswer, searchPostings } from './jobs.map.ts';
 import { OCCUPATIONS } from './jobs.occupations.ts';
 import { actOnPosting, createPosting, getPosting, reconfirmByToken } from './jobs.postings.ts';
 import {
@@ -109,9 +109,9 @@ export async function jobsRoutes(app: App, ctx: AppContext): Promise<void> {
     '/api/jobs/postings',
     { schema: { tags, querystring: SearchPostingsQuery, response: { 200: PostingSearchAnswer } } },
     async (req, reply) =>
-      // The public map is the same for every reader who is not signed in: its bytes are kept.
-      !req.principal && isNearbySearch(req.query)
-        ? (sendAnswer(req, reply, await publicNearbyAnswer(ctx, req.jurisdictionId, req.query)) as never)
+      // The map is the same for every reader: its bytes are kept.
+      isNearbySearch(req.query)
+        ? (sendAnswer(req, reply, await nearbyAnswer(ctx, req.jurisdictionId, req.query)) as never)
         : searchPostings(ctx, req.jurisdictionId, req.principal, req.query),
   );
   app.post(

@@ -158,7 +158,34 @@ export const UncoveredVillage = z.object({
   nearestM: z.number().nullable(),
 });
 
-export const PostingSearchAnswer = listOf(Posting).extend({
+/**
+ * A posting as the doorstep map and its list show it: what a reader needs to choose one, and where it is.
+ * The posting itself (its description, state, actions and JobPosting) is one tap away at
+ * `/api/jobs/postings/{id}`.
+ */
+export const MapPosting = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  kindLabel: z.string(),
+  occupationCode: z.string(),
+  occupationName: z.string(),
+  wageFen: z.number(),
+  wageUnit: z.string(),
+  wageLabel: z.string(),
+  employerName: z.string(),
+  villageCode: z.string(),
+  villageName: z.string().nullable(),
+  lat: z.number(),
+  lng: z.number(),
+  validThrough: z.string(),
+  /** Metres from the point asked about, rounded. */
+  distanceM: z.number(),
+});
+export type MapPosting = z.infer<typeof MapPosting>;
+
+/** Map postings when a point is asked about (open ones, nearest first), else whole postings (a list by status). */
+export const PostingSearchAnswer = listOf(z.union([MapPosting, Posting])).extend({
   /** Villages within the search radius with no open posting and no station within 1.5 km. */
   uncoveredVillages: z.array(UncoveredVillage),
 });

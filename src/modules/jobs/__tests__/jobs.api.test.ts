@@ -5,6 +5,7 @@ import { haversineMeters } from '../../../kernel/geo.ts';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
 import { idNumberFor } from '../../../test/services.factories.ts';
 import { REQUIRED_JOBPOSTING_FIELDS } from '../jobs.jsonld.ts';
+import { MapPosting } from '../jobs.schema.ts';
 
 /** 合泰社区, where the 零工服务中心 stands. */
 const HETAI = { lat: 27.8652, lng: 113.1718 };
@@ -128,7 +129,9 @@ describe('jobs', () => {
     expect(expected.length).toBeGreaterThan(5);
     expect(got.map((g) => g.id)).toEqual(expected.map((e) => e.id));
     expect(got.map((g) => g.distanceM)).toEqual(expected.map((e) => Math.round(e.d)));
-    // A signed-in reader (whose answer is not kept as bytes) gets the same postings in the same order.
+    // Each item is a map posting, no more (the answer's JSON is put together from kept pieces).
+    for (const g of got) expect(MapPosting.strict().parse(g)).toEqual(g);
+    // A signed-in reader gets the same postings in the same order.
     const signedIn = await worker.get(
       `/api/jobs/postings?lat=${HETAI.lat}&lng=${HETAI.lng}&radius=${radius}&limit=200`,
     );
