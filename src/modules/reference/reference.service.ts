@@ -64,7 +64,10 @@ export class ReferenceData {
   private readonly childrenOf = new Map<string | null, string[]>();
   private readonly unitChildren = new Map<string | null, string[]>();
 
-  /** Distinguishes one load from the next: answers cached with names from this data carry it in their key. */
+  /**
+   * Distinguishes one load of changed rows from the next: answers cached with names from this data carry it
+   * in their key.
+   */
   readonly serial = ++loads;
 
   constructor(
@@ -230,10 +233,19 @@ export class ReferenceData {
  * the previous data is served meanwhile. This matters on SQLite, where a query issued inside a
  * transaction would wait for the transaction's own connection: services may call `get` anywhere.
  */
+/** The rows as text, to tell a load from the one before; null when they cannot be written as JSON. */
+function textOf(rows: ReferenceSnapshot): string | null {
+  try {
+    return JSON.stringify(rows);
+  } catch {
+    return null;
+  }
+}
+
 export class ReferenceService {
   private cache = new Map<
     string,
-    { at: number; data: ReferenceData; refreshing: Promise<ReferenceData> | null }
+    { at: number; data: ReferenceData; text: string | null; refreshing: Promise<ReferenceData> | null }
   >();
   private loading = new Map<string, Promise<ReferenceData>>();
   constructor(
@@ -261,9 +273,13 @@ export class ReferenceService {
 
   private reload(jurisdictionId: string): Promise<ReferenceData> {
     const p = referenceRepository.loadAll(this.db, jurisdictionId).then((d) => {
-      const data = new ReferenceData(jurisdictionId, d);
-      if (data.issues.length) this.onIssues(jurisdictionId, data.issues);
-      this.cache.set(jurisdictionId, { at: Date.now(), data, refreshing: null });
+      const text = textOf(d);
+      const before = this.cache.get(jurisdictionId);
+      // Rows read again unchanged keep their data and its serial, so what was kept against it stays kept.
+      const same = before !== undefined && text !== null && before.text === text;
+      const data = same ? before.data : new ReferenceData(jurisdictionId, d);
+      if (!same && data.issues.length) this.onIssues(jurisdictionId, data.issues);
+      this.cache.set(jurisdictionId, { at: Date.now(), data, text, refreshing: null });
       this.loading.delete(jurisdictionId);
       return data;
     });
