@@ -227,12 +227,6 @@ export class ReferenceData {
   }
 }
 
-/**
- * Loads reference data per jurisdiction and keeps it in memory. Once loaded, `get` never waits for the
- * database: data older than the TTL is refreshed in the background (several processes may write) and
- * the previous data is served meanwhile. This matters on SQLite, where a query issued inside a
- * transaction would wait for the transaction's own connection: services may call `get` anywhere.
- */
 /** The rows as text, to tell a load from the one before; null when they cannot be written as JSON. */
 function textOf(rows: ReferenceSnapshot): string | null {
   try {
@@ -242,6 +236,12 @@ function textOf(rows: ReferenceSnapshot): string | null {
   }
 }
 
+/**
+ * Loads reference data per jurisdiction and keeps it in memory. Once loaded, `get` never waits for the
+ * database: data older than the TTL is refreshed in the background (several processes may write) and
+ * the previous data is served meanwhile. This matters on SQLite, where a query issued inside a
+ * transaction would wait for the transaction's own connection: services may call `get` anywhere.
+ */
 export class ReferenceService {
   private cache = new Map<
     string,
