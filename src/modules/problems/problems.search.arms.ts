@@ -13,6 +13,24 @@ import type { ProblemRow } from './problems.repository.ts';
 import { rowScorer, SEARCH_ARM_MAX, numberRange, type SearchPlan } from './problems.search.ts';
 import { rankKnown, stillOpen, type Candidate, type RankKey } from './problems.search.rank.ts';
 
+/** The columns a candidate's score and its place in the ranking are worked out from. */
+export const SCORED_COLUMNS = [
+  'problems.id',
+  'problems.created_at',
+  'problems.number',
+  'problems.title',
+  'problems.description',
+  'problems.address',
+  'problems.enterprise_name',
+  'problems.category_code',
+  'problems.domain',
+  'problems.township_code',
+  'problems.village_code',
+  'problems.lead_unit_id',
+  'problems.reporter_phone',
+  'problems.reporter_name',
+] as const;
+
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
@@ -76,20 +94,7 @@ async function readScored(db: Db, fc: FilterContext, keys: Key[]) {
         .select([
           'problems.jurisdiction_id',
           sql<Key>`problems.${sql.raw(keyCol)}`.as('key'),
-          'problems.id',
-          'problems.created_at',
-          'problems.number',
-          'problems.title',
-          'problems.description',
-          'problems.address',
-          'problems.enterprise_name',
-          'problems.category_code',
-          'problems.domain',
-          'problems.township_code',
-          'problems.village_code',
-          'problems.lead_unit_id',
-          'problems.reporter_phone',
-          'problems.reporter_name',
+          ...SCORED_COLUMNS,
         ])
         .execute()),
     );

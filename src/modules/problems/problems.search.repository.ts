@@ -4,7 +4,7 @@ import type { DB } from '../../db/schema.ts';
 import { applyFilters, type FilterContext } from './problems.filters.ts';
 import type { ProblemRow } from './problems.repository.ts';
 import { rowScorer, searchCandidates, type SearchPlan } from './problems.search.ts';
-import { armsAnswer, rankedFromArms } from './problems.search.arms.ts';
+import { armsAnswer, rankedFromArms, SCORED_COLUMNS } from './problems.search.arms.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -35,22 +35,7 @@ export async function rankedPage(
   const others: FilterContext = { ...fc, filters: { ...fc.filters, q: undefined } };
   const candidates = await applyFilters(db.selectFrom('problems'), others)
     .where((eb) => searchCandidates(eb, fc.dialect, jid, plan))
-    .select([
-      'problems.id',
-      'problems.created_at',
-      'problems.number',
-      'problems.title',
-      'problems.description',
-      'problems.address',
-      'problems.enterprise_name',
-      'problems.category_code',
-      'problems.domain',
-      'problems.township_code',
-      'problems.village_code',
-      'problems.lead_unit_id',
-      'problems.reporter_phone',
-      'problems.reporter_name',
-    ])
+    .select([...SCORED_COLUMNS])
     .execute();
   const score = rowScorer(plan);
   const found = candidates
