@@ -2,6 +2,9 @@
  * Submitting a problem (提交): the report validated whole against the reference data and what the reporter
  * may set, then written with its `submit` action in a group-committed batch with the others that came at
  * the same time.
+ *
+ * Longer than 500 lines on purpose: validation, the batch write and the repeat check (重复诉求) read the
+ * same batch of reports, and split apart each would need the others' intermediate state passed along.
  */
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
