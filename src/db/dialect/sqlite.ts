@@ -132,21 +132,23 @@ export function sqliteAdapter(raw: Database.Database): DialectAdapter {
         },
       };
     },
-    readDataVersion(jurisdictionId) {
+    readDataVersion(jurisdictionId, counter = 'action_seq') {
       // While a write batch is open on this connection its changes are not committed yet: the caller then
       // waits for the connection like any other query.
       if (raw.inTransaction) return undefined;
-      const known = versions?.get(jurisdictionId);
+      const key = `${counter}|${jurisdictionId}`;
+      const known = versions?.get(key);
       if (known !== undefined) return known;
-      const r = stmt("select value from counters where jurisdiction_id = ? and name = 'action_seq'").get(
+      const r = stmt('select value from counters where jurisdiction_id = ? and name = ?').get(
         jurisdictionId,
+        counter,
       ) as { value: number } | undefined;
       const version = Number(r?.value ?? 0);
       if (!versions) {
         versions = new Map();
         setImmediate(forgetDataVersions);
       }
-      versions.set(jurisdictionId, version);
+      versions.set(key, version);
       return version;
     },
     forgetDataVersions,

@@ -141,9 +141,10 @@ export interface DialectAdapter {
   bulkInsertRows(trx: Kysely<DB> | Transaction<DB>, table: keyof DB & string, rows: RowSet): Promise<void>;
   /**
    * The data version of a jurisdiction read without the query builder (the hot path of every cached
-   * answer), or undefined where the dialect has no faster way than a query, or not now.
+   * answer), or undefined where the dialect has no faster way than a query, or not now. `counter`: the
+   * counters row that is the version (`action_seq`, the problems' actions, by default; `log:<module>`).
    */
-  readDataVersion?(jurisdictionId: string): number | undefined;
+  readDataVersion?(jurisdictionId: string, counter?: string): number | undefined;
   /** Forgets data versions remembered by readDataVersion (called before every writing statement). */
   forgetDataVersions?(): void;
   /**

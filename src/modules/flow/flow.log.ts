@@ -10,6 +10,7 @@ import { chainHash, GENESIS_HASH } from '../../kernel/chain.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import type { Principal } from '../../kernel/roles.ts';
 import type { Clock } from '../../kernel/clock.ts';
+import type { AppContext } from '../../platform/context.ts';
 import { flowRepository } from './flow.repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -120,6 +121,21 @@ export async function appendLog(clock: Clock, trx: Db, jid: string, e: LogInput)
  */
 export function lastLogSeq(db: Db, jid: string, module: string): Promise<number> {
   return flowRepository.lastSeq(db, jid, module);
+}
+
+/**
+ * lastLogSeq for a cached answer's hot path: from a prepared statement where the dialect has one, else
+ * one read shared by the requests of this turn of the event loop (each still sees every write committed
+ * before it asked).
+ */
+export function moduleVersion(
+  ctx: Pick<AppContext, 'db' | 'dialect' | 'cache'>,
+  jid: string,
+  module: string,
+): Promise<number> {
+  const fast = ctx.dialect.readDataVersion?.(jid, `log:${module}`);
+  if (fast !== undefined) return Promise.resolve(fast);
+  return ctx.cache.thisTurn(`flow.version|${module}|${jid}`, () => lastLogSeq(ctx.db, jid, module));
 }
 
 /**

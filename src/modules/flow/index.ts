@@ -8,6 +8,7 @@ export {
 export {
   appendLog,
   lastLogSeq,
+  moduleVersion,
   logVersion,
   logOf,
   actorOf,

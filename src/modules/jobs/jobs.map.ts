@@ -11,7 +11,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { getPlace } from '../directory/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
-import { appendLog, lastLogSeq, SYSTEM_ACTOR } from '../flow/index.ts';
+import { appendLog, moduleVersion, SYSTEM_ACTOR } from '../flow/index.ts';
 import { Answer } from '../../kernel/versionedCache.ts';
 import { MODULE, stationsOf } from './jobs.employers.ts';
 import { POSTING_STATUSES, type PostingRelation } from './jobs.lifecycle.ts';
@@ -78,11 +78,19 @@ export interface PostingSearch {
 
 /** The open postings of a jurisdiction as the map searches them, at one version of the jobs log. */
 interface MapGrid {
+  /** The reference data it was built with (its villages' names are in the items). */
+  ref: ReferenceData;
   grid: PointGrid;
   /** Per point (the grid's index): the posting's id, kind and occupation code. */
   ids: string[];
   kinds: string[];
   occupations: string[];
+  /**
+   * Per point, once a page has shown it: the posting's map item as JSON (see itemJson), and how many are
+   * made. Kept with the grid, as they hold for the same version and reference data.
+   */
+  items: (Buffer | undefined)[];
+  itemsMade: number;
   /**
    * The villages no station covers: the nearest station, and until when an open posting within COVERAGE_M
    * covers the village (-Infinity when none does).
@@ -104,12 +112,8 @@ function lapseOf(r: { valid_through: string; reconfirm_due_at: string | null }):
  * covers. Lapsing is a matter of time, not of the log: each point keeps its lapse time and each search
  * counts only the points live at its own time.
  */
-async function buildGrid(ctx: AppContext, jid: string): Promise<MapGrid> {
-  const [rows, ref, allStations] = await Promise.all([
-    repo.openPoints(ctx.db, jid),
-    ctx.reference.get(jid),
-    listStations(ctx, jid),
-  ]);
+async function buildGrid(ctx: AppContext, jid: string, ref: ReferenceData): Promise<MapGrid> {
+  const [rows, allStations] = await Promise.all([repo.openPoints(ctx.db, jid), listStations(ctx, jid)]);
   const grid = new PointGrid(rows.map((r) => ({ lat: r.lat, lng: r.lng, liveUntil: lapseOf(r) })));
   const stations = allStations.filter((s) => s.lat !== null && s.lng !== null);
   const villages: MapGrid['villages'] = [];
@@ -130,17 +134,20 @@ async function buildGrid(ctx: AppContext, jid: string): Promise<MapGrid> {
     });
   }
   return {
+    ref,
     grid,
     ids: rows.map((r) => r.id),
     kinds: rows.map((r) => r.kind),
     occupations: rows.map((r) => r.occupation_code),
+    items: new Array<Buffer | undefined>(rows.length),
+    itemsMade: 0,
     villages,
   };
 }
 
-/** The jobs log's last entry, read once for the requests of one turn of the event loop. */
+/** The jobs log's last entry: the version the map's kept grid, items and answers hold for. */
 function jobsVersion(ctx: AppContext, jid: string): Promise<number> {
-  return ctx.cache.thisTurn(`jobs.version|${jid}`, () => lastLogSeq(ctx.db, jid, MODULE));
+  return moduleVersion(ctx, jid, MODULE);
 }
 
 /**
@@ -152,12 +159,13 @@ async function mapGrid(ctx: AppContext, jid: string, version: number): Promise<M
   const ref = await ctx.reference.get(jid);
   return ctx.cache
     .values<MapGrid>('jobs.grid', 16)
-    .getOrCompute(`${jid}|${ref.serial}`, version, () => buildGrid(ctx, jid));
+    .getOrCompute(`${jid}|${ref.serial}`, version, () => buildGrid(ctx, jid, ref));
 }
 
 /** A page of the search around a point: the postings' ids and distances, the count, the villages. */
 interface NearbyPage {
-  page: { id: string; d: number }[];
+  /** The page's postings: their grid index, id and distance. */
+  page: { i: number; id: string; d: number }[];
   total: number;
   uncovered: PostingSearch['uncoveredVillages'];
   /** When the first of the postings or village coverages the answer rests on lapses (ISO), or null. */
@@ -194,7 +202,7 @@ function searchGrid(
     else uncovered.push(village);
   }
   return {
-    page: near.slice(offset).map((n) => ({ id: g.ids[n.i]!, d: n.d })),
+    page: near.slice(offset).map((n) => ({ i: n.i, id: g.ids[n.i]!, d: n.d })),
     total: count,
     uncovered,
     until: until === Infinity ? null : new Date(until).toISOString(),
@@ -231,40 +239,38 @@ function itemJson(r: MapItemRow, ref: ReferenceData): Buffer {
 }
 
 /**
- * The map items of a page's postings, as JSON. Those made at this version of the jobs log and load of the
- * reference data are kept (the same postings are near many readers); the others are read by primary key
- * with their employers in one prepared statement. Every write of a posting or an employer moves the
- * version, so a kept item is the posting as it is.
+ * The map items of a page's postings, as JSON, by grid index. Those made at this version of the jobs log
+ * and load of the reference data are kept with the grid (the same postings are near many readers); the
+ * others are read by primary key with their employers in one prepared statement. Every write of a posting
+ * or an employer moves the version, so a kept item is the posting as it is.
  */
 async function mapItems(
   ctx: AppContext,
   jid: string,
-  ref: ReferenceData,
-  version: number,
-  ids: string[],
-): Promise<Map<string, Buffer>> {
-  const keptItems = ctx.cache.values<Map<string, Buffer>>('jobs.mapItems', 16);
-  const key = `${jid}|${ref.serial}`;
-  let kept = keptItems.get(key, version);
-  if (!kept) {
-    kept = new Map();
-    keptItems.set(key, version, kept);
-  }
-  const missing = ids.filter((id) => !kept.has(id));
-  if (!missing.length) return kept;
+  g: MapGrid,
+  page: NearbyPage['page'],
+): Promise<(i: number) => Buffer | undefined> {
+  const missing = page.filter((p) => g.items[p.i] === undefined);
+  if (!missing.length) return (i) => g.items[i];
   const read = await repo.mapPage(
     ctx.db,
     jid,
-    missing,
+    missing.map((p) => p.id),
     ctx.cache.own('jobs.mapPageSql', () => new Map<number, string>()),
   );
-  if (kept.size + read.length <= MAX_KEPT_ITEMS) {
-    for (const r of read) kept.set(r.id, itemJson(r, ref));
-    return kept;
+  const made = new Map(read.map((r) => [r.id, itemJson(r, g.ref)]));
+  const keep = g.itemsMade + made.size <= MAX_KEPT_ITEMS;
+  const fresh = new Map<number, Buffer>();
+  for (const p of missing) {
+    const item = made.get(p.id);
+    if (!item) continue;
+    fresh.set(p.i, item);
+    if (keep && g.items[p.i] === undefined) {
+      g.items[p.i] = item;
+      g.itemsMade++;
+    }
   }
-  const out = new Map(ids.flatMap((id) => (kept.has(id) ? [[id, kept.get(id)!] as const] : [])));
-  for (const r of read) out.set(r.id, itemJson(r, ref));
-  return out;
+  return (i) => g.items[i] ?? fresh.get(i);
 }
 
 /**
@@ -279,22 +285,16 @@ async function nearby(
 ): Promise<{ json: Buffer; until: string | null }> {
   const now = ctx.clock.now();
   const offset = nearbyOffset(q.cursor);
-  const ref = await ctx.reference.get(jid);
-  const found = searchGrid(await mapGrid(ctx, jid, version), q, offset, now.getTime());
-  const items = await mapItems(
-    ctx,
-    jid,
-    ref,
-    version,
-    found.page.map((x) => x.id),
-  );
+  const g = await mapGrid(ctx, jid, version);
+  const found = searchGrid(g, q, offset, now.getTime());
+  const itemOf = await mapItems(ctx, jid, g, found.page);
   const nextCursor = offset + q.limit < found.total ? String(offset + q.limit) : null;
   // The kept items' bytes are copied as they are; only the distances and the rest are written anew.
   const tail =
     `],"total":${found.total},"nextCursor":${JSON.stringify(nextCursor)},` +
     `"uncoveredVillages":${JSON.stringify(found.uncovered)}}`;
   const page = found.page.flatMap((c) => {
-    const item = items.get(c.id);
+    const item = itemOf(c.i);
     return item ? [{ item, d: `${Math.round(c.d)}}` }] : [];
   });
   const head = '{"items":[';

@@ -129,8 +129,13 @@ describe('jobs', () => {
     expect(expected.length).toBeGreaterThan(5);
     expect(got.map((g) => g.id)).toEqual(expected.map((e) => e.id));
     expect(got.map((g) => g.distanceM)).toEqual(expected.map((e) => Math.round(e.d)));
-    // Each item is a map posting, no more (the answer's JSON is put together from kept pieces).
-    for (const g of got) expect(MapPosting.strict().parse(g)).toEqual(g);
+    // Each item is a map posting, no more (the answer's JSON is put together from kept pieces), and its
+    // own point is at the distance it is listed with (the pieces are the right postings').
+    for (const g of got) {
+      expect(MapPosting.strict().parse(g)).toEqual(g);
+      const item = g as unknown as MapPosting;
+      expect(Math.round(haversineMeters(HETAI.lat, HETAI.lng, item.lat, item.lng))).toBe(item.distanceM);
+    }
     // A signed-in reader gets the same postings in the same order.
     const signedIn = await worker.get(
       `/api/jobs/postings?lat=${HETAI.lat}&lng=${HETAI.lng}&radius=${radius}&limit=200`,
