@@ -17,6 +17,13 @@ const MAX_CELLS = 1 << 20;
 const SLACK_M = 1e-3;
 /** Relative band around the radius's chord where the unit-vector test defers to haversineMeters. */
 const CHORD_BAND = 1e-9;
+/**
+ * What two chords must differ by, relatively and at least, before their order is taken for the order of
+ * the distances: far above the rounding of either (a chord errs by about 1e-15, a distance by less than a
+ * micrometre), so that a chord's order never contradicts haversineMeters.
+ */
+const CHORD_MARGIN = 1e-9;
+const CHORD_FLOOR = 1e-12;
 
 /** A point of the grid: where it is and until when it counts (ms since the epoch; Infinity for ever). */
 export interface GridPoint {
@@ -35,7 +42,7 @@ export interface Near {
 export type Accept = ((i: number) => boolean) | null;
 
 function chordSquared(meters: number): number {
-  const c = 2 * Math.sin(meters / (2 * EARTH_RADIUS_M));
+  const c = chordOf(meters);
   return c * c;
 }
 
@@ -132,18 +139,27 @@ export class PointGrid {
   }
 
   /**
-   * How far from a place a cell's points can be, at least and at most: the distance to its centre, less or
-   * more the length of a path to any corner along a meridian and then a parallel (never shorter than the
-   * great circle), and a millimetre.
+   * Per column of a span, the longitude term of the haversine from a place to the column's cells' centres,
+   * computed as haversineMeters computes it (see centreDistance).
    */
-  private cellReach(lat: number, lng: number, i: number, j: number): [number, number] {
+  private lngTerms(lng: number, c0: number, c1: number): Float64Array {
     const h = 0.5 / this.perDegree;
-    const cLat = (i + this.i0) / this.perDegree + h;
-    const cLng = (j + this.j0) / this.perDegree + h;
+    const terms = new Float64Array(c1 - c0 + 1);
+    for (let c = 0; c < terms.length; c++) {
+      const cLng = (c0 + c + this.j0) / this.perDegree + h;
+      terms[c] = Math.sin(((cLng - lng) * RAD) / 2) ** 2;
+    }
+    return terms;
+  }
+
+  /**
+   * How far a row's cells' points can be from their cell's centre: along a meridian and then a parallel to
+   * a corner (never shorter than the great circle), and a millimetre.
+   */
+  private halfDiagonal(cLat: number): number {
+    const h = 0.5 / this.perDegree;
     const nearEquator = cLat - h < 0 && cLat + h > 0 ? 0 : Math.min(Math.abs(cLat - h), Math.abs(cLat + h));
-    const half = EARTH_RADIUS_M * h * RAD * (1 + Math.cos(nearEquator * RAD));
-    const d = haversineMeters(lat, lng, cLat, cLng);
-    return [d - half - SLACK_M, d + half + SLACK_M];
+    return EARTH_RADIUS_M * h * RAD * (1 + Math.cos(nearEquator * RAD)) + SLACK_M;
   }
 
   /** Whether point `at` lies within the radius: unit vectors decide, haversineMeters where they cannot. */
@@ -201,13 +217,24 @@ export class PointGrid {
     // difference, and both bounds are that distance less or more the same amount): so the cells outside
     // the circle lie at the row's two ends, those wholly inside in one run between, and only the few in
     // between are read point by point, each end walked inward until the run begins.
+    const lngTerm = this.lngTerms(lng, s.c0, s.c1);
+    const cosLat = Math.cos(lat * RAD);
     for (let i = s.r0; i <= s.r1; i++) {
+      // The haversine's terms for this row, as haversineMeters computes them for the cells' centres.
+      const cLat = (i + this.i0) / this.perDegree + 0.5 / this.perDegree;
+      const latTerm = Math.sin(((cLat - lat) * RAD) / 2) ** 2;
+      const cosProduct = cosLat * Math.cos(cLat * RAD);
+      const half = this.halfDiagonal(cLat);
       let left = s.c0;
       let right = s.c1;
-      while (left <= right && this.cellReach(lat, lng, i, left)[0] > radius) left++;
-      while (right >= left && this.cellReach(lat, lng, i, right)[0] > radius) right--;
-      while (left <= right && this.cellReach(lat, lng, i, left)[1] > radius) partly(this.cell(i, left++));
-      while (right >= left && this.cellReach(lat, lng, i, right)[1] > radius) partly(this.cell(i, right--));
+      while (left <= right && centreDistance(latTerm, cosProduct, lngTerm[left - s.c0]!) - half > radius)
+        left++;
+      while (right >= left && centreDistance(latTerm, cosProduct, lngTerm[right - s.c0]!) - half > radius)
+        right--;
+      while (left <= right && centreDistance(latTerm, cosProduct, lngTerm[left - s.c0]!) + half > radius)
+        partly(this.cell(i, left++));
+      while (right >= left && centreDistance(latTerm, cosProduct, lngTerm[right - s.c0]!) + half > radius)
+        partly(this.cell(i, right--));
       if (left > right) continue;
       const first = this.cell(i, left);
       const last = this.cell(i, right);
@@ -249,7 +276,9 @@ export class PointGrid {
    * The `k` nearest live points within `radius` that `accept` takes, nearest first, ties by `tie`. Rings of
    * cells are read outward from the place's cell until the k-th distance found is shorter than any point
    * outside the rings can be (the bound of the rings' edges: a parallel is at least the latitude difference
-   * away, a meridian at least asin(cos φ · sin Δλ)), or the rings hold the whole circle.
+   * away, a meridian at least asin(cos φ · sin Δλ)), or the rings hold the whole circle. The rings' points
+   * are compared by chord, which orders them as the great-circle distance does; only the few whose chord
+   * is within a rounding margin of the k-th are measured with haversineMeters, which alone decides.
    */
   nearest(
     lat: number,
@@ -260,20 +289,31 @@ export class PointGrid {
     accept: Accept,
     tie: (a: number, b: number) => number,
   ): Near[] {
-    const found: Near[] = [];
-    const order = (a: Near, b: Near) => a.d - b.d || tie(a.i, b.i);
+    const found: number[] = [];
+    const chords: number[] = [];
     const ci = Math.floor(lat * this.perDegree) - this.i0;
     const cj = Math.floor(lng * this.perDegree) - this.j0;
     const cosPhi = Math.cos(lat * RAD);
+    const phi = lat * RAD;
+    const lambda = lng * RAD;
+    const px = Math.cos(phi) * Math.cos(lambda);
+    const py = Math.cos(phi) * Math.sin(lambda);
+    const pz = Math.sin(phi);
+    // Points surely outside the radius are left out; those within a hair of it are kept for the formula.
+    const maybeInside = chordSquared(radius) * (1 + CHORD_BAND);
     const take = (i: number, j: number) => {
       if (i < 0 || j < 0 || i >= this.rows || j >= this.cols) return;
       const c = this.cell(i, j);
       for (let at = this.start[c]!; at < this.start[c + 1]!; at++) {
         if (this.live[at]! <= now) continue;
-        const idx = this.index[at]!;
-        if (accept && !accept(idx)) continue;
-        const d = haversineMeters(lat, lng, this.lat[at]!, this.lng[at]!);
-        if (d <= radius) found.push({ i: idx, d });
+        if (accept && !accept(this.index[at]!)) continue;
+        const dx = this.x[at]! - px;
+        const dy = this.y[at]! - py;
+        const dz = this.z[at]! - pz;
+        const c2 = dx * dx + dy * dy + dz * dz;
+        if (c2 > maybeInside) continue;
+        found.push(at);
+        chords.push(Math.sqrt(c2));
       }
     };
     for (let ring = 0; ; ring++) {
@@ -308,17 +348,78 @@ export class PointGrid {
         ci - ring <= 0 && cj - ring <= 0 && ci + ring >= this.rows - 1 && cj + ring >= this.cols - 1;
       if (allRead || beyond > radius) break;
       if (found.length >= k) {
-        // Once k of those found are nearer than anything outside, the k nearest are among them.
+        // Once k of those found are surely nearer than anything outside, the k nearest are among them.
+        const sure = chordOf(beyond) * (1 - CHORD_MARGIN) - CHORD_FLOOR;
         let nearer = 0;
-        for (const f of found) if (f.d < beyond) nearer++;
-        if (nearer >= k) {
-          const near = found.filter((f) => f.d < beyond);
-          near.sort(order);
-          return near.slice(0, k);
-        }
+        for (const c of chords) if (c < sure) nearer++;
+        if (nearer >= k) break;
       }
     }
-    found.sort(order);
-    return found.slice(0, k);
+    return this.measured(found, chords, k, lat, lng, radius, tie);
   }
+
+  /**
+   * The k nearest of the points found (positions and chords), measured: every point whose chord is within
+   * the margin of the k-th smallest (a point beyond it has k points nearer by any rounding, or lies outside
+   * the radius as they do), then haversineMeters decides the radius and the order.
+   */
+  private measured(
+    found: number[],
+    chords: number[],
+    k: number,
+    lat: number,
+    lng: number,
+    radius: number,
+    tie: (a: number, b: number) => number,
+  ): Near[] {
+    const limit =
+      found.length <= k
+        ? Infinity
+        : kthSmallest(Float64Array.from(chords), k - 1) * (1 + CHORD_MARGIN) + CHORD_FLOOR;
+    const near: Near[] = [];
+    found.forEach((at, n) => {
+      if (chords[n]! > limit) return;
+      const d = haversineMeters(lat, lng, this.lat[at]!, this.lng[at]!);
+      if (d <= radius) near.push({ i: this.index[at]!, d });
+    });
+    near.sort((a, b) => a.d - b.d || tie(a.i, b.i));
+    return near.slice(0, k);
+  }
+}
+
+/**
+ * haversineMeters from its terms: the latitude term, the cosines' product and the longitude term, each as
+ * it computes them, so that the result is its own to the last bit.
+ */
+function centreDistance(latTerm: number, cosProduct: number, lngTerm: number): number {
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(latTerm + cosProduct * lngTerm)));
+}
+
+/** The chord of the unit sphere between two points `meters` apart on the Earth. */
+function chordOf(meters: number): number {
+  return 2 * Math.sin(meters / (2 * EARTH_RADIUS_M));
+}
+
+/** The k-th smallest of the values (0-based), found by selection; reorders them. */
+export function kthSmallest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const v = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = v;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { haversineMeters } from '../geo.ts';
-import { PointGrid, type GridPoint } from '../pointGrid.ts';
+import { kthSmallest, PointGrid, type GridPoint } from '../pointGrid.ts';
 import { random } from '../random.ts';
 
 /** What the grid must equal: every point measured, nothing skipped. */
@@ -33,12 +33,20 @@ describe('the point grid', () => {
       });
     }
     for (let i = 0; i < 20; i++) points.push({ lat: 27.8652, lng: 113.1718, liveUntil: now + 5 });
+    // Points on the cells' edges, and pairs a hair apart: the chords' order must not decide between them.
+    for (let i = 0; i < 200; i++) {
+      const lat = 27.8 + r.int(40) / 400;
+      const lng = 113.1 + r.int(40) / 400;
+      points.push({ lat, lng, liveUntil: now + 50 }, { lat: lat + 1e-12, lng, liveUntil: now + 50 });
+    }
     points.push({ lat: 39.9, lng: 116.4, liveUntil: Infinity });
     const grid = new PointGrid(points);
     const byIndex = (a: number, b: number) => a - b;
-    for (let q = 0; q < 300; q++) {
-      const lat = 27.86 + (r.next() - 0.5) * 0.2;
-      const lng = 113.17 + (r.next() - 0.5) * 0.2;
+    for (let q = 0; q < 600; q++) {
+      // Some searches from a point of the grid itself, so that distances tie and the k-th falls among them.
+      const from = q % 6 === 5 ? points[r.int(points.length)]! : null;
+      const lat = from ? from.lat : 27.86 + (r.next() - 0.5) * 0.2;
+      const lng = from ? from.lng : 113.17 + (r.next() - 0.5) * 0.2;
       const radius = q % 10 === 0 ? 100 + r.int(30_000) : 100 + r.int(4000);
       const k = 1 + r.int(q % 5 === 0 ? 500 : 30);
       const ok = q % 4 === 0 ? (i: number) => i % 3 === 1 : () => true;
@@ -57,6 +65,15 @@ describe('the point grid', () => {
     const edge = haversineMeters(27.8652, 113.1718, points[0]!.lat, points[0]!.lng);
     expect(grid.countWithin(27.8652, 113.1718, edge, 0, (i) => i === 0).count).toBe(1);
     expect(grid.countWithin(27.8652, 113.1718, edge * (1 - 1e-12), 0, (i) => i === 0).count).toBe(0);
+  });
+
+  it('finds the k-th smallest value as sorting does', () => {
+    const r = random(5);
+    for (let n = 1; n < 60; n++) {
+      const values = Array.from({ length: n }, () => (r.int(3) === 0 ? r.int(4) : r.next()));
+      const sorted = [...values].sort((a, b) => a - b);
+      for (let k = 0; k < n; k++) expect(kthSmallest(Float64Array.from(values), k)).toBe(sorted[k]);
+    }
   });
 
   it('knows the latest a point near a place stays live, and an empty grid finds nothing', () => {
