@@ -135,7 +135,22 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // The OpenAPI document is built once (@fastify/swagger keeps it), but each request for it would serialise
+  // and encode it again: a quarter of a megabyte of JSON, twice that as YAML. Its bytes are kept instead.
+  const openapiBytes = (format: 'json' | 'yaml'): Buffer =>
+    ctx.cache.own(`server.openapi.${format}`, () =>
+      Buffer.from(format === 'json' ? JSON.stringify(app.swagger()) : app.swagger({ yaml: true })),
+    );
+  const documents: Record<string, { type: string; format: 'json' | 'yaml' }> = {
+    '/api/openapi.json': { type: 'application/json; charset=utf-8', format: 'json' },
+    '/api/docs/json': { type: 'application/json; charset=utf-8', format: 'json' },
+    '/api/docs/yaml': { type: 'application/x-yaml', format: 'yaml' },
+  };
+  const sendDocument = async (req: FastifyRequest, reply: FastifyReply) => {
+    const doc = documents[req.routeOptions.url ?? ''];
+    if (doc) return reply.type(doc.type).send(openapiBytes(doc.format));
+  };
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiHooks: { preHandler: sendDocument } });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -166,7 +181,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     }
   });
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true } }, sendDocument);
   app.get('/api/health', { schema: { tags: ['system'] } }, async (_req, reply) => {
     try {
       await ctx.db.selectFrom('jurisdictions').select('id').limit(1).execute();
