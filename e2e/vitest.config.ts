@@ -16,5 +16,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     sequence: { concurrent: false },
+    // `expect.poll` waits on the page like Playwright's own waits (15 s), not vitest's default second, which
+    // a busy machine overruns; a poll still returns as soon as its condition holds.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
