@@ -75,21 +75,11 @@ function vitestArgs(name, args) {
   };
 }
 
-/**
- * The command that runs `argv` with node: at a lower priority (`nice`) when it runs beside the PostgreSQL
- * run. That run mostly waits on round trips to the database server, one statement after another (seeding
- * its templates alone is thousands of them); with the other two parts at the same priority each of its
- * turns waits behind them, and on a busy machine it took half the suite's time before its first file.
- */
-function command(argv, lowered) {
-  return lowered ? ['nice', ['-n', '5', process.execPath, ...argv]] : [process.execPath, argv];
-}
-
 /** Runs one vitest run in the foreground, its output on this terminal. */
-function run(name, args, env = {}, lowered = false) {
+function run(name, args, env = {}) {
   console.log(`\n=== ${name} ===`);
   const { out, argv } = vitestArgs(name, args);
-  const r = spawnSync(...command(argv, lowered), {
+  const r = spawnSync(process.execPath, argv, {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ...env },
@@ -101,12 +91,12 @@ function run(name, args, env = {}, lowered = false) {
  * Starts one vitest run in the background, its output kept in `.tmp/output-<name>.log`; `finish()` waits
  * for it, prints what it wrote and counts its results.
  */
-function start(name, args, env = {}, lowered = false) {
+function start(name, args, env = {}) {
   const { out, argv } = vitestArgs(name, args);
   const logFile = path.join(tmp, `output-${name}.log`);
   const log = fs.openSync(logFile, 'w');
   const colour = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {};
-  const child = spawn(...command(argv, lowered), {
+  const child = spawn(process.execPath, argv, {
     cwd: root,
     stdio: ['ignore', log, log],
     env: { ...process.env, ...colour, ...env },
@@ -148,9 +138,6 @@ try {
   console.warn(`the server bundle did not build (${err?.message ?? err}): servers will run the sources`);
 }
 const background = [];
-// Whether the PostgreSQL run goes on beside the others (they then run at a lower priority: see command).
-const postgresReady = wanted('postgres') && (await postgresReachable());
-const besidePostgres = (part) => postgresReady && wanted(part);
 if (wanted('e2e') && fs.existsSync(path.join(root, 'e2e/vitest.config.ts'))) {
   const build = spawnSync(process.execPath, [path.join(root, 'bin/qingdan.mjs'), 'build-web'], {
     cwd: root,
@@ -161,14 +148,14 @@ if (wanted('e2e') && fs.existsSync(path.join(root, 'e2e/vitest.config.ts'))) {
     failed++;
     runs.push('browser: not run, the web app did not build');
   } else if (wanted('sqlite') || wanted('postgres'))
-    background.push(start('browser', ['--config', 'e2e/vitest.config.ts'], {}, besidePostgres('e2e')));
+    background.push(start('browser', ['--config', 'e2e/vitest.config.ts']));
   else run('browser', ['--config', 'e2e/vitest.config.ts']);
 }
 
 if (wanted('postgres')) {
   const args = databaseTestFiles('src');
   const env = { QINGDAN_TEST_DB: 'postgres' };
-  if (postgresReady) {
+  if (await postgresReachable()) {
     if (wanted('sqlite')) background.unshift(start('postgres', args, env));
     else run('postgres', args, env);
   } else if (process.env.CI) {
@@ -176,7 +163,7 @@ if (wanted('postgres')) {
     failed++;
   } else console.warn('\nPostgreSQL not reachable: PostgreSQL tests skipped (they are required in CI)');
 }
-if (wanted('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' }, besidePostgres('sqlite'));
+if (wanted('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' });
 for (const part of background) await part.finish();
 
 console.log(`\n${runs.join('\n')}`);
