@@ -197,12 +197,10 @@ describe('admin dialogs and the big screen', () => {
     const page = log.watch(await ctx.newPage(), 'screen');
     await page.goto(`${stage.server.url}/screen/`);
     const title = page.locator('[data-test=screen-title]');
-    await expect.poll(() => title.innerText(), { timeout: 30_000 }).toContain(settings.campaign!.name);
+    await expect.poll(() => title.innerText()).toContain(settings.campaign!.name);
     expect(await title.innerText()).toContain(settings.place);
-    await expect
-      .poll(() => page.locator('[data-test=solved] .solved-item').count(), { timeout: 30_000 })
-      .toBe(3);
-    await expect.poll(() => page.locator('[data-test=figures] .figure').count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => page.locator('[data-test=solved] .solved-item').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-test=figures] .figure').count()).toBe(3);
     await screenshot(page, 'screen-configured');
     await ctx.close();
     expect(log.errors).toEqual([]);

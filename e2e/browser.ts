@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { repoRoot, startServer, type TestServer } from './server.ts';
+import { PATIENCE_MS } from './patience.ts';
 
 /** Viewports of the three front ends. */
 export const PHONE = { width: 390, height: 844 };
@@ -56,7 +57,7 @@ export async function newContext(
   opts: { locale?: 'zh-CN' | 'en-US' } = {},
 ): Promise<BrowserContext> {
   const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN' });
-  ctx.setDefaultTimeout(15_000);
+  ctx.setDefaultTimeout(PATIENCE_MS);
   await ctx.addInitScript(stillStyle);
   if (opts.locale) {
     await ctx.addInitScript((l) => {

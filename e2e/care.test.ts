@@ -12,6 +12,7 @@ import {
   signInByApi,
   useStage,
 } from './browser.ts';
+import { PATIENCE_MS } from './patience.ts';
 
 /** The password of the accounts this file makes (the policy asks for letters and digits). */
 const PASSWORD = 'hetang-care-2026';
@@ -65,7 +66,7 @@ async function context(
     timezoneId: 'Asia/Shanghai',
     ...(at && { geolocation: at, permissions: ['geolocation'] }),
   });
-  ctx.setDefaultTimeout(15_000);
+  ctx.setDefaultTimeout(PATIENCE_MS);
   return ctx;
 }
 
@@ -244,9 +245,7 @@ describe('home care and the canteen', () => {
     await screenshot(page, 'care-2-six-services');
     await page.locator('[data-test=care-kind-cleaning]').click();
     const form = page.locator('[data-test=care-order-form]');
-    await expect
-      .poll(() => form.locator('textarea[name=address]').inputValue(), { timeout: 10_000 })
-      .toBe(ADDRESS);
+    await expect.poll(() => form.locator('textarea[name=address]').inputValue()).toBe(ADDRESS);
     expect(await form.locator('[data-test=care-price]').innerText()).toContain('自付 30.00 元');
     await form.locator('[data-test=care-slot-now]').click();
     await page.waitForTimeout(400);
@@ -260,9 +259,7 @@ describe('home care and the canteen', () => {
     ids.order = ((await answer.json()) as { id: string }).id;
     await page.waitForURL(/\/m\/care\/orders$/);
     const card = page.locator(`[data-test=care-order-${ids.order}]`);
-    await expect
-      .poll(() => card.locator('[data-test=care-status]').innerText(), { timeout: 10_000 })
-      .toBe('等待接单');
+    await expect.poll(() => card.locator('[data-test=care-status]').innerText()).toBe('等待接单');
     await screenshot(page, 'care-4-my-orders');
 
     const o = await order();
@@ -282,9 +279,9 @@ describe('home care and the canteen', () => {
     const task = page.locator(`[data-test=care-task-${ids.order}]`);
     const status = () => task.getAttribute('data-status');
     await task.locator('[data-test=care-act-accept]').click();
-    await expect.poll(status, { timeout: 10_000 }).toBe('accepted');
+    await expect.poll(status).toBe('accepted');
     await task.locator('[data-test=care-act-assign]').click();
-    await expect.poll(status, { timeout: 10_000 }).toBe('assigned');
+    await expect.poll(status).toBe('assigned');
     await screenshot(page, 'care-5-task');
 
     for (const [action, shade, to] of [
@@ -293,9 +290,7 @@ describe('home care and the canteen', () => {
     ] as const) {
       await task.locator(`[data-test=care-act-${action}]`).click();
       const sheet = page.locator('[data-test=care-visit-form]');
-      await expect
-        .poll(() => sheet.locator('[data-test=care-position]').innerText(), { timeout: 10_000 })
-        .toContain('27.86050');
+      await expect.poll(() => sheet.locator('[data-test=care-position]').innerText()).toContain('27.86050');
       await sheet
         .locator('.van-uploader input[type=file]')
         .setInputFiles(await photo(`${action}.png`, shade));
@@ -312,7 +307,7 @@ describe('home care and the canteen', () => {
         expect((await order()).status).toBe('assigned');
         await ctx.setOffline(false);
       }
-      await expect.poll(status, { timeout: 10_000 }).toBe(to);
+      await expect.poll(status).toBe(to);
     }
     await expect.poll(() => page.locator('[data-test=care-visit-form]:visible').count()).toBe(0);
     await screenshot(page, 'care-7-task-done');
@@ -330,7 +325,7 @@ describe('home care and the canteen', () => {
     const texts = () => [
       ...stage.server.output().matchAll(new RegExp(`SMS to ${phone}: [^"]*确认码 (\\d{6})`, 'g')),
     ];
-    await expect.poll(() => texts().length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => texts().length).toBeGreaterThan(0);
     const code = texts().at(-1)![1]!;
     await task.locator('[data-test=care-act-confirm]').click();
     const form = page.locator('[data-test=care-code-form]');
@@ -338,7 +333,7 @@ describe('home care and the canteen', () => {
     await page.waitForTimeout(400); // the sheet slides up
     await screenshot(page, 'care-7-sms-code');
     await form.locator('[data-test=care-code-submit]').click();
-    await expect.poll(async () => (await order()).status, { timeout: 10_000 }).toBe('confirmed');
+    await expect.poll(async () => (await order()).status).toBe('confirmed');
     // Done for the caregiver: the order leaves the open tasks.
     await task.waitFor({ state: 'detached' });
     await ctx.close();
@@ -350,14 +345,14 @@ describe('home care and the canteen', () => {
     await phoneSignIn(page, stage.server.url, `elder-${tag}`);
     await page.goto(`${stage.server.url}/m/care/orders`);
     const card = page.locator(`[data-test=care-order-${ids.order}]`);
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('confirmed');
+    await expect.poll(() => card.getAttribute('data-status')).toBe('confirmed');
     await card.locator('[data-test=care-act-rate]').click();
     const sheet = page.locator('[data-test=care-rate-form]');
     await sheet.locator('[data-test=care-rate-very_satisfied]').click();
     await page.waitForTimeout(400);
     await screenshot(page, 'care-8-rate');
     await sheet.locator('[data-test=care-rate-submit]').click();
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('rated');
+    await expect.poll(() => card.getAttribute('data-status')).toBe('rated');
     expect(await card.innerText()).toContain('您的评价：非常满意');
     await screenshot(page, 'care-9-rated');
     expect((await order()).ratingLevel).toBe('very_satisfied');
@@ -375,12 +370,12 @@ describe('home care and the canteen', () => {
     await page.locator('.el-select-dropdown__item:visible', { hasText: '仅异常' }).click();
     await page.locator('[data-test=care-search]').click();
     const row = page.locator(`[data-test=care-orders] .el-table__row.order-${ids.order}`);
-    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('服务时长不足');
+    await expect.poll(() => row.innerText()).toContain('服务时长不足');
     await screenshot(page, 'care-10-flagged-orders');
     await row.click();
     // The visit's two photos, as the caregiver's phone took them.
     const photos = page.locator('[data-test=care-photos] .el-image img');
-    await expect.poll(() => photos.count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => photos.count()).toBe(2);
     await expect
       .poll(() => photos.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)))
       .toBe(true);
@@ -405,7 +400,7 @@ describe('home care and the canteen', () => {
     const mine = page.locator('[data-test=settlement-table] .el-table__row', {
       hasText: '12349 荷塘居家养老服务中心',
     });
-    await expect.poll(() => mine.innerText(), { timeout: 10_000 }).toMatch(/1\s+50\.00\s+50\.00/);
+    await expect.poll(() => mine.innerText()).toMatch(/1\s+50\.00\s+50\.00/);
     await screenshot(page, 'care-11-settlement', true);
 
     const o = await order();
@@ -442,7 +437,7 @@ describe('home care and the canteen', () => {
     await counter.locator('[data-test=canteen-checkin]').click();
     expect((await checked).status()).toBe(201);
     const last = counter.locator('[data-test=canteen-last]');
-    await expect.poll(() => last.innerText(), { timeout: 10_000 }).toContain('70-79周岁');
+    await expect.poll(() => last.innerText()).toContain('70-79周岁');
     expect(await last.innerText()).toContain('5.00');
     await page.locator('[data-test=canteen-meals] .el-table__row', { hasText: '张**' }).first().waitFor();
     await screenshot(page, 'care-12-canteen-counter', true);
@@ -484,9 +479,7 @@ describe('home care and the canteen', () => {
     const page = log.watch(await ctx.newPage(), 'screen');
     await page.goto(`${stage.server.url}/screen/`);
     const orders = page.locator('[data-test=screen-care-orders]');
-    await expect
-      .poll(() => orders.innerText(), { timeout: 15_000 })
-      .toBe(today.orders.toLocaleString('zh-CN'));
+    await expect.poll(() => orders.innerText()).toBe(today.orders.toLocaleString('zh-CN'));
     expect(await page.locator('[data-test=screen-care-mealsServed]').innerText()).toBe(
       today.mealsServed.toLocaleString('zh-CN'),
     );

@@ -55,7 +55,7 @@ describe('hotline and supervision', () => {
     await type('textarea[name=description]', '文化路 3 号旁垃圾桶连续两天满溢无人清运，气味很大。');
     // The suggested unit with the words that weighed, and the similar open problems.
     const top = page.locator('[data-test=suggested-units] .unit').first();
-    await expect.poll(() => top.innerText(), { timeout: 10_000 }).toContain('城市管理');
+    await expect.poll(() => top.innerText()).toContain('城市管理');
     expect(await top.locator('.el-tag').count()).toBeGreaterThan(0);
     await expect.poll(() => form.locator('[data-test=dispatch-unit]').innerText()).toContain('城市管理');
     await screenshot(page, 'hotline-1-call-form');

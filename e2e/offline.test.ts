@@ -41,8 +41,10 @@ describe('offline visit', () => {
     await page.goto(`${stage.server.url}/m/official`);
     await page.locator('[data-test=log-visit]').click();
     await page.waitForURL(/\/m\/official\/visit$/);
-    // The page warms its reference data (categories, townships and villages) for offline use.
-    await page.waitForLoadState('networkidle');
+    // The page warms its reference data (categories, townships and villages) for offline use and says
+    // when it has all of it.
+    await page.locator('[data-test=offline-ready]').waitFor();
+    await screenshot(page, 'offline-0-visit-ready');
 
     await ctx.setOffline(true);
     await page.locator('input[name=villageCode]').click();
@@ -78,7 +80,7 @@ describe('offline visit', () => {
     // Back online: the outbox empties and everything is there exactly once.
     await ctx.setOffline(false);
     await page.locator('[data-test=offline-hint]').waitFor({ state: 'detached' });
-    await expect.poll(() => waiting.count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => waiting.count()).toBe(0);
     await page.locator('[data-test=outbox] .sent .van-cell', { hasText: tag }).waitFor();
     await screenshot(page, 'offline-2-sent');
     const expected = { visits: 1, problems: [`${tag} 问题1`, `${tag} 问题2`] };
@@ -148,7 +150,7 @@ describe('offline resident report', () => {
     };
     await ctx.setOffline(false);
     expect(await find()).toEqual([]);
-    await expect.poll(async () => (await find()).length, { timeout: 40_000 }).toBe(1);
+    await expect.poll(async () => (await find()).length).toBe(1);
     const [made] = await find();
     const detail = (await (await ctx.request.get(`${stage.server.url}/api/problems/${made!.id}`)).json()) as {
       attachments: unknown[];

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { PATIENCE_MS } from './patience.ts';
 
 /**
  * Browser tests: each file starts its own server (on its own port, from its own copy of the seeded
@@ -16,8 +17,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     sequence: { concurrent: false },
-    // `expect.poll` waits on the page like Playwright's own waits (15 s), not vitest's default second, which
-    // a busy machine overruns; a poll still returns as soon as its condition holds.
-    expect: { poll: { timeout: 15_000 } },
+    // `expect.poll` waits on the page like Playwright's own waits, not vitest's default second.
+    expect: { poll: { timeout: PATIENCE_MS } },
   },
 });

@@ -133,6 +133,7 @@ export const zh = {
     },
     visit: {
       title: '记录走访',
+      offlineReady: '可离线填写',
       topic: '调研课题',
       visitedAt: '走访时间',
       place: '走访地点',
@@ -313,6 +314,7 @@ export const en: typeof zh = {
     },
     visit: {
       title: 'Log a visit',
+      offlineReady: 'Works offline',
       topic: 'Research topic',
       visitedAt: 'Visited at',
       place: 'Place',
