@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['src/**/__tests__/**/*.test.ts', 'bench/**/__tests__/**/*.test.ts'],
     // Seeded template databases shared by the API test files of one run (src/test/template.ts).
     globalSetup: ['src/test/global-setup.ts'],
-    // Guards against a hang, not measures: `npm test` runs this beside the PostgreSQL and browser runs.
+    // Guards against a hang, not measures: a busy machine may run a file many times slower.
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

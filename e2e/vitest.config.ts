@@ -10,8 +10,7 @@ export default defineConfig({
   test: {
     include: ['e2e/**/*.test.ts'],
     globalSetup: ['e2e/global-setup.ts'],
-    // Guards against a hang, not measures: `npm test` runs this beside the SQLite and PostgreSQL runs, and
-    // a test that walks every page takes minutes on a busy machine.
+    // Guards against a hang, not measures: a test that walks every page takes minutes on a busy machine.
     testTimeout: 300_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -3,11 +3,11 @@
 // and the browser tests. Prints one closing line "N passed, N failed".
 // PostgreSQL is required in CI (CI=true) and skipped with a warning elsewhere when it cannot be reached.
 //
-// The three parts run at the same time: the browser suite spends most of its time waiting on Chromium and
-// its servers, and the PostgreSQL run on the database server, so run one after another they leave the
-// cores idle. The SQLite run prints as it goes; the others' output is kept in files and printed after it.
+// The three parts run one after another. Each keeps most of two cores busy by itself; run at the same
+// time they took as long in all, spent more processor time fighting over the cores, and left the browser
+// tests' waits starved.
 // `node scripts/test.mjs sqlite|postgres|e2e` runs one part (several may be named).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -87,36 +87,6 @@ function run(name, args, env = {}) {
   tally(name, r.status, out);
 }
 
-/**
- * Starts one vitest run in the background, its output kept in `.tmp/output-<name>.log`; `finish()` waits
- * for it, prints what it wrote and counts its results.
- */
-function start(name, args, env = {}) {
-  const { out, argv } = vitestArgs(name, args);
-  const logFile = path.join(tmp, `output-${name}.log`);
-  const log = fs.openSync(logFile, 'w');
-  const colour = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {};
-  const child = spawn(process.execPath, argv, {
-    cwd: root,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, ...colour, ...env },
-  });
-  const done = new Promise((resolve) => {
-    child.on('error', () => resolve(1));
-    child.on('exit', (code) => resolve(code ?? 1));
-  });
-  console.log(`\n(${name} runs alongside; its output follows at the end)`);
-  return {
-    async finish() {
-      const status = await done;
-      fs.closeSync(log);
-      console.log(`\n=== ${name} ===`);
-      process.stdout.write(fs.readFileSync(logFile, 'utf8'));
-      tally(name, status, out);
-    },
-  };
-}
-
 async function postgresReachable() {
   const c = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
   try {
@@ -137,34 +107,31 @@ try {
 } catch (err) {
   console.warn(`the server bundle did not build (${err?.message ?? err}): servers will run the sources`);
 }
-const background = [];
+let webBuilt = false;
 if (wanted('e2e') && fs.existsSync(path.join(root, 'e2e/vitest.config.ts'))) {
   const build = spawnSync(process.execPath, [path.join(root, 'bin/qingdan.mjs'), 'build-web'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, QINGDAN_COMPILED: '1' },
   });
-  if (build.status !== 0) {
+  webBuilt = build.status === 0;
+  if (!webBuilt) {
     failed++;
     runs.push('browser: not run, the web app did not build');
-  } else if (wanted('sqlite') || wanted('postgres'))
-    background.push(start('browser', ['--config', 'e2e/vitest.config.ts']));
-  else run('browser', ['--config', 'e2e/vitest.config.ts']);
+  }
 }
 
+if (wanted('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' });
+
 if (wanted('postgres')) {
-  const args = databaseTestFiles('src');
-  const env = { QINGDAN_TEST_DB: 'postgres' };
-  if (await postgresReachable()) {
-    if (wanted('sqlite')) background.unshift(start('postgres', args, env));
-    else run('postgres', args, env);
-  } else if (process.env.CI) {
+  if (await postgresReachable()) run('postgres', databaseTestFiles('src'), { QINGDAN_TEST_DB: 'postgres' });
+  else if (process.env.CI) {
     console.error('PostgreSQL is required in CI but cannot be reached');
     failed++;
   } else console.warn('\nPostgreSQL not reachable: PostgreSQL tests skipped (they are required in CI)');
 }
-if (wanted('sqlite')) run('sqlite', [], { QINGDAN_TEST_DB: 'sqlite' });
-for (const part of background) await part.finish();
+
+if (webBuilt) run('browser', ['--config', 'e2e/vitest.config.ts']);
 
 console.log(`\n${runs.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
