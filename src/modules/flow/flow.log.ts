@@ -139,6 +139,33 @@ export function moduleVersion(
 }
 
 /**
+ * A version of a module's log that leaves out the entries counted apart under `apart` (with countApart,
+ * in the entry's transaction): the log's last entry number less that count. For a view that those
+ * entries do not change, kept until one of the others is appended. The two counters are read together
+ * (one statement, or the prepared reads of one turn of the event loop), so no write falls between them.
+ * An entry not counted apart only moves the version, so a forgotten count never keeps a view stale.
+ */
+export function moduleVersionWithout(
+  ctx: Pick<AppContext, 'db' | 'dialect' | 'cache'>,
+  jid: string,
+  module: string,
+  apart: string,
+): Promise<number> {
+  const all = ctx.dialect.readDataVersion?.(jid, `log:${module}`);
+  const off = all === undefined ? undefined : ctx.dialect.readDataVersion?.(jid, apart);
+  if (all !== undefined && off !== undefined) return Promise.resolve(all - off);
+  return ctx.cache.thisTurn(`flow.version|${module}|${apart}|${jid}`, async () => {
+    const [a, o] = await flowRepository.counters(ctx.db, jid, [`log:${module}`, apart]);
+    return a! - o!;
+  });
+}
+
+/** Counts a log entry apart under `apart` (see moduleVersionWithout), in the entry's transaction. */
+export async function countApart(trx: Db, jid: string, apart: string): Promise<void> {
+  await nextCounter(trx, jid, apart);
+}
+
+/**
  * One version of everything several modules log: the sum of their last entry numbers, which moves with
  * any of their writes since each number only grows. For answers built from more than one module's data.
  */

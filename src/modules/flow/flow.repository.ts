@@ -27,6 +27,17 @@ export const flowRepository = {
       .executeTakeFirst();
     return r ? Number(r.value) : 0;
   },
+  /** Several counters of a jurisdiction read in one statement, in the order named (0 for one not yet taken). */
+  async counters(db: Db, jid: string, names: readonly string[]): Promise<number[]> {
+    const rows = await db
+      .selectFrom('counters')
+      .select(['name', 'value'])
+      .where('jurisdiction_id', '=', jid)
+      .where('name', 'in', names)
+      .execute();
+    const byName = new Map(rows.map((r) => [r.name, Number(r.value)]));
+    return names.map((n) => byName.get(n) ?? 0);
+  },
   /** The sum of several modules' last entry numbers (each only grows, so the sum moves with any of them). */
   async lastSeqSum(db: Db, jid: string, modules: readonly string[]): Promise<number> {
     const rows = await db

@@ -9,6 +9,8 @@ export {
   appendLog,
   lastLogSeq,
   moduleVersion,
+  moduleVersionWithout,
+  countApart,
   logVersion,
   logOf,
   actorOf,

@@ -14,9 +14,9 @@ import type { AppContext } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import type { ListAnswer } from '../../platform/lists.ts';
 import { recordIndicator } from '../bridges/index.ts';
-import { actorOf, appendLog, logOf, type Actor } from '../flow/index.ts';
+import { actorOf, appendLog, countApart, logOf, type Actor } from '../flow/index.ts';
 import { logAccess } from '../registry/index.ts';
-import { MODULE, stationsOf } from './jobs.employers.ts';
+import { MODULE, OFF_MAP, stationsOf } from './jobs.employers.ts';
 import {
   APPLICATION_STATUS_LABELS,
   applicationLifecycle,
@@ -333,6 +333,7 @@ export async function propose(
       actor: actorOf(p),
       data: { postingId: posting.id, by, score: score.score },
     });
+    await countApart(trx, jid, OFF_MAP);
   });
   return getApplication(ctx, p, row.id);
 }
@@ -433,7 +434,7 @@ export async function transitionApplication(
     status: e.to,
     updated_at: ctx.clock.now().toISOString(),
   });
-  if (ok)
+  if (ok) {
     await appendLog(ctx.clock, trx, row.jurisdiction_id, {
       module: MODULE,
       refId: row.id,
@@ -443,6 +444,8 @@ export async function transitionApplication(
       actor: e.actor,
       data: e.data,
     });
+    await countApart(trx, row.jurisdiction_id, OFF_MAP);
+  }
   return ok;
 }
 

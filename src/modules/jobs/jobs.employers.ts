@@ -18,6 +18,11 @@ import { jobsRepository as repo } from './jobs.repository.ts';
 import type { Employer, EmployerInput } from './jobs.schema.ts';
 
 export const MODULE = 'jobs';
+/**
+ * The count of the jobs log's entries that change nothing the doorstep map shows (a worker's record, an
+ * application): the map holds until one of the others is appended (see jobs.map.ts).
+ */
+export const OFF_MAP = 'jobs:entries_off_map';
 
 export const EMPLOYER_STATUS_LABELS: Record<string, string> = {
   pending: '待核验',

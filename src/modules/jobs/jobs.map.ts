@@ -11,9 +11,9 @@ import type { AppContext } from '../../platform/context.ts';
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { getPlace } from '../directory/index.ts';
 import type { ReferenceData } from '../reference/index.ts';
-import { appendLog, moduleVersion, SYSTEM_ACTOR } from '../flow/index.ts';
+import { appendLog, moduleVersionWithout, SYSTEM_ACTOR } from '../flow/index.ts';
 import { Answer } from '../../kernel/versionedCache.ts';
-import { MODULE, stationsOf } from './jobs.employers.ts';
+import { MODULE, OFF_MAP, stationsOf } from './jobs.employers.ts';
 import { POSTING_STATUSES, type PostingRelation } from './jobs.lifecycle.ts';
 import { occupationOf } from './jobs.occupations.ts';
 import { isReviewer, postingRelations } from './jobs.policy.ts';
@@ -145,9 +145,13 @@ async function buildGrid(ctx: AppContext, jid: string, ref: ReferenceData): Prom
   };
 }
 
-/** The jobs log's last entry: the version the map's kept grid, items and answers hold for. */
-function jobsVersion(ctx: AppContext, jid: string): Promise<number> {
-  return moduleVersion(ctx, jid, MODULE);
+/**
+ * The version the map's kept grid, items and answers hold for: the jobs log's entries less those that
+ * change nothing the map shows (workers' records and applications, counted apart as OFF_MAP), so that
+ * a worker applying does not make every reader's map be read again.
+ */
+export function jobsVersion(ctx: AppContext, jid: string): Promise<number> {
+  return moduleVersionWithout(ctx, jid, MODULE, OFF_MAP);
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Principal } from '../../kernel/roles.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import type { ListAnswer } from '../../platform/lists.ts';
-import { actorOf, appendLog } from '../flow/index.ts';
+import { actorOf, appendLog, countApart } from '../flow/index.ts';
 import {
   addConsent,
   consentCovers,
@@ -26,7 +26,7 @@ import {
   type CreatePerson,
 } from '../registry/index.ts';
 import { accountById, accountByPhone } from '../users/index.ts';
-import { MODULE, stationsOf } from './jobs.employers.ts';
+import { MODULE, OFF_MAP, stationsOf } from './jobs.employers.ts';
 import { occupationOf } from './jobs.occupations.ts';
 import { isSupervisor, mayOversee, platformPrincipal } from './jobs.policy.ts';
 import { jobsRepository as repo } from './jobs.repository.ts';
@@ -156,6 +156,7 @@ async function insertWorker(
       actor: actorOf(p),
       data: { via, stationId },
     });
+    await countApart(trx, jid, OFF_MAP);
     if (stationId)
       await repo.insertVisit(trx, {
         jurisdiction_id: jid,

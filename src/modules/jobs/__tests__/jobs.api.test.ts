@@ -5,6 +5,8 @@ import { haversineMeters } from '../../../kernel/geo.ts';
 import { startTestApp, type Client, type TestApp } from '../../../test/harness.ts';
 import { idNumberFor } from '../../../test/services.factories.ts';
 import { REQUIRED_JOBPOSTING_FIELDS } from '../jobs.jsonld.ts';
+import { jobsVersion } from '../jobs.map.ts';
+import { lastLogSeq } from '../../flow/index.ts';
 import { MapPosting } from '../jobs.schema.ts';
 
 /** 合泰社区, where the 零工服务中心 stands. */
@@ -194,6 +196,49 @@ describe('jobs', () => {
     expect(
       (await anon.get(`/api/jobs/postings?lat=${HETAI.lat}&lng=${HETAI.lng}&radius=999999`)).status,
     ).toBe(400);
+  });
+
+  it('keeps the map while workers register and apply, and reads it again when a posting changes', async () => {
+    const jid = '430202';
+    const ids = async () =>
+      (
+        await anon.get(`/api/jobs/postings?lat=${HETAI.lat}&lng=${HETAI.lng}&radius=3000&limit=200`)
+      ).body.items.map((i: { id: string }) => i.id);
+    const p = await openGig({ title: '油漆工（日结）', headcount: 1 });
+    expect(await ids()).toContain(p.id);
+    const v0 = await jobsVersion(t.ctx, jid);
+    const seq0 = await lastLogSeq(t.ctx.db, jid, 'jobs');
+    // A worker registered at the station and an application proposed: the log grows, the map holds.
+    reader().place(centreId, {
+      name: '周师傅',
+      idNumber: idNumberFor('1971-06-09', 57),
+      gender: 'male',
+      birthDate: '1971-06-09',
+      address: '湖南省株洲市荷塘区合泰路 12 号',
+      validFrom: '2016-01-01',
+      validUntil: '2036-01-01',
+    });
+    const registered = await staff.post('/api/jobs/workers', {
+      stationId: centreId,
+      villageCode: '430202001003',
+      occupations: ['6-29-01-01'],
+      hasSmartphone: false,
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const a = await worker.post('/api/jobs/applications', { postingId: p.id });
+    expect(a.status).toBe(201);
+    expect(await lastLogSeq(t.ctx.db, jid, 'jobs')).toBe(seq0 + 2);
+    expect(await jobsVersion(t.ctx, jid)).toBe(v0);
+    expect(await ids()).toContain(p.id);
+    // Accepting fills the posting's one place: an application's step that changes a posting moves the
+    // map, which no longer lists it.
+    expect((await employer.post(`/api/jobs/applications/${a.body.id}/actions/accept`, {})).status).toBe(200);
+    expect((await anon.get(`/api/jobs/postings/${p.id}`)).body.status).toBe('filled');
+    expect(await jobsVersion(t.ctx, jid)).toBeGreaterThan(v0);
+    expect(await ids()).not.toContain(p.id);
+    // A posting opened is on the map at once.
+    const q = await openGig({ title: '水电工（日结）' });
+    expect(await ids()).toContain(q.id);
   });
 
   it('gives every open posting a JobPosting with the fields search engines require', async () => {
