@@ -15,6 +15,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // The files of a worker share one module graph (Playwright is loaded once per worker, not per file);
+    // each file still starts its own server and Chromium, and no helper keeps state between files.
+    isolate: false,
     sequence: { concurrent: false },
     // `expect.poll` waits on the page like Playwright's own waits, not vitest's default second.
     expect: { poll: { timeout: PATIENCE_MS } },
