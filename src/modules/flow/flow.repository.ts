@@ -17,16 +17,6 @@ export const flowRepository = {
       .executeTakeFirst();
     return r?.hash;
   },
-  /** The number of a module's last entry (its counter, which appending moves in the same transaction), 0 for none. */
-  async lastSeq(db: Db, jid: string, module: string): Promise<number> {
-    const r = await db
-      .selectFrom('counters')
-      .select('value')
-      .where('jurisdiction_id', '=', jid)
-      .where('name', '=', `log:${module}`)
-      .executeTakeFirst();
-    return r ? Number(r.value) : 0;
-  },
   /** Several counters of a jurisdiction read in one statement, in the order named (0 for one not yet taken). */
   async counters(db: Db, jid: string, names: readonly string[]): Promise<number[]> {
     const rows = await db
@@ -38,19 +28,19 @@ export const flowRepository = {
     const byName = new Map(rows.map((r) => [r.name, Number(r.value)]));
     return names.map((n) => byName.get(n) ?? 0);
   },
+  /** The number of a module's last entry (its counter, which appending moves in the same transaction), 0 for none. */
+  async lastSeq(db: Db, jid: string, module: string): Promise<number> {
+    const [seq] = await this.counters(db, jid, [`log:${module}`]);
+    return seq!;
+  },
   /** The sum of several modules' last entry numbers (each only grows, so the sum moves with any of them). */
   async lastSeqSum(db: Db, jid: string, modules: readonly string[]): Promise<number> {
-    const rows = await db
-      .selectFrom('counters')
-      .select('value')
-      .where('jurisdiction_id', '=', jid)
-      .where(
-        'name',
-        'in',
-        modules.map((m) => `log:${m}`),
-      )
-      .execute();
-    return rows.reduce((sum, r) => sum + Number(r.value), 0);
+    const seqs = await this.counters(
+      db,
+      jid,
+      modules.map((m) => `log:${m}`),
+    );
+    return seqs.reduce((sum, n) => sum + n, 0);
   },
   insert(db: Db, row: ServiceLogTable) {
     return db.insertInto('service_log').values(row).execute();
